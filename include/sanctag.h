@@ -1,0 +1,234 @@
+/*
+ * sanctag.h - public API of libsanctag: tag news text with gazetteer entities.
+ *
+ * Ownership rule, stated once: a pointer returned by a function whose name ends
+ * in _new or _open is owned by the caller and released with the matching
+ * _free/_unref; every other returned pointer is borrowed and stays valid for
+ * the lifetime named in the function's comment. No function of this library
+ * prints anything; errors are returned as negative SANCTAG_E* codes and, when
+ * the caller passes a sanctag_error, described there.
+ *
+ * Threads: a sanctag_gazetteer is immutable once opened and may be shared by
+ * any number of threads (reference counted). A sanctag_tagger holds per-call
+ * scratch space and must be used by one thread at a time; create one per
+ * worker thread.
+ */
+#ifndef SANCTAG_H
+#define SANCTAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && defined(SANCTAG_BUILDING)
+#define SANCTAG_API __attribute__((visibility("default")))
+#else
+#define SANCTAG_API
+#endif
+
+#if defined(__GNUC__)
+#define SANCTAG_WARN_UNUSED __attribute__((warn_unused_result))
+#else
+#define SANCTAG_WARN_UNUSED
+#endif
+
+/** Version of the library (semantic versioning). */
+#define SANCTAG_VERSION "0.1.0"
+
+/** Version of the gazetteer database schema this library reads and writes. */
+#define SANCTAG_SCHEMA_VERSION 1
+
+/** Error codes: 0 is success, every failure is negative. */
+enum sanctag_status {
+    SANCTAG_OK = 0,
+    SANCTAG_E_NOMEM = -1,    /**< out of memory */
+    SANCTAG_E_IO = -2,       /**< a file could not be read or written */
+    SANCTAG_E_DB = -3,       /**< SQLite failed, or the file is not a gazetteer */
+    SANCTAG_E_UTF8 = -4,     /**< input is not valid UTF-8 */
+    SANCTAG_E_NUL = -5,      /**< input contains a NUL byte */
+    SANCTAG_E_EMPTY = -6,    /**< document is empty or only whitespace */
+    SANCTAG_E_JSON = -7,     /**< malformed JSON */
+    SANCTAG_E_FORMAT = -8,   /**< well-formed input with wrong content (missing field, bad column) */
+    SANCTAG_E_INVALID = -9,  /**< invalid argument */
+    SANCTAG_E_NOTFOUND = -10,/**< file or record does not exist */
+    SANCTAG_E_ICU = -11,     /**< ICU failed */
+    SANCTAG_E_SCHEMA = -12,  /**< gazetteer schema version not supported */
+    SANCTAG_E_TOOBIG = -13,  /**< input exceeds a documented limit */
+};
+
+/**
+ * Description of the first error of a call. Callers may pass NULL wherever a
+ * sanctag_error * is accepted. Fields that do not apply are 0 / empty.
+ */
+typedef struct sanctag_error {
+    int code;              /**< a SANCTAG_E* value */
+    long line;             /**< 1-based line in `source`, 0 if unknown */
+    long column;           /**< 1-based column (bytes) in that line, 0 if unknown */
+    long long position;    /**< 0-based byte offset in the document or file, -1 if unknown */
+    char source[256];      /**< the input the error is about (file name, "<stdin>") */
+    char text[512];        /**< human-readable message */
+} sanctag_error;
+
+/** Stable machine-readable name of an error code ("invalid_utf8", ...). Never NULL. */
+SANCTAG_API const char *sanctag_status_name(int code);
+
+/* ------------------------------------------------------------------------- */
+/* Gazetteer                                                                  */
+
+/** An opened gazetteer: entities, aliases and the compiled matcher. Opaque. */
+typedef struct sanctag_gazetteer sanctag_gazetteer;
+
+/** Flags for sanctag_gazetteer_open(). */
+enum sanctag_open_flags {
+    /** Open read-write; a stale compiled matcher is then rebuilt and stored. */
+    SANCTAG_OPEN_WRITE = 1u << 0,
+    /** Also match aliases of kind "weak" (low-quality list aliases). */
+    SANCTAG_OPEN_WEAK = 1u << 1,
+};
+
+/**
+ * Opens the gazetteer database at `path` and loads its compiled matcher
+ * (compiling it from the alias table when the stored one is missing or stale).
+ * On success stores an owned gazetteer in *ret_gz (release with
+ * sanctag_gazetteer_unref()) and returns 0; on failure leaves *ret_gz
+ * untouched and returns a negative code (SANCTAG_E_NOTFOUND for a missing
+ * file, SANCTAG_E_DB for a file that is not a sanctag gazetteer).
+ */
+SANCTAG_API int sanctag_gazetteer_open(const char *path, unsigned flags,
+                                       sanctag_gazetteer **ret_gz,
+                                       sanctag_error *err) SANCTAG_WARN_UNUSED;
+
+/** Takes a reference. Returns `gz`. NULL is a harmless no-op. */
+SANCTAG_API sanctag_gazetteer *sanctag_gazetteer_ref(sanctag_gazetteer *gz);
+
+/** Drops a reference; frees on the last one. NULL is a harmless no-op. */
+SANCTAG_API void sanctag_gazetteer_unref(sanctag_gazetteer *gz);
+
+/** Content version of the gazetteer (borrowed, valid while `gz` lives). */
+SANCTAG_API const char *sanctag_gazetteer_version(const sanctag_gazetteer *gz);
+
+/** Path the gazetteer was opened from (borrowed, valid while `gz` lives). */
+SANCTAG_API const char *sanctag_gazetteer_path(const sanctag_gazetteer *gz);
+
+/** Number of entities in the compiled matcher; entity indexes are 0..count-1. */
+SANCTAG_API uint32_t sanctag_gazetteer_entity_count(const sanctag_gazetteer *gz);
+
+/** Number of aliases compiled into the matcher (including accent variants). */
+SANCTAG_API uint32_t sanctag_gazetteer_alias_count(const sanctag_gazetteer *gz);
+
+/**
+ * An entity as the matcher knows it. All strings are borrowed from the
+ * gazetteer and valid while it lives; absent values are "" (never NULL).
+ */
+typedef struct sanctag_entity {
+    const char *key;        /**< stable key, e.g. "country:KP" */
+    const char *label;      /**< COUNTRY, LOCATION, ORG, PERSON, VESSEL, ... */
+    const char *name;       /**< canonical name */
+    const char *country;    /**< ISO 3166-1 alpha-2 or "" */
+    int listed;             /**< 1: on a sanctions list */
+    const char *programs;   /**< JSON array of programme names, "" if none */
+    const char *list_source;/**< sanctions list source name */
+    const char *list_ref;   /**< reference number on that list */
+    const char *listed_on;  /**< listing date (ISO) */
+} sanctag_entity;
+
+/**
+ * Fills *ret with entity number `index`. Returns 0, or SANCTAG_E_INVALID when
+ * index is out of range (*ret untouched).
+ */
+SANCTAG_API int sanctag_gazetteer_entity(const sanctag_gazetteer *gz, uint32_t index,
+                                         sanctag_entity *ret);
+
+/* ------------------------------------------------------------------------- */
+/* Tagging                                                                    */
+
+/** A matched mention: byte offsets into the document exactly as given. */
+typedef struct sanctag_span {
+    size_t start;            /**< first byte of the mention */
+    size_t end;              /**< one past its last byte */
+    uint32_t entity;         /**< entity index, see sanctag_gazetteer_entity() */
+    uint32_t sentence;       /**< index of the sentence holding the span */
+    uint32_t first_token;    /**< index of its first token */
+    uint32_t ntokens;        /**< number of tokens it covers */
+    const char *alias_kind;  /**< "name", "abbreviation", ... (borrowed from gazetteer) */
+    const char *alias_lang;  /**< language of the alias or "" (borrowed from gazetteer) */
+    unsigned flags;          /**< SANCTAG_SPAN_* bits */
+} sanctag_span;
+
+/** sanctag_span.flags */
+enum sanctag_span_flags {
+    SANCTAG_SPAN_NESTED = 1u << 0,     /**< inside or overlapping another span (--all only) */
+    SANCTAG_SPAN_SUPPRESSOR = 1u << 1, /**< a suppressor match (SANCTAG_TAG_SUPPRESSORS only) */
+    SANCTAG_SPAN_AMBIGUOUS = 1u << 2,  /**< the alias names more than one entity */
+};
+
+/** A sentence: byte range from its first token to the end of its last. */
+typedef struct sanctag_sentence {
+    size_t start;
+    size_t end;
+} sanctag_sentence;
+
+/** Tagging options for sanctag_tagger_tag(). */
+enum sanctag_tag_flags {
+    /** Emit every match, nested and overlapping ones too, not only the
+     *  leftmost-longest non-overlapping cover. */
+    SANCTAG_TAG_ALL = 1u << 0,
+    /** Also report the suppressor matches themselves (debugging). */
+    SANCTAG_TAG_SUPPRESSORS = 1u << 1,
+};
+
+/** Per-thread tagging context. Opaque. */
+typedef struct sanctag_tagger sanctag_tagger;
+
+/**
+ * Creates a tagger on `gz` (takes a reference to it). Returns an owned tagger
+ * (free with sanctag_tagger_free()), or NULL when out of memory.
+ */
+SANCTAG_API sanctag_tagger *sanctag_tagger_new(sanctag_gazetteer *gz) SANCTAG_WARN_UNUSED;
+
+/** Frees a tagger and drops its gazetteer reference. NULL is a harmless no-op. */
+SANCTAG_API void sanctag_tagger_free(sanctag_tagger *tg);
+
+/**
+ * Tags one document of `len` bytes (need not be NUL-terminated).
+ * The document must be valid UTF-8 without NUL bytes and not empty: otherwise
+ * returns SANCTAG_E_UTF8 / SANCTAG_E_NUL / SANCTAG_E_EMPTY with err->position
+ * at the first offending byte. On success returns 0; the spans and sentences
+ * are then readable with sanctag_tagger_spans()/sanctag_tagger_sentences()
+ * until the next call on this tagger. Spans are ordered by start, then by
+ * longer first.
+ */
+SANCTAG_API int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len,
+                                   unsigned flags, sanctag_error *err) SANCTAG_WARN_UNUSED;
+
+/** Spans of the last successful sanctag_tagger_tag() (borrowed). */
+SANCTAG_API const sanctag_span *sanctag_tagger_spans(const sanctag_tagger *tg, size_t *ret_n);
+
+/** Sentences of the last successful sanctag_tagger_tag() (borrowed). */
+SANCTAG_API const sanctag_sentence *sanctag_tagger_sentences(const sanctag_tagger *tg,
+                                                             size_t *ret_n);
+
+/**
+ * Checks `len` bytes for valid UTF-8 without NUL. Returns 0, SANCTAG_E_UTF8 or
+ * SANCTAG_E_NUL; on failure *ret_pos (if not NULL) is the offending byte.
+ */
+SANCTAG_API int sanctag_utf8_check(const char *text, size_t len, size_t *ret_pos);
+
+/**
+ * Normalises `text` the way the matcher compares tokens (tokens joined by one
+ * space, NFKC case-folded, hyphens as spaces). Returns an owned NUL-terminated
+ * string (free with sanctag_free()) or NULL on invalid UTF-8 / out of memory.
+ */
+SANCTAG_API char *sanctag_normalize(const char *text, size_t len) SANCTAG_WARN_UNUSED;
+
+/** Frees memory returned by this library. NULL is a harmless no-op. */
+SANCTAG_API void sanctag_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SANCTAG_H */

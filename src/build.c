@@ -1,0 +1,846 @@
+/* build.c - gazetteer sources: reviewable TSV and JSONL files and the
+ * built-in ICU country names, written into the SQLite store with checks that
+ * name the file, line and column of every problem. */
+#include "gazetteer.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <unicode/uloc.h>
+#include <unicode/ures.h>
+#include <unicode/ustring.h>
+#include <unicode/uversion.h>
+
+struct sanctagp_writer {
+    sqlite3 *db;
+    const char *db_path;
+    sqlite3_int64 source_id;
+    char *source_name;
+    sqlite3_stmt *sel_entity, *ins_entity, *upd_entity, *ins_alias;
+};
+
+static int prep(sqlite3 *db, const char *path, const char *sql, sqlite3_stmt **st,
+                sanctag_error *err)
+{
+    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+        return sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: %s", path,
+                                  sqlite3_errmsg(db));
+    return 0;
+}
+
+static void now_iso(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int sanctagp_writer_new(sqlite3 *db, const char *db_path, const char *source_name,
+                        const char *format, const char *file, const char *version,
+                        sanctagp_writer **ret, sanctag_error *err)
+{
+    sanctagp_writer *w = calloc(1, sizeof *w);
+    if (!w || !(w->source_name = strdup(source_name))) {
+        free(w);
+        return sanctagp_error_set(err, SANCTAG_E_NOMEM, file, 0, 0, -1, "out of memory");
+    }
+    w->db = db;
+    w->db_path = db_path;
+    sqlite3_stmt *st = NULL;
+    int rc = prep(db, db_path,
+                  "INSERT INTO source (name, format, path, version, imported_at) "
+                  "VALUES (?, ?, ?, ?, ?)",
+                  &st, err);
+    if (rc)
+        goto fail;
+    char now[32];
+    now_iso(now);
+    sqlite3_bind_text(st, 1, source_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, format, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, version, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE) {
+        if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE)
+            rc = sanctagp_error_set(err, SANCTAG_E_INVALID, file, 0, 0, -1,
+                                    "%s: a source named '%s' is already in %s (source names come "
+                                    "from file names and must be unique)",
+                                    file, source_name, db_path);
+        else
+            rc = sanctagp_error_set(err, SANCTAG_E_DB, db_path, 0, 0, -1, "%s: %s", db_path,
+                                    sqlite3_errmsg(db));
+        goto fail;
+    }
+    w->source_id = sqlite3_last_insert_rowid(db);
+    if ((rc = prep(db, db_path,
+                   "SELECT id, label, name, country, valid_from, valid_to, attrs FROM entity "
+                   "WHERE key = ?",
+                   &w->sel_entity, err)) ||
+        (rc = prep(db, db_path,
+                   "INSERT INTO entity (key, label, name, country, valid_from, valid_to, attrs, "
+                   "source_id, origin) VALUES (?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), "
+                   "NULLIF(?, ''), NULLIF(?, ''), ?, NULLIF(?, ''))",
+                   &w->ins_entity, err)) ||
+        (rc = prep(db, db_path,
+                   "UPDATE entity SET country = COALESCE(country, NULLIF(?2, '')), "
+                   "valid_from = COALESCE(valid_from, NULLIF(?3, '')), "
+                   "valid_to = COALESCE(valid_to, NULLIF(?4, '')), "
+                   "attrs = COALESCE(attrs, NULLIF(?5, '')) WHERE id = ?1",
+                   &w->upd_entity, err)) ||
+        (rc = prep(db, db_path,
+                   /* a later source may refine an alias an earlier one gave (its case
+                    * policy, kind or language): the row is updated, not duplicated */
+                   "INSERT INTO alias (entity_id, text, norm, lang, kind, case_policy, accents, "
+                   "source_id, origin) VALUES (?1, ?2, ?3, NULLIF(?4, ''), COALESCE(NULLIF(?5, ''), "
+                   "'name'), COALESCE(NULLIF(?6, ''), 'auto'), COALESCE(NULLIF(?7, ''), 'fold'), "
+                   "?8, NULLIF(?9, '')) "
+                   "ON CONFLICT (entity_id, text) DO UPDATE SET "
+                   "lang = COALESCE(NULLIF(?4, ''), lang), kind = COALESCE(NULLIF(?5, ''), kind), "
+                   "case_policy = COALESCE(NULLIF(?6, ''), case_policy), "
+                   "accents = COALESCE(NULLIF(?7, ''), accents), source_id = ?8, "
+                   "origin = COALESCE(NULLIF(?9, ''), origin)",
+                   &w->ins_alias, err)))
+        goto fail;
+    *ret = w;
+    return 0;
+fail:
+    sanctagp_writer_free(w);
+    return rc;
+}
+
+void sanctagp_writer_free(sanctagp_writer *w)
+{
+    if (!w)
+        return;
+    sqlite3_finalize(w->sel_entity);
+    sqlite3_finalize(w->ins_entity);
+    sqlite3_finalize(w->upd_entity);
+    sqlite3_finalize(w->ins_alias);
+    free(w->source_name);
+    free(w);
+}
+
+int sanctagp_writer_finish(sanctagp_writer *w, sanctag_error *err)
+{
+    (void)w;
+    (void)err;
+    return 0;
+}
+
+static int empty(const char *s)
+{
+    return !s || !*s;
+}
+
+static int valid_key(const char *s)
+{
+    const char *c = strchr(s, ':');
+    if (!c || c == s || !c[1])
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (isspace(*p) || *p < 0x20)
+            return 0;
+    return 1;
+}
+
+static int valid_label(const char *s)
+{
+    if (!isupper((unsigned char)*s))
+        return 0;
+    for (; *s; s++)
+        if (!isupper((unsigned char)*s) && *s != '_' && !isdigit((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
+static int valid_country(const char *s)
+{
+    return strlen(s) == 2 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]);
+}
+
+static int valid_lang(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || n > 8)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!islower((unsigned char)s[i]) && s[i] != '-')
+            return 0;
+    return 1;
+}
+
+static int valid_date(const char *s)
+{
+    /* YYYY, YYYY-MM or YYYY-MM-DD */
+    size_t n = strlen(s);
+    if (n != 4 && n != 7 && n != 10)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 4 || i == 7) {
+            if (s[i] != '-')
+                return 0;
+        } else if (!isdigit((unsigned char)s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+#define BAD(col, ...) \
+    sanctagp_error_set(err, SANCTAG_E_FORMAT, where, line, 0, -1, __VA_ARGS__)
+
+int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *where, long line,
+                        sanctag_error *err)
+{
+    if (empty(r->key))
+        return BAD(0, "%s:%ld: empty key", where, line);
+    if (!valid_key(r->key))
+        return BAD(0, "%s:%ld: key '%s' must look like 'kind:name' without spaces", where, line,
+                   r->key);
+    if (empty(r->alias))
+        return BAD(0, "%s:%ld: empty alias for key '%s'", where, line, r->key);
+    if (!empty(r->label) && !valid_label(r->label))
+        return BAD(0, "%s:%ld: label '%s' must be upper-case letters, digits and '_'", where,
+                   line, r->label);
+    if (!empty(r->country) && !valid_country(r->country))
+        return BAD(0, "%s:%ld: country '%s' is not an ISO 3166-1 alpha-2 code", where, line,
+                   r->country);
+    if (!empty(r->lang) && !valid_lang(r->lang))
+        return BAD(0, "%s:%ld: lang '%s' is not a language code such as 'id' or 'en'", where,
+                   line, r->lang);
+    if (!empty(r->kind) && sanctagp_kind_from_name(r->kind) < 0)
+        return BAD(0,
+                   "%s:%ld: kind '%s' unknown (name, abbreviation, official, nickname, "
+                   "demonym, weak, suppressor)",
+                   where, line, r->kind);
+    if (!empty(r->case_policy) && sanctagp_policy_from_name(r->case_policy) == -1)
+        return BAD(0, "%s:%ld: case '%s' unknown (auto, fold, cap, exact)", where, line,
+                   r->case_policy);
+    if (!empty(r->accents) && strcmp(r->accents, "fold") && strcmp(r->accents, "strict"))
+        return BAD(0, "%s:%ld: accents '%s' unknown (fold, strict)", where, line, r->accents);
+    if (!empty(r->valid_from) && !valid_date(r->valid_from))
+        return BAD(0, "%s:%ld: valid_from '%s' is not YYYY[-MM[-DD]]", where, line,
+                   r->valid_from);
+    if (!empty(r->valid_to) && !valid_date(r->valid_to))
+        return BAD(0, "%s:%ld: valid_to '%s' is not YYYY[-MM[-DD]]", where, line, r->valid_to);
+    if (!empty(r->attrs)) {
+        json_error_t je;
+        json_t *j = json_loads(r->attrs, 0, &je);
+        int ok = j && json_is_object(j);
+        json_decref(j);
+        if (!ok)
+            return BAD(0, "%s:%ld: attrs must be a JSON object", where, line);
+    }
+    char *norm = sanctag_normalize(r->alias, strlen(r->alias));
+    if (!norm)
+        return BAD(0, "%s:%ld: alias '%s' is not valid UTF-8", where, line, r->alias);
+    if (!*norm) {
+        free(norm);
+        return BAD(0, "%s:%ld: alias '%s' has no letters, digits or punctuation to match", where,
+                   line, r->alias);
+    }
+    if (strlen(r->alias) > 1000) {
+        free(norm);
+        return BAD(0, "%s:%ld: alias longer than 1000 bytes", where, line);
+    }
+
+    /* the entity: create, or check the row agrees with what is known */
+    sqlite3_int64 eid = 0;
+    sqlite3_stmt *st = w->sel_entity;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, r->key, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        eid = sqlite3_column_int64(st, 0);
+        static const char *const names[] = {"label", "name", "country", "valid_from",
+                                            "valid_to", "attrs"};
+        const char *mine[] = {r->label, r->name, r->country, r->valid_from, r->valid_to,
+                              r->attrs};
+        for (int i = 0; i < 6; i++) {
+            const char *have = (const char *)sqlite3_column_text(st, i + 1);
+            if (!empty(mine[i]) && !empty(have) && strcmp(mine[i], have) != 0) {
+                int rc = BAD(0, "%s:%ld: key '%s': %s '%s' conflicts with '%s' given earlier",
+                             where, line, r->key, names[i], mine[i], have);
+                sqlite3_reset(st);
+                free(norm);
+                return rc;
+            }
+        }
+        sqlite3_reset(st);
+        sqlite3_stmt *u = w->upd_entity;
+        sqlite3_reset(u);
+        sqlite3_bind_int64(u, 1, eid);
+        sqlite3_bind_text(u, 2, r->country ? r->country : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(u, 3, r->valid_from ? r->valid_from : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(u, 4, r->valid_to ? r->valid_to : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(u, 5, r->attrs ? r->attrs : "", -1, SQLITE_STATIC);
+        if (sqlite3_step(u) != SQLITE_DONE)
+            goto dberr;
+    } else if (s == SQLITE_DONE) {
+        sqlite3_reset(st);
+        if (empty(r->label)) {
+            free(norm);
+            return BAD(0, "%s:%ld: key '%s' first appears without a label", where, line, r->key);
+        }
+        sqlite3_stmt *in = w->ins_entity;
+        sqlite3_reset(in);
+        sqlite3_bind_text(in, 1, r->key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(in, 2, r->label, -1, SQLITE_STATIC);
+        sqlite3_bind_text(in, 3, empty(r->name) ? r->alias : r->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(in, 4, r->country ? r->country : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(in, 5, r->valid_from ? r->valid_from : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(in, 6, r->valid_to ? r->valid_to : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(in, 7, r->attrs ? r->attrs : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(in, 8, w->source_id);
+        sqlite3_bind_text(in, 9, r->origin ? r->origin : "", -1, SQLITE_STATIC);
+        if (sqlite3_step(in) != SQLITE_DONE)
+            goto dberr;
+        eid = sqlite3_last_insert_rowid(w->db);
+    } else {
+        sqlite3_reset(st);
+        goto dberr;
+    }
+
+    sqlite3_stmt *a = w->ins_alias;
+    sqlite3_reset(a);
+    sqlite3_bind_int64(a, 1, eid);
+    sqlite3_bind_text(a, 2, r->alias, -1, SQLITE_STATIC);
+    sqlite3_bind_text(a, 3, norm, -1, SQLITE_STATIC);
+    sqlite3_bind_text(a, 4, r->lang ? r->lang : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(a, 5, r->kind ? r->kind : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(a, 6, r->case_policy ? r->case_policy : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(a, 7, r->accents ? r->accents : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(a, 8, w->source_id);
+    sqlite3_bind_text(a, 9, r->origin ? r->origin : "", -1, SQLITE_STATIC);
+    if (sqlite3_step(a) != SQLITE_DONE)
+        goto dberr;
+    sqlite3_reset(a);
+    free(norm);
+    return 0;
+dberr:
+    free(norm);
+    return sanctagp_error_set(err, SANCTAG_E_DB, where, line, 0, -1, "%s:%ld: database error: %s",
+                              where, line, sqlite3_errmsg(w->db));
+}
+
+/* ---- file helpers ---------------------------------------------------------- */
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* Source name: the file name without directory and extension. */
+static void source_name_of(const char *path, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s", base_name(path));
+    char *dot = strrchr(out, '.');
+    if (dot && dot != out)
+        *dot = 0;
+}
+
+static uint64_t fnv(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* Reads a whole file. Returns an owned buffer (NUL-terminated) or NULL with err set. */
+static char *slurp(const char *path, size_t *ret_len, sanctag_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        sanctagp_error_set(err, errno == ENOENT ? SANCTAG_E_NOTFOUND : SANCTAG_E_IO, path, 0, 0,
+                           -1, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (len + 1 >= cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t n = fread(buf + len, 1, cap - len - 1, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf) {
+        sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "%s: out of memory", path);
+        return NULL;
+    }
+    if (bad) {
+        free(buf);
+        sanctagp_error_set(err, SANCTAG_E_IO, path, 0, 0, -1, "%s: read error", path);
+        return NULL;
+    }
+    buf[len] = 0;
+    *ret_len = len;
+    return buf;
+}
+
+/* Checks UTF-8 of the whole buffer, reporting line and column. */
+static int check_text(const char *path, const char *buf, size_t len, sanctag_error *err)
+{
+    size_t pos;
+    int rc = sanctagp_utf8_check(buf, len, &pos);
+    if (!rc)
+        return 0;
+    long line = 1, col = 1;
+    for (size_t i = 0; i < pos; i++) {
+        if (buf[i] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    return sanctagp_error_set(err, rc, path, line, col, (long long)pos,
+                              "%s:%ld:%ld: %s at byte %zu", path, line, col,
+                              rc == SANCTAG_E_NUL ? "NUL byte" : "invalid UTF-8", pos);
+}
+
+/* ---- TSV ------------------------------------------------------------------- */
+
+enum { C_KEY, C_LABEL, C_NAME, C_COUNTRY, C_ALIAS, C_LANG, C_KIND, C_CASE, C_ACCENTS,
+       C_VALID_FROM, C_VALID_TO, C_SOURCE, C_ATTRS, C_NCOLS };
+static const char *const col_names[C_NCOLS] = {
+    "key", "label", "name", "country", "alias", "lang", "kind", "case", "accents",
+    "valid_from", "valid_to", "source", "attrs",
+};
+
+static void row_from_cols(sanctagp_row *r, const char *const v[C_NCOLS])
+{
+    r->key = v[C_KEY];
+    r->label = v[C_LABEL];
+    r->name = v[C_NAME];
+    r->country = v[C_COUNTRY];
+    r->alias = v[C_ALIAS];
+    r->lang = v[C_LANG];
+    r->kind = v[C_KIND];
+    r->case_policy = v[C_CASE];
+    r->accents = v[C_ACCENTS];
+    r->valid_from = v[C_VALID_FROM];
+    r->valid_to = v[C_VALID_TO];
+    r->origin = v[C_SOURCE];
+    r->attrs = v[C_ATTRS];
+}
+
+static int source_tsv(sqlite3 *db, const char *db_path, const char *path, sanctag_error *err)
+{
+    size_t len;
+    char *buf = slurp(path, &len, err);
+    if (!buf)
+        return err ? err->code : SANCTAG_E_IO;
+    int rc = check_text(path, buf, len, err);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    char name[256], ver[32];
+    source_name_of(path, name, sizeof name);
+    snprintf(ver, sizeof ver, "%016llx", (unsigned long long)fnv(0xcbf29ce484222325ull, buf, len));
+    sanctagp_writer *w = NULL;
+    if ((rc = sanctagp_writer_new(db, db_path, name, "tsv", path, ver, &w, err))) {
+        free(buf);
+        return rc;
+    }
+    int map[64]; /* file column -> C_* or -1 */
+    int ncols = 0, have_header = 0;
+    long line = 0;
+    char *p = buf, *end = buf + len;
+    while (p < end && !rc) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *le = nl ? nl : end;
+        line++;
+        *le = 0;
+        if (le > p && le[-1] == '\r')
+            le[-1] = 0;
+        char *cur = p;
+        p = nl ? nl + 1 : end;
+        if (*cur == '#' || *cur == 0)
+            continue;
+        /* split */
+        char *cells[64];
+        int n = 0;
+        for (char *c = cur;;) {
+            if (n == 64) {
+                rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                        "%s:%ld: more than 64 columns", path, line);
+                break;
+            }
+            cells[n++] = c;
+            char *tab = strchr(c, '\t');
+            if (!tab)
+                break;
+            *tab = 0;
+            c = tab + 1;
+        }
+        if (rc)
+            break;
+        if (!have_header) {
+            int seen[C_NCOLS] = {0};
+            for (int i = 0; i < n; i++) {
+                map[i] = -1;
+                for (int k = 0; k < C_NCOLS; k++)
+                    if (strcmp(cells[i], col_names[k]) == 0)
+                        map[i] = k;
+                if (map[i] < 0) {
+                    rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                            "%s:%ld: unknown column '%s' in header (known: key, "
+                                            "label, name, country, alias, lang, kind, case, "
+                                            "accents, valid_from, valid_to, source, attrs)",
+                                            path, line, cells[i]);
+                    break;
+                }
+                if (seen[map[i]]++) {
+                    rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                            "%s:%ld: column '%s' twice in header", path, line,
+                                            cells[i]);
+                    break;
+                }
+            }
+            if (!rc && (!seen[C_KEY] || !seen[C_ALIAS] || !seen[C_LABEL] || !seen[C_SOURCE]))
+                rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                        "%s:%ld: header must name at least the columns key, "
+                                        "label, alias and source",
+                                        path, line);
+            ncols = n;
+            have_header = 1;
+            continue;
+        }
+        if (n > ncols) {
+            rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                    "%s:%ld: %d columns, the header has %d", path, line, n,
+                                    ncols);
+            break;
+        }
+        const char *v[C_NCOLS];
+        for (int k = 0; k < C_NCOLS; k++)
+            v[k] = "";
+        for (int i = 0; i < n; i++)
+            v[map[i]] = cells[i];
+        if (empty(v[C_SOURCE])) {
+            rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                    "%s:%ld: empty source column: every row records where it "
+                                    "came from",
+                                    path, line);
+            break;
+        }
+        sanctagp_row r;
+        row_from_cols(&r, v);
+        rc = sanctagp_writer_add(w, &r, path, line, err);
+    }
+    if (!rc && !have_header)
+        rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, 0, 0, -1, "%s: no header line",
+                                path);
+    sanctagp_writer_free(w);
+    free(buf);
+    return rc;
+}
+
+/* ---- JSONL ----------------------------------------------------------------- */
+
+static int source_jsonl(sqlite3 *db, const char *db_path, const char *path, sanctag_error *err)
+{
+    size_t len;
+    char *buf = slurp(path, &len, err);
+    if (!buf)
+        return err ? err->code : SANCTAG_E_IO;
+    int rc = check_text(path, buf, len, err);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    char name[256], ver[32];
+    source_name_of(path, name, sizeof name);
+    snprintf(ver, sizeof ver, "%016llx", (unsigned long long)fnv(0xcbf29ce484222325ull, buf, len));
+    sanctagp_writer *w = NULL;
+    if ((rc = sanctagp_writer_new(db, db_path, name, "jsonl", path, ver, &w, err))) {
+        free(buf);
+        return rc;
+    }
+    long line = 0;
+    char *p = buf, *end = buf + len;
+    while (p < end && !rc) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *le = nl ? nl : end;
+        line++;
+        char *cur = p;
+        size_t n = (size_t)(le - cur);
+        p = nl ? nl + 1 : end;
+        size_t k = 0;
+        while (k < n && isspace((unsigned char)cur[k]))
+            k++;
+        if (k == n)
+            continue;
+        json_error_t je;
+        json_t *o = json_loadb(cur, n, 0, &je);
+        if (!o || !json_is_object(o)) {
+            rc = sanctagp_error_set(err, SANCTAG_E_JSON, path, line, o ? 1 : je.column, -1,
+                                    "%s:%ld:%d: %s", path, line, o ? 1 : je.column,
+                                    o ? "expected a JSON object" : je.text);
+            json_decref(o);
+            break;
+        }
+        const char *v[C_NCOLS];
+        for (int c = 0; c < C_NCOLS; c++)
+            v[c] = "";
+        json_t *aliases = NULL;
+        const char *fk;
+        json_t *fv;
+        json_object_foreach(o, fk, fv)
+        {
+            int c = -1;
+            for (int i = 0; i < C_NCOLS; i++)
+                if (strcmp(fk, col_names[i]) == 0)
+                    c = i;
+            if (strcmp(fk, "aliases") == 0 && json_is_array(fv)) {
+                aliases = fv;
+                continue;
+            }
+            if (c == C_ATTRS && json_is_object(fv))
+                continue; /* serialised below */
+            if (c < 0 || !(json_is_string(fv) || json_is_null(fv))) {
+                rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                        c < 0 ? "%s:%ld: unknown field '%s'"
+                                              : "%s:%ld: field '%s' must be a string",
+                                        path, line, fk);
+                break;
+            }
+            if (json_is_string(fv))
+                v[c] = json_string_value(fv);
+        }
+        char *attrs = NULL;
+        json_t *ja = json_object_get(o, "attrs");
+        if (!rc && ja && json_is_object(ja))
+            v[C_ATTRS] = attrs = json_dumps(ja, JSON_COMPACT | JSON_SORT_KEYS);
+        if (!rc && empty(v[C_SOURCE]))
+            rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                    "%s:%ld: missing 'source': every record records where it "
+                                    "came from",
+                                    path, line);
+        sanctagp_row r;
+        row_from_cols(&r, v);
+        if (!rc && aliases) {
+            size_t i;
+            json_t *a;
+            json_array_foreach(aliases, i, a)
+            {
+                sanctagp_row ra = r;
+                if (json_is_string(a)) {
+                    ra.alias = json_string_value(a);
+                } else if (json_is_object(a)) {
+                    const char *s;
+                    if ((s = json_string_value(json_object_get(a, "alias"))))
+                        ra.alias = s;
+                    if ((s = json_string_value(json_object_get(a, "lang"))))
+                        ra.lang = s;
+                    if ((s = json_string_value(json_object_get(a, "kind"))))
+                        ra.kind = s;
+                    if ((s = json_string_value(json_object_get(a, "case"))))
+                        ra.case_policy = s;
+                    if ((s = json_string_value(json_object_get(a, "accents"))))
+                        ra.accents = s;
+                } else {
+                    rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                            "%s:%ld: aliases[%zu] must be a string or object",
+                                            path, line, i);
+                    break;
+                }
+                if ((rc = sanctagp_writer_add(w, &ra, path, line, err)))
+                    break;
+            }
+        } else if (!rc) {
+            rc = sanctagp_writer_add(w, &r, path, line, err);
+        }
+        free(attrs);
+        json_decref(o);
+    }
+    sanctagp_writer_free(w);
+    free(buf);
+    return rc;
+}
+
+/* ---- ICU countries --------------------------------------------------------- */
+
+/* Region codes ICU lists that are not ISO 3166-1 countries or territories. */
+static int not_iso(const char *cc)
+{
+    static const char *const skip[] = {"EA", "IC", "DG", "CP", "TA", "CQ", "EU", "EZ", "UN",
+                                       "QO", "ZZ"};
+    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+        if (strcmp(cc, skip[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static void u16_to_u8(const UChar *s, int32_t n, char *out, size_t cap)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t w = 0;
+    u_strToUTF8(out, (int32_t)cap - 1, &w, s, n, &st);
+    out[U_FAILURE(st) ? 0 : w] = 0;
+}
+
+static int icu_add(sanctagp_writer *w, const char *cc, const char *en, const char *alias,
+                   const char *lang, const char *kind, const char *origin, sanctag_error *err)
+{
+    sanctagp_row r;
+    memset(&r, 0, sizeof r);
+    char key[16];
+    snprintf(key, sizeof key, "country:%s", cc);
+    r.key = key;
+    r.label = "COUNTRY";
+    r.name = en;
+    r.country = cc;
+    r.alias = alias;
+    r.lang = lang;
+    r.kind = kind;
+    r.origin = origin;
+    return sanctagp_writer_add(w, &r, "icu:countries", 0, err);
+}
+
+/* Adds a display name, its "&" spelled out, and for "Myanmar (Burma)" both parts. */
+static int icu_add_forms(sanctagp_writer *w, const char *cc, const char *en, const char *name,
+                         const char *lang, const char *kind, int split, const char *origin,
+                         sanctag_error *err)
+{
+    int rc;
+    if (!*name)
+        return 0;
+    if ((rc = icu_add(w, cc, en, name, lang, kind, origin, err)))
+        return rc;
+    char buf[512];
+    const char *amp = strstr(name, " & ");
+    if (amp) {
+        snprintf(buf, sizeof buf, "%.*s %s %s", (int)(amp - name), name,
+                 strcmp(lang, "id") == 0 ? "dan" : "and", amp + 3);
+        if ((rc = icu_add(w, cc, en, buf, lang, kind, origin, err)))
+            return rc;
+    }
+    size_t n = strlen(name);
+    const char *open = strrchr(name, '(');
+    if (split && open && open > name + 1 && name[n - 1] == ')') {
+        snprintf(buf, sizeof buf, "%.*s", (int)(open - name - 1), name);
+        if ((rc = icu_add(w, cc, en, buf, lang, kind, origin, err)))
+            return rc;
+        snprintf(buf, sizeof buf, "%.*s", (int)(name + n - 1 - open - 1), open + 1);
+        if ((rc = icu_add(w, cc, en, buf, lang, kind, origin, err)))
+            return rc;
+    }
+    return 0;
+}
+
+static int source_icu_countries(sqlite3 *db, const char *db_path, sanctag_error *err)
+{
+    UVersionInfo v;
+    char ver[U_MAX_VERSION_STRING_LENGTH];
+    u_getVersion(v);
+    u_versionToString(v, ver);
+    sanctagp_writer *w = NULL;
+    int rc = sanctagp_writer_new(db, db_path, "icu-countries", "icu", "icu:countries", ver, &w,
+                                 err);
+    if (rc)
+        return rc;
+    static const char *const langs[] = {"en", "id"};
+    char origin[128];
+    for (const char *const *c = uloc_getISOCountries(); *c && !rc; c++) {
+        const char *cc = *c;
+        if (not_iso(cc))
+            continue;
+        char loc[8], en[256];
+        snprintf(loc, sizeof loc, "und_%s", cc);
+        UChar u[256];
+        UErrorCode st = U_ZERO_ERROR;
+        int32_t n = uloc_getDisplayCountry(loc, "en", u, 256, &st);
+        if (U_FAILURE(st) || n <= 0 || n >= 256)
+            continue;
+        u16_to_u8(u, n, en, sizeof en);
+        for (int l = 0; l < 2 && !rc; l++) {
+            char name[512];
+            st = U_ZERO_ERROR;
+            n = uloc_getDisplayCountry(loc, langs[l], u, 256, &st);
+            if (U_FAILURE(st) || n <= 0 || n >= 256)
+                continue;
+            u16_to_u8(u, n, name, sizeof name);
+            if (strcmp(name, cc) == 0)
+                continue; /* no translation: ICU echoes the code */
+            snprintf(origin, sizeof origin, "ICU %s locale data: uloc_getDisplayCountry(%s)",
+                     ver, langs[l]);
+            rc = icu_add_forms(w, cc, en, name, langs[l], "name", 1, origin, err);
+        }
+    }
+    /* short ("UK", "AS") and variant ("Ivory Coast", "Timor Timur") forms */
+    for (int l = 0; l < 2 && !rc; l++) {
+        UErrorCode st = U_ZERO_ERROR;
+        UResourceBundle *rb = ures_open(U_ICUDATA_NAME "-region", langs[l], &st);
+        static const char *const tables[] = {"Countries%short", "Countries%variant"};
+        for (int t = 0; t < 2 && !rc && U_SUCCESS(st); t++) {
+            UErrorCode st2 = U_ZERO_ERROR;
+            UResourceBundle *tb = ures_getByKey(rb, tables[t], NULL, &st2);
+            while (U_SUCCESS(st2) && ures_hasNext(tb) && !rc) {
+                int32_t n;
+                const char *cc;
+                const UChar *s = ures_getNextString(tb, &n, &cc, &st2);
+                if (U_FAILURE(st2) || !cc || strlen(cc) != 2 || not_iso(cc))
+                    continue;
+                char name[512], en[256], loc[8];
+                u16_to_u8(s, n, name, sizeof name);
+                snprintf(loc, sizeof loc, "und_%s", cc);
+                UChar u[256];
+                UErrorCode st3 = U_ZERO_ERROR;
+                int32_t m = uloc_getDisplayCountry(loc, "en", u, 256, &st3);
+                if (U_FAILURE(st3) || m <= 0 || m >= 256)
+                    continue;
+                u16_to_u8(u, m, en, sizeof en);
+                snprintf(origin, sizeof origin, "ICU %s locale data: %s (%s)", ver, tables[t],
+                         langs[l]);
+                int caps = 1;
+                for (const char *q = name; *q; q++)
+                    if (!(isupper((unsigned char)*q)))
+                        caps = 0;
+                rc = icu_add_forms(w, cc, en, name, langs[l], caps ? "abbreviation" : "name", 0,
+                                   origin, err);
+            }
+            ures_close(tb);
+        }
+        ures_close(rb);
+    }
+    sanctagp_writer_free(w);
+    return rc;
+}
+
+int sanctagp_source_add(sqlite3 *db, const char *db_path, const char *src, sanctag_error *err)
+{
+    if (strcmp(src, "icu:countries") == 0)
+        return source_icu_countries(db, db_path, err);
+    size_t n = strlen(src);
+    if (n > 4 && strcmp(src + n - 4, ".tsv") == 0)
+        return source_tsv(db, db_path, src, err);
+    if (n > 6 && strcmp(src + n - 6, ".jsonl") == 0)
+        return source_jsonl(db, db_path, src, err);
+    return sanctagp_error_set(err, SANCTAG_E_INVALID, src, 0, 0, -1,
+                              "%s: unknown source type (expected a .tsv or .jsonl file, or "
+                              "icu:countries)",
+                              src);
+}

@@ -1,0 +1,343 @@
+/* cmd_gaz.c - `sanctag gaz`: build gazetteer databases from sources, look up aliases. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "../gazetteer.h"
+#include "cli.h"
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "Usage: sanctag gaz build [--force] OUT.db SOURCE...\n"
+            "       sanctag gaz lookup [--db PATH] [--json] NAME...\n"
+            "\n"
+            "build   compiles gazetteer sources into a new SQLite database OUT.db, all or\n"
+            "        nothing: on any error nothing is written. A SOURCE is a .tsv file, a\n"
+            "        .jsonl file, or icu:countries (every ISO 3166-1 country with its English\n"
+            "        and Indonesian names from ICU's locale data). Later sources may refine an\n"
+            "        alias an earlier one gave (its case policy, kind or language).\n"
+            "        --force replaces an existing OUT.db.\n"
+            "lookup  shows the entities an alias resolves to: the alias is normalised the way\n"
+            "        the matcher compares text (case, width, hyphens), so 'KORUT', 'korut' and\n"
+            "        'Korut' answer alike. Exit status 1 when a NAME resolves to nothing.\n"
+            "\n"
+            "TSV source format (UTF-8, tab-separated, '#' comments, header line first):\n"
+            "  key  label  name  country  alias  lang  kind  case  accents  valid_from\n"
+            "  valid_to  source  attrs\n"
+            "  One row per alias; key, label, alias and source are required. kind is name,\n"
+            "  abbreviation, official, nickname, demonym, weak (not matched by default) or\n"
+            "  suppressor (wins over shorter matches inside it, never emitted: \"dolar AS\").\n"
+            "  case is auto (all-caps tokens of <= 3 letters exact, longer all-caps need a\n"
+            "  capital first letter, anything else any case), fold, cap or exact.\n"
+            "\n"
+            "Examples:\n"
+            "  sanctag gaz build my.db icu:countries gazetteers/*.tsv my-names.tsv\n"
+            "  sanctag gaz lookup 'DK PBB'\n"
+            "  sanctag gaz lookup --db my.db --json 'Kim Jong-un'\n");
+}
+
+/* ---- build ----------------------------------------------------------------- */
+
+static int gaz_build(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"force", no_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0},
+    };
+    int force = 0, ch;
+    while ((ch = getopt_long(argc, argv, "hf", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+            help(stdout);
+            return EXIT_OK_;
+        case 'f': force = 1; break;
+        default:
+            fprintf(stderr, "Try 'sanctag gaz --help'.\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind < 2)
+        return cli_usage("gaz build", "needs OUT.db and at least one SOURCE");
+    const char *out = argv[optind];
+    struct stat sb;
+    if (!force && stat(out, &sb) == 0)
+        return cli_usage("gaz build", "%s exists; use --force to replace it", out);
+
+    size_t n = strlen(out) + 16;
+    char *tmp = malloc(n);
+    if (!tmp) {
+        cli_warn("out of memory");
+        return EXIT_FATAL;
+    }
+    snprintf(tmp, n, "%s.tmpXXXXXX", out);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        cli_warn("%s: cannot create: %s", out, strerror(errno));
+        free(tmp);
+        return EXIT_FATAL;
+    }
+    close(fd);
+    unlink(tmp);
+
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    sqlite3 *db = NULL;
+    int rc = sanctagp_db_open(tmp, DB_CREATE, &db, &e);
+    if (!rc)
+        rc = sanctagp_db_exec(db, out, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+                                       "BEGIN",
+                              &e);
+    for (int i = optind + 1; i < argc && !rc; i++)
+        rc = sanctagp_source_add(db, out, argv[i], &e);
+    if (!rc)
+        rc = sanctagp_db_refresh(db, out, &e);
+    if (!rc)
+        rc = sanctagp_db_exec(db, out, "COMMIT", &e);
+    long long nent = 0, nal = 0, nsrc = 0;
+    char *version = NULL;
+    if (!rc) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(db,
+                               "SELECT (SELECT count(*) FROM entity), (SELECT count(*) FROM "
+                               "alias), (SELECT count(*) FROM source)",
+                               -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW) {
+            nent = sqlite3_column_int64(st, 0);
+            nal = sqlite3_column_int64(st, 1);
+            nsrc = sqlite3_column_int64(st, 2);
+        }
+        sqlite3_finalize(st);
+        version = sanctagp_db_meta(db, "version");
+        rc = sanctagp_db_exec(db, out, "VACUUM", &e);
+    }
+    if (db && sqlite3_close(db) != SQLITE_OK && !rc)
+        rc = sanctagp_error_set(&e, SANCTAG_E_DB, out, 0, 0, -1, "%s: cannot close", out);
+    if (!rc && rename(tmp, out) != 0)
+        rc = sanctagp_error_set(&e, SANCTAG_E_IO, out, 0, 0, -1, "%s: cannot rename into place: %s",
+                                out, strerror(errno));
+    if (rc) {
+        unlink(tmp);
+        cli_error(&e);
+        cli_warn("%s: nothing written", out);
+        free(tmp);
+        free(version);
+        return EXIT_FATAL;
+    }
+    fprintf(stderr, "sanctag: built %s: %lld entities, %lld aliases from %lld sources (version %s)\n",
+            out, nent, nal, nsrc, version ? version : "?");
+    free(tmp);
+    free(version);
+    return EXIT_OK_;
+}
+
+/* ---- lookup ---------------------------------------------------------------- */
+
+static const char *policy_of(const char *alias, const char *stored, char *buf, size_t cap)
+{
+    if (strcmp(stored, "auto") != 0)
+        return stored;
+    sanctagp_tokens tk;
+    memset(&tk, 0, sizeof tk);
+    const char *r = "fold";
+    if (sanctagp_utf8_check(alias, strlen(alias), NULL) == 0 &&
+        sanctagp_tokenize(&tk, alias, strlen(alias)) == 0) {
+        int p = sanctagp_auto_policy(&tk);
+        r = p == POL_EXACT ? "exact" : p == POL_CAP ? "cap" : "fold";
+    }
+    sanctagp_tokens_release(&tk);
+    snprintf(buf, cap, "auto (%s)", r);
+    return buf;
+}
+
+static const char *txt(sqlite3_stmt *st, int i)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    return s ? s : "";
+}
+
+static json_t *alias_rows(sqlite3 *db, sqlite3_int64 eid)
+{
+    sqlite3_stmt *st;
+    json_t *arr = json_array();
+    if (sqlite3_prepare_v2(db,
+                           "SELECT a.text, a.lang, a.kind, a.case_policy, s.name, a.origin "
+                           "FROM alias a JOIN source s ON s.id = a.source_id "
+                           "WHERE a.entity_id = ? ORDER BY a.id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return arr;
+    sqlite3_bind_int64(st, 1, eid);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char pb[32];
+        json_t *a = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "alias", txt(st, 0), "lang",
+                              txt(st, 1), "kind", txt(st, 2), "case",
+                              policy_of(txt(st, 0), txt(st, 3), pb, sizeof pb), "source",
+                              txt(st, 4), "origin", txt(st, 5));
+        json_array_append_new(arr, a);
+    }
+    sqlite3_finalize(st);
+    return arr;
+}
+
+static int gaz_lookup(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"db", required_argument, NULL, 'd'},
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dbarg = NULL;
+    int as_json = 0, ch;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+            help(stdout);
+            return EXIT_OK_;
+        case 'd': dbarg = optarg; break;
+        case 'j': as_json = 1; break;
+        default:
+            fprintf(stderr, "Try 'sanctag gaz --help'.\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc)
+        return cli_usage("gaz lookup", "needs at least one NAME");
+    const char *path = cli_find_db(dbarg);
+    if (!path)
+        return EXIT_FATAL;
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    sqlite3 *db = NULL;
+    if (sanctagp_db_open(path, DB_READ, &db, &e)) {
+        cli_error(&e);
+        return EXIT_FATAL;
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT DISTINCT e.id, e.key, e.label, e.name, e.country, e.valid_from, "
+                           "e.valid_to, e.listed, e.programs, e.list_source, e.list_ref, "
+                           "e.listed_on, s.name, e.origin "
+                           "FROM alias a JOIN entity e ON e.id = a.entity_id "
+                           "JOIN source s ON s.id = e.source_id WHERE a.norm = ? ORDER BY e.id",
+                           -1, &st, NULL) != SQLITE_OK) {
+        cli_warn("%s: %s", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return EXIT_FATAL;
+    }
+    int missing = 0;
+    for (int i = optind; i < argc; i++) {
+        const char *name = argv[i];
+        char *norm = sanctag_normalize(name, strlen(name));
+        if (!norm) {
+            cli_warn("'%s' is not valid UTF-8", name);
+            missing = 1;
+            continue;
+        }
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
+        json_t *res = json_array();
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            json_t *o = json_pack("{s:s,s:s,s:s}", "key", txt(st, 1), "label", txt(st, 2),
+                                  "name", txt(st, 3));
+            static const char *const opt[] = {NULL, NULL, NULL, NULL, "country", "valid_from",
+                                              "valid_to"};
+            for (int k = 4; k <= 6; k++)
+                if (*txt(st, k))
+                    json_object_set_new(o, opt[k], json_string(txt(st, k)));
+            if (sqlite3_column_int(st, 7)) {
+                json_t *progs = json_loads(txt(st, 8), 0, NULL);
+                json_object_set_new(o, "sanctions",
+                                    json_pack("{s:b,s:o,s:s,s:s,s:s}", "listed", 1, "programs",
+                                              progs ? progs : json_array(), "source",
+                                              txt(st, 9), "ref", txt(st, 10), "listed_on",
+                                              txt(st, 11)));
+            }
+            json_object_set_new(o, "source", json_string(txt(st, 12)));
+            if (*txt(st, 13))
+                json_object_set_new(o, "origin", json_string(txt(st, 13)));
+            json_object_set_new(o, "aliases", alias_rows(db, sqlite3_column_int64(st, 0)));
+            json_array_append_new(res, o);
+        }
+        if (json_array_size(res) == 0)
+            missing = 1;
+        if (as_json) {
+            json_t *doc = json_pack("{s:s,s:s,s:o}", "query", name, "normalized", norm,
+                                    "entities", res);
+            json_dumpf(doc, stdout, JSON_COMPACT);
+            putchar('\n');
+            json_decref(doc);
+        } else {
+            printf("%s  (normalised: \"%s\")\n", name, norm);
+            if (json_array_size(res) == 0)
+                printf("  no entity has this alias\n");
+            size_t k;
+            json_t *o;
+            json_array_foreach(res, k, o)
+            {
+                const char *country = json_string_value(json_object_get(o, "country"));
+                printf("  %s  %s  \"%s\"%s%s%s\n", json_string_value(json_object_get(o, "key")),
+                       json_string_value(json_object_get(o, "label")),
+                       json_string_value(json_object_get(o, "name")), country ? "  [" : "",
+                       country ? country : "", country ? "]" : "");
+                const char *vf = json_string_value(json_object_get(o, "valid_from"));
+                const char *vt = json_string_value(json_object_get(o, "valid_to"));
+                if (vf || vt)
+                    printf("    valid: %s .. %s\n", vf ? vf : "", vt ? vt : "");
+                json_t *sa = json_object_get(o, "sanctions");
+                if (sa) {
+                    char *progs = json_dumps(json_object_get(sa, "programs"), JSON_COMPACT);
+                    printf("    LISTED: %s %s programs %s listed on %s\n",
+                           json_string_value(json_object_get(sa, "source")),
+                           json_string_value(json_object_get(sa, "ref")), progs ? progs : "[]",
+                           json_string_value(json_object_get(sa, "listed_on")));
+                    free(progs);
+                }
+                printf("    source: %s\n", json_string_value(json_object_get(o, "source")));
+                size_t q;
+                json_t *a;
+                json_array_foreach(json_object_get(o, "aliases"), q, a)
+                {
+                    const char *lang = json_string_value(json_object_get(a, "lang"));
+                    printf("    alias %-32s %-12s %-3s case %-12s from %s%s%s\n",
+                           json_string_value(json_object_get(a, "alias")),
+                           json_string_value(json_object_get(a, "kind")), *lang ? lang : "-",
+                           json_string_value(json_object_get(a, "case")),
+                           json_string_value(json_object_get(a, "source")),
+                           *json_string_value(json_object_get(a, "origin")) ? ": " : "",
+                           json_string_value(json_object_get(a, "origin")));
+                }
+            }
+            json_decref(res);
+        }
+        free(norm);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_warn("write error: %s", strerror(errno));
+        return EXIT_FATAL;
+    }
+    return missing ? EXIT_DOCS : EXIT_OK_;
+}
+
+int cmd_gaz(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        help(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK_;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "build") == 0)
+        return gaz_build(argc - 1, argv + 1);
+    if (strcmp(sub, "lookup") == 0)
+        return gaz_lookup(argc - 1, argv + 1);
+    return cli_usage("gaz", "unknown subcommand '%s' (build, lookup)", sub);
+}

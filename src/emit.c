@@ -1,0 +1,178 @@
+/* emit.c - builds output records following the contract in DESIGN.md. */
+#include "emit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const sanctagp_offset_names[3] = {"byte", "codepoint", "utf16"};
+
+int sanctagp_offset_unit(const char *name)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, sanctagp_offset_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+size_t sanctagp_offset_convert(const char *text, size_t b, int unit, size_t *cur_b,
+                               size_t *cur_u)
+{
+    if (unit == OFF_BYTE)
+        return b;
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = *cur_b, u = *cur_u;
+    while (i < b) {
+        unsigned char c = s[i];
+        size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        u += (unit == OFF_UTF16 && n == 4) ? 2 : 1;
+        i += n;
+    }
+    *cur_b = i;
+    *cur_u = u;
+    return u;
+}
+
+typedef struct offref {
+    size_t byte;
+    size_t *out;
+} offref;
+
+static int offref_cmp(const void *x, const void *y)
+{
+    const offref *a = x, *b = y;
+    return (a->byte > b->byte) - (a->byte < b->byte);
+}
+
+static json_t *gaz_json(const sanctag_gazetteer *gz)
+{
+    return json_pack("{s:s}", "version", gz ? sanctag_gazetteer_version(gz) : "");
+}
+
+json_t *sanctagp_doc_json(const sanctag_tagger *tg, const sanctag_gazetteer *gz, json_t *id,
+                          const char *text, size_t len, const sanctagp_emit_opts *o)
+{
+    size_t n;
+    const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
+    size_t ns = 0;
+    const sanctag_sentence *se = o->sentences ? sanctag_tagger_sentences(tg, &ns) : NULL;
+    (void)len;
+
+    /* convert every offset in one forward sweep */
+    size_t nref = 2 * n + 2 * ns;
+    size_t *conv = malloc((nref ? nref : 1) * sizeof *conv);
+    offref *refs = malloc((nref ? nref : 1) * sizeof *refs);
+    if (!conv || !refs) {
+        free(conv);
+        free(refs);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        refs[2 * i] = (offref){sp[i].start, &conv[2 * i]};
+        refs[2 * i + 1] = (offref){sp[i].end, &conv[2 * i + 1]};
+    }
+    for (size_t i = 0; i < ns; i++) {
+        refs[2 * n + 2 * i] = (offref){se[i].start, &conv[2 * n + 2 * i]};
+        refs[2 * n + 2 * i + 1] = (offref){se[i].end, &conv[2 * n + 2 * i + 1]};
+    }
+    qsort(refs, nref, sizeof *refs, offref_cmp);
+    size_t cb = 0, cu = 0;
+    for (size_t i = 0; i < nref; i++)
+        *refs[i].out = sanctagp_offset_convert(text, refs[i].byte, o->unit, &cb, &cu);
+    free(refs);
+
+    json_t *doc = json_object();
+    json_t *spans = json_array();
+    if (!doc || !spans)
+        goto oom;
+    json_object_set(doc, "id", id ? id : json_null());
+    json_object_set_new(doc, "offsets", json_string(sanctagp_offset_names[o->unit]));
+    for (size_t i = 0; i < n; i++) {
+        sanctag_entity e;
+        if (sanctag_gazetteer_entity(gz, sp[i].entity, &e))
+            continue;
+        json_t *s = json_object();
+        if (!s)
+            goto oom;
+        json_object_set_new(s, "start", json_integer((json_int_t)conv[2 * i]));
+        json_object_set_new(s, "end", json_integer((json_int_t)conv[2 * i + 1]));
+        json_object_set_new(s, "text", json_stringn(text + sp[i].start, sp[i].end - sp[i].start));
+        json_object_set_new(s, "label", json_string(e.label));
+        json_object_set_new(s, "entity", json_string(e.key));
+        json_object_set_new(s, "name", json_string(e.name));
+        if (*e.country)
+            json_object_set_new(s, "country", json_string(e.country));
+        json_t *al = json_pack("{s:s}", "kind", sp[i].alias_kind);
+        if (al && *sp[i].alias_lang)
+            json_object_set_new(al, "lang", json_string(sp[i].alias_lang));
+        json_object_set_new(s, "alias", al);
+        if (e.listed) {
+            json_t *progs = *e.programs ? json_loads(e.programs, 0, NULL) : NULL;
+            if (!progs || !json_is_array(progs)) {
+                json_decref(progs);
+                progs = json_array();
+            }
+            json_t *sa = json_pack("{s:b,s:o}", "listed", 1, "programs", progs);
+            if (sa && *e.list_source)
+                json_object_set_new(sa, "source", json_string(e.list_source));
+            if (sa && *e.list_ref)
+                json_object_set_new(sa, "ref", json_string(e.list_ref));
+            if (sa && *e.listed_on)
+                json_object_set_new(sa, "listed_on", json_string(e.listed_on));
+            json_object_set_new(s, "sanctions", sa);
+        }
+        if (sp[i].flags & SANCTAG_SPAN_NESTED)
+            json_object_set_new(s, "nested", json_true());
+        if (sp[i].flags & SANCTAG_SPAN_AMBIGUOUS)
+            json_object_set_new(s, "ambiguous", json_true());
+        if (sp[i].flags & SANCTAG_SPAN_SUPPRESSOR)
+            json_object_set_new(s, "suppressor", json_true());
+        if (o->sentences)
+            json_object_set_new(s, "sentence", json_integer(sp[i].sentence));
+        json_array_append_new(spans, s);
+    }
+    json_object_set_new(doc, "spans", spans);
+    spans = NULL;
+    if (o->sentences) {
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < ns; i++)
+            json_array_append_new(arr, json_pack("[I,I]", (json_int_t)conv[2 * n + 2 * i],
+                                                 (json_int_t)conv[2 * n + 2 * i + 1]));
+        json_object_set_new(doc, "sentences", arr);
+    }
+    json_object_set_new(doc, "gazetteer", gaz_json(gz));
+    free(conv);
+    return doc;
+oom:
+    free(conv);
+    json_decref(spans);
+    json_decref(doc);
+    return NULL;
+}
+
+json_t *sanctagp_error_json(const sanctag_gazetteer *gz, json_t *id, const sanctag_error *e,
+                            const char *file, long line, const sanctagp_emit_opts *o)
+{
+    json_t *doc = json_object();
+    json_t *er = json_object();
+    if (!doc || !er) {
+        json_decref(doc);
+        json_decref(er);
+        return NULL;
+    }
+    json_object_set(doc, "id", id ? id : json_null());
+    json_object_set_new(doc, "offsets", json_string(sanctagp_offset_names[o->unit]));
+    json_object_set_new(doc, "spans", json_array());
+    json_object_set_new(er, "code", json_string(sanctag_status_name(e->code)));
+    json_object_set_new(er, "message", json_string(e->text));
+    if (file && *file)
+        json_object_set_new(er, "file", json_string(file));
+    if (line > 0)
+        json_object_set_new(er, "line", json_integer(line));
+    if (e->column > 0)
+        json_object_set_new(er, "column", json_integer(e->column));
+    if (e->position >= 0)
+        json_object_set_new(er, "byte", json_integer(e->position));
+    json_object_set_new(doc, "error", er);
+    json_object_set_new(doc, "gazetteer", gaz_json(gz));
+    return doc;
+}

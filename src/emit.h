@@ -1,0 +1,33 @@
+/* emit.h - private: the output contract (one JSON object per document). */
+#ifndef SANCTAG_EMIT_H
+#define SANCTAG_EMIT_H
+
+#include <jansson.h>
+
+#include "sanctag.h"
+
+enum { OFF_BYTE = 0, OFF_CODEPOINT = 1, OFF_UTF16 = 2 };
+extern const char *const sanctagp_offset_names[3];
+int sanctagp_offset_unit(const char *name); /* -1 if unknown */
+
+typedef struct sanctagp_emit_opts {
+    int unit;        /* OFF_* */
+    int sentences;   /* add "sentence" per span and a "sentences" array */
+} sanctagp_emit_opts;
+
+/* Builds the output record of a tagged document. `id` is borrowed (copied
+ * with a new reference; NULL gives JSON null). Returns a new reference or NULL
+ * when out of memory. */
+json_t *sanctagp_doc_json(const sanctag_tagger *tg, const sanctag_gazetteer *gz, json_t *id,
+                          const char *text, size_t len, const sanctagp_emit_opts *o);
+
+/* Builds the record of a document that could not be tagged. */
+json_t *sanctagp_error_json(const sanctag_gazetteer *gz, json_t *id, const sanctag_error *e,
+                            const char *file, long line, const sanctagp_emit_opts *o);
+
+/* Converts byte offset `b` of valid UTF-8 `text` into `unit`, scanning from
+ * (*cur_b, *cur_u), which must not lie after `b`; updates the cursor. */
+size_t sanctagp_offset_convert(const char *text, size_t b, int unit, size_t *cur_b,
+                               size_t *cur_u);
+
+#endif

@@ -1,0 +1,71 @@
+/* gazetteer.h - private: the SQLite gazetteer store, its sources and the
+ * sanctag_gazetteer object (an immutable loaded matcher image). */
+#ifndef SANCTAG_GAZETTEER_H
+#define SANCTAG_GAZETTEER_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+
+#include "matcher.h"
+#include "sanctag.h"
+
+struct sanctag_gazetteer {
+    int refs;              /* atomic */
+    char *path;
+    char version[64];
+    void *image;           /* owned, 8-byte aligned */
+    size_t image_size;
+    sanctagp_matcher m;    /* points into image */
+};
+
+/* Fills `err` (if not NULL) unless it already holds an error; returns code. */
+int sanctagp_error_set(sanctag_error *err, int code, const char *source, long line, long column,
+                       long long position, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+/* Opens a gazetteer database. mode: 0 read-only (must exist and be a sanctag
+ * gazetteer), 1 read-write (same), 2 create a new empty gazetteer (the file
+ * must not exist). */
+enum { DB_READ = 0, DB_WRITE = 1, DB_CREATE = 2 };
+int sanctagp_db_open(const char *path, int mode, sqlite3 **ret_db, sanctag_error *err);
+
+/* Runs SQL; on failure describes it in err against `path`. */
+int sanctagp_db_exec(sqlite3 *db, const char *path, const char *sql, sanctag_error *err);
+
+/* After entity/alias changes, inside the caller's transaction: recomputes the
+ * content version, compiles the matcher and stores it. */
+int sanctagp_db_refresh(sqlite3 *db, const char *path, sanctag_error *err);
+
+/* Compiles the matcher from the alias table (weak aliases when `weak`). */
+int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *version,
+                        void **ret_image, size_t *ret_size, sanctag_error *err);
+
+/* Meta value (owned string, NULL if absent). */
+char *sanctagp_db_meta(sqlite3 *db, const char *key);
+
+/* ---- sources (build.c) ---- */
+
+/* One alias row of a gazetteer source, as read from TSV/JSONL. */
+typedef struct sanctagp_row {
+    const char *key, *label, *name, *country, *alias, *lang, *kind, *case_policy, *accents;
+    const char *valid_from, *valid_to, *origin, *attrs;
+} sanctagp_row;
+
+/* Writer for rows of one source inside an open transaction. */
+typedef struct sanctagp_writer sanctagp_writer;
+
+int sanctagp_writer_new(sqlite3 *db, const char *db_path, const char *source_name,
+                        const char *format, const char *file, const char *version,
+                        sanctagp_writer **ret, sanctag_error *err);
+/* Adds a row; `where`/`line` locate it for error messages. */
+int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *where, long line,
+                        sanctag_error *err);
+int sanctagp_writer_finish(sanctagp_writer *w, sanctag_error *err);
+void sanctagp_writer_free(sanctagp_writer *w);
+
+/* Adds one gazetteer source: a .tsv or .jsonl file, or the built-in
+ * "icu:countries" (every ISO 3166-1 country, English and Indonesian display
+ * names from ICU locale data). */
+int sanctagp_source_add(sqlite3 *db, const char *db_path, const char *src, sanctag_error *err);
+
+#endif

@@ -1,0 +1,154 @@
+/* matcher.h - private: the compiled token-trie matcher.
+ *
+ * An alias is tokenized and normalised exactly like text (text.h); its token
+ * sequence is a path in a trie over token ids. The compiled form is one flat,
+ * pointer-free image (offsets only) so it can be stored as a BLOB in the
+ * gazetteer and used straight after reading it back: start-up does no parsing.
+ * A loaded matcher is read-only and safe to share between threads.
+ */
+#ifndef SANCTAG_MATCHER_H
+#define SANCTAG_MATCHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text.h"
+
+#define SANCTAGP_IMAGE_MAGIC "SNTGMAT"
+#define SANCTAGP_IMAGE_FORMAT 1u
+
+/* Case policies. */
+enum { POL_FOLD = 0, POL_CAP = 1, POL_EXACT = 2 };
+#define POL_EXACT_MAX_TOKENS 10 /* 3 bits per token in a 32-bit pattern */
+#define POL_CAP_MAX_TOKENS 32
+
+/* Alias kinds (stored as an index). */
+enum {
+    KIND_NAME = 0, KIND_ABBREVIATION, KIND_OFFICIAL, KIND_NICKNAME, KIND_DEMONYM,
+    KIND_WEAK, KIND_SUPPRESSOR, KIND_COUNT
+};
+extern const char *const sanctagp_kind_names[KIND_COUNT];
+int sanctagp_kind_from_name(const char *s); /* -1 if unknown */
+
+/* Accept flags */
+enum { ACC_SUPPRESS = 1u << 4 };
+
+typedef struct sanctagp_img_header {
+    char magic[8];
+    uint32_t format, endian;          /* endian = 0x01020304 as written */
+    uint32_t n_tokens, n_states, n_trans_slots, n_dict_slots;
+    uint32_t n_accept, n_entities, n_langs, n_aliases;
+    uint64_t off_dict, off_tokoff, off_tokpool, tokpool_size;
+    uint64_t off_root, off_trans, off_accoff, off_accept;
+    uint64_t off_entities, off_strings, strings_size, off_langs;
+    uint64_t total_size;
+    char version[64];                 /* gazetteer version it was compiled from */
+} sanctagp_img_header;
+
+typedef struct sanctagp_trans {
+    uint32_t state, tok, child;       /* child 0 = empty slot */
+} sanctagp_trans;
+
+typedef struct sanctagp_accept {
+    uint32_t entity;
+    uint32_t pattern;                 /* POL_CAP: bit per token that must start upper;
+                                         POL_EXACT: 3-bit case class per token */
+    uint16_t lang;                    /* index into the language table */
+    uint8_t kind;
+    uint8_t policy;                   /* POL_* | ACC_* flags */
+} sanctagp_accept;
+
+typedef struct sanctagp_ent {
+    uint32_t key, label, name, country, programs, list_source, list_ref, listed_on;
+    uint32_t listed;
+} sanctagp_ent;
+
+/* A loaded image: pointers into caller-owned memory. */
+typedef struct sanctagp_matcher {
+    const sanctagp_img_header *h;
+    const uint64_t *dict;
+    const uint32_t *tokoff;
+    const char *tokpool;
+    const uint32_t *root;
+    const sanctagp_trans *trans;
+    const uint32_t *accoff;
+    const sanctagp_accept *accept;
+    const sanctagp_ent *ent;
+    const char *strings;
+    const uint32_t *langs;
+    uint32_t dict_mask, trans_mask;
+} sanctagp_matcher;
+
+/* Validates `size` bytes at `image` (8-byte aligned) and points `m` into it.
+ * Every index in the image is range-checked, so a corrupt BLOB is refused,
+ * never read out of bounds. Returns 0 or SANCTAG_E_DB. */
+int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size);
+
+/* Sets tokens[i].id for every token (0 when not in the dictionary); tokens
+ * with accents that are unknown as written are looked up without accents. */
+void sanctagp_matcher_resolve(const sanctagp_matcher *m, sanctagp_tokens *tk);
+
+/* Hash used by dictionary and builder alike. */
+uint64_t sanctagp_hash(const char *s, size_t n);
+
+static inline uint32_t sanctagp_trans_hash(uint32_t state, uint32_t tok)
+{
+    uint64_t x = ((uint64_t)state << 32 | tok) * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(x >> 32) ^ (uint32_t)x;
+}
+
+/* Next state from `state` on token id `tok` (id as stored in tokens, >= 1), 0 if none. */
+static inline uint32_t sanctagp_matcher_step(const sanctagp_matcher *m, uint32_t state,
+                                             uint32_t tok)
+{
+    if (state == 0)
+        return m->root[tok - 1];
+    uint32_t i = sanctagp_trans_hash(state, tok) & m->trans_mask;
+    for (;;) {
+        const sanctagp_trans *t = &m->trans[i];
+        if (t->child == 0)
+            return 0;
+        if (t->state == state && t->tok == tok)
+            return t->child;
+        i = (i + 1) & m->trans_mask;
+    }
+}
+
+/* True when the text tokens [t, t+n) satisfy the accept record's case policy. */
+int sanctagp_accept_ok(const sanctagp_accept *a, const sanctagp_token *t, uint32_t n);
+
+static inline const char *sanctagp_str(const sanctagp_matcher *m, uint32_t off)
+{
+    return m->strings + off;
+}
+
+/* ---- building ------------------------------------------------------------ */
+
+typedef struct sanctagp_mbuild sanctagp_mbuild;
+
+sanctagp_mbuild *sanctagp_mbuild_new(void);
+void sanctagp_mbuild_free(sanctagp_mbuild *b);
+
+/* Adds an entity, returning its index in *ret_idx. Strings may be NULL. */
+int sanctagp_mbuild_entity(sanctagp_mbuild *b, const char *key, const char *label,
+                           const char *name, const char *country, int listed,
+                           const char *programs, const char *list_source,
+                           const char *list_ref, const char *listed_on, uint32_t *ret_idx);
+
+/* Adds an alias of entity `ent`. `policy` is "auto", "fold", "cap" or "exact";
+ * with accents "fold" an accent-stripped variant is added too. An alias that
+ * tokenizes to nothing is refused with SANCTAG_E_FORMAT. */
+int sanctagp_mbuild_alias(sanctagp_mbuild *b, uint32_t ent, const char *text, size_t len,
+                          int kind, const char *lang, const char *policy, int fold_accents);
+
+/* Resolves the case policy "auto" for alias `text` the way the builder does:
+ * returns POL_EXACT, POL_CAP or POL_FOLD. */
+int sanctagp_auto_policy(const sanctagp_tokens *tk);
+int sanctagp_policy_from_name(const char *s); /* -1 unknown, -2 for "auto" */
+
+/* Serialises the matcher. On success *ret_image is an owned malloc'd block of
+ * *ret_size bytes. `version` is recorded in the header. */
+int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_image,
+                           size_t *ret_size);
+
+#endif

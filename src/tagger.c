@@ -1,0 +1,270 @@
+/* tagger.c - document -> spans: tokenize, resolve token ids, walk the trie
+ * from every token, select leftmost-longest (or all) matches, apply suppressors. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gazetteer.h"
+#include "text.h"
+
+typedef struct cand {
+    uint32_t tok, ntok;
+    const sanctagp_accept *a;
+    int ambiguous;
+} cand;
+
+struct sanctag_tagger {
+    sanctag_gazetteer *gz;
+    sanctagp_tokens tk;
+    sanctagp_sentences sents;
+    uint32_t *sent_of; /* sentence index per token */
+    size_t sent_of_cap;
+    sanctag_span *spans;
+    size_t n_spans, spans_cap;
+    cand *cover;       /* greedy cover, --all only */
+    size_t n_cover, cover_cap;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    void *q = realloc(*p, nc * elem);
+    if (!q)
+        return SANCTAG_E_NOMEM;
+    *p = q;
+    *cap = nc;
+    return 0;
+}
+
+sanctag_tagger *sanctag_tagger_new(sanctag_gazetteer *gz)
+{
+    if (!gz)
+        return NULL;
+    sanctag_tagger *tg = calloc(1, sizeof *tg);
+    if (!tg)
+        return NULL;
+    tg->gz = sanctag_gazetteer_ref(gz);
+    return tg;
+}
+
+void sanctag_tagger_free(sanctag_tagger *tg)
+{
+    if (!tg)
+        return;
+    sanctag_gazetteer_unref(tg->gz);
+    sanctagp_tokens_release(&tg->tk);
+    free(tg->sents.v);
+    free(tg->sent_of);
+    free(tg->spans);
+    free(tg->cover);
+    free(tg);
+}
+
+int sanctag_utf8_check(const char *text, size_t len, size_t *ret_pos)
+{
+    return sanctagp_utf8_check(text, len, ret_pos);
+}
+
+char *sanctag_normalize(const char *text, size_t len)
+{
+    if (!text || sanctagp_utf8_check(text, len, NULL))
+        return NULL;
+    sanctagp_tokens tk;
+    memset(&tk, 0, sizeof tk);
+    char *out = NULL;
+    if (sanctagp_tokenize(&tk, text, len) == 0) {
+        size_t total = 1;
+        for (size_t i = 0; i < tk.n; i++)
+            total += tk.v[i].norm_len + 1;
+        out = malloc(total);
+        if (out) {
+            size_t w = 0;
+            for (size_t i = 0; i < tk.n; i++) {
+                if (i)
+                    out[w++] = ' ';
+                memcpy(out + w, tk.arena + tk.v[i].norm_off, tk.v[i].norm_len);
+                w += tk.v[i].norm_len;
+            }
+            out[w] = 0;
+        }
+    }
+    sanctagp_tokens_release(&tk);
+    return out;
+}
+
+/* Longest accepted match starting at token i, or every accepted length when
+ * `all` (written to out[], returns the count). Within one trie state the first
+ * accept record whose case policy the text satisfies wins; the match is
+ * ambiguous when a later satisfied record names another entity. */
+static size_t walk(const sanctagp_matcher *m, const sanctagp_tokens *tk, size_t i, int all,
+                   cand *out)
+{
+    const sanctagp_token *t = tk->v;
+    size_t n = tk->n, found = 0;
+    if (t[i].id == 0)
+        return 0;
+    uint32_t state = m->root[t[i].id - 1];
+    size_t j = i;
+    while (state) {
+        uint32_t a0 = m->accoff[state], a1 = m->accoff[state + 1];
+        for (uint32_t k = a0; k < a1; k++) {
+            const sanctagp_accept *a = &m->accept[k];
+            if (!sanctagp_accept_ok(a, &t[i], (uint32_t)(j - i + 1)))
+                continue;
+            cand c = {(uint32_t)i, (uint32_t)(j - i + 1), a, 0};
+            for (uint32_t q = k + 1; q < a1; q++) {
+                const sanctagp_accept *b = &m->accept[q];
+                if (b->entity != a->entity && !(b->policy & ACC_SUPPRESS) &&
+                    sanctagp_accept_ok(b, &t[i], (uint32_t)(j - i + 1))) {
+                    c.ambiguous = 1;
+                    break;
+                }
+            }
+            if (all || found == 0)
+                out[found++] = c;
+            else
+                out[0] = c;
+            break;
+        }
+        if (++j >= n || (t[j].flags & TF_SENT_START) || t[j].id == 0 || j - i >= 64)
+            break;
+        state = sanctagp_matcher_step(m, state, t[j].id);
+    }
+    return found;
+}
+
+static int emit(sanctag_tagger *tg, const cand *c, unsigned flags)
+{
+    if (tg->n_spans == tg->spans_cap &&
+        grow((void **)&tg->spans, &tg->spans_cap, tg->n_spans + 1, sizeof *tg->spans))
+        return SANCTAG_E_NOMEM;
+    const sanctagp_matcher *m = &tg->gz->m;
+    const sanctagp_token *t = tg->tk.v;
+    sanctag_span *s = &tg->spans[tg->n_spans++];
+    s->start = t[c->tok].start;
+    s->end = t[c->tok + c->ntok - 1].end;
+    s->entity = c->a->entity;
+    s->sentence = tg->sent_of[c->tok];
+    s->first_token = c->tok;
+    s->ntokens = c->ntok;
+    s->alias_kind = sanctagp_kind_names[c->a->kind];
+    s->alias_lang = sanctagp_str(m, m->langs[c->a->lang]);
+    s->flags = flags | (c->ambiguous ? SANCTAG_SPAN_AMBIGUOUS : 0) |
+               ((c->a->policy & ACC_SUPPRESS) ? SANCTAG_SPAN_SUPPRESSOR : 0);
+    return 0;
+}
+
+static int span_cmp(const void *x, const void *y)
+{
+    const sanctag_span *a = x, *b = y;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    if (a->end != b->end)
+        return a->end > b->end ? -1 : 1;
+    return (a->entity > b->entity) - (a->entity < b->entity);
+}
+
+int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigned flags,
+                       sanctag_error *err)
+{
+    size_t pos = 0;
+    int rc;
+    tg->n_spans = 0;
+    tg->sents.n = 0;
+    if (!text && len)
+        return sanctagp_error_set(err, SANCTAG_E_INVALID, "", 0, 0, -1, "no text");
+    if ((rc = sanctagp_utf8_check(text, len, &pos)))
+        return sanctagp_error_set(err, rc, "", 0, 0, (long long)pos,
+                                  rc == SANCTAG_E_NUL ? "NUL byte at byte %zu"
+                                                      : "invalid UTF-8 at byte %zu",
+                                  pos);
+    if ((rc = sanctagp_tokenize(&tg->tk, text, len)))
+        return sanctagp_error_set(err, rc, "", 0, 0, -1, "cannot tokenize: %s",
+                                  sanctag_status_name(rc));
+    if (tg->tk.n == 0)
+        return sanctagp_error_set(err, SANCTAG_E_EMPTY, "", 0, 0, 0,
+                                  len ? "document has only whitespace" : "empty document");
+    if ((rc = sanctagp_sentences_from_tokens(&tg->sents, &tg->tk)) ||
+        grow((void **)&tg->sent_of, &tg->sent_of_cap, tg->tk.n, sizeof *tg->sent_of))
+        return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
+    uint32_t si = 0;
+    for (size_t i = 0; i < tg->tk.n; i++) {
+        if (i && (tg->tk.v[i].flags & TF_SENT_START))
+            si++;
+        tg->sent_of[i] = si;
+    }
+
+    const sanctagp_matcher *m = &tg->gz->m;
+    sanctagp_matcher_resolve(m, &tg->tk);
+    size_t n = tg->tk.n;
+    int all = (flags & SANCTAG_TAG_ALL) != 0;
+    int show_sup = (flags & SANCTAG_TAG_SUPPRESSORS) != 0;
+    cand buf[64];
+    tg->n_cover = 0;
+
+    /* the leftmost-longest, non-overlapping cover; suppressors take part */
+    for (size_t i = 0; i < n;) {
+        if (walk(m, &tg->tk, i, 0, buf) == 0) {
+            i++;
+            continue;
+        }
+        cand c = buf[0];
+        if (all) {
+            if (grow((void **)&tg->cover, &tg->cover_cap, tg->n_cover + 1, sizeof *tg->cover))
+                return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
+            tg->cover[tg->n_cover++] = c;
+        } else if (!(c.a->policy & ACC_SUPPRESS) || show_sup) {
+            if (emit(tg, &c, 0))
+                return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
+        }
+        i += c.ntok;
+    }
+
+    if (all) {
+        /* every match, except inside a suppressor of the cover */
+        size_t ci = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t k = walk(m, &tg->tk, i, 1, buf);
+            for (size_t q = 0; q < k; q++) {
+                cand *c = &buf[q];
+                int in_cover = 0, suppressed = 0;
+                while (ci < tg->n_cover && tg->cover[ci].tok + tg->cover[ci].ntok <= i)
+                    ci++;
+                for (size_t z = ci; z < tg->n_cover && tg->cover[z].tok < c->tok + c->ntok; z++) {
+                    const cand *v = &tg->cover[z];
+                    if (v->tok == c->tok && v->ntok == c->ntok && v->a == c->a)
+                        in_cover = 1;
+                    else if ((v->a->policy & ACC_SUPPRESS) && v->tok < c->tok + c->ntok &&
+                             c->tok < v->tok + v->ntok)
+                        suppressed = 1;
+                }
+                if (c->a->policy & ACC_SUPPRESS) {
+                    if (!show_sup || !in_cover)
+                        continue;
+                } else if (suppressed) {
+                    continue;
+                }
+                if (emit(tg, c, in_cover ? 0 : SANCTAG_SPAN_NESTED))
+                    return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1,
+                                              "out of memory");
+            }
+        }
+        qsort(tg->spans, tg->n_spans, sizeof *tg->spans, span_cmp);
+    }
+    return 0;
+}
+
+const sanctag_span *sanctag_tagger_spans(const sanctag_tagger *tg, size_t *ret_n)
+{
+    *ret_n = tg->n_spans;
+    return tg->spans;
+}
+
+const sanctag_sentence *sanctag_tagger_sentences(const sanctag_tagger *tg, size_t *ret_n)
+{
+    *ret_n = tg->sents.n;
+    return tg->sents.v;
+}

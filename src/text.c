@@ -1,0 +1,506 @@
+/* text.c - UTF-8 validation, the tokenizer (original byte offsets kept) and
+ * per-token normalisation: an ASCII fast path, ICU NFKC case folding otherwise. */
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+/* ---- UTF-8 ------------------------------------------------------------- */
+
+int sanctagp_utf8_check(const char *str, size_t len, size_t *ret_pos)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < len) {
+        /* ASCII fast path, 8 bytes at a time, NUL caught below */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            /* any high bit set, or any zero byte? */
+            if ((w & 0x8080808080808080ull) ||
+                ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        unsigned char c = s[i];
+        if (c == 0) {
+            if (ret_pos)
+                *ret_pos = i;
+            return SANCTAG_E_NUL;
+        }
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t need;
+        uint32_t cp, min;
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1; cp = c & 0x1F; min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2; cp = c & 0x0F; min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3; cp = c & 0x07; min = 0x10000;
+        } else {
+            goto bad;
+        }
+        if (len - i <= need)
+            goto bad; /* truncated sequence */
+        for (size_t k = 1; k <= need; k++) {
+            unsigned char cc = s[i + k];
+            if ((cc & 0xC0) != 0x80)
+                goto bad;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            goto bad;
+        i += need + 1;
+        continue;
+    bad:
+        if (ret_pos)
+            *ret_pos = i;
+        return SANCTAG_E_UTF8;
+    }
+    return 0;
+}
+
+/* ---- character classes -------------------------------------------------- */
+
+enum {
+    CC_SPACE = 0,  /* whitespace other than newline */
+    CC_NL = 1,     /* '\n' */
+    CC_HYPHEN = 2, /* transparent separator */
+    CC_PUNCT = 3,
+    CC_LOWER = 4,
+    CC_UPPER = 5,
+    CC_DIGIT = 6,
+    CC_HIGH = 7,   /* non-ASCII: ask ICU */
+};
+
+static const uint8_t ascii_class[128] = {
+#define R8(a) a, a, a, a, a, a, a, a
+    /* 0x00-0x08 */ 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    /* \t */ 0, /* \n */ 1, /* \v */ 0, /* \f */ 0, /* \r */ 0,
+    /* 0x0E-0x1F */ 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    /* ' ' */ 0, /* !"#$%&'()*+, */ 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    /* - */ 2, /* . / */ 3, 3,
+    /* 0-9 */ 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    /* :;<=>?@ */ 3, 3, 3, 3, 3, 3, 3,
+    /* A-Z */ R8(5), R8(5), R8(5), 5, 5,
+    /* [\]^_` */ 3, 3, 3, 3, 3, 3,
+    /* a-z */ R8(4), R8(4), R8(4), 4, 4,
+    /* {|}~ DEL */ 3, 3, 3, 3, 3,
+#undef R8
+};
+
+/* Word-continuing classes for non-ASCII code points. */
+static int is_transparent_sep(UChar32 c)
+{
+    switch (c) {
+    case 0x2010: case 0x2011: case 0x2012: case 0x2212: case 0xFE63: case 0xFF0D:
+    case 0x200B: case 0xFEFF: case 0x2060:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_word_cp(UChar32 c)
+{
+    uint32_t m = U_GET_GC_MASK(c);
+    if (m & (U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK))
+        return 1;
+    /* default-ignorable format characters (soft hyphen, ZWJ, ZWNJ) stay inside
+     * a word; NFKC case folding removes them */
+    if ((m & U_GC_CF_MASK) && !is_transparent_sep(c))
+        return 1;
+    return 0;
+}
+
+/* ---- growing buffers ---------------------------------------------------- */
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2 / elem)
+            return SANCTAG_E_NOMEM;
+        nc *= 2;
+    }
+    void *q = realloc(*p, nc * elem);
+    if (!q)
+        return SANCTAG_E_NOMEM;
+    *p = q;
+    *cap = nc;
+    return 0;
+}
+
+void sanctagp_tokens_release(sanctagp_tokens *tk)
+{
+    if (!tk)
+        return;
+    free(tk->v);
+    free(tk->arena);
+    free(tk->u16);
+    memset(tk, 0, sizeof *tk);
+}
+
+/* ---- ICU normalisation -------------------------------------------------- */
+
+/* Normalises UTF-8 `s` with NFKC_Casefold, appending UTF-8 to the arena. */
+static int icu_fold_append(sanctagp_tokens *tk, const char *s, size_t len)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nf = unorm2_getNFKCCasefoldInstance(&st);
+    if (U_FAILURE(st))
+        return SANCTAG_E_ICU;
+    /* source UTF-16 in the first half of scratch, result in the second */
+    size_t srccap = len + 1, dstcap = len * 4 + 16;
+    if (grow((void **)&tk->u16, &tk->u16_cap, srccap + dstcap, sizeof(UChar)))
+        return SANCTAG_E_NOMEM;
+    UChar *src = tk->u16, *dst = tk->u16 + srccap;
+    int32_t n16 = 0;
+    u_strFromUTF8(src, (int32_t)srccap, &n16, s, (int32_t)len, &st);
+    if (U_FAILURE(st))
+        return SANCTAG_E_ICU;
+    int32_t nd = unorm2_normalize(nf, src, n16, dst, (int32_t)dstcap, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR) {
+        st = U_ZERO_ERROR;
+        if (grow((void **)&tk->u16, &tk->u16_cap, srccap + (size_t)nd + 1, sizeof(UChar)))
+            return SANCTAG_E_NOMEM;
+        src = tk->u16;
+        dst = tk->u16 + srccap;
+        dstcap = (size_t)nd + 1;
+        nd = unorm2_normalize(nf, src, n16, dst, (int32_t)dstcap, &st);
+    }
+    if (U_FAILURE(st))
+        return SANCTAG_E_ICU;
+    size_t need8 = (size_t)nd * 3 + 1;
+    if (grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + need8, 1))
+        return SANCTAG_E_NOMEM;
+    int32_t n8 = 0;
+    u_strToUTF8(tk->arena + tk->arena_len, (int32_t)need8, &n8, dst, nd, &st);
+    if (U_FAILURE(st))
+        return SANCTAG_E_ICU;
+    tk->arena_len += (size_t)n8;
+    return 0;
+}
+
+long sanctagp_strip_accents(const char *in, size_t len, char *out, size_t cap,
+                            uint16_t **scratch, size_t *scratch_cap)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
+    const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+    if (U_FAILURE(st))
+        return -1;
+    size_t part = len * 4 + 16;
+    if (grow((void **)scratch, scratch_cap, part * 3, sizeof(UChar)))
+        return -1;
+    UChar *a = *scratch, *b = a + part, *c = b + part;
+    int32_t na = 0;
+    u_strFromUTF8(a, (int32_t)part, &na, in, (int32_t)len, &st);
+    int32_t nb = unorm2_normalize(nfd, a, na, b, (int32_t)part, &st);
+    if (U_FAILURE(st))
+        return -1;
+    int32_t w = 0;
+    for (int32_t i = 0; i < nb;) {
+        UChar32 ch;
+        int32_t at = i;
+        U16_NEXT(b, i, nb, ch);
+        if (u_charType(ch) == U_NON_SPACING_MARK)
+            continue;
+        for (int32_t k = at; k < i; k++)
+            a[w++] = b[k];
+    }
+    int32_t nc = unorm2_normalize(nfc, a, w, c, (int32_t)part, &st);
+    if (U_FAILURE(st))
+        return -1;
+    int32_t n8 = 0;
+    u_strToUTF8(out, (int32_t)cap, &n8, c, nc, &st);
+    if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING || (size_t)n8 > cap)
+        return -1;
+    return n8;
+}
+
+/* Canonical form of a punctuation code point: the quote family collapses. */
+static UChar32 punct_canon(UChar32 c)
+{
+    switch (c) {
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x02B9:
+    case 0x0060: case 0x00B4:
+        return '\'';
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033:
+    case 0x00AB: case 0x00BB:
+        return '"';
+    default:
+        return c;
+    }
+}
+
+/* ---- sentence rules ----------------------------------------------------- */
+
+static int is_terminal(UChar32 c)
+{
+    return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == 0x3002 || c == 0xFF01 ||
+           c == 0xFF1F;
+}
+
+static int is_closer(UChar32 c)
+{
+    return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x2019 || c == 0x201D ||
+           c == 0x00BB;
+}
+
+/* Abbreviations after which a period does not end a sentence (lower case). */
+static int is_abbrev(const char *w, size_t n)
+{
+    static const char *const list[] = {
+        "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "no", "vol", "jl", "jln",
+        "kol", "brig", "gen", "jend", "letjen", "mayjen", "irjen", "kompol", "h", "hj",
+        "ir", "drs", "dra", "sdr", "bpk", "ny", "tn", "vs", "sen", "rep", "gov", "lt",
+        "capt", "col", "maj", "sgt", "inc", "ltd", "co", "corp", "dll", "dsb", "dkk",
+        "a.n", "u.p", "hlm", "tel", "telp", "mt", "ft", "approx", "etc",
+    };
+    if (n == 1)
+        return 1; /* an initial: "U.S.", "J. Smith" */
+    for (size_t i = 0; i < sizeof list / sizeof *list; i++)
+        if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* ---- tokenizer ---------------------------------------------------------- */
+
+static int push_token(sanctagp_tokens *tk, sanctagp_token **ret)
+{
+    if (tk->n == tk->cap && grow((void **)&tk->v, &tk->cap, tk->n + 1, sizeof *tk->v))
+        return SANCTAG_E_NOMEM;
+    *ret = &tk->v[tk->n++];
+    return 0;
+}
+
+int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    int rc;
+    if (len >= UINT32_MAX)
+        return SANCTAG_E_TOOBIG;
+    tk->n = 0;
+    tk->arena_len = 0;
+    /* the arena never needs more than 3x the input for ASCII-dominated text;
+     * reserve the input length once so the fast path rarely reallocates */
+    if (grow((void **)&tk->arena, &tk->arena_cap, len + 64, 1))
+        return SANCTAG_E_NOMEM;
+
+    /* sentence state */
+    int newlines = 0;         /* newlines seen in the current separator run */
+    int after_terminal = 0;   /* 1: terminal punct (+closers) just seen, 2: and whitespace after */
+    int terminal_blocked = 0; /* the terminal followed an abbreviation */
+    int next_start = 1;       /* next token begins a sentence */
+
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        UChar32 cp;
+        int cls;
+        size_t clen = 1;
+        if (c < 0x80) {
+            cls = ascii_class[c];
+            cp = c;
+        } else {
+            size_t j = i;
+            U8_NEXT_UNSAFE(s, j, cp);
+            clen = j - i;
+            if (cp == 0x2029 || cp == 0x2028 || cp == 0x85)
+                cls = CC_NL;
+            else if (u_isUWhiteSpace(cp))
+                cls = CC_SPACE;
+            else if (is_transparent_sep(cp))
+                cls = CC_HYPHEN;
+            else if (is_word_cp(cp))
+                cls = CC_HIGH;
+            else
+                cls = CC_PUNCT;
+            if (cp == 0x2029)
+                newlines++; /* a paragraph separator counts as a blank line */
+        }
+
+        if (cls == CC_SPACE || cls == CC_NL || cls == CC_HYPHEN) {
+            if (cls == CC_NL)
+                newlines++;
+            if (cls != CC_HYPHEN && after_terminal == 1)
+                after_terminal = 2;
+            i += clen;
+            continue;
+        }
+
+        /* a token starts here; decide whether it starts a sentence */
+        int sent = next_start || newlines >= 2;
+        if (after_terminal == 2 && !terminal_blocked) {
+            /* a new sentence unless the next word starts in lower case */
+            int lower = (c < 0x80) ? (cls == CC_LOWER) : (cls == CC_HIGH && u_islower(cp));
+            if (!lower)
+                sent = 1;
+        }
+        next_start = 0;
+        newlines = 0;
+
+        sanctagp_token *t;
+        if ((rc = push_token(tk, &t)))
+            return rc;
+        t->start = (uint32_t)i;
+        t->id = 0;
+        t->flags = sent ? TF_SENT_START : 0;
+        t->norm_off = (uint32_t)tk->arena_len;
+
+        if (cls == CC_PUNCT) {
+            t->kind = TK_PUNCT;
+            t->cls = TC_NONE;
+            i += clen;
+            t->end = (uint32_t)i;
+            UChar32 canon = punct_canon(cp);
+            if (canon < 0x80) {
+                tk->arena[tk->arena_len++] = (char)canon;
+            } else {
+                char buf[8];
+                size_t bl = 0;
+                U8_APPEND_UNSAFE(buf, bl, canon);
+                t->flags |= TF_NONASCII;
+                if ((rc = icu_fold_append(tk, buf, bl)))
+                    return rc;
+            }
+            t->norm_len = (uint32_t)(tk->arena_len - t->norm_off);
+            /* sentence bookkeeping */
+            if (is_terminal(cp)) {
+                if (after_terminal != 1) {
+                    terminal_blocked = 0;
+                    if (cp == '.' && tk->n >= 2) {
+                        const sanctagp_token *p = &tk->v[tk->n - 2];
+                        /* "U.S." and "Mr." do not end sentences: the word must be
+                         * glued to the period */
+                        if (p->kind == TK_WORD && p->end == t->start &&
+                            is_abbrev(tk->arena + p->norm_off, p->norm_len))
+                            terminal_blocked = 1;
+                    }
+                }
+                after_terminal = 1;
+            } else if (after_terminal == 1 && is_closer(cp)) {
+                /* closing quotes or brackets right after the terminal keep it */
+            } else {
+                after_terminal = 0;
+            }
+            continue;
+        }
+
+        /* a word: letters, marks, digits; ASCII fast path lower-cases in place */
+        t->kind = TK_WORD;
+        int nonascii = 0, nupper = 0, nlower = 0, first_upper = -1;
+        size_t wstart = i;
+        for (;;) {
+            if (c < 0x80) {
+                if (cls == CC_UPPER) {
+                    nupper++;
+                    if (first_upper < 0)
+                        first_upper = 1;
+                } else if (cls == CC_LOWER) {
+                    nlower++;
+                    if (first_upper < 0)
+                        first_upper = 0;
+                }
+                i += 1;
+            } else {
+                nonascii = 1;
+                if (u_isupper(cp) || u_istitle(cp)) {
+                    nupper++;
+                    if (first_upper < 0)
+                        first_upper = 1;
+                } else if (u_islower(cp)) {
+                    nlower++;
+                    if (first_upper < 0)
+                        first_upper = 0;
+                }
+                i += clen;
+            }
+            if (i >= len)
+                break;
+            c = s[i];
+            if (c < 0x80) {
+                cls = ascii_class[c];
+                if (cls != CC_LOWER && cls != CC_UPPER && cls != CC_DIGIT)
+                    break;
+                cp = c;
+                clen = 1;
+            } else {
+                size_t j = i;
+                U8_NEXT_UNSAFE(s, j, cp);
+                if (!is_word_cp(cp))
+                    break;
+                cls = CC_HIGH;
+                clen = j - i;
+            }
+        }
+        t->end = (uint32_t)i;
+        if (nupper + nlower == 0)
+            t->cls = TC_NONE;
+        else if (nupper == 0)
+            t->cls = TC_LOWER;
+        else if (nlower == 0)
+            t->cls = TC_UPPER;
+        else if (first_upper == 1 && nupper == 1)
+            t->cls = TC_TITLE;
+        else
+            t->cls = TC_MIXED;
+        if (first_upper == 1)
+            t->flags |= TF_FIRST_UPPER;
+        if (!nonascii) {
+            size_t n = i - wstart;
+            char *d = tk->arena + tk->arena_len;
+            if (tk->arena_len + n > tk->arena_cap) {
+                if (grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + n, 1))
+                    return SANCTAG_E_NOMEM;
+                d = tk->arena + tk->arena_len;
+            }
+            for (size_t k = 0; k < n; k++) {
+                unsigned char b = s[wstart + k];
+                d[k] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+            }
+            tk->arena_len += n;
+        } else {
+            t->flags |= TF_NONASCII;
+            if ((rc = icu_fold_append(tk, (const char *)s + wstart, i - wstart)))
+                return rc;
+        }
+        t->norm_len = (uint32_t)(tk->arena_len - t->norm_off);
+        /* "Antaranews.com", "1.7": a period glued to a word is no boundary */
+        after_terminal = 0;
+    }
+    return 0;
+}
+
+int sanctagp_sentences_from_tokens(sanctagp_sentences *out, const sanctagp_tokens *tk)
+{
+    out->n = 0;
+    for (size_t i = 0; i < tk->n; i++) {
+        const sanctagp_token *t = &tk->v[i];
+        if (i == 0 || (t->flags & TF_SENT_START)) {
+            if (out->n == out->cap &&
+                grow((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v))
+                return SANCTAG_E_NOMEM;
+            out->v[out->n].start = t->start;
+            out->v[out->n].end = t->end;
+            out->n++;
+        } else {
+            out->v[out->n - 1].end = t->end;
+        }
+    }
+    return 0;
+}
