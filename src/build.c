@@ -22,6 +22,9 @@ struct sanctagp_writer {
     sqlite3_int64 source_id;
     char *source_name;
     sqlite3_stmt *sel_entity, *ins_entity, *upd_entity, *ins_alias;
+    sanctagp_tokens tk;
+    char *norm;
+    size_t norm_cap;
 };
 
 static int prep(sqlite3 *db, const char *path, const char *sql, sqlite3_stmt **st,
@@ -124,6 +127,8 @@ void sanctagp_writer_free(sanctagp_writer *w)
     sqlite3_finalize(w->ins_entity);
     sqlite3_finalize(w->upd_entity);
     sqlite3_finalize(w->ins_alias);
+    sanctagp_tokens_release(&w->tk);
+    free(w->norm);
     free(w->source_name);
     free(w);
 }
@@ -239,18 +244,40 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
         if (!ok)
             return BAD(0, "%s:%ld: attrs must be a JSON object", where, line);
     }
-    char *norm = sanctag_normalize(r->alias, strlen(r->alias));
-    if (!norm)
-        return BAD(0, "%s:%ld: alias '%s' is not valid UTF-8", where, line, r->alias);
-    if (!*norm) {
-        free(norm);
-        return BAD(0, "%s:%ld: alias '%s' has no letters, digits or punctuation to match", where,
-                   line, r->alias);
-    }
-    if (strlen(r->alias) > 1000) {
-        free(norm);
+    size_t alen = strlen(r->alias);
+    if (alen > 1000)
         return BAD(0, "%s:%ld: alias longer than 1000 bytes", where, line);
+    if (sanctagp_utf8_check(r->alias, alen, NULL))
+        return BAD(0, "%s:%ld: alias is not valid UTF-8", where, line);
+    if (sanctagp_tokenize(&w->tk, r->alias, alen))
+        return sanctagp_error_set(err, SANCTAG_E_NOMEM, where, line, 0, -1, "out of memory");
+    /* the normalised form the matcher compares, tokens joined by one space */
+    size_t need = 1, words = 0;
+    for (size_t i = 0; i < w->tk.n; i++) {
+        need += w->tk.v[i].norm_len + 1;
+        words += w->tk.v[i].kind == TK_WORD;
     }
+    if (!words)
+        return BAD(0, "%s:%ld: alias '%s' has no letters or digits", where, line, r->alias);
+    if (w->tk.n > 64)
+        return BAD(0, "%s:%ld: alias has %zu tokens, at most 64 are matched", where, line,
+                   w->tk.n);
+    if (need > w->norm_cap) {
+        char *nb = realloc(w->norm, need);
+        if (!nb)
+            return sanctagp_error_set(err, SANCTAG_E_NOMEM, where, line, 0, -1, "out of memory");
+        w->norm = nb;
+        w->norm_cap = need;
+    }
+    char *norm = w->norm;
+    size_t nw = 0;
+    for (size_t i = 0; i < w->tk.n; i++) {
+        if (i)
+            norm[nw++] = ' ';
+        memcpy(norm + nw, w->tk.arena + w->tk.v[i].norm_off, w->tk.v[i].norm_len);
+        nw += w->tk.v[i].norm_len;
+    }
+    norm[nw] = 0;
 
     /* the entity: create, or check the row agrees with what is known */
     sqlite3_int64 eid = 0;
@@ -270,7 +297,6 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
                 int rc = BAD(0, "%s:%ld: key '%s': %s '%s' conflicts with '%s' given earlier",
                              where, line, r->key, names[i], mine[i], have);
                 sqlite3_reset(st);
-                free(norm);
                 return rc;
             }
         }
@@ -286,10 +312,8 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
             goto dberr;
     } else if (s == SQLITE_DONE) {
         sqlite3_reset(st);
-        if (empty(r->label)) {
-            free(norm);
+        if (empty(r->label))
             return BAD(0, "%s:%ld: key '%s' first appears without a label", where, line, r->key);
-        }
         sqlite3_stmt *in = w->ins_entity;
         sqlite3_reset(in);
         sqlite3_bind_text(in, 1, r->key, -1, SQLITE_STATIC);
@@ -323,10 +347,8 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
     if (sqlite3_step(a) != SQLITE_DONE)
         goto dberr;
     sqlite3_reset(a);
-    free(norm);
     return 0;
 dberr:
-    free(norm);
     return sanctagp_error_set(err, SANCTAG_E_DB, where, line, 0, -1, "%s:%ld: database error: %s",
                               where, line, sqlite3_errmsg(w->db));
 }
