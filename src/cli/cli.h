@@ -22,6 +22,7 @@ typedef struct verb {
 
 int cmd_tag(int argc, char **argv);
 int cmd_gaz(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 extern const char *cli_prog;
 

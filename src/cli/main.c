@@ -12,6 +12,7 @@ const char *cli_prog = "sanctag";
 static const verb verbs[] = {
     {"tag", cmd_tag, "tag documents (plain text or JSON Lines) and write JSON spans"},
     {"gaz", cmd_gaz, "build, inspect and look up gazetteer databases"},
+    {"eval", cmd_eval, "score tagging against hand-annotated gold spans"},
 };
 
 static void help(FILE *f)
