@@ -163,6 +163,10 @@ enum sanctag_span_flags {
     SANCTAG_SPAN_NESTED = 1u << 0,     /**< inside or overlapping another span (--all only) */
     SANCTAG_SPAN_SUPPRESSOR = 1u << 1, /**< a suppressor match (SANCTAG_TAG_SUPPRESSORS only) */
     SANCTAG_SPAN_AMBIGUOUS = 1u << 2,  /**< the alias names more than one entity */
+    /** Not an alias: a short form ("Kim" after "Kim Jong Un") or an acronym
+     *  defined in parentheses ("Badan Energi Atom Internasional (IAEA)")
+     *  resolved through an earlier full mention in the same document. */
+    SANCTAG_SPAN_PROPAGATED = 1u << 3,
 };
 
 /** A sentence: byte range from its first token to the end of its last. */
@@ -178,6 +182,9 @@ enum sanctag_tag_flags {
     SANCTAG_TAG_ALL = 1u << 0,
     /** Also report the suppressor matches themselves (debugging). */
     SANCTAG_TAG_SUPPRESSORS = 1u << 1,
+    /** Do not resolve short forms and acronyms through earlier full mentions
+     *  in the document (see SANCTAG_SPAN_PROPAGATED). */
+    SANCTAG_TAG_NO_PROPAGATE = 1u << 2,
 };
 
 /** Per-thread tagging context. Opaque. */

@@ -124,6 +124,8 @@ json_t *sanctagp_doc_json(const sanctag_tagger *tg, const sanctag_gazetteer *gz,
             json_object_set_new(s, "nested", json_true());
         if (sp[i].flags & SANCTAG_SPAN_AMBIGUOUS)
             json_object_set_new(s, "ambiguous", json_true());
+        if (sp[i].flags & SANCTAG_SPAN_PROPAGATED)
+            json_object_set_new(s, "propagated", json_true());
         if (sp[i].flags & SANCTAG_SPAN_SUPPRESSOR)
             json_object_set_new(s, "suppressor", json_true());
         if (o->sentences)

@@ -22,7 +22,21 @@ struct sanctag_tagger {
     size_t n_spans, spans_cap;
     cand *cover;       /* greedy cover, --all only */
     size_t n_cover, cover_cap;
+    struct form *forms; /* document-level short forms and acronyms */
+    size_t n_forms, forms_cap;
+    uint8_t *covered;   /* per token: inside some span */
+    size_t covered_cap;
 };
+
+/* A short form ("Kim") or acronym ("IAEA") that names `entity` in this document
+ * from token `from` on. */
+struct form {
+    uint32_t tok;       /* the token whose normalised text is the form */
+    uint32_t entity, from;
+    uint8_t acronym, ambiguous;
+};
+
+#define MAX_FORMS 512
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
@@ -60,6 +74,8 @@ void sanctag_tagger_free(sanctag_tagger *tg)
     free(tg->sent_of);
     free(tg->spans);
     free(tg->cover);
+    free(tg->forms);
+    free(tg->covered);
     free(tg);
 }
 
@@ -167,6 +183,121 @@ static int span_cmp(const void *x, const void *y)
     return (a->entity > b->entity) - (a->entity < b->entity);
 }
 
+static int same_norm(const sanctagp_tokens *tk, uint32_t a, uint32_t b)
+{
+    const sanctagp_token *x = &tk->v[a], *y = &tk->v[b];
+    return x->norm_len == y->norm_len &&
+           memcmp(tk->arena + x->norm_off, tk->arena + y->norm_off, x->norm_len) == 0;
+}
+
+static int add_form(sanctag_tagger *tg, uint32_t tok, uint32_t entity, uint32_t from, int acronym)
+{
+    for (size_t i = 0; i < tg->n_forms; i++) {
+        struct form *f = &tg->forms[i];
+        if (!same_norm(&tg->tk, f->tok, tok))
+            continue;
+        if (f->entity != entity)
+            f->ambiguous = 1; /* two entities claim it: leave it untagged */
+        return 0;
+    }
+    if (tg->n_forms >= MAX_FORMS)
+        return 0;
+    if (grow((void **)&tg->forms, &tg->forms_cap, tg->n_forms + 1, sizeof *tg->forms))
+        return SANCTAG_E_NOMEM;
+    tg->forms[tg->n_forms++] = (struct form){tok, entity, from, (uint8_t)acronym, 0};
+    return 0;
+}
+
+/* Family name first: the short form of "Kim Jong Un" is "Kim", of "Donald Trump" "Trump". */
+static int family_name_first(const char *cc)
+{
+    static const char *const list[] = {"KP", "KR", "CN", "TW", "HK", "MO", "VN", "SG"};
+    for (size_t i = 0; i < sizeof list / sizeof *list; i++)
+        if (strcmp(cc, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Document-level propagation: after a full mention, later short forms of a
+ * person and acronyms defined in parentheses resolve to the same entity when
+ * no other entity of the document claims them. */
+static int propagate(sanctag_tagger *tg)
+{
+    const sanctagp_matcher *m = &tg->gz->m;
+    sanctagp_tokens *tk = &tg->tk;
+    size_t n = tk->n, nsp = tg->n_spans;
+    tg->n_forms = 0;
+    if (grow((void **)&tg->covered, &tg->covered_cap, n, 1))
+        return SANCTAG_E_NOMEM;
+    memset(tg->covered, 0, n);
+    for (size_t i = 0; i < nsp; i++) {
+        const sanctag_span *s = &tg->spans[i];
+        memset(tg->covered + s->first_token, 1, s->ntokens);
+    }
+    for (size_t i = 0; i < nsp; i++) {
+        const sanctag_span *s = &tg->spans[i];
+        if (s->flags & SANCTAG_SPAN_SUPPRESSOR)
+            continue;
+        const sanctagp_ent *e = &m->ent[s->entity];
+        const char *label = sanctagp_str(m, e->label);
+        uint32_t a = s->first_token, b = s->first_token + s->ntokens; /* [a, b) */
+        if (strcmp(label, "PERSON") == 0) {
+            uint32_t first = UINT32_MAX, last = UINT32_MAX, words = 0;
+            for (uint32_t k = a; k < b; k++)
+                if (tk->v[k].kind == TK_WORD && tk->v[k].cls != TC_NONE) {
+                    if (first == UINT32_MAX)
+                        first = k;
+                    last = k;
+                    words++;
+                }
+            if (words >= 2) {
+                uint32_t f = family_name_first(sanctagp_str(m, e->country)) ? first : last;
+                if (tk->v[f].norm_len >= 2 && add_form(tg, f, s->entity, b, 0))
+                    return SANCTAG_E_NOMEM;
+            }
+        } else if (b + 2 < n && tk->v[b].kind == TK_PUNCT && tk->v[b].norm_len == 1 &&
+                   tk->arena[tk->v[b].norm_off] == '(' && tk->v[b + 1].kind == TK_WORD &&
+                   tk->v[b + 1].cls == TC_UPPER && tk->v[b + 1].norm_len >= 2 &&
+                   tk->v[b + 2].kind == TK_PUNCT && tk->arena[tk->v[b + 2].norm_off] == ')' &&
+                   !tg->covered[b + 1]) {
+            /* "Badan Energi Atom Internasional (IAEA)" defines IAEA */
+            if (add_form(tg, b + 1, s->entity, b + 1, 1))
+                return SANCTAG_E_NOMEM;
+        }
+    }
+    if (tg->n_forms == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const sanctagp_token *t = &tk->v[i];
+        if (tg->covered[i] || t->kind != TK_WORD || !(t->flags & TF_FIRST_UPPER))
+            continue;
+        for (size_t k = 0; k < tg->n_forms; k++) {
+            const struct form *f = &tg->forms[k];
+            if (f->ambiguous || i < f->from || !same_norm(tk, f->tok, (uint32_t)i))
+                continue;
+            if (f->acronym && t->cls != TC_UPPER)
+                continue;
+            if (tg->n_spans == tg->spans_cap &&
+                grow((void **)&tg->spans, &tg->spans_cap, tg->n_spans + 1, sizeof *tg->spans))
+                return SANCTAG_E_NOMEM;
+            sanctag_span *s = &tg->spans[tg->n_spans++];
+            s->start = t->start;
+            s->end = t->end;
+            s->entity = f->entity;
+            s->sentence = tg->sent_of[i];
+            s->first_token = (uint32_t)i;
+            s->ntokens = 1;
+            s->alias_kind = f->acronym ? "acronym" : "short";
+            s->alias_lang = "";
+            s->flags = SANCTAG_SPAN_PROPAGATED;
+            break;
+        }
+    }
+    if (tg->n_spans != nsp)
+        qsort(tg->spans, tg->n_spans, sizeof *tg->spans, span_cmp);
+    return 0;
+}
+
 int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigned flags,
                        sanctag_error *err)
 {
@@ -254,6 +385,8 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
         }
         qsort(tg->spans, tg->n_spans, sizeof *tg->spans, span_cmp);
     }
+    if (!(flags & SANCTAG_TAG_NO_PROPAGATE) && propagate(tg))
+        return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
     return 0;
 }
 

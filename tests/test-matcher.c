@@ -22,7 +22,10 @@ static const char fixture[] =
     "location:georgia-us\tLOCATION\tGeorgia (US state)\tUS\tGeorgia\t\t\t\t\tt\n"
     "country:GE\tCOUNTRY\tGeorgia\tGE\tGeorgia\ten\t\t\t\tt\n"
     "currency:usd\tCURRENCY\tUS dollar\t\tdolar AS\tid\tsuppressor\t\t\tt\n"
-    "org:weak\tORG\tWeakling\t\tWeakname\t\tweak\t\t\tt\n";
+    "org:weak\tORG\tWeakling\t\tWeakname\t\tweak\t\t\tt\n"
+    "person:donald-trump\tPERSON\tDonald Trump\tUS\tDonald Trump\t\t\t\t\tt\n"
+    "person:kim-yo-jong\tPERSON\tKim Yo Jong\tKP\tKim Yo Jong\t\t\t\t\tt\n"
+    "org:iaea\tORG\tIAEA\t\tBadan Energi Atom Internasional\tid\t\t\t\tt\n";
 
 static sanctag_gazetteer *gz;
 static sanctag_tagger *tg;
@@ -168,6 +171,27 @@ static void test_sentence_api(void)
     CHECK_EQ_INT(ss[1].start, 16);
 }
 
+static void test_propagation(void)
+{
+    /* a short form resolves after the full mention, not before */
+    CHECK_EQ_STR(tag("Kim tiba. Kim Jong Un berkata. Kim tertawa, kim tidak.", 0),
+                 "Kim Jong Un=person:kim-jong-un, Kim=person:kim-jong-un");
+    size_t n;
+    const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
+    CHECK(n == 2 && (sp[1].flags & SANCTAG_SPAN_PROPAGATED) && !(sp[0].flags & SANCTAG_SPAN_PROPAGATED));
+    /* family name last for Western names */
+    CHECK_EQ_STR(tag("Donald Trump menelepon. Trump marah.", 0),
+                 "Donald Trump=person:donald-trump, Trump=person:donald-trump");
+    /* ambiguous in the document: left untagged */
+    CHECK_EQ_STR(tag("Kim Jong Un dan Kim Yo Jong. Kim berkata.", 0),
+                 "Kim Jong Un=person:kim-jong-un, Kim Yo Jong=person:kim-yo-jong");
+    /* acronyms defined in parentheses */
+    CHECK_EQ_STR(tag("Badan Energi Atom Internasional (IAEA) melapor. IAEA yakin, Iaea tidak.", 0),
+                 "Badan Energi Atom Internasional=org:iaea, IAEA=org:iaea, IAEA=org:iaea");
+    CHECK_EQ_STR(tag("Kim Jong Un berkata. Kim tertawa.", SANCTAG_TAG_NO_PROPAGATE),
+                 "Kim Jong Un=person:kim-jong-un");
+}
+
 int main(void)
 {
     sanctag_error e = {0};
@@ -193,6 +217,7 @@ int main(void)
     test_ambiguous_and_weak();
     test_bad_documents();
     test_sentence_api();
+    test_propagation();
     sanctag_tagger_free(tg);
     sanctag_gazetteer_unref(gz);
     unlink(path);

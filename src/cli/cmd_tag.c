@@ -36,6 +36,9 @@ static void help(FILE *f)
             "  --weak               also match weak (low-quality) aliases\n"
             "  --suppressors        also emit suppressor matches such as \"dolar AS\"\n"
             "                       (marked \"suppressor\": true), to see why nothing matched\n"
+            "  --no-propagate       do not resolve short forms (\"Kim\" after \"Kim Jong Un\")\n"
+            "                       and acronyms defined in parentheses through earlier full\n"
+            "                       mentions in the same document (marked \"propagated\": true)\n"
             "\n"
             "Output:\n"
             "  --offsets UNIT       codepoint (default), byte or utf16: the unit of start/end\n"
@@ -318,6 +321,7 @@ int cmd_tag(int argc, char **argv)
         {"weak", no_argument, NULL, 'w'},
         {"suppressors", no_argument, NULL, 'S'},
         {"sentences", no_argument, NULL, 's'},
+        {"no-propagate", no_argument, NULL, 'P'},
         {"output", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0},
     };
@@ -347,6 +351,7 @@ int cmd_tag(int argc, char **argv)
         case 'w': weak = 1; break;
         case 'S': c.flags |= SANCTAG_TAG_SUPPRESSORS; break;
         case 's': c.eo.sentences = 1; break;
+        case 'P': c.flags |= SANCTAG_TAG_NO_PROPAGATE; break;
         case 'o': outpath = optarg; break;
         default:
             fprintf(stderr, "Try 'sanctag tag --help'.\n");
