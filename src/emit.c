@@ -178,3 +178,57 @@ json_t *sanctagp_error_json(const sanctag_gazetteer *gz, json_t *id, const sanct
     json_object_set_new(doc, "gazetteer", gaz_json(gz));
     return doc;
 }
+
+int sanctagp_buf_append(sanctagp_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap : 4096;
+        while (nc < b->len + n + 1)
+            nc *= 2;
+        char *q = realloc(b->p, nc);
+        if (!q)
+            return SANCTAG_E_NOMEM;
+        b->p = q;
+        b->cap = nc;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+    return 0;
+}
+
+void sanctagp_buf_release(sanctagp_buf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+static int dump_cb(const char *s, size_t n, void *data)
+{
+    return sanctagp_buf_append(data, s, n) ? -1 : 0;
+}
+
+static int append_json_line(sanctagp_buf *out, json_t *doc)
+{
+    if (!doc)
+        return SANCTAG_E_NOMEM;
+    int rc = json_dump_callback(doc, dump_cb, out, JSON_COMPACT);
+    json_decref(doc);
+    if (rc != 0 || sanctagp_buf_append(out, "\n", 1))
+        return SANCTAG_E_NOMEM;
+    return 0;
+}
+
+int sanctagp_format_doc(sanctagp_buf *out, const sanctagp_emit_opts *o, const sanctag_tagger *tg,
+                        const sanctag_gazetteer *gz, json_t *id, const char *text, size_t len)
+{
+    return append_json_line(out, sanctagp_doc_json(tg, gz, id, text, len, o));
+}
+
+int sanctagp_format_error(sanctagp_buf *out, const sanctagp_emit_opts *o,
+                          const sanctag_gazetteer *gz, json_t *id, const sanctag_error *e,
+                          const char *file, long line)
+{
+    return append_json_line(out, sanctagp_error_json(gz, id, e, file, line, o));
+}

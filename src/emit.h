@@ -10,10 +10,34 @@ enum { OFF_BYTE = 0, OFF_CODEPOINT = 1, OFF_UTF16 = 2 };
 extern const char *const sanctagp_offset_names[3];
 int sanctagp_offset_unit(const char *name); /* -1 if unknown */
 
+/* Output formats of `sanctag tag`. */
+enum { FMT_JSON = 0 };
+
 typedef struct sanctagp_emit_opts {
     int unit;        /* OFF_* */
     int sentences;   /* add "sentence" per span and a "sentences" array */
+    int format;      /* FMT_* */
 } sanctagp_emit_opts;
+
+/* Growable byte buffer; documents are serialised into one before writing, so
+ * worker threads can format and a single writer keeps input order. */
+typedef struct sanctagp_buf {
+    char *p;
+    size_t len, cap;
+} sanctagp_buf;
+
+int sanctagp_buf_append(sanctagp_buf *b, const char *s, size_t n);
+void sanctagp_buf_release(sanctagp_buf *b);
+
+/* Appends the output record(s) of a tagged document in o->format, newline
+ * terminated. Returns 0 or SANCTAG_E_NOMEM. */
+int sanctagp_format_doc(sanctagp_buf *out, const sanctagp_emit_opts *o, const sanctag_tagger *tg,
+                        const sanctag_gazetteer *gz, json_t *id, const char *text, size_t len);
+
+/* Appends the record of a document that could not be tagged. */
+int sanctagp_format_error(sanctagp_buf *out, const sanctagp_emit_opts *o,
+                          const sanctag_gazetteer *gz, json_t *id, const sanctag_error *e,
+                          const char *file, long line);
 
 /* Builds the output record of a tagged document. `id` is borrowed (copied
  * with a new reference; NULL gives JSON null). Returns a new reference or NULL

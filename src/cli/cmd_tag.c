@@ -66,21 +66,22 @@ typedef struct tag_ctx {
     const char *id_field, *text_field;
     long ndocs, nerrs, shown;
     int write_failed;
+    sanctagp_buf buf;
 } tag_ctx;
 
-static int write_doc(tag_ctx *c, json_t *doc)
+/* Writes and clears the serialised record(s) in c->buf. */
+static int flush_doc(tag_ctx *c, int rc)
 {
-    if (!doc) {
+    if (rc) {
         cli_warn("out of memory");
         c->write_failed = 1;
         return -1;
     }
-    int rc = json_dumpf(doc, c->out, JSON_COMPACT);
-    json_decref(doc);
-    if (rc != 0 || fputc('\n', c->out) == EOF || ferror(c->out)) {
+    if (c->buf.len && fwrite(c->buf.p, 1, c->buf.len, c->out) != c->buf.len) {
         c->write_failed = 1;
         return -1;
     }
+    c->buf.len = 0;
     return 0;
 }
 
@@ -130,7 +131,7 @@ static void tag_one(tag_ctx *c, json_t *id, const char *text, size_t len, const 
     c->ndocs++;
     int rc = sanctag_tagger_tag(c->tg, text, len, c->flags, &e);
     if (rc == 0) {
-        write_doc(c, sanctagp_doc_json(c->tg, c->gz, id, text, len, &c->eo));
+        flush_doc(c, sanctagp_format_doc(&c->buf, &c->eo, c->tg, c->gz, id, text, len));
         return;
     }
     /* name the input, the field and the position as line:column in the text */
@@ -156,7 +157,7 @@ static void tag_one(tag_ctx *c, json_t *id, const char *text, size_t len, const 
     memcpy(e.text, msg, ml);
     e.text[ml] = 0;
     report(c, msg);
-    write_doc(c, sanctagp_error_json(c->gz, id, &e, file, line, &c->eo));
+    flush_doc(c, sanctagp_format_error(&c->buf, &c->eo, c->gz, id, &e, file, line));
 }
 
 static void record_error(tag_ctx *c, json_t *id, int code, const char *file, long line,
@@ -175,7 +176,7 @@ static void record_error(tag_ctx *c, json_t *id, int code, const char *file, lon
         snprintf(e.text, sizeof e.text, "%s:%ld: %s", file, line, buf);
     c->ndocs++;
     report(c, e.text);
-    write_doc(c, sanctagp_error_json(c->gz, id, &e, file, line, &c->eo));
+    flush_doc(c, sanctagp_format_error(&c->buf, &c->eo, c->gz, id, &e, file, line));
 }
 
 /* Reads a whole stream (a plain-text document). */
@@ -392,6 +393,7 @@ int cmd_tag(int argc, char **argv)
     if (c.nerrs)
         cli_warn("%ld of %ld documents had errors (see their \"error\" objects)", c.nerrs,
                  c.ndocs);
+    sanctagp_buf_release(&c.buf);
     sanctag_tagger_free(c.tg);
     sanctag_gazetteer_unref(c.gz);
     if (c.write_failed || closed || fatal)
