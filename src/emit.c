@@ -43,6 +43,32 @@ static int offref_cmp(const void *x, const void *y)
     return (a->byte > b->byte) - (a->byte < b->byte);
 }
 
+json_t *sanctagp_json_string_lossy(const char *s)
+{
+    size_t n = strlen(s), pos;
+    if (sanctag_utf8_check(s, n, &pos) == 0)
+        return json_stringn(s, n);
+    char *buf = malloc(n * 3 + 1);
+    if (!buf)
+        return NULL;
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        if (sanctag_utf8_check(s + i, n - i, &pos) == 0) {
+            memcpy(buf + w, s + i, n - i);
+            w += n - i;
+            break;
+        }
+        memcpy(buf + w, s + i, pos);
+        w += pos;
+        memcpy(buf + w, "\xEF\xBF\xBD", 3); /* U+FFFD */
+        w += 3;
+        i += pos + 1;
+    }
+    json_t *j = json_stringn(buf, w);
+    free(buf);
+    return j;
+}
+
 static json_t *gaz_json(const sanctag_gazetteer *gz)
 {
     return json_pack("{s:s}", "version", gz ? sanctag_gazetteer_version(gz) : "");
@@ -152,8 +178,23 @@ oom:
 }
 
 json_t *sanctagp_error_json(const sanctag_gazetteer *gz, json_t *id, const sanctag_error *e,
-                            const char *file, long line, const sanctagp_emit_opts *o)
+                            const char *file, long line, const char *text,
+                            const sanctagp_emit_opts *o)
 {
+    /* the position as line and column (bytes) of the document text */
+    long text_line = 0, text_column = 0;
+    if (e->position >= 0 && text) {
+        text_line = 1;
+        text_column = 1;
+        for (long long i = 0; i < e->position; i++) {
+            if (text[i] == '\n') {
+                text_line++;
+                text_column = 1;
+            } else {
+                text_column++;
+            }
+        }
+    }
     json_t *doc = json_object();
     json_t *er = json_object();
     if (!doc || !er) {
@@ -165,15 +206,19 @@ json_t *sanctagp_error_json(const sanctag_gazetteer *gz, json_t *id, const sanct
     json_object_set_new(doc, "offsets", json_string(sanctagp_offset_names[o->unit]));
     json_object_set_new(doc, "spans", json_array());
     json_object_set_new(er, "code", json_string(sanctag_status_name(e->code)));
-    json_object_set_new(er, "message", json_string(e->text));
+    json_object_set_new(er, "message", sanctagp_json_string_lossy(e->text));
     if (file && *file)
-        json_object_set_new(er, "file", json_string(file));
+        json_object_set_new(er, "file", sanctagp_json_string_lossy(file));
     if (line > 0)
         json_object_set_new(er, "line", json_integer(line));
     if (e->column > 0)
         json_object_set_new(er, "column", json_integer(e->column));
     if (e->position >= 0)
         json_object_set_new(er, "byte", json_integer(e->position));
+    if (text_line > 0) {
+        json_object_set_new(er, "text_line", json_integer(text_line));
+        json_object_set_new(er, "text_column", json_integer(text_column));
+    }
     json_object_set_new(doc, "error", er);
     json_object_set_new(doc, "gazetteer", gaz_json(gz));
     return doc;
@@ -228,7 +273,7 @@ int sanctagp_format_doc(sanctagp_buf *out, const sanctagp_emit_opts *o, const sa
 
 int sanctagp_format_error(sanctagp_buf *out, const sanctagp_emit_opts *o,
                           const sanctag_gazetteer *gz, json_t *id, const sanctag_error *e,
-                          const char *file, long line)
+                          const char *file, long line, const char *text)
 {
-    return append_json_line(out, sanctagp_error_json(gz, id, e, file, line, o));
+    return append_json_line(out, sanctagp_error_json(gz, id, e, file, line, text, o));
 }

@@ -37,7 +37,7 @@ int sanctagp_format_doc(sanctagp_buf *out, const sanctagp_emit_opts *o, const sa
 /* Appends the record of a document that could not be tagged. */
 int sanctagp_format_error(sanctagp_buf *out, const sanctagp_emit_opts *o,
                           const sanctag_gazetteer *gz, json_t *id, const sanctag_error *e,
-                          const char *file, long line);
+                          const char *file, long line, const char *text);
 
 /* Builds the output record of a tagged document. `id` is borrowed (copied
  * with a new reference; NULL gives JSON null). Returns a new reference or NULL
@@ -45,9 +45,15 @@ int sanctagp_format_error(sanctagp_buf *out, const sanctagp_emit_opts *o,
 json_t *sanctagp_doc_json(const sanctag_tagger *tg, const sanctag_gazetteer *gz, json_t *id,
                           const char *text, size_t len, const sanctagp_emit_opts *o);
 
-/* Builds the record of a document that could not be tagged. */
+/* Builds the record of a document that could not be tagged. `text` is the
+ * document (NULL if none) so e->position can be given as text line/column. */
 json_t *sanctagp_error_json(const sanctag_gazetteer *gz, json_t *id, const sanctag_error *e,
-                            const char *file, long line, const sanctagp_emit_opts *o);
+                            const char *file, long line, const char *text,
+                            const sanctagp_emit_opts *o);
+
+/* A JSON string of `s`, invalid UTF-8 bytes replaced by U+FFFD (file names,
+ * truncated messages). New reference or NULL when out of memory. */
+json_t *sanctagp_json_string_lossy(const char *s);
 
 /* Converts byte offset `b` of valid UTF-8 `text` into `unit`, scanning from
  * (*cur_b, *cur_u), which must not lie after `b`; updates the cursor. */

@@ -255,12 +255,14 @@ static int propagate(sanctag_tagger *tg)
                 if (tk->v[f].norm_len >= 2 && add_form(tg, f, s->entity, b, 0))
                     return SANCTAG_E_NOMEM;
             }
-        } else if (b + 2 < n && tk->v[b].kind == TK_PUNCT && tk->v[b].norm_len == 1 &&
+        } else if (strcmp(label, "ORG") == 0 && s->ntokens >= 2 && b + 2 < n &&
+                   tk->v[b].kind == TK_PUNCT && tk->v[b].norm_len == 1 &&
                    tk->arena[tk->v[b].norm_off] == '(' && tk->v[b + 1].kind == TK_WORD &&
                    tk->v[b + 1].cls == TC_UPPER && tk->v[b + 1].norm_len >= 2 &&
                    tk->v[b + 2].kind == TK_PUNCT && tk->arena[tk->v[b + 2].norm_off] == ')' &&
                    !tg->covered[b + 1]) {
-            /* "Badan Energi Atom Internasional (IAEA)" defines IAEA */
+            /* "Badan Energi Atom Internasional (IAEA)" defines IAEA; only a
+             * multi-word organisation name does ("SEOUL (ANTARA)" does not) */
             if (add_form(tg, b + 1, s->entity, b + 1, 1))
                 return SANCTAG_E_NOMEM;
         }

@@ -186,6 +186,34 @@ static json_t *alias_rows(sqlite3 *db, sqlite3_int64 eid)
     return arr;
 }
 
+/* Entities the compiled matcher reaches for the whole of `name`, exactly as the
+ * tagger would: appended to `keys` as {key: matches_as_typed}. */
+static void matcher_keys(const sanctag_gazetteer *gz, const char *name, json_t *keys)
+{
+    const sanctagp_matcher *m = &gz->m;
+    sanctagp_tokens tk;
+    memset(&tk, 0, sizeof tk);
+    size_t len = strlen(name);
+    if (sanctagp_utf8_check(name, len, NULL) || sanctagp_tokenize(&tk, name, len) || tk.n == 0)
+        goto out;
+    sanctagp_matcher_resolve(m, &tk);
+    uint32_t state = 0;
+    for (size_t i = 0; i < tk.n; i++) {
+        if (tk.v[i].id == 0 || (state = sanctagp_matcher_step(m, state, tk.v[i].id)) == 0)
+            goto out;
+    }
+    for (uint32_t k = m->accoff[state]; k < m->accoff[state + 1]; k++) {
+        const sanctagp_accept *a = &m->accept[k];
+        const char *key = sanctagp_str(m, m->ent[a->entity].key);
+        int ok = sanctagp_accept_ok(a, tk.v, (uint32_t)tk.n);
+        json_t *prev = json_object_get(keys, key);
+        if (!prev || (ok && !json_is_true(prev)))
+            json_object_set_new(keys, key, json_boolean(ok));
+    }
+out:
+    sanctagp_tokens_release(&tk);
+}
+
 static int gaz_lookup(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -220,15 +248,27 @@ static int gaz_lookup(int argc, char **argv)
         cli_error(&e);
         return EXIT_FATAL;
     }
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = NULL, *by_norm = NULL;
     if (sqlite3_prepare_v2(db,
                            "SELECT DISTINCT e.id, e.key, e.label, e.name, e.country, e.valid_from, "
                            "e.valid_to, e.listed, e.programs, e.list_source, e.list_ref, "
                            "e.listed_on, s.name, e.origin "
-                           "FROM alias a JOIN entity e ON e.id = a.entity_id "
-                           "JOIN source s ON s.id = e.source_id WHERE a.norm = ? ORDER BY e.id",
-                           -1, &st, NULL) != SQLITE_OK) {
+                           "FROM entity e JOIN source s ON s.id = e.source_id WHERE e.key = ?",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT DISTINCT e.key FROM alias a JOIN entity e ON e.id = a.entity_id "
+                           "WHERE a.norm = ? ORDER BY e.id",
+                           -1, &by_norm, NULL) != SQLITE_OK) {
         cli_warn("%s: %s", path, sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        return EXIT_FATAL;
+    }
+    sanctag_gazetteer *gz = NULL;
+    if (sanctag_gazetteer_open(path, 0, &gz, &e)) {
+        cli_error(&e);
+        sqlite3_finalize(st);
+        sqlite3_finalize(by_norm);
         sqlite3_close(db);
         return EXIT_FATAL;
     }
@@ -241,12 +281,28 @@ static int gaz_lookup(int argc, char **argv)
             missing = 1;
             continue;
         }
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
+        /* what the tagger would match, then aliases it would not (weak ones) */
+        json_t *keys = json_object();
+        matcher_keys(gz, name, keys);
+        sqlite3_reset(by_norm);
+        sqlite3_bind_text(by_norm, 1, norm, -1, SQLITE_STATIC);
+        while (sqlite3_step(by_norm) == SQLITE_ROW)
+            if (!json_object_get(keys, txt(by_norm, 0)))
+                json_object_set_new(keys, txt(by_norm, 0), json_null());
         json_t *res = json_array();
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *key;
+        json_t *how;
+        json_object_foreach(keys, key, how)
+        {
+            sqlite3_reset(st);
+            sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_ROW)
+                continue;
             json_t *o = json_pack("{s:s,s:s,s:s}", "key", txt(st, 1), "label", txt(st, 2),
                                   "name", txt(st, 3));
+            /* true: the tagger matches the name as typed; false: only in another
+             * letter case (case policy); null: not by the matcher (weak alias) */
+            json_object_set(o, "matches_as_typed", how);
             static const char *const opt[] = {NULL, NULL, NULL, NULL, "country", "valid_from",
                                               "valid_to"};
             for (int k = 4; k <= 6; k++)
@@ -266,6 +322,7 @@ static int gaz_lookup(int argc, char **argv)
             json_object_set_new(o, "aliases", alias_rows(db, sqlite3_column_int64(st, 0)));
             json_array_append_new(res, o);
         }
+        json_decref(keys);
         if (json_array_size(res) == 0)
             missing = 1;
         if (as_json) {
@@ -287,6 +344,11 @@ static int gaz_lookup(int argc, char **argv)
                        json_string_value(json_object_get(o, "label")),
                        json_string_value(json_object_get(o, "name")), country ? "  [" : "",
                        country ? country : "", country ? "]" : "");
+                json_t *mt = json_object_get(o, "matches_as_typed");
+                if (json_is_false(mt))
+                    printf("    not matched as typed: its case policy wants another letter case\n");
+                else if (json_is_null(mt))
+                    printf("    not matched by the tagger (weak alias; see --weak)\n");
                 const char *vf = json_string_value(json_object_get(o, "valid_from"));
                 const char *vt = json_string_value(json_object_get(o, "valid_to"));
                 if (vf || vt)
@@ -320,7 +382,9 @@ static int gaz_lookup(int argc, char **argv)
         free(norm);
     }
     sqlite3_finalize(st);
+    sqlite3_finalize(by_norm);
     sqlite3_close(db);
+    sanctag_gazetteer_unref(gz);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_warn("write error: %s", strerror(errno));
         return EXIT_FATAL;
@@ -335,6 +399,9 @@ int cmd_gaz(int argc, char **argv)
         return argc < 2 ? EXIT_USAGE : EXIT_OK_;
     }
     const char *sub = argv[1];
+    char prog[64];
+    snprintf(prog, sizeof prog, "sanctag gaz %s", sub);
+    argv[1] = prog; /* getopt's messages name the subcommand */
     if (strcmp(sub, "build") == 0)
         return gaz_build(argc - 1, argv + 1);
     if (strcmp(sub, "lookup") == 0)

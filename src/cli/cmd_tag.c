@@ -85,34 +85,6 @@ static int flush_doc(tag_ctx *c, int rc)
     return 0;
 }
 
-/* A JSON string of `s` even when it is not valid UTF-8 (bad bytes -> U+FFFD). */
-static json_t *safe_string(const char *s)
-{
-    size_t n = strlen(s), pos;
-    if (sanctag_utf8_check(s, n, &pos) == 0)
-        return json_stringn(s, n);
-    char *buf = malloc(n * 3 + 1);
-    if (!buf)
-        return NULL;
-    size_t w = 0;
-    for (size_t i = 0; i < n;) {
-        size_t rest = n - i;
-        if (sanctag_utf8_check(s + i, rest, &pos) == 0) {
-            memcpy(buf + w, s + i, rest);
-            w += rest;
-            break;
-        }
-        memcpy(buf + w, s + i, pos);
-        w += pos;
-        memcpy(buf + w, "\xEF\xBF\xBD", 3);
-        w += 3;
-        i += pos + 1;
-    }
-    json_t *j = json_stringn(buf, w);
-    free(buf);
-    return j;
-}
-
 static void report(tag_ctx *c, const char *msg)
 {
     c->nerrs++;
@@ -134,6 +106,8 @@ static void tag_one(tag_ctx *c, json_t *id, const char *text, size_t len, const 
         flush_doc(c, sanctagp_format_doc(&c->buf, &c->eo, c->tg, c->gz, id, text, len));
         return;
     }
+    if (rc == SANCTAG_E_EMPTY)
+        e.position = -1;
     /* name the input, the field and the position as line:column in the text */
     char msg[1200], fp[160] = "";
     if (field)
@@ -157,7 +131,7 @@ static void tag_one(tag_ctx *c, json_t *id, const char *text, size_t len, const 
     memcpy(e.text, msg, ml);
     e.text[ml] = 0;
     report(c, msg);
-    flush_doc(c, sanctagp_format_error(&c->buf, &c->eo, c->gz, id, &e, file, line));
+    flush_doc(c, sanctagp_format_error(&c->buf, &c->eo, c->gz, id, &e, file, line, text));
 }
 
 static void record_error(tag_ctx *c, json_t *id, int code, const char *file, long line,
@@ -176,7 +150,23 @@ static void record_error(tag_ctx *c, json_t *id, int code, const char *file, lon
         snprintf(e.text, sizeof e.text, "%s:%ld: %s", file, line, buf);
     c->ndocs++;
     report(c, e.text);
-    flush_doc(c, sanctagp_format_error(&c->buf, &c->eo, c->gz, id, &e, file, line));
+    flush_doc(c, sanctagp_format_error(&c->buf, &c->eo, c->gz, id, &e, file, line, NULL));
+}
+
+/* An input that cannot be opened or read still gets its output line, so
+ * outputs stay aligned with inputs. */
+static void input_error(tag_ctx *c, const char *path, const char *what, int err)
+{
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    e.code = SANCTAG_E_IO;
+    e.position = -1;
+    snprintf(e.text, sizeof e.text, "%s: %s: %s", path, what, strerror(err));
+    c->ndocs++;
+    report(c, e.text);
+    json_t *id = sanctagp_json_string_lossy(path);
+    flush_doc(c, sanctagp_format_error(&c->buf, &c->eo, c->gz, id, &e, path, 0, NULL));
+    json_decref(id);
 }
 
 /* Reads a whole stream (a plain-text document). */
@@ -222,7 +212,7 @@ static int tag_plain(tag_ctx *c, const char *path)
         f = NULL;
     }
     if (!f) {
-        cli_warn("%s: cannot open: %s", path, strerror(errno));
+        input_error(c, path, "cannot open", errno);
         return -1;
     }
     size_t len = 0;
@@ -231,10 +221,10 @@ static int tag_plain(tag_ctx *c, const char *path)
     if (!is_stdin)
         fclose(f);
     if (!text) {
-        cli_warn("%s: cannot read: %s", name, strerror(saved));
+        input_error(c, name, "cannot read", saved);
         return -1;
     }
-    json_t *id = safe_string(is_stdin ? "-" : path);
+    json_t *id = sanctagp_json_string_lossy(is_stdin ? "-" : path);
     tag_one(c, id, text, len, name, 0, name, NULL);
     json_decref(id);
     free(text);
@@ -253,7 +243,7 @@ static int tag_jsonl(tag_ctx *c, const char *path)
         f = NULL;
     }
     if (!f) {
-        cli_warn("%s: cannot open: %s", path, strerror(errno));
+        input_error(c, path, "cannot open", errno);
         return -1;
     }
     char *line = NULL;
@@ -271,15 +261,20 @@ static int tag_jsonl(tag_ctx *c, const char *path)
         if (k == len)
             continue; /* blank line: not a document */
         json_error_t je;
-        json_t *o = json_loadb(line, len, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &je);
+        json_t *o = json_loadb(line, len, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
         if (!o) {
             record_error(c, NULL, SANCTAG_E_JSON, name, lineno, je.column,
                          "malformed JSON: %s", je.text);
             continue;
         }
         if (!json_is_object(o)) {
-            record_error(c, NULL, SANCTAG_E_FORMAT, name, lineno, 0, "%s",
-                         "line is not a JSON object");
+            record_error(c, NULL, SANCTAG_E_FORMAT, name, lineno, 0,
+                         "line is a JSON %s, not an object",
+                         json_is_array(o)    ? "array"
+                         : json_is_string(o) ? "string"
+                         : json_is_number(o) ? "number"
+                         : json_is_null(o)   ? "null"
+                                             : "boolean");
             json_decref(o);
             continue;
         }
@@ -303,7 +298,9 @@ static int tag_jsonl(tag_ctx *c, const char *path)
     else
         clearerr(stdin);
     if (bad) {
-        cli_warn("%s: read error after line %ld", name, lineno);
+        char what[64];
+        snprintf(what, sizeof what, "read error after line %ld", lineno);
+        input_error(c, name, what, EIO);
         return -1;
     }
     return 0;

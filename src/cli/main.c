@@ -1,5 +1,6 @@
 /* main.c - the sanctag command: global options and the subcommand table. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +44,21 @@ static void help(FILE *f)
             "NO_COLOR is honoured by commands that colour output.\n");
 }
 
+static int help_out(void)
+{
+    help(stdout);
+    if (fclose(stdout) != 0) {
+        fprintf(stderr, "sanctag: cannot write help: write error\n");
+        return EXIT_FATAL;
+    }
+    return EXIT_OK_;
+}
+
 int main(int argc, char **argv)
 {
+    /* `sanctag tag ... | head -1` must end quietly even when started with
+     * SIGPIPE ignored: die of the signal like any filter */
+    signal(SIGPIPE, SIG_DFL);
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -54,8 +68,7 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            help(stdout);
-            return fclose(stdout) == 0 ? EXIT_OK_ : EXIT_FATAL;
+            return help_out();
         case 'V':
             printf("sanctag %s (gazetteer schema %d)\n", SANCTAG_VERSION, SANCTAG_SCHEMA_VERSION);
             return fclose(stdout) == 0 ? EXIT_OK_ : EXIT_FATAL;
@@ -73,14 +86,16 @@ int main(int argc, char **argv)
         if (strcmp(verbs[i].name, name) == 0) {
             int sub_argc = argc - optind;
             char **sub_argv = argv + optind;
+            /* getopt names argv[0] in its messages: "sanctag tag: unrecognized option" */
+            char prog[64];
+            snprintf(prog, sizeof prog, "sanctag %s", name);
+            sub_argv[0] = prog;
             optind = 0; /* reset getopt for the subcommand (GNU: 0 reinitialises) */
             return verbs[i].fn(sub_argc, sub_argv);
         }
     }
-    if (strcmp(name, "help") == 0) {
-        help(stdout);
-        return EXIT_OK_;
-    }
+    if (strcmp(name, "help") == 0)
+        return help_out();
     fprintf(stderr, "sanctag: unknown command '%s'\nTry 'sanctag --help'.\n", name);
     return EXIT_USAGE;
 }

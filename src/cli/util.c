@@ -103,6 +103,15 @@ int cli_out_open(cli_out *o, const char *path)
         cli_warn("%s: cannot create: %s", path, strerror(errno));
         return -1;
     }
+    /* mkstemp creates 0600; give the file the mode a plain open would */
+    mode_t um = umask(0);
+    umask(um);
+    if (fchmod(fd, 0666 & ~um) != 0) {
+        cli_warn("%s: %s", path, strerror(errno));
+        close(fd);
+        unlink(o->tmp);
+        return -1;
+    }
     o->f = fdopen(fd, "w");
     if (!o->f) {
         cli_warn("%s: %s", path, strerror(errno));
