@@ -74,8 +74,26 @@ static json_t *gaz_json(const sanctag_gazetteer *gz)
     return json_pack("{s:s}", "version", gz ? sanctag_gazetteer_version(gz) : "");
 }
 
+/* Copies passed-through input fields after "id", never over the contract's own. */
+static void add_extra(json_t *doc, json_t *extra)
+{
+    static const char *const reserved[] = {"id", "offsets", "spans", "sentences", "gazetteer",
+                                           "error"};
+    const char *k;
+    json_t *v;
+    json_object_foreach(extra, k, v)
+    {
+        int skip = 0;
+        for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+            skip |= strcmp(k, reserved[i]) == 0;
+        if (!skip)
+            json_object_set(doc, k, v);
+    }
+}
+
 json_t *sanctagp_doc_json(const sanctag_tagger *tg, const sanctag_gazetteer *gz, json_t *id,
-                          const char *text, size_t len, const sanctagp_emit_opts *o)
+                          json_t *extra, const char *text, size_t len,
+                          const sanctagp_emit_opts *o)
 {
     size_t n;
     const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
@@ -111,6 +129,8 @@ json_t *sanctagp_doc_json(const sanctag_tagger *tg, const sanctag_gazetteer *gz,
     if (!doc || !spans)
         goto oom;
     json_object_set(doc, "id", id ? id : json_null());
+    if (extra)
+        add_extra(doc, extra);
     json_object_set_new(doc, "offsets", json_string(sanctagp_offset_names[o->unit]));
     for (size_t i = 0; i < n; i++) {
         sanctag_entity e;
@@ -177,9 +197,9 @@ oom:
     return NULL;
 }
 
-json_t *sanctagp_error_json(const sanctag_gazetteer *gz, json_t *id, const sanctag_error *e,
-                            const char *file, long line, const char *text,
-                            const sanctagp_emit_opts *o)
+json_t *sanctagp_error_json(const sanctag_gazetteer *gz, json_t *id, json_t *extra,
+                            const sanctag_error *e, const char *file, long line,
+                            const char *text, const sanctagp_emit_opts *o)
 {
     /* the position as line and column (bytes) of the document text */
     long text_line = 0, text_column = 0;
@@ -203,6 +223,8 @@ json_t *sanctagp_error_json(const sanctag_gazetteer *gz, json_t *id, const sanct
         return NULL;
     }
     json_object_set(doc, "id", id ? id : json_null());
+    if (extra)
+        add_extra(doc, extra);
     json_object_set_new(doc, "offsets", json_string(sanctagp_offset_names[o->unit]));
     json_object_set_new(doc, "spans", json_array());
     json_object_set_new(er, "code", json_string(sanctag_status_name(e->code)));
@@ -266,14 +288,15 @@ static int append_json_line(sanctagp_buf *out, json_t *doc)
 }
 
 int sanctagp_format_doc(sanctagp_buf *out, const sanctagp_emit_opts *o, const sanctag_tagger *tg,
-                        const sanctag_gazetteer *gz, json_t *id, const char *text, size_t len)
+                        const sanctag_gazetteer *gz, json_t *id, json_t *extra, const char *text,
+                        size_t len)
 {
-    return append_json_line(out, sanctagp_doc_json(tg, gz, id, text, len, o));
+    return append_json_line(out, sanctagp_doc_json(tg, gz, id, extra, text, len, o));
 }
 
 int sanctagp_format_error(sanctagp_buf *out, const sanctagp_emit_opts *o,
-                          const sanctag_gazetteer *gz, json_t *id, const sanctag_error *e,
-                          const char *file, long line, const char *text)
+                          const sanctag_gazetteer *gz, json_t *id, json_t *extra,
+                          const sanctag_error *e, const char *file, long line, const char *text)
 {
-    return append_json_line(out, sanctagp_error_json(gz, id, e, file, line, text, o));
+    return append_json_line(out, sanctagp_error_json(gz, id, extra, e, file, line, text, o));
 }

@@ -30,26 +30,29 @@ int sanctagp_buf_append(sanctagp_buf *b, const char *s, size_t n);
 void sanctagp_buf_release(sanctagp_buf *b);
 
 /* Appends the output record(s) of a tagged document in o->format, newline
- * terminated. Returns 0 or SANCTAG_E_NOMEM. */
+ * terminated. `extra` (borrowed, may be NULL) is an object of input fields to
+ * pass through (--keep). Returns 0 or SANCTAG_E_NOMEM. */
 int sanctagp_format_doc(sanctagp_buf *out, const sanctagp_emit_opts *o, const sanctag_tagger *tg,
-                        const sanctag_gazetteer *gz, json_t *id, const char *text, size_t len);
+                        const sanctag_gazetteer *gz, json_t *id, json_t *extra, const char *text,
+                        size_t len);
 
 /* Appends the record of a document that could not be tagged. */
 int sanctagp_format_error(sanctagp_buf *out, const sanctagp_emit_opts *o,
-                          const sanctag_gazetteer *gz, json_t *id, const sanctag_error *e,
-                          const char *file, long line, const char *text);
+                          const sanctag_gazetteer *gz, json_t *id, json_t *extra,
+                          const sanctag_error *e, const char *file, long line, const char *text);
 
 /* Builds the output record of a tagged document. `id` is borrowed (copied
  * with a new reference; NULL gives JSON null). Returns a new reference or NULL
  * when out of memory. */
 json_t *sanctagp_doc_json(const sanctag_tagger *tg, const sanctag_gazetteer *gz, json_t *id,
-                          const char *text, size_t len, const sanctagp_emit_opts *o);
+                          json_t *extra, const char *text, size_t len,
+                          const sanctagp_emit_opts *o);
 
 /* Builds the record of a document that could not be tagged. `text` is the
  * document (NULL if none) so e->position can be given as text line/column. */
-json_t *sanctagp_error_json(const sanctag_gazetteer *gz, json_t *id, const sanctag_error *e,
-                            const char *file, long line, const char *text,
-                            const sanctagp_emit_opts *o);
+json_t *sanctagp_error_json(const sanctag_gazetteer *gz, json_t *id, json_t *extra,
+                            const sanctag_error *e, const char *file, long line,
+                            const char *text, const sanctagp_emit_opts *o);
 
 /* A JSON string of `s`, invalid UTF-8 bytes replaced by U+FFFD (file names,
  * truncated messages). New reference or NULL when out of memory. */

@@ -1,32 +1,45 @@
 /* cmd_tag.c - `sanctag tag`: documents in, one JSON line per document out,
- * in input order, errors included. */
+ * in input order, errors included.
+ *
+ * Pipeline: the main thread reads inputs into batches (a bounded ring, so a
+ * feed of any size runs in bounded memory), worker threads parse, tag and
+ * format whole batches, and the main thread writes finished batches strictly
+ * in input order. With -j 1 everything runs on the main thread. */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "../emit.h"
 #include "../text.h"
 #include "cli.h"
+#include "feed.h"
 
 static void help(FILE *f)
 {
     fprintf(f,
-            "Usage: sanctag tag [OPTIONS] [FILE...]\n"
+            "Usage: sanctag tag [OPTIONS] [FILE|DIR|-]...\n"
             "\n"
             "Tags documents and writes one JSON object per document to standard output, in\n"
-            "input order. Without --jsonl each FILE is one plain-text document (its id is the\n"
-            "file name); '-' or no FILE reads standard input.\n"
+            "input order. A plain-text FILE is one document (its id is the file name); a file\n"
+            "named *.jsonl, *.ndjson or *.jsonl.gz holds JSON Lines, one document per line; a\n"
+            "DIR is read recursively for *.txt and *.jsonl files in name order; gzip'd input\n"
+            "is decompressed. '-' or no FILE reads standard input.\n"
             "\n"
             "Input:\n"
-            "  --jsonl              inputs are JSON Lines, one document object per line;\n"
-            "                       blank lines are skipped\n"
+            "  --jsonl              read every input (and stdin) as JSON Lines; blank lines\n"
+            "                       are skipped\n"
             "  --id-field NAME      field holding the document id (default: id)\n"
             "  --text-field NAME    field holding the text (default: text)\n"
+            "  --keep FIELD[,...]   copy these input fields into each output record\n"
+            "                       (repeatable), e.g. --keep date,url\n"
             "\n"
             "Matching:\n"
             "  --db PATH            gazetteer database (default: $SANCTAG_DB, else the bundled\n"
@@ -45,65 +58,105 @@ static void help(FILE *f)
             "  --sentences          add each span's sentence index and the sentence ranges\n"
             "  -o, --output FILE    write to FILE, atomically (all or nothing)\n"
             "\n"
+            "Running:\n"
+            "  -j, --jobs N         worker threads (default: all cores); output order is\n"
+            "                       always input order\n"
+            "  --progress=auto|always|never\n"
+            "                       progress line on stderr (documents, MB/s, errors, ETA);\n"
+            "                       auto: only when stderr is a terminal\n"
+            "\n"
             "A document that cannot be tagged (invalid UTF-8, NUL byte, empty, malformed\n"
-            "JSON line, missing text field) still gets its output line, with an \"error\"\n"
-            "object naming the input and position; the run goes on and exits with status 1.\n"
-            "Exit status: 0 ok, 1 some documents had errors, 2 usage, 3 fatal.\n"
+            "JSON line, missing text field, unreadable file) still gets its output line,\n"
+            "with an \"error\" object naming the input and position; the run goes on.\n"
+            "Exit status: 0 ok, 1 some documents had errors, 2 usage, 3 fatal (gazetteer\n"
+            "unusable, an input could not be opened or read, output not written).\n"
             "\n"
             "Examples:\n"
             "  sanctag tag article.txt\n"
             "  sanctag tag --jsonl --offsets byte feed.jsonl -o tagged.jsonl\n"
+            "  sanctag tag -j 8 --keep date archive/ > tagged.jsonl\n"
             "  zcat feed.jsonl.gz | sanctag tag --jsonl --text-field body --id-field url -\n"
             "  echo 'Korut dan AS bertemu di Seoul.' | sanctag tag\n");
 }
 
-typedef struct tag_ctx {
+/* ---- configuration shared by all workers (read-only while running) ----- */
+
+typedef struct tag_conf {
     sanctag_gazetteer *gz;
-    sanctag_tagger *tg;
     unsigned flags;
     sanctagp_emit_opts eo;
-    FILE *out;
     const char *id_field, *text_field;
-    long ndocs, nerrs, shown;
-    int write_failed;
-    sanctagp_buf buf;
-} tag_ctx;
+    char **keep;
+    size_t nkeep;
+} tag_conf;
 
-/* Writes and clears the serialised record(s) in c->buf. */
-static int flush_doc(tag_ctx *c, int rc)
+/* ---- batches ------------------------------------------------------------ */
+
+enum { IT_PLAIN, IT_JSONL, IT_IOERR };
+
+typedef struct item {
+    int kind;
+    size_t off, len;  /* bytes in the batch arena: document, line, or message */
+    const char *name; /* input name (lives for the run) */
+    long line;
+} item;
+
+enum { B_FREE, B_FILLED, B_WORKING, B_DONE };
+
+typedef struct batch {
+    item *items;
+    size_t n, cap;
+    sanctagp_buf in;   /* input bytes of all items */
+    sanctagp_buf out;  /* formatted records */
+    sanctagp_buf err;  /* messages for stderr, one per line */
+    long ndocs, nerrs;
+    int state, oom;
+} batch;
+
+#define BATCH_ITEMS 256
+#define BATCH_BYTES (1u << 20)
+
+/* Per-worker state. */
+typedef struct worker {
+    const tag_conf *conf;
+    sanctag_tagger *tg;
+    batch *b;          /* batch being processed */
+    struct pool *pool; /* the pool it works for (threads only) */
+} worker;
+
+static void warn_to(batch *b, const char *msg)
 {
-    if (rc) {
-        cli_warn("out of memory");
-        c->write_failed = 1;
-        return -1;
-    }
-    if (c->buf.len && fwrite(c->buf.p, 1, c->buf.len, c->out) != c->buf.len) {
-        c->write_failed = 1;
-        return -1;
-    }
-    c->buf.len = 0;
-    return 0;
+    b->nerrs++;
+    if (sanctagp_buf_append(&b->err, msg, strlen(msg)) || sanctagp_buf_append(&b->err, "\n", 1))
+        b->oom = 1;
 }
 
-static void report(tag_ctx *c, const char *msg)
+static json_t *kept_fields(const tag_conf *cf, json_t *record)
 {
-    c->nerrs++;
-    if (c->shown++ < 20)
-        cli_warn("%s", msg);
-    else if (c->shown == 21)
-        cli_warn("further document errors are not shown here (see their \"error\" objects)");
+    if (!cf->nkeep || !record)
+        return NULL;
+    json_t *o = json_object();
+    for (size_t i = 0; o && i < cf->nkeep; i++) {
+        json_t *v = json_object_get(record, cf->keep[i]);
+        if (v)
+            json_object_set(o, cf->keep[i], v);
+    }
+    return o;
 }
 
 /* Tags one document; `where` names it for messages ("feed.jsonl:7"). */
-static void tag_one(tag_ctx *c, json_t *id, const char *text, size_t len, const char *file,
-                    long line, const char *where, const char *field)
+static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size_t len,
+                    const char *file, long line, const char *where, const char *field)
 {
+    const tag_conf *cf = w->conf;
+    batch *b = w->b;
     sanctag_error e;
     memset(&e, 0, sizeof e);
-    c->ndocs++;
-    int rc = sanctag_tagger_tag(c->tg, text, len, c->flags, &e);
+    b->ndocs++;
+    int rc = sanctag_tagger_tag(w->tg, text, len, cf->flags, &e);
     if (rc == 0) {
-        flush_doc(c, sanctagp_format_doc(&c->buf, &c->eo, c->tg, c->gz, id, text, len));
+        if (sanctagp_format_doc(&b->out, &cf->eo, w->tg, cf->gz, id, extra, text, len))
+            b->oom = 1;
         return;
     }
     if (rc == SANCTAG_E_EMPTY)
@@ -112,7 +165,7 @@ static void tag_one(tag_ctx *c, json_t *id, const char *text, size_t len, const 
     char msg[1200], fp[160] = "";
     if (field)
         snprintf(fp, sizeof fp, "field '%s': ", field);
-    if (e.position >= 0 && (size_t)e.position <= len && rc != SANCTAG_E_EMPTY) {
+    if (e.position >= 0 && (size_t)e.position <= len) {
         long tl = 1, tc = 1;
         for (long long i = 0; i < e.position; i++) {
             if (text[i] == '\n') {
@@ -130,179 +183,397 @@ static void tag_one(tag_ctx *c, json_t *id, const char *text, size_t len, const 
     size_t ml = strnlen(msg, sizeof e.text - 1);
     memcpy(e.text, msg, ml);
     e.text[ml] = 0;
-    report(c, msg);
-    flush_doc(c, sanctagp_format_error(&c->buf, &c->eo, c->gz, id, &e, file, line, text));
+    warn_to(b, msg);
+    if (sanctagp_format_error(&b->out, &cf->eo, cf->gz, id, extra, &e, file, line, text))
+        b->oom = 1;
 }
 
-static void record_error(tag_ctx *c, json_t *id, int code, const char *file, long line,
-                         long column, const char *fmt, const char *detail)
+static void record_error(worker *w, json_t *id, json_t *extra, int code, const char *file,
+                         long line, long column, const char *what)
 {
+    batch *b = w->b;
     sanctag_error e;
     memset(&e, 0, sizeof e);
     e.code = code;
     e.column = column;
     e.position = -1;
-    char buf[400];
-    snprintf(buf, sizeof buf, fmt, detail);
-    if (column > 0)
-        snprintf(e.text, sizeof e.text, "%s:%ld:%ld: %s", file, line, column, buf);
+    if (line > 0 && column > 0)
+        snprintf(e.text, sizeof e.text, "%s:%ld:%ld: %s", file, line, column, what);
+    else if (line > 0)
+        snprintf(e.text, sizeof e.text, "%s:%ld: %s", file, line, what);
     else
-        snprintf(e.text, sizeof e.text, "%s:%ld: %s", file, line, buf);
-    c->ndocs++;
-    report(c, e.text);
-    flush_doc(c, sanctagp_format_error(&c->buf, &c->eo, c->gz, id, &e, file, line, NULL));
+        snprintf(e.text, sizeof e.text, "%s: %s", file, what);
+    b->ndocs++;
+    warn_to(b, e.text);
+    if (sanctagp_format_error(&b->out, &w->conf->eo, w->conf->gz, id, extra, &e, file, line,
+                              NULL))
+        b->oom = 1;
 }
 
-/* An input that cannot be opened or read still gets its output line, so
- * outputs stay aligned with inputs. */
-static void input_error(tag_ctx *c, const char *path, const char *what, int err)
+static const char *json_type_name(const json_t *o)
 {
-    sanctag_error e;
-    memset(&e, 0, sizeof e);
-    e.code = SANCTAG_E_IO;
-    e.position = -1;
-    snprintf(e.text, sizeof e.text, "%s: %s: %s", path, what, strerror(err));
-    c->ndocs++;
-    report(c, e.text);
-    json_t *id = sanctagp_json_string_lossy(path);
-    flush_doc(c, sanctagp_format_error(&c->buf, &c->eo, c->gz, id, &e, path, 0, NULL));
-    json_decref(id);
+    return json_is_array(o) ? "array" : json_is_string(o) ? "string" : json_is_number(o) ? "number"
+           : json_is_null(o) ? "null" : "boolean";
 }
 
-/* Reads a whole stream (a plain-text document). */
-static char *read_all(FILE *f, size_t *ret_len)
+static void process_jsonl(worker *w, const item *it, const char *line)
 {
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return NULL;
-    for (;;) {
-        if (len == cap) {
-            char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                return NULL;
-            }
-            buf = nb;
-            cap *= 2;
+    const tag_conf *cf = w->conf;
+    json_error_t je;
+    json_t *o = json_loadb(line, it->len, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                           &je);
+    char what[400];
+    if (!o) {
+        snprintf(what, sizeof what, "malformed JSON: %s", je.text);
+        record_error(w, NULL, NULL, SANCTAG_E_JSON, it->name, it->line, je.column, what);
+        return;
+    }
+    if (!json_is_object(o)) {
+        snprintf(what, sizeof what, "line is a JSON %s, not an object", json_type_name(o));
+        record_error(w, NULL, NULL, SANCTAG_E_FORMAT, it->name, it->line, 0, what);
+        json_decref(o);
+        return;
+    }
+    json_t *id = json_object_get(o, cf->id_field);
+    json_t *text = json_object_get(o, cf->text_field);
+    json_t *extra = kept_fields(cf, o);
+    if (!text || !json_is_string(text)) {
+        snprintf(what, sizeof what, text ? "field '%s' is not a string" : "no field '%s'",
+                 cf->text_field);
+        record_error(w, id, extra, SANCTAG_E_FORMAT, it->name, it->line, 0, what);
+    } else {
+        char where[512];
+        snprintf(where, sizeof where, "%s:%ld", it->name, it->line);
+        tag_one(w, id, extra, json_string_value(text), json_string_length(text), it->name,
+                it->line, where, cf->text_field);
+    }
+    json_decref(extra);
+    json_decref(o);
+}
+
+static void process_batch(worker *w, batch *b)
+{
+    w->b = b;
+    b->out.len = 0;
+    b->err.len = 0;
+    b->ndocs = b->nerrs = 0;
+    b->oom = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        const item *it = &b->items[i];
+        const char *data = b->in.p + it->off;
+        if (it->kind == IT_JSONL) {
+            process_jsonl(w, it, data);
+        } else if (it->kind == IT_PLAIN) {
+            json_t *id = sanctagp_json_string_lossy(strcmp(it->name, "<stdin>") == 0 ? "-"
+                                                                                  : it->name);
+            tag_one(w, id, NULL, data, it->len, it->name, 0, it->name, NULL);
+            json_decref(id);
+        } else {
+            json_t *id = sanctagp_json_string_lossy(it->name);
+            char msg[600];
+            snprintf(msg, sizeof msg, "%.*s", (int)it->len, data);
+            record_error(w, id, NULL, SANCTAG_E_IO, it->name, 0, 0, msg);
+            json_decref(id);
         }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
     }
-    if (ferror(f)) {
-        free(buf);
-        errno = EIO;
-        return NULL;
-    }
-    *ret_len = len;
-    return buf;
 }
 
-static int tag_plain(tag_ctx *c, const char *path)
+/* ---- the pool ----------------------------------------------------------- */
+
+typedef struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    batch *ring;
+    size_t nring;
+    size_t next_work;   /* ring index a worker takes next (in submission order) */
+    size_t submitted;   /* batches handed to workers */
+    size_t taken;
+    int stop;
+    worker *workers;
+    pthread_t *threads;
+    int nthreads;
+} pool;
+
+static void *worker_main(void *arg)
 {
-    int is_stdin = strcmp(path, "-") == 0;
-    const char *name = is_stdin ? "<stdin>" : path;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    struct stat sb;
-    if (f && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fclose(f);
-        errno = EISDIR;
-        f = NULL;
+    worker *w = arg;
+    pool *p = w->pool;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->stop && p->taken == p->submitted)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->taken == p->submitted && p->stop) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        batch *b = &p->ring[p->taken % p->nring];
+        p->taken++;
+        b->state = B_WORKING;
+        pthread_mutex_unlock(&p->mu);
+        process_batch(w, b);
+        pthread_mutex_lock(&p->mu);
+        b->state = B_DONE;
+        pthread_cond_broadcast(&p->done);
+        pthread_mutex_unlock(&p->mu);
     }
-    if (!f) {
-        input_error(c, path, "cannot open", errno);
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+typedef struct run {
+    const tag_conf *conf;
+    pool pool;
+    worker self;         /* -j 1: the main thread works */
+    size_t written;      /* batches written */
+    size_t filling;      /* index of the batch being filled (= batches created) */
+    FILE *out;
+    long ndocs, nerrs, shown;
+    int write_failed, oom, fatal;
+    /* progress */
+    int progress;
+    struct timespec t0, last;
+    uint64_t bytes_in, done_before, total;
+    int total_known;
+} run;
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress(run *r, uint64_t cur_offset, int final)
+{
+    if (!r->progress)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!final && since(&r->last, &now) < 0.5)
+        return;
+    r->last = now;
+    double el = since(&r->t0, &now);
+    double mbs = el > 0 ? (double)r->bytes_in / 1e6 / el : 0;
+    char eta[48] = "";
+    uint64_t done = r->done_before + cur_offset;
+    if (r->total_known && r->total && done > 0 && !final) {
+        double left = el * (double)(r->total - (done < r->total ? done : r->total)) / (double)done;
+        snprintf(eta, sizeof eta, "  ETA %d:%02d", (int)left / 60, (int)left % 60);
+    }
+    fprintf(stderr, "\r\033[Ksanctag: %ld documents  %.1f MB/s  %ld errors%s", r->ndocs, mbs,
+            r->nerrs, eta);
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static void write_batch(run *r, batch *b)
+{
+    if (b->oom)
+        r->oom = 1;
+    if (!r->write_failed && b->out.len && fwrite(b->out.p, 1, b->out.len, r->out) != b->out.len)
+        r->write_failed = 1;
+    r->ndocs += b->ndocs;
+    /* messages in input order, the first 20 only */
+    const char *p = b->err.p, *end = b->err.p + b->err.len;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (r->shown < 20) {
+            if (r->progress)
+                fputs("\r\033[K", stderr);
+            fprintf(stderr, "%s: %.*s\n", cli_prog, (int)n, p);
+        } else if (r->shown == 20) {
+            cli_warn("further document errors are not shown here (see their \"error\" objects)");
+        }
+        r->shown++;
+        p += n + 1;
+    }
+    r->nerrs += b->nerrs;
+    b->n = 0;
+    b->in.len = 0;
+    b->state = B_FREE;
+}
+
+/* The batch to fill next: waits for its ring slot to be written first. */
+static batch *next_batch(run *r)
+{
+    pool *p = &r->pool;
+    batch *b = &p->ring[r->filling % p->nring];
+    if (p->nthreads == 0)
+        return b;
+    pthread_mutex_lock(&p->mu);
+    while (r->written < r->filling && r->filling - r->written >= p->nring) {
+        batch *old = &p->ring[r->written % p->nring];
+        while (old->state != B_DONE)
+            pthread_cond_wait(&p->done, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+        write_batch(r, old);
+        r->written++;
+        pthread_mutex_lock(&p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return b;
+}
+
+/* Hands the current batch over (or processes it at once with -j 1) and writes
+ * whatever is finished in order. */
+static void submit(run *r)
+{
+    pool *p = &r->pool;
+    batch *b = &p->ring[r->filling % p->nring];
+    if (b->n == 0)
+        return;
+    if (p->nthreads == 0) {
+        process_batch(&r->self, b);
+        write_batch(r, b);
+        r->filling++;
+        r->written++;
+        return;
+    }
+    pthread_mutex_lock(&p->mu);
+    b->state = B_FILLED;
+    p->submitted++;
+    r->filling++;
+    pthread_cond_signal(&p->work);
+    /* write finished batches without waiting */
+    while (r->written < r->filling && p->ring[r->written % p->nring].state == B_DONE) {
+        batch *old = &p->ring[r->written % p->nring];
+        pthread_mutex_unlock(&p->mu);
+        write_batch(r, old);
+        r->written++;
+        pthread_mutex_lock(&p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void drain(run *r)
+{
+    submit(r);
+    pool *p = &r->pool;
+    if (p->nthreads == 0)
+        return;
+    pthread_mutex_lock(&p->mu);
+    while (r->written < r->filling) {
+        batch *old = &p->ring[r->written % p->nring];
+        while (old->state != B_DONE)
+            pthread_cond_wait(&p->done, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+        write_batch(r, old);
+        r->written++;
+        pthread_mutex_lock(&p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Adds an item to the batch being filled, submitting it when full. */
+static int add_item(run *r, int kind, const char *data, size_t len, const char *name, long line)
+{
+    batch *b = next_batch(r);
+    if (b->n == b->cap) {
+        size_t nc = b->cap ? b->cap * 2 : BATCH_ITEMS;
+        item *v = realloc(b->items, nc * sizeof *v);
+        if (!v)
+            return -1;
+        b->items = v;
+        b->cap = nc;
+    }
+    item *it = &b->items[b->n];
+    it->kind = kind;
+    it->off = b->in.len;
+    it->len = len;
+    it->name = name;
+    it->line = line;
+    /* NUL-terminate each item: json_loadb does not need it, messages do */
+    if (sanctagp_buf_append(&b->in, data, len) || sanctagp_buf_append(&b->in, "", 1))
         return -1;
-    }
-    size_t len = 0;
-    char *text = read_all(f, &len);
-    int saved = errno;
-    if (!is_stdin)
-        fclose(f);
-    if (!text) {
-        input_error(c, name, "cannot read", saved);
-        return -1;
-    }
-    json_t *id = sanctagp_json_string_lossy(is_stdin ? "-" : path);
-    tag_one(c, id, text, len, name, 0, name, NULL);
-    json_decref(id);
-    free(text);
+    b->n++;
+    r->bytes_in += len;
+    if (b->n >= BATCH_ITEMS || b->in.len >= BATCH_BYTES)
+        submit(r);
     return 0;
 }
 
-static int tag_jsonl(tag_ctx *c, const char *path)
+static int io_error_item(run *r, const feed_input *in, const char *what, int err)
 {
-    int is_stdin = strcmp(path, "-") == 0;
-    const char *name = is_stdin ? "<stdin>" : path;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    struct stat sb;
-    if (f && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fclose(f);
-        errno = EISDIR;
-        f = NULL;
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
+    r->fatal = 1;
+    return add_item(r, IT_IOERR, msg, strlen(msg), in->name, 0);
+}
+
+static int read_input(run *r, const feed_input *in)
+{
+    feed_reader *fr = feed_open(in->path);
+    if (!fr)
+        return io_error_item(r, in, "cannot open", errno);
+    int rc = 0;
+    if (in->mode == FEED_PLAIN) {
+        char *text = NULL;
+        size_t len = 0;
+        if (feed_read_all(fr, &text, &len) != 0) {
+            rc = io_error_item(r, in, "cannot read", errno);
+        } else {
+            rc = add_item(r, IT_PLAIN, text, len, in->name, 0);
+            free(text);
+        }
+        r->done_before += in->size;
+        feed_close(fr);
+        return rc;
     }
-    if (!f) {
-        input_error(c, path, "cannot open", errno);
-        return -1;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    const char *line;
+    size_t len;
     long lineno = 0;
-    while ((n = getline(&line, &cap, f)) >= 0 && !c->write_failed) {
+    int got;
+    while (!r->write_failed && (got = feed_next_line(fr, &line, &len)) == 1) {
         lineno++;
-        size_t len = (size_t)n;
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            len--;
         size_t k = 0;
         while (k < len && (line[k] == ' ' || line[k] == '\t'))
             k++;
         if (k == len)
             continue; /* blank line: not a document */
-        json_error_t je;
-        json_t *o = json_loadb(line, len, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-        if (!o) {
-            record_error(c, NULL, SANCTAG_E_JSON, name, lineno, je.column,
-                         "malformed JSON: %s", je.text);
-            continue;
-        }
-        if (!json_is_object(o)) {
-            record_error(c, NULL, SANCTAG_E_FORMAT, name, lineno, 0,
-                         "line is a JSON %s, not an object",
-                         json_is_array(o)    ? "array"
-                         : json_is_string(o) ? "string"
-                         : json_is_number(o) ? "number"
-                         : json_is_null(o)   ? "null"
-                                             : "boolean");
-            json_decref(o);
-            continue;
-        }
-        json_t *id = json_object_get(o, c->id_field);
-        json_t *text = json_object_get(o, c->text_field);
-        char where[512];
-        snprintf(where, sizeof where, "%s:%ld", name, lineno);
-        if (!text || !json_is_string(text)) {
-            record_error(c, id, SANCTAG_E_FORMAT, name, lineno, 0,
-                         text ? "field '%s' is not a string" : "no field '%s'", c->text_field);
-        } else {
-            tag_one(c, id, json_string_value(text), json_string_length(text), name, lineno, where,
-                    c->text_field);
-        }
-        json_decref(o);
+        if ((rc = add_item(r, IT_JSONL, line, len, in->name, lineno)))
+            break;
+        if ((lineno & 1023) == 0)
+            progress(r, feed_offset(fr), 0);
     }
-    int bad = ferror(f);
-    free(line);
-    if (!is_stdin)
-        fclose(f);
-    else
-        clearerr(stdin);
-    if (bad) {
+    if (!rc && !r->write_failed && got < 0) {
         char what[64];
         snprintf(what, sizeof what, "read error after line %ld", lineno);
-        input_error(c, name, what, EIO);
-        return -1;
+        rc = io_error_item(r, in, what, errno);
     }
+    r->done_before += in->size;
+    feed_close(fr);
+    return rc;
+}
+
+static int parse_jobs(const char *s, int *ret)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == 0 || *end != 0 || v < 1 || v > 1024)
+        return -1;
+    *ret = (int)v;
+    return 0;
+}
+
+static int add_keep(tag_conf *cf, const char *arg)
+{
+    char *copy = strdup(arg);
+    if (!copy)
+        return -1;
+    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+        char **v = realloc(cf->keep, (cf->nkeep + 1) * sizeof *v);
+        if (!v) {
+            free(copy);
+            return -1;
+        }
+        cf->keep = v;
+        if (!(v[cf->nkeep] = strdup(tok))) {
+            free(copy);
+            return -1;
+        }
+        cf->nkeep++;
+    }
+    free(copy);
     return 0;
 }
 
@@ -311,9 +582,10 @@ int cmd_tag(int argc, char **argv)
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
         {"db", required_argument, NULL, 'd'},
-        {"jsonl", no_argument, NULL, 'j'},
+        {"jsonl", no_argument, NULL, 'J'},
         {"id-field", required_argument, NULL, 'I'},
         {"text-field", required_argument, NULL, 'T'},
+        {"keep", required_argument, NULL, 'K'},
         {"offsets", required_argument, NULL, 'O'},
         {"all", no_argument, NULL, 'a'},
         {"weak", no_argument, NULL, 'w'},
@@ -321,36 +593,63 @@ int cmd_tag(int argc, char **argv)
         {"sentences", no_argument, NULL, 's'},
         {"no-propagate", no_argument, NULL, 'P'},
         {"output", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"progress", required_argument, NULL, 'R'},
         {NULL, 0, NULL, 0},
     };
-    tag_ctx c;
-    memset(&c, 0, sizeof c);
-    c.id_field = "id";
-    c.text_field = "text";
-    c.eo.unit = 1; /* codepoint */
+    tag_conf cf;
+    memset(&cf, 0, sizeof cf);
+    cf.id_field = "id";
+    cf.text_field = "text";
+    cf.eo.unit = OFF_CODEPOINT;
     const char *db = NULL, *outpath = NULL;
-    int jsonl = 0, weak = 0, ch;
-    while ((ch = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+    int mode = FEED_AUTO, weak = 0, ch, rc = EXIT_OK_;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int jobs = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
+    int progress_mode = -1; /* auto */
+    while ((ch = getopt_long(argc, argv, "ho:j:", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':
             help(stdout);
             return fclose(stdout) == 0 ? EXIT_OK_ : EXIT_FATAL;
         case 'd': db = optarg; break;
-        case 'j': jsonl = 1; break;
-        case 'I': c.id_field = optarg; break;
-        case 'T': c.text_field = optarg; break;
+        case 'J': mode = FEED_JSONL; break;
+        case 'I': cf.id_field = optarg; break;
+        case 'T': cf.text_field = optarg; break;
+        case 'K':
+            if (add_keep(&cf, optarg)) {
+                cli_warn("out of memory");
+                return EXIT_FATAL;
+            }
+            break;
         case 'O':
-            c.eo.unit = sanctagp_offset_unit(optarg);
-            if (c.eo.unit < 0)
+            cf.eo.unit = sanctagp_offset_unit(optarg);
+            if (cf.eo.unit < 0)
                 return cli_usage("tag", "--offsets must be byte, codepoint or utf16, not '%s'",
                                  optarg);
             break;
-        case 'a': c.flags |= SANCTAG_TAG_ALL; break;
+        case 'a': cf.flags |= SANCTAG_TAG_ALL; break;
         case 'w': weak = 1; break;
-        case 'S': c.flags |= SANCTAG_TAG_SUPPRESSORS; break;
-        case 's': c.eo.sentences = 1; break;
-        case 'P': c.flags |= SANCTAG_TAG_NO_PROPAGATE; break;
+        case 'S': cf.flags |= SANCTAG_TAG_SUPPRESSORS; break;
+        case 's': cf.eo.sentences = 1; break;
+        case 'P': cf.flags |= SANCTAG_TAG_NO_PROPAGATE; break;
         case 'o': outpath = optarg; break;
+        case 'j':
+            if (parse_jobs(optarg, &jobs))
+                return cli_usage("tag", "--jobs must be a number from 1 to 1024, not '%s'",
+                                 optarg);
+            break;
+        case 'R':
+            if (strcmp(optarg, "auto") == 0)
+                progress_mode = -1;
+            else if (strcmp(optarg, "always") == 0)
+                progress_mode = 1;
+            else if (strcmp(optarg, "never") == 0)
+                progress_mode = 0;
+            else
+                return cli_usage("tag", "--progress must be auto, always or never, not '%s'",
+                                 optarg);
+            break;
         default:
             fprintf(stderr, "Try 'sanctag tag --help'.\n");
             return EXIT_USAGE;
@@ -361,39 +660,118 @@ int cmd_tag(int argc, char **argv)
         return EXIT_FATAL;
     sanctag_error e;
     memset(&e, 0, sizeof e);
-    if (sanctag_gazetteer_open(dbpath, weak ? SANCTAG_OPEN_WEAK : 0, &c.gz, &e)) {
+    if (sanctag_gazetteer_open(dbpath, weak ? SANCTAG_OPEN_WEAK : 0, &cf.gz, &e)) {
         cli_error(&e);
         return EXIT_FATAL;
     }
-    c.tg = sanctag_tagger_new(c.gz);
+    feed_inputs inputs;
+    if (feed_expand(&inputs, argv + optind, argc - optind, mode)) {
+        cli_warn("out of memory");
+        sanctag_gazetteer_unref(cf.gz);
+        return EXIT_FATAL;
+    }
     cli_out out;
-    if (!c.tg || cli_out_open(&out, outpath)) {
-        if (!c.tg)
-            cli_warn("out of memory");
-        sanctag_tagger_free(c.tg);
-        sanctag_gazetteer_unref(c.gz);
+    if (cli_out_open(&out, outpath)) {
+        feed_inputs_free(&inputs);
+        sanctag_gazetteer_unref(cf.gz);
         return EXIT_FATAL;
     }
-    c.out = out.f;
-    int fatal = 0;
-    static char *stdin_only[] = {"-"};
-    char **inputs = optind < argc ? argv + optind : stdin_only;
-    int ninputs = optind < argc ? argc - optind : 1;
-    for (int i = 0; i < ninputs && !c.write_failed; i++) {
-        int rc = jsonl ? tag_jsonl(&c, inputs[i]) : tag_plain(&c, inputs[i]);
-        if (rc)
-            fatal = 1; /* an unreadable input: go on with the others, fail at the end */
+
+    run r;
+    memset(&r, 0, sizeof r);
+    r.conf = &cf;
+    r.out = out.f;
+    r.progress = progress_mode < 0 ? isatty(2) : progress_mode;
+    r.total = inputs.total;
+    r.total_known = !inputs.unknown;
+    clock_gettime(CLOCK_MONOTONIC, &r.t0);
+    r.last = r.t0;
+    pool *p = &r.pool;
+    p->nthreads = jobs > 1 ? jobs : 0;
+    p->nring = p->nthreads ? (size_t)p->nthreads * 2 + 2 : 1;
+    p->ring = calloc(p->nring, sizeof *p->ring);
+    int setup_ok = p->ring != NULL;
+    if (setup_ok && p->nthreads) {
+        pthread_mutex_init(&p->mu, NULL);
+        pthread_cond_init(&p->work, NULL);
+        pthread_cond_init(&p->done, NULL);
+        p->workers = calloc((size_t)p->nthreads, sizeof *p->workers);
+        p->threads = calloc((size_t)p->nthreads, sizeof *p->threads);
+        setup_ok = p->workers && p->threads;
+        int started = 0;
+        for (int i = 0; setup_ok && i < p->nthreads; i++) {
+            worker *w = &p->workers[i];
+            w->conf = &cf;
+            w->tg = sanctag_tagger_new(cf.gz);
+            w->pool = p;
+            if (!w->tg || pthread_create(&p->threads[i], NULL, worker_main, w) != 0) {
+                sanctag_tagger_free(w->tg);
+                w->tg = NULL;
+                setup_ok = 0;
+                break;
+            }
+            started++;
+        }
+        p->nthreads = started;
+    } else if (setup_ok) {
+        r.self.conf = &cf;
+        r.self.tg = sanctag_tagger_new(cf.gz);
+        setup_ok = r.self.tg != NULL;
     }
-    int closed = cli_out_close(&out, !c.write_failed && !fatal);
-    if (c.write_failed && closed == 0)
-        cli_warn("%s: write error: %s", outpath ? outpath : "standard output", strerror(errno));
-    if (c.nerrs)
-        cli_warn("%ld of %ld documents had errors (see their \"error\" objects)", c.nerrs,
-                 c.ndocs);
-    sanctagp_buf_release(&c.buf);
-    sanctag_tagger_free(c.tg);
-    sanctag_gazetteer_unref(c.gz);
-    if (c.write_failed || closed || fatal)
-        return EXIT_FATAL;
-    return c.nerrs ? EXIT_DOCS : EXIT_OK_;
+    if (!setup_ok) {
+        cli_warn("cannot start: out of memory or threads");
+        r.fatal = 1;
+    }
+
+    for (size_t i = 0; setup_ok && i < inputs.n && !r.write_failed; i++) {
+        if (read_input(&r, &inputs.v[i])) {
+            r.oom = 1;
+            break;
+        }
+    }
+    if (setup_ok)
+        drain(&r);
+    if (p->nthreads) {
+        pthread_mutex_lock(&p->mu);
+        p->stop = 1;
+        pthread_cond_broadcast(&p->work);
+        pthread_mutex_unlock(&p->mu);
+        for (int i = 0; i < p->nthreads; i++) {
+            pthread_join(p->threads[i], NULL);
+            sanctag_tagger_free(p->workers[i].tg);
+        }
+        pthread_mutex_destroy(&p->mu);
+        pthread_cond_destroy(&p->work);
+        pthread_cond_destroy(&p->done);
+    }
+    sanctag_tagger_free(r.self.tg);
+    progress(&r, 0, 1);
+    if (r.oom)
+        cli_warn("out of memory");
+    int saved = errno;
+    int closed = cli_out_close(&out, !r.write_failed && !r.oom && !r.fatal && setup_ok);
+    if (r.write_failed && closed == 0)
+        cli_warn("%s: write error: %s", outpath ? outpath : "standard output", strerror(saved));
+    if (r.nerrs)
+        cli_warn("%ld of %ld documents had errors (see their \"error\" objects)", r.nerrs,
+                 r.ndocs);
+    for (size_t i = 0; i < p->nring && p->ring; i++) {
+        free(p->ring[i].items);
+        sanctagp_buf_release(&p->ring[i].in);
+        sanctagp_buf_release(&p->ring[i].out);
+        sanctagp_buf_release(&p->ring[i].err);
+    }
+    free(p->ring);
+    free(p->workers);
+    free(p->threads);
+    for (size_t i = 0; i < cf.nkeep; i++)
+        free(cf.keep[i]);
+    free(cf.keep);
+    feed_inputs_free(&inputs);
+    sanctag_gazetteer_unref(cf.gz);
+    if (r.write_failed || closed || r.fatal || r.oom)
+        rc = EXIT_FATAL;
+    else if (r.nerrs)
+        rc = EXIT_DOCS;
+    return rc;
 }
