@@ -156,6 +156,10 @@ typedef struct sanctag_span {
     const char *alias_kind;  /**< "name", "abbreviation", ... (borrowed from gazetteer) */
     const char *alias_lang;  /**< language of the alias or "" (borrowed from gazetteer) */
     unsigned flags;          /**< SANCTAG_SPAN_* bits */
+    /** For a span of a multi-word name: the COUNTRY entity whose name is part of
+     *  it ("Kementerian Luar Negeri AS" -> country:US), else UINT32_MAX. An ORG
+     *  span carries that country, as annotation guidelines give ORG:XX. */
+    uint32_t named_country;
 } sanctag_span;
 
 /** sanctag_span.flags */

@@ -21,7 +21,7 @@ struct sanctagp_writer {
     const char *db_path;
     sqlite3_int64 source_id;
     char *source_name;
-    sqlite3_stmt *sel_entity, *ins_entity, *upd_entity, *ins_alias;
+    sqlite3_stmt *sel_entity, *ins_entity, *upd_entity, *ren_entity, *ins_alias;
     sanctagp_tokens tk;
     char *norm;
     size_t norm_cap;
@@ -84,8 +84,8 @@ int sanctagp_writer_new(sqlite3 *db, const char *db_path, const char *source_nam
     }
     w->source_id = sqlite3_last_insert_rowid(db);
     if ((rc = prep(db, db_path,
-                   "SELECT id, label, name, country, valid_from, valid_to, attrs FROM entity "
-                   "WHERE key = ?",
+                   "SELECT id, label, name, country, valid_from, valid_to, attrs, source_id "
+                   "FROM entity WHERE key = ?",
                    &w->sel_entity, err)) ||
         (rc = prep(db, db_path,
                    "INSERT INTO entity (key, label, name, country, valid_from, valid_to, attrs, "
@@ -98,6 +98,8 @@ int sanctagp_writer_new(sqlite3 *db, const char *db_path, const char *source_nam
                    "valid_to = COALESCE(valid_to, NULLIF(?4, '')), "
                    "attrs = COALESCE(attrs, NULLIF(?5, '')) WHERE id = ?1",
                    &w->upd_entity, err)) ||
+        (rc = prep(db, db_path, "UPDATE entity SET name = ?2 WHERE id = ?1", &w->ren_entity,
+                   err)) ||
         (rc = prep(db, db_path,
                    /* a later source may refine an alias an earlier one gave (its case
                     * policy, kind or language): the row is updated, not duplicated */
@@ -126,6 +128,7 @@ void sanctagp_writer_free(sanctagp_writer *w)
     sqlite3_finalize(w->sel_entity);
     sqlite3_finalize(w->ins_entity);
     sqlite3_finalize(w->upd_entity);
+    sqlite3_finalize(w->ren_entity);
     sqlite3_finalize(w->ins_alias);
     sanctagp_tokens_release(&w->tk);
     free(w->norm);
@@ -287,11 +290,18 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
     int s = sqlite3_step(st);
     if (s == SQLITE_ROW) {
         eid = sqlite3_column_int64(st, 0);
+        /* a later source may rename an entity ("Hong Kong" for ICU's "Hong Kong
+         * SAR China"); anything else must agree with what is known */
+        int other_source = sqlite3_column_int64(st, 7) != w->source_id;
+        int rename = other_source && !empty(r->name) &&
+                     strcmp(r->name, (const char *)sqlite3_column_text(st, 2)) != 0;
         static const char *const names[] = {"label", "name", "country", "valid_from",
                                             "valid_to", "attrs"};
         const char *mine[] = {r->label, r->name, r->country, r->valid_from, r->valid_to,
                               r->attrs};
         for (int i = 0; i < 6; i++) {
+            if (i == 1 && other_source)
+                continue;
             const char *have = (const char *)sqlite3_column_text(st, i + 1);
             if (!empty(mine[i]) && !empty(have) && strcmp(mine[i], have) != 0) {
                 int rc = BAD(0, "%s:%ld: key '%s': %s '%s' conflicts with '%s' given earlier",
@@ -301,6 +311,14 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
             }
         }
         sqlite3_reset(st);
+        if (rename) {
+            sqlite3_stmt *rn = w->ren_entity;
+            sqlite3_reset(rn);
+            sqlite3_bind_int64(rn, 1, eid);
+            sqlite3_bind_text(rn, 2, r->name, -1, SQLITE_STATIC);
+            if (sqlite3_step(rn) != SQLITE_DONE)
+                goto dberr;
+        }
         sqlite3_stmt *u = w->upd_entity;
         sqlite3_reset(u);
         sqlite3_bind_int64(u, 1, eid);

@@ -1,5 +1,6 @@
 /* emit.c - builds output records following the contract in DESIGN.md. */
 #include "emit.h"
+#include "formats.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -145,8 +146,18 @@ json_t *sanctagp_doc_json(const sanctag_tagger *tg, const sanctag_gazetteer *gz,
         json_object_set_new(s, "label", json_string(e.label));
         json_object_set_new(s, "entity", json_string(e.key));
         json_object_set_new(s, "name", json_string(e.name));
-        if (*e.country)
-            json_object_set_new(s, "country", json_string(e.country));
+        /* an ORG carries the country its name contains ("Kedutaan Besar Jepang"),
+         * not where it is based; other entities their own country */
+        const char *cc = e.country;
+        if (strcmp(e.label, "ORG") == 0) {
+            sanctag_entity ce;
+            cc = (sp[i].named_country != UINT32_MAX &&
+                  sanctag_gazetteer_entity(gz, sp[i].named_country, &ce) == 0)
+                     ? ce.country
+                     : "";
+        }
+        if (*cc)
+            json_object_set_new(s, "country", json_string(cc));
         json_t *al = json_pack("{s:s}", "kind", sp[i].alias_kind);
         if (al && *sp[i].alias_lang)
             json_object_set_new(al, "lang", json_string(sp[i].alias_lang));
@@ -291,7 +302,18 @@ int sanctagp_format_doc(sanctagp_buf *out, const sanctagp_emit_opts *o, const sa
                         const sanctag_gazetteer *gz, json_t *id, json_t *extra, const char *text,
                         size_t len)
 {
-    return append_json_line(out, sanctagp_doc_json(tg, gz, id, extra, text, len, o));
+    switch (o->format) {
+    case FMT_SPACY:
+        return sanctagp_format_spacy(out, tg, gz, id, extra, text, len);
+    case FMT_DOCCANO:
+        return sanctagp_format_doccano(out, tg, gz, id, extra, text, len);
+    case FMT_CONLL:
+        return sanctagp_format_conll(out, tg, gz, text, len);
+    case FMT_BRAT:
+        return sanctagp_format_brat_ann(out, tg, gz, text, len);
+    default:
+        return append_json_line(out, sanctagp_doc_json(tg, gz, id, extra, text, len, o));
+    }
 }
 
 int sanctagp_format_error(sanctagp_buf *out, const sanctagp_emit_opts *o,

@@ -170,6 +170,24 @@ static int emit(sanctag_tagger *tg, const cand *c, unsigned flags)
     s->alias_lang = sanctagp_str(m, m->langs[c->a->lang]);
     s->flags = flags | (c->ambiguous ? SANCTAG_SPAN_AMBIGUOUS : 0) |
                ((c->a->policy & ACC_SUPPRESS) ? SANCTAG_SPAN_SUPPRESSOR : 0);
+    s->named_country = UINT32_MAX;
+    /* a country named inside a longer name: "Kementerian Luar Negeri AS" */
+    for (uint32_t k = c->tok; c->ntok > 1 && k < c->tok + c->ntok && s->named_country == UINT32_MAX;
+         k++) {
+        cand inner[64];
+        size_t ni = walk(m, &tg->tk, k, 1, inner);
+        for (size_t q = 0; q < ni; q++) {
+            if (inner[q].tok + inner[q].ntok > c->tok + c->ntok ||
+                (inner[q].tok == c->tok && inner[q].ntok == c->ntok))
+                continue;
+            const sanctagp_ent *e = &m->ent[inner[q].a->entity];
+            if (!(inner[q].a->policy & ACC_SUPPRESS) &&
+                strcmp(sanctagp_str(m, e->label), "COUNTRY") == 0) {
+                s->named_country = inner[q].a->entity;
+                break;
+            }
+        }
+    }
     return 0;
 }
 
@@ -292,6 +310,7 @@ static int propagate(sanctag_tagger *tg)
             s->alias_kind = f->acronym ? "acronym" : "short";
             s->alias_lang = "";
             s->flags = SANCTAG_SPAN_PROPAGATED;
+            s->named_country = UINT32_MAX;
             break;
         }
     }

@@ -297,7 +297,14 @@ int cmd_eval(int argc, char **argv)
                     ps[np].start = (long)s[i].start;
                     ps[np].end = (long)s[i].end;
                     ps[np].label = label_index(ent.label);
-                    snprintf(ps[np].country, 3, "%s", ent.country);
+                    const char *cc = ent.country;
+                    sanctag_entity ce;
+                    if (strcmp(ent.label, "ORG") == 0)
+                        cc = (s[i].named_country != UINT32_MAX &&
+                              sanctag_gazetteer_entity(gz, s[i].named_country, &ce) == 0)
+                                 ? ce.country
+                                 : "";
+                    snprintf(ps[np].country, 3, "%s", cc);
                     np++;
                 }
             } else {
