@@ -95,31 +95,29 @@ int cli_out_open(cli_out *o, const char *path)
     o->tmp = malloc(n);
     if (!o->path || !o->tmp) {
         cli_warn("out of memory");
-        return -1;
+        goto fail;
     }
     snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         cli_warn("%s: cannot create: %s", path, strerror(errno));
-        return -1;
+        goto fail;
     }
     /* mkstemp creates 0600; give the file the mode a plain open would */
     mode_t um = umask(0);
     umask(um);
-    if (fchmod(fd, 0666 & ~um) != 0) {
+    if (fchmod(fd, 0666 & ~um) != 0 || !(o->f = fdopen(fd, "w"))) {
         cli_warn("%s: %s", path, strerror(errno));
         close(fd);
         unlink(o->tmp);
-        return -1;
-    }
-    o->f = fdopen(fd, "w");
-    if (!o->f) {
-        cli_warn("%s: %s", path, strerror(errno));
-        close(fd);
-        unlink(o->tmp);
-        return -1;
+        goto fail;
     }
     return 0;
+fail:
+    free(o->path);
+    free(o->tmp);
+    o->path = o->tmp = NULL;
+    return -1;
 }
 
 int cli_out_close(cli_out *o, int ok)
