@@ -1,6 +1,5 @@
 /* emit.c - builds output records following the contract in DESIGN.md. */
 #include "emit.h"
-#include "formats.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -302,18 +301,7 @@ int sanctagp_format_doc(sanctagp_buf *out, const sanctagp_emit_opts *o, const sa
                         const sanctag_gazetteer *gz, json_t *id, json_t *extra, const char *text,
                         size_t len)
 {
-    switch (o->format) {
-    case FMT_SPACY:
-        return sanctagp_format_spacy(out, tg, gz, id, extra, text, len);
-    case FMT_DOCCANO:
-        return sanctagp_format_doccano(out, tg, gz, id, extra, text, len);
-    case FMT_CONLL:
-        return sanctagp_format_conll(out, tg, gz, text, len);
-    case FMT_BRAT:
-        return sanctagp_format_brat_ann(out, tg, gz, text, len);
-    default:
-        return append_json_line(out, sanctagp_doc_json(tg, gz, id, extra, text, len, o));
-    }
+    return append_json_line(out, sanctagp_doc_json(tg, gz, id, extra, text, len, o));
 }
 
 int sanctagp_format_error(sanctagp_buf *out, const sanctagp_emit_opts *o,
