@@ -32,17 +32,6 @@ size_t sanctagp_offset_convert(const char *text, size_t b, int unit, size_t *cur
     return u;
 }
 
-typedef struct offref {
-    size_t byte;
-    size_t *out;
-} offref;
-
-static int offref_cmp(const void *x, const void *y)
-{
-    const offref *a = x, *b = y;
-    return (a->byte > b->byte) - (a->byte < b->byte);
-}
-
 json_t *sanctagp_json_string_lossy(const char *s)
 {
     size_t n = strlen(s), pos;
@@ -95,116 +84,13 @@ json_t *sanctagp_doc_json(const sanctag_tagger *tg, const sanctag_gazetteer *gz,
                           json_t *extra, const char *text, size_t len,
                           const sanctagp_emit_opts *o)
 {
-    size_t n;
-    const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
-    size_t ns = 0;
-    const sanctag_sentence *se = o->sentences ? sanctag_tagger_sentences(tg, &ns) : NULL;
-    (void)len;
-
-    /* convert every offset in one forward sweep */
-    size_t nref = 2 * n + 2 * ns;
-    size_t *conv = malloc((nref ? nref : 1) * sizeof *conv);
-    offref *refs = malloc((nref ? nref : 1) * sizeof *refs);
-    if (!conv || !refs) {
-        free(conv);
-        free(refs);
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        refs[2 * i] = (offref){sp[i].start, &conv[2 * i]};
-        refs[2 * i + 1] = (offref){sp[i].end, &conv[2 * i + 1]};
-    }
-    for (size_t i = 0; i < ns; i++) {
-        refs[2 * n + 2 * i] = (offref){se[i].start, &conv[2 * n + 2 * i]};
-        refs[2 * n + 2 * i + 1] = (offref){se[i].end, &conv[2 * n + 2 * i + 1]};
-    }
-    qsort(refs, nref, sizeof *refs, offref_cmp);
-    size_t cb = 0, cu = 0;
-    for (size_t i = 0; i < nref; i++)
-        *refs[i].out = sanctagp_offset_convert(text, refs[i].byte, o->unit, &cb, &cu);
-    free(refs);
-
-    json_t *doc = json_object();
-    json_t *spans = json_array();
-    if (!doc || !spans)
-        goto oom;
-    json_object_set(doc, "id", id ? id : json_null());
-    if (extra)
-        add_extra(doc, extra);
-    json_object_set_new(doc, "offsets", json_string(sanctagp_offset_names[o->unit]));
-    for (size_t i = 0; i < n; i++) {
-        sanctag_entity e;
-        if (sanctag_gazetteer_entity(gz, sp[i].entity, &e))
-            continue;
-        json_t *s = json_object();
-        if (!s)
-            goto oom;
-        json_object_set_new(s, "start", json_integer((json_int_t)conv[2 * i]));
-        json_object_set_new(s, "end", json_integer((json_int_t)conv[2 * i + 1]));
-        json_object_set_new(s, "text", json_stringn(text + sp[i].start, sp[i].end - sp[i].start));
-        json_object_set_new(s, "label", json_string(e.label));
-        json_object_set_new(s, "entity", json_string(e.key));
-        json_object_set_new(s, "name", json_string(e.name));
-        /* an ORG carries the country its name contains ("Kedutaan Besar Jepang"),
-         * not where it is based; other entities their own country */
-        const char *cc = e.country;
-        if (strcmp(e.label, "ORG") == 0) {
-            sanctag_entity ce;
-            cc = (sp[i].named_country != UINT32_MAX &&
-                  sanctag_gazetteer_entity(gz, sp[i].named_country, &ce) == 0)
-                     ? ce.country
-                     : "";
-        }
-        if (*cc)
-            json_object_set_new(s, "country", json_string(cc));
-        json_t *al = json_pack("{s:s}", "kind", sp[i].alias_kind);
-        if (al && *sp[i].alias_lang)
-            json_object_set_new(al, "lang", json_string(sp[i].alias_lang));
-        json_object_set_new(s, "alias", al);
-        if (e.listed) {
-            json_t *progs = *e.programs ? json_loads(e.programs, 0, NULL) : NULL;
-            if (!progs || !json_is_array(progs)) {
-                json_decref(progs);
-                progs = json_array();
-            }
-            json_t *sa = json_pack("{s:b,s:o}", "listed", 1, "programs", progs);
-            if (sa && *e.list_source)
-                json_object_set_new(sa, "source", json_string(e.list_source));
-            if (sa && *e.list_ref)
-                json_object_set_new(sa, "ref", json_string(e.list_ref));
-            if (sa && *e.listed_on)
-                json_object_set_new(sa, "listed_on", json_string(e.listed_on));
-            json_object_set_new(s, "sanctions", sa);
-        }
-        if (sp[i].flags & SANCTAG_SPAN_NESTED)
-            json_object_set_new(s, "nested", json_true());
-        if (sp[i].flags & SANCTAG_SPAN_AMBIGUOUS)
-            json_object_set_new(s, "ambiguous", json_true());
-        if (sp[i].flags & SANCTAG_SPAN_PROPAGATED)
-            json_object_set_new(s, "propagated", json_true());
-        if (sp[i].flags & SANCTAG_SPAN_SUPPRESSOR)
-            json_object_set_new(s, "suppressor", json_true());
-        if (o->sentences)
-            json_object_set_new(s, "sentence", json_integer(sp[i].sentence));
-        json_array_append_new(spans, s);
-    }
-    json_object_set_new(doc, "spans", spans);
-    spans = NULL;
-    if (o->sentences) {
-        json_t *arr = json_array();
-        for (size_t i = 0; arr && i < ns; i++)
-            json_array_append_new(arr, json_pack("[I,I]", (json_int_t)conv[2 * n + 2 * i],
-                                                 (json_int_t)conv[2 * n + 2 * i + 1]));
-        json_object_set_new(doc, "sentences", arr);
-    }
-    json_object_set_new(doc, "gazetteer", gaz_json(gz));
-    free(conv);
+    /* one serialiser for the contract: the tree is read back from its output */
+    sanctagp_buf b = {0};
+    json_t *doc = NULL;
+    if (sanctagp_doc_write(&b, tg, gz, id, extra, text, len, o) == 0)
+        doc = json_loadb(b.p, b.len, 0, NULL);
+    sanctagp_buf_release(&b);
     return doc;
-oom:
-    free(conv);
-    json_decref(spans);
-    json_decref(doc);
-    return NULL;
 }
 
 json_t *sanctagp_error_json(const sanctag_gazetteer *gz, json_t *id, json_t *extra,
@@ -301,7 +187,7 @@ int sanctagp_format_doc(sanctagp_buf *out, const sanctagp_emit_opts *o, const sa
                         const sanctag_gazetteer *gz, json_t *id, json_t *extra, const char *text,
                         size_t len)
 {
-    return append_json_line(out, sanctagp_doc_json(tg, gz, id, extra, text, len, o));
+    return sanctagp_doc_write(out, tg, gz, id, extra, text, len, o);
 }
 
 int sanctagp_format_error(sanctagp_buf *out, const sanctagp_emit_opts *o,

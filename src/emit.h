@@ -41,6 +41,13 @@ int sanctagp_format_error(sanctagp_buf *out, const sanctagp_emit_opts *o,
                           const sanctag_gazetteer *gz, json_t *id, json_t *extra,
                           const sanctag_error *e, const char *file, long line, const char *text);
 
+/* Appends the output record of a tagged document (the contract, as one JSON
+ * line) to `out`: the hot path, no Jansson tree per span. Returns 0 or
+ * SANCTAG_E_NOMEM. */
+int sanctagp_doc_write(sanctagp_buf *out, const sanctag_tagger *tg, const sanctag_gazetteer *gz,
+                       json_t *id, json_t *extra, const char *text, size_t len,
+                       const sanctagp_emit_opts *o);
+
 /* Builds the output record of a tagged document. `id` is borrowed (copied
  * with a new reference; NULL gives JSON null). Returns a new reference or NULL
  * when out of memory. */

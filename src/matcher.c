@@ -76,21 +76,25 @@ static uint32_t dict_find(const sanctagp_matcher *m, const char *s, size_t n)
     }
 }
 
-void sanctagp_matcher_resolve(const sanctagp_matcher *m, sanctagp_tokens *tk)
+uint32_t sanctagp_matcher_resolve_one(const sanctagp_matcher *m, sanctagp_tokens *tk, size_t i)
 {
     char buf[256];
-    for (size_t i = 0; i < tk->n; i++) {
-        sanctagp_token *t = &tk->v[i];
-        const char *s = tk->arena + t->norm_off;
-        t->id = dict_find(m, s, t->norm_len);
-        if (t->id == 0 && (t->flags & TF_NONASCII) && t->kind == TK_WORD &&
-            t->norm_len < sizeof buf / 2) {
-            long n = sanctagp_strip_accents(s, t->norm_len, buf, sizeof buf, &tk->u16,
-                                            &tk->u16_cap);
-            if (n > 0 && ((size_t)n != t->norm_len || memcmp(buf, s, (size_t)n) != 0))
-                t->id = dict_find(m, buf, (size_t)n);
-        }
+    sanctagp_token *t = &tk->v[i];
+    const char *s = tk->arena + t->norm_off;
+    t->id = dict_find(m, s, t->norm_len);
+    if (t->id == 0 && (t->flags & TF_NONASCII) && t->kind == TK_WORD &&
+        t->norm_len < sizeof buf / 2) {
+        long n = sanctagp_strip_accents(s, t->norm_len, buf, sizeof buf, &tk->u16, &tk->u16_cap);
+        if (n > 0 && ((size_t)n != t->norm_len || memcmp(buf, s, (size_t)n) != 0))
+            t->id = dict_find(m, buf, (size_t)n);
     }
+    return t->id;
+}
+
+void sanctagp_matcher_resolve(const sanctagp_matcher *m, sanctagp_tokens *tk)
+{
+    for (size_t i = 0; i < tk->n; i++)
+        sanctagp_matcher_resolve_one(m, tk, i);
 }
 
 int sanctagp_accept_ok(const sanctagp_accept *a, const sanctagp_token *t, uint32_t n)
@@ -148,7 +152,9 @@ int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size)
         !section_ok(h, h->off_accept, h->n_accept, sizeof(sanctagp_accept), size) ||
         !section_ok(h, h->off_entities, h->n_entities, sizeof(sanctagp_ent), size) ||
         !section_ok(h, h->off_strings, h->strings_size, 1, size) ||
-        !section_ok(h, h->off_langs, h->n_langs, 4, size) || h->strings_size == 0)
+        !section_ok(h, h->off_langs, h->n_langs, 4, size) || h->strings_size == 0 ||
+        h->filter_log2 < 6 || h->filter_log2 > 32 ||
+        !section_ok(h, h->off_filter, (uint64_t)1 << (h->filter_log2 - 6), 8, size))
         return SANCTAG_E_DB;
     const char *base = image;
     m->h = h;
@@ -162,6 +168,8 @@ int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size)
     m->ent = (const sanctagp_ent *)(const void *)(base + h->off_entities);
     m->strings = base + h->off_strings;
     m->langs = (const uint32_t *)(const void *)(base + h->off_langs);
+    m->filter = (const uint64_t *)(const void *)(base + h->off_filter);
+    m->filter_shift = 64 - h->filter_log2;
     m->dict_mask = h->n_dict_slots ? h->n_dict_slots - 1 : 0;
     m->trans_mask = h->n_trans_slots - 1;
 
@@ -249,6 +257,8 @@ struct sanctagp_mbuild {
     uint32_t *langs;
     size_t n_langs, langs_cap;
     uint32_t n_aliases;
+    uint8_t *starts;  /* per token id - 1: begins some alias */
+    size_t starts_cap;
     sanctagp_tokens tk;
     char accbuf[1024];
 };
@@ -305,6 +315,7 @@ void sanctagp_mbuild_free(sanctagp_mbuild *b)
     free(b->ent);
     free(b->str);
     free(b->langs);
+    free(b->starts);
     sanctagp_tokens_release(&b->tk);
     free(b);
 }
@@ -508,6 +519,20 @@ static int add_path(sanctagp_mbuild *b, uint32_t ent, const sanctagp_tokens *tk,
         uint32_t id;
         if ((rc = intern(b, norms[i], lens[i], &id)) || (rc = child(b, state, id, &state)))
             return rc;
+        if (i == 0) {
+            if (id > b->starts_cap) {
+                size_t nc = b->starts_cap ? b->starts_cap : 1024;
+                while (nc < id)
+                    nc *= 2;
+                uint8_t *ns = realloc(b->starts, nc);
+                if (!ns)
+                    return SANCTAG_E_NOMEM;
+                memset(ns + b->starts_cap, 0, nc - b->starts_cap);
+                b->starts = ns;
+                b->starts_cap = nc;
+            }
+            b->starts[id - 1] = 1;
+        }
     }
     if (bgrow((void **)&b->acc, &b->acc_cap, b->n_acc + 1, sizeof *b->acc))
         return SANCTAG_E_NOMEM;
@@ -672,6 +697,15 @@ int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_i
     h.off_entities = off; off = align8(off + b->n_ent * sizeof(sanctagp_ent));
     h.off_strings = off; h.strings_size = b->str_len; off = align8(off + b->str_len);
     h.off_langs = off; off = align8(off + b->n_langs * 4);
+    /* start filter: about 16 bits per start token, at least 2^16 bits */
+    size_t nstart = 0;
+    for (size_t t = 0; t < b->n_tokens && t < b->starts_cap; t++)
+        nstart += b->starts[t];
+    uint32_t lg = 16;
+    while (lg < 30 && ((size_t)1 << lg) < nstart * 16)
+        lg++;
+    h.filter_log2 = lg;
+    h.off_filter = off; off = align8(off + ((size_t)1 << lg) / 8);
     h.total_size = off;
 
     char *img = calloc(1, off);
@@ -716,6 +750,14 @@ int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_i
         memcpy(img + h.off_entities, b->ent, b->n_ent * sizeof(sanctagp_ent));
     memcpy(img + h.off_strings, b->str, b->str_len);
     memcpy(img + h.off_langs, b->langs, b->n_langs * 4);
+    uint64_t *filter = (uint64_t *)(void *)(img + h.off_filter);
+    for (size_t t = 0; t < b->n_tokens && t < b->starts_cap; t++) {
+        if (!b->starts[t])
+            continue;
+        uint64_t bit = sanctagp_filter_key(b->pool + b->tokoff[t],
+                                           b->tokoff[t + 1] - b->tokoff[t], 64 - lg);
+        filter[bit >> 6] |= (uint64_t)1 << (bit & 63);
+    }
     *ret_image = img;
     *ret_size = off;
     return 0;

@@ -15,7 +15,7 @@
 #include "text.h"
 
 #define SANCTAGP_IMAGE_MAGIC "SNTGMAT"
-#define SANCTAGP_IMAGE_FORMAT 1u
+#define SANCTAGP_IMAGE_FORMAT 2u
 
 /* Case policies. */
 enum { POL_FOLD = 0, POL_CAP = 1, POL_EXACT = 2 };
@@ -41,6 +41,8 @@ typedef struct sanctagp_img_header {
     uint64_t off_dict, off_tokoff, off_tokpool, tokpool_size;
     uint64_t off_root, off_trans, off_accoff, off_accept;
     uint64_t off_entities, off_strings, strings_size, off_langs;
+    uint64_t off_filter;              /* start filter: 1 << filter_log2 bits */
+    uint32_t filter_log2, pad_;
     uint64_t total_size;
     char version[64];                 /* gazetteer version it was compiled from */
 } sanctagp_img_header;
@@ -76,7 +78,8 @@ typedef struct sanctagp_matcher {
     const sanctagp_ent *ent;
     const char *strings;
     const uint32_t *langs;
-    uint32_t dict_mask, trans_mask;
+    const uint64_t *filter;
+    uint32_t dict_mask, trans_mask, filter_shift;
 } sanctagp_matcher;
 
 /* Validates `size` bytes at `image` (8-byte aligned) and points `m` into it.
@@ -87,6 +90,35 @@ int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size);
 /* Sets tokens[i].id for every token (0 when not in the dictionary); tokens
  * with accents that are unknown as written are looked up without accents. */
 void sanctagp_matcher_resolve(const sanctagp_matcher *m, sanctagp_tokens *tk);
+
+/* Token id not looked up yet (lazy resolution while tagging). */
+#define SANCTAGP_UNRESOLVED UINT32_MAX
+
+/* Looks up one token (as sanctagp_matcher_resolve does) and stores its id. */
+uint32_t sanctagp_matcher_resolve_one(const sanctagp_matcher *m, sanctagp_tokens *tk, size_t i);
+
+/* Bit index of a normalised token in the start filter: a cheap function of
+ * its length and edge bytes, so most words are ruled out without hashing. */
+static inline uint64_t sanctagp_filter_key(const char *s, size_t n, uint32_t shift)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint64_t x = (uint64_t)n | (uint64_t)u[0] << 8 | (uint64_t)u[n - 1] << 16;
+    if (n > 1)
+        x |= (uint64_t)u[1] << 24 | (uint64_t)u[n - 2] << 32;
+    if (n > 2)
+        x |= (uint64_t)u[n / 2] << 40;
+    x *= 0x9E3779B97F4A7C15ull;
+    return x >> shift;
+}
+
+/* False when the token cannot begin any alias (no false negatives). */
+static inline int sanctagp_matcher_may_start(const sanctagp_matcher *m, const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    uint64_t k = sanctagp_filter_key(s, n, m->filter_shift);
+    return (int)(m->filter[k >> 6] >> (k & 63) & 1);
+}
 
 /* Hash used by dictionary and builder alike. */
 uint64_t sanctagp_hash(const char *s, size_t n);

@@ -115,11 +115,14 @@ char *sanctag_normalize(const char *text, size_t len)
  * `all` (written to out[], returns the count). Within one trie state the first
  * accept record whose case policy the text satisfies wins; the match is
  * ambiguous when a later satisfied record names another entity. */
-static size_t walk(const sanctagp_matcher *m, const sanctagp_tokens *tk, size_t i, int all,
-                   cand *out)
+static size_t walk(const sanctagp_matcher *m, sanctagp_tokens *tk, size_t i, int all, cand *out)
 {
-    const sanctagp_token *t = tk->v;
+    sanctagp_token *t = tk->v;
     size_t n = tk->n, found = 0;
+    if (t[i].flags & TF_NOSTART)
+        return 0;
+    if (t[i].id == SANCTAGP_UNRESOLVED)
+        sanctagp_matcher_resolve_one(m, tk, i);
     if (t[i].id == 0)
         return 0;
     uint32_t state = m->root[t[i].id - 1];
@@ -145,7 +148,11 @@ static size_t walk(const sanctagp_matcher *m, const sanctagp_tokens *tk, size_t 
                 out[0] = c;
             break;
         }
-        if (++j >= n || (t[j].flags & TF_SENT_START) || t[j].id == 0 || j - i >= 64)
+        if (++j >= n || (t[j].flags & TF_SENT_START) || j - i >= 64)
+            break;
+        if (t[j].id == SANCTAGP_UNRESOLVED)
+            sanctagp_matcher_resolve_one(m, tk, j);
+        if (t[j].id == 0)
             break;
         state = sanctagp_matcher_step(m, state, t[j].id);
     }
@@ -350,7 +357,15 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
     }
 
     const sanctagp_matcher *m = &tg->gz->m;
-    sanctagp_matcher_resolve(m, &tg->tk);
+    /* ids are looked up lazily: a token that cannot begin an alias (the start
+     * filter says so) is only looked up if a match reaches it */
+    for (size_t i = 0; i < tg->tk.n; i++) {
+        sanctagp_token *t = &tg->tk.v[i];
+        t->id = SANCTAGP_UNRESOLVED;
+        if (!(t->flags & TF_NONASCII) &&
+            !sanctagp_matcher_may_start(m, tg->tk.arena + t->norm_off, t->norm_len))
+            t->flags |= TF_NOSTART;
+    }
     size_t n = tg->tk.n;
     int all = (flags & SANCTAG_TAG_ALL) != 0;
     int show_sup = (flags & SANCTAG_TAG_SUPPRESSORS) != 0;

@@ -99,6 +99,23 @@ static const uint8_t ascii_class[128] = {
 #undef R8
 };
 
+/* Per-byte bits for the ASCII word fast path. */
+enum { WB_WORD = 1, WB_UPPER = 2, WB_LOWER = 4 };
+static const uint8_t word_bits[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+#define U(c) [c] = WB_WORD | WB_UPPER
+#define L(c) [c] = WB_WORD | WB_LOWER
+    U('A'), U('B'), U('C'), U('D'), U('E'), U('F'), U('G'), U('H'), U('I'), U('J'), U('K'),
+    U('L'), U('M'), U('N'), U('O'), U('P'), U('Q'), U('R'), U('S'), U('T'), U('U'), U('V'),
+    U('W'), U('X'), U('Y'), U('Z'),
+    L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'), L('k'),
+    L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'), L('u'), L('v'),
+    L('w'), L('x'), L('y'), L('z'),
+#undef U
+#undef L
+};
+
 /* Word-continuing classes for non-ASCII code points. */
 static int is_transparent_sep(UChar32 c)
 {
@@ -263,17 +280,26 @@ static int is_closer(UChar32 c)
 /* Abbreviations after which a period does not end a sentence (lower case). */
 static int is_abbrev(const char *w, size_t n)
 {
-    static const char *const list[] = {
-        "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "no", "vol", "jl", "jln",
-        "kol", "brig", "gen", "jend", "letjen", "mayjen", "irjen", "kompol", "h", "hj",
-        "ir", "drs", "dra", "sdr", "bpk", "ny", "tn", "vs", "sen", "rep", "gov", "lt",
-        "capt", "col", "maj", "sgt", "inc", "ltd", "co", "corp", "dll", "dsb", "dkk",
-        "a.n", "u.p", "hlm", "tel", "telp", "mt", "ft", "approx", "etc",
+    static const struct {
+        const char *s;
+        size_t n;
+    } list[] = {
+#define A(x) {x, sizeof(x) - 1}
+        A("mr"), A("mrs"), A("ms"), A("dr"), A("prof"), A("st"), A("jr"), A("sr"), A("no"),
+        A("vol"), A("jl"), A("jln"), A("kol"), A("brig"), A("gen"), A("jend"), A("letjen"),
+        A("mayjen"), A("irjen"), A("kompol"), A("hj"), A("ir"), A("drs"), A("dra"), A("sdr"),
+        A("bpk"), A("ny"), A("tn"), A("vs"), A("sen"), A("rep"), A("gov"), A("lt"), A("capt"),
+        A("col"), A("maj"), A("sgt"), A("inc"), A("ltd"), A("co"), A("corp"), A("dll"),
+        A("dsb"), A("dkk"), A("hlm"), A("tel"), A("telp"), A("mt"), A("ft"), A("approx"),
+        A("etc"),
+#undef A
     };
     if (n == 1)
         return 1; /* an initial: "U.S.", "J. Smith" */
+    if (n > 6)
+        return 0;
     for (size_t i = 0; i < sizeof list / sizeof *list; i++)
-        if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0)
+        if (list[i].n == n && memcmp(list[i].s, w, n) == 0)
             return 1;
     return 0;
 }
@@ -405,6 +431,33 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
         t->kind = TK_WORD;
         int nonascii = 0, nupper = 0, nlower = 0, first_upper = -1;
         size_t wstart = i;
+        if (c < 0x80) {
+            /* ASCII run: one table lookup per byte, lower-cased into the arena */
+            size_t j = i;
+            char *d = tk->arena + tk->arena_len;
+            size_t room = tk->arena_cap - tk->arena_len;
+            while (j < len && j - i < room) {
+                uint8_t f = word_bits[s[j]];
+                if (!(f & WB_WORD))
+                    break;
+                nupper += (f >> 1) & 1;
+                nlower += (f >> 2) & 1;
+                if (first_upper < 0 && (f & (WB_UPPER | WB_LOWER)))
+                    first_upper = (f & WB_UPPER) != 0;
+                d[j - i] = (char)(s[j] | ((f & WB_UPPER) << 4)); /* 'A' | 0x20 = 'a' */
+                j++;
+            }
+            if (j < len && j - i < room && s[j] < 0x80) {
+                /* the word ended on an ASCII non-word byte: done, the common case */
+                tk->arena_len += j - i;
+                i = j;
+                goto word_done;
+            }
+            /* a non-ASCII letter follows (or the arena is full): the general loop
+             * redoes this word from its start */
+            nupper = nlower = 0;
+            first_upper = -1;
+        }
         for (;;) {
             if (c < 0x80) {
                 if (cls == CC_UPPER) {
@@ -448,19 +501,6 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
                 clen = j - i;
             }
         }
-        t->end = (uint32_t)i;
-        if (nupper + nlower == 0)
-            t->cls = TC_NONE;
-        else if (nupper == 0)
-            t->cls = TC_LOWER;
-        else if (nlower == 0)
-            t->cls = TC_UPPER;
-        else if (first_upper == 1 && nupper == 1)
-            t->cls = TC_TITLE;
-        else
-            t->cls = TC_MIXED;
-        if (first_upper == 1)
-            t->flags |= TF_FIRST_UPPER;
         if (!nonascii) {
             size_t n = i - wstart;
             char *d = tk->arena + tk->arena_len;
@@ -479,6 +519,20 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
             if ((rc = icu_fold_append(tk, (const char *)s + wstart, i - wstart)))
                 return rc;
         }
+    word_done:
+        t->end = (uint32_t)i;
+        if (nupper + nlower == 0)
+            t->cls = TC_NONE;
+        else if (nupper == 0)
+            t->cls = TC_LOWER;
+        else if (nlower == 0)
+            t->cls = TC_UPPER;
+        else if (first_upper == 1 && nupper == 1)
+            t->cls = TC_TITLE;
+        else
+            t->cls = TC_MIXED;
+        if (first_upper == 1)
+            t->flags |= TF_FIRST_UPPER;
         t->norm_len = (uint32_t)(tk->arena_len - t->norm_off);
         /* "Antaranews.com", "1.7": a period glued to a word is no boundary */
         after_terminal = 0;

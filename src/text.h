@@ -27,6 +27,7 @@ enum {
     TF_SENT_START = 1u << 0,  /* first token of a sentence */
     TF_FIRST_UPPER = 1u << 1, /* first cased letter is upper/title case */
     TF_NONASCII = 1u << 2,    /* token bytes include non-ASCII */
+    TF_NOSTART = 1u << 3,     /* the matcher's start filter rules it out as a first token */
 };
 
 /* One token. Invariant: start < end <= document length; norm bytes live in the

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "../emit.h"
+#include "../jsonfast.h"
 #include "../text.h"
 #include "cli.h"
 #include "feed.h"
@@ -47,6 +48,8 @@ static void help(FILE *f)
             "  --all                also emit nested and overlapping matches (marked\n"
             "                       \"nested\": true); default is leftmost-longest\n"
             "  --weak               also match weak (low-quality) aliases\n"
+            "  --listed-only        keep only spans of entities on a sanctions list (those\n"
+            "                       with a \"sanctions\" object; see 'sanctag gaz import')\n"
             "  --suppressors        also emit suppressor matches such as \"dolar AS\"\n"
             "                       (marked \"suppressor\": true), to see why nothing matched\n"
             "  --no-propagate       do not resolve short forms (\"Kim\" after \"Kim Jong Un\")\n"
@@ -88,6 +91,7 @@ typedef struct tag_conf {
     const char *id_field, *text_field;
     char **keep;
     size_t nkeep;
+    int listed_only; /* --listed-only: drop spans of entities not on a sanctions list */
 } tag_conf;
 
 /* ---- batches ------------------------------------------------------------ */
@@ -122,6 +126,9 @@ typedef struct worker {
     sanctag_tagger *tg;
     batch *b;          /* batch being processed */
     struct pool *pool; /* the pool it works for (threads only) */
+    sanctagp_buf text; /* decoded text field */
+    const char **keys; /* id field, text field, kept fields */
+    sanctagp_jspan *spans;
 } worker;
 
 static void warn_to(batch *b, const char *msg)
@@ -144,6 +151,29 @@ static json_t *kept_fields(const tag_conf *cf, json_t *record)
     return o;
 }
 
+/* --listed-only: rewrites the JSON record appended to out at `from`, keeping
+ * only the spans that carry "sanctions". Returns 0 or -1 (out of memory). */
+static int keep_listed(sanctagp_buf *out, size_t from)
+{
+    json_t *doc = json_loadb(out->p + from, out->len - from, 0, NULL);
+    json_t *spans = json_object_get(doc, "spans");
+    if (!json_is_array(spans)) {
+        json_decref(doc);
+        return doc ? 0 : -1;
+    }
+    for (size_t i = json_array_size(spans); i-- > 0;)
+        if (!json_object_get(json_array_get(spans, i), "sanctions"))
+            json_array_remove(spans, i);
+    char *line = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (!line)
+        return -1;
+    out->len = from;
+    int rc = sanctagp_buf_append(out, line, strlen(line)) || sanctagp_buf_append(out, "\n", 1);
+    free(line);
+    return rc ? -1 : 0;
+}
+
 /* Tags one document; `where` names it for messages ("feed.jsonl:7"). */
 static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size_t len,
                     const char *file, long line, const char *where, const char *field)
@@ -155,7 +185,9 @@ static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size
     b->ndocs++;
     int rc = sanctag_tagger_tag(w->tg, text, len, cf->flags, &e);
     if (rc == 0) {
-        if (sanctagp_format_doc(&b->out, &cf->eo, w->tg, cf->gz, id, extra, text, len))
+        size_t from = b->out.len;
+        if (sanctagp_format_doc(&b->out, &cf->eo, w->tg, cf->gz, id, extra, text, len) ||
+            (cf->listed_only && keep_listed(&b->out, from)))
             b->oom = 1;
         return;
     }
@@ -216,9 +248,58 @@ static const char *json_type_name(const json_t *o)
            : json_is_null(o) ? "null" : "boolean";
 }
 
+/* The fast path: a strict scan finds the fields without building the record;
+ * 1 when the line was handled, 0 to fall back to Jansson. */
+static int process_jsonl_fast(worker *w, const item *it, const char *line)
+{
+    const tag_conf *cf = w->conf;
+    size_t nk = 2 + cf->nkeep;
+    if (sanctagp_json_scan(line, it->len, w->keys, nk, w->spans) != 0)
+        return 0;
+    const sanctagp_jspan *sid = &w->spans[0], *stx = &w->spans[1];
+    json_t *id = sid->found ? json_loadb(line + sid->off, sid->len, JSON_DECODE_ANY, NULL) : NULL;
+    if (sid->found && !id)
+        return 0;
+    json_t *extra = NULL;
+    if (cf->nkeep) {
+        extra = json_object();
+        for (size_t k = 0; extra && k < cf->nkeep; k++) {
+            const sanctagp_jspan *sk = &w->spans[2 + k];
+            if (!sk->found)
+                continue;
+            json_t *v = json_loadb(line + sk->off, sk->len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+            if (!v) {
+                json_decref(extra);
+                json_decref(id);
+                return 0;
+            }
+            json_object_set_new(extra, cf->keep[k], v);
+        }
+    }
+    char what[400];
+    if (!stx->found || stx->type != 's') {
+        snprintf(what, sizeof what, stx->found ? "field '%s' is not a string" : "no field '%s'",
+                 cf->text_field);
+        record_error(w, id, extra, SANCTAG_E_FORMAT, it->name, it->line, 0, what);
+    } else if (sanctagp_json_unescape(line + stx->off, stx->len, &w->text) != 0) {
+        json_decref(extra);
+        json_decref(id);
+        return 0;
+    } else {
+        char where[512];
+        snprintf(where, sizeof where, "%s:%ld", it->name, it->line);
+        tag_one(w, id, extra, w->text.p, w->text.len, it->name, it->line, where, cf->text_field);
+    }
+    json_decref(extra);
+    json_decref(id);
+    return 1;
+}
+
 static void process_jsonl(worker *w, const item *it, const char *line)
 {
     const tag_conf *cf = w->conf;
+    if (process_jsonl_fast(w, it, line))
+        return;
     json_error_t je;
     json_t *o = json_loadb(line, it->len, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
                            &je);
@@ -276,6 +357,31 @@ static void process_batch(worker *w, batch *b)
             json_decref(id);
         }
     }
+}
+
+static int worker_init(worker *w, const tag_conf *cf)
+{
+    memset(w, 0, sizeof *w);
+    w->conf = cf;
+    w->tg = sanctag_tagger_new(cf->gz);
+    w->keys = calloc(2 + cf->nkeep, sizeof *w->keys);
+    w->spans = calloc(2 + cf->nkeep, sizeof *w->spans);
+    if (!w->tg || !w->keys || !w->spans)
+        return -1;
+    w->keys[0] = cf->id_field;
+    w->keys[1] = cf->text_field;
+    for (size_t k = 0; k < cf->nkeep; k++)
+        w->keys[2 + k] = cf->keep[k];
+    return 0;
+}
+
+static void worker_release(worker *w)
+{
+    sanctag_tagger_free(w->tg);
+    free(w->keys);
+    free(w->spans);
+    sanctagp_buf_release(&w->text);
+    memset(w, 0, sizeof *w);
 }
 
 /* ---- the pool ----------------------------------------------------------- */
@@ -589,6 +695,7 @@ int cmd_tag(int argc, char **argv)
         {"offsets", required_argument, NULL, 'O'},
         {"all", no_argument, NULL, 'a'},
         {"weak", no_argument, NULL, 'w'},
+        {"listed-only", no_argument, NULL, 'L'},
         {"suppressors", no_argument, NULL, 'S'},
         {"sentences", no_argument, NULL, 's'},
         {"no-propagate", no_argument, NULL, 'P'},
@@ -630,6 +737,7 @@ int cmd_tag(int argc, char **argv)
             break;
         case 'a': cf.flags |= SANCTAG_TAG_ALL; break;
         case 'w': weak = 1; break;
+        case 'L': cf.listed_only = 1; break;
         case 'S': cf.flags |= SANCTAG_TAG_SUPPRESSORS; break;
         case 's': cf.eo.sentences = 1; break;
         case 'P': cf.flags |= SANCTAG_TAG_NO_PROPAGATE; break;
@@ -655,6 +763,8 @@ int cmd_tag(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (cf.listed_only && cf.eo.format != FMT_JSON)
+        return cli_usage("tag", "--listed-only works with the JSON output only");
     const char *dbpath = cli_find_db(db);
     if (!dbpath)
         return EXIT_FATAL;
@@ -701,12 +811,14 @@ int cmd_tag(int argc, char **argv)
         int started = 0;
         for (int i = 0; setup_ok && i < p->nthreads; i++) {
             worker *w = &p->workers[i];
-            w->conf = &cf;
-            w->tg = sanctag_tagger_new(cf.gz);
+            if (worker_init(w, &cf) != 0) {
+                worker_release(w);
+                setup_ok = 0;
+                break;
+            }
             w->pool = p;
-            if (!w->tg || pthread_create(&p->threads[i], NULL, worker_main, w) != 0) {
-                sanctag_tagger_free(w->tg);
-                w->tg = NULL;
+            if (pthread_create(&p->threads[i], NULL, worker_main, w) != 0) {
+                worker_release(w);
                 setup_ok = 0;
                 break;
             }
@@ -714,9 +826,7 @@ int cmd_tag(int argc, char **argv)
         }
         p->nthreads = started;
     } else if (setup_ok) {
-        r.self.conf = &cf;
-        r.self.tg = sanctag_tagger_new(cf.gz);
-        setup_ok = r.self.tg != NULL;
+        setup_ok = worker_init(&r.self, &cf) == 0;
     }
     if (!setup_ok) {
         cli_warn("cannot start: out of memory or threads");
@@ -738,13 +848,13 @@ int cmd_tag(int argc, char **argv)
         pthread_mutex_unlock(&p->mu);
         for (int i = 0; i < p->nthreads; i++) {
             pthread_join(p->threads[i], NULL);
-            sanctag_tagger_free(p->workers[i].tg);
+            worker_release(&p->workers[i]);
         }
         pthread_mutex_destroy(&p->mu);
         pthread_cond_destroy(&p->work);
         pthread_cond_destroy(&p->done);
     }
-    sanctag_tagger_free(r.self.tg);
+    worker_release(&r.self);
     progress(&r, 0, 1);
     if (r.oom)
         cli_warn("out of memory");

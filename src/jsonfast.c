@@ -1,0 +1,414 @@
+/* jsonfast.c - strict allocation-free JSON validation of one feed record,
+ * string decoding and string encoding for the output hot path. */
+#include "jsonfast.h"
+
+#include <string.h>
+
+#include "text.h"
+
+typedef struct scan {
+    const unsigned char *s;
+    size_t n, i;
+} scan;
+
+static void ws(scan *c)
+{
+    while (c->i < c->n) {
+        unsigned char b = c->s[c->i];
+        if (b != ' ' && b != '\t' && b != '\n' && b != '\r')
+            break;
+        c->i++;
+    }
+}
+
+static int hex4(const unsigned char *p, unsigned *ret)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++) {
+        unsigned char h = p[k];
+        v <<= 4;
+        if (h >= '0' && h <= '9')
+            v |= h - '0';
+        else if (h >= 'a' && h <= 'f')
+            v |= h - 'a' + 10;
+        else if (h >= 'A' && h <= 'F')
+            v |= h - 'A' + 10;
+        else
+            return -1;
+    }
+    *ret = v;
+    return 0;
+}
+
+/* A string literal at c->i: validates escapes (including surrogate pairs),
+ * control characters and UTF-8. */
+static int str(scan *c)
+{
+    if (c->i >= c->n || c->s[c->i] != '"')
+        return -1;
+    c->i++;
+    size_t start = c->i;
+    for (;;) {
+        /* fast run over plain bytes */
+        while (c->i < c->n) {
+            unsigned char b = c->s[c->i];
+            if (b == '"' || b == '\\' || b < 0x20 || b >= 0x80)
+                break;
+            c->i++;
+        }
+        if (c->i >= c->n)
+            return -1;
+        unsigned char b = c->s[c->i];
+        if (b == '"') {
+            c->i++;
+            return 0;
+        }
+        if (b < 0x20)
+            return -1;
+        if (b >= 0x80) {
+            /* validate the non-ASCII run */
+            size_t j = c->i;
+            while (j < c->n && c->s[j] >= 0x80)
+                j++;
+            /* include a possibly split sequence: validation of [i, j) is exact
+             * because a sequence never contains ASCII bytes */
+            if (sanctagp_utf8_check((const char *)c->s + c->i, j - c->i, NULL))
+                return -1;
+            c->i = j;
+            continue;
+        }
+        /* escape */
+        if (c->i + 1 >= c->n)
+            return -1;
+        unsigned char e = c->s[c->i + 1];
+        if (e == 'u') {
+            unsigned v;
+            if (c->i + 6 > c->n || hex4(c->s + c->i + 2, &v))
+                return -1;
+            c->i += 6;
+            if (v >= 0xD800 && v <= 0xDBFF) {
+                unsigned lo;
+                if (c->i + 6 > c->n || c->s[c->i] != '\\' || c->s[c->i + 1] != 'u' ||
+                    hex4(c->s + c->i + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                    return -1;
+                c->i += 6;
+            } else if (v >= 0xDC00 && v <= 0xDFFF) {
+                return -1;
+            }
+            continue;
+        }
+        if (!strchr("\"\\/bfnrt", e) || e == 0)
+            return -1;
+        c->i += 2;
+    }
+    (void)start;
+}
+
+static int num(scan *c)
+{
+    size_t i = c->i;
+    const unsigned char *s = c->s;
+    if (i < c->n && s[i] == '-')
+        i++;
+    if (i >= c->n)
+        return -1;
+    if (s[i] == '0') {
+        i++;
+    } else if (s[i] >= '1' && s[i] <= '9') {
+        while (i < c->n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    } else {
+        return -1;
+    }
+    if (i < c->n && s[i] == '.') {
+        i++;
+        if (i >= c->n || s[i] < '0' || s[i] > '9')
+            return -1;
+        while (i < c->n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i < c->n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < c->n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= c->n || s[i] < '0' || s[i] > '9')
+            return -1;
+        while (i < c->n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    /* Jansson refuses integers it cannot represent and overflowing reals:
+     * leave every long number to it */
+    if (i - c->i > 15)
+        return -1;
+    c->i = i;
+    return 0;
+}
+
+static int lit(scan *c, const char *w)
+{
+    size_t k = strlen(w);
+    if (c->i + k > c->n || memcmp(c->s + c->i, w, k) != 0)
+        return -1;
+    c->i += k;
+    return 0;
+}
+
+static int value(scan *c, int depth);
+
+static int container(scan *c, int depth, int obj)
+{
+    if (depth > SANCTAGP_JSON_MAX_DEPTH)
+        return -1;
+    c->i++; /* '{' or '[' */
+    ws(c);
+    char close = obj ? '}' : ']';
+    if (c->i < c->n && c->s[c->i] == close) {
+        c->i++;
+        return 0;
+    }
+    for (;;) {
+        if (obj) {
+            if (str(c))
+                return -1;
+            ws(c);
+            if (c->i >= c->n || c->s[c->i] != ':')
+                return -1;
+            c->i++;
+            ws(c);
+        }
+        if (value(c, depth + 1))
+            return -1;
+        ws(c);
+        if (c->i >= c->n)
+            return -1;
+        if (c->s[c->i] == ',') {
+            c->i++;
+            ws(c);
+            continue;
+        }
+        if (c->s[c->i] == close) {
+            c->i++;
+            return 0;
+        }
+        return -1;
+    }
+}
+
+static int value(scan *c, int depth)
+{
+    if (c->i >= c->n)
+        return -1;
+    switch (c->s[c->i]) {
+    case '"': return str(c);
+    case '{': return container(c, depth, 1);
+    case '[': return container(c, depth, 0);
+    case 't': return lit(c, "true");
+    case 'f': return lit(c, "false");
+    case 'n': return lit(c, "null");
+    default: return num(c);
+    }
+}
+
+/* Compares a raw key literal (no escapes expected) with `k`. */
+static int key_is(const unsigned char *raw, size_t len, const char *k)
+{
+    size_t kl = strlen(k);
+    return len == kl && memcmp(raw, k, kl) == 0;
+}
+
+int sanctagp_json_scan(const char *s, size_t n, const char *const *keys, size_t nkeys,
+                       sanctagp_jspan *out)
+{
+    scan c = {(const unsigned char *)s, n, 0};
+    for (size_t k = 0; k < nkeys; k++)
+        out[k].found = 0;
+    /* top-level keys seen, to refuse duplicates like Jansson does */
+    struct {
+        size_t off, len;
+    } seen[64];
+    size_t nseen = 0;
+    ws(&c);
+    if (c.i >= c.n || c.s[c.i] != '{')
+        return -1;
+    c.i++;
+    ws(&c);
+    if (c.i < c.n && c.s[c.i] == '}') {
+        c.i++;
+    } else {
+        for (;;) {
+            size_t ks = c.i;
+            if (str(&c))
+                return -1;
+            size_t koff = ks + 1, klen = c.i - ks - 2;
+            if (memchr(c.s + koff, '\\', klen))
+                return -1; /* escaped keys: let Jansson compare them */
+            if (nseen == 64)
+                return -1;
+            for (size_t q = 0; q < nseen; q++)
+                if (seen[q].len == klen && memcmp(c.s + seen[q].off, c.s + koff, klen) == 0)
+                    return -1;
+            seen[nseen].off = koff;
+            seen[nseen].len = klen;
+            nseen++;
+            ws(&c);
+            if (c.i >= c.n || c.s[c.i] != ':')
+                return -1;
+            c.i++;
+            ws(&c);
+            size_t vs = c.i;
+            if (c.i >= c.n)
+                return -1;
+            char type = c.s[c.i] == '"' ? 's' : c.s[c.i] == '{' ? 'o' : c.s[c.i] == '[' ? 'a'
+                        : c.s[c.i] == 't' ? 't' : c.s[c.i] == 'f' ? 'f' : c.s[c.i] == 'n' ? 'z'
+                                                                                         : 'n';
+            if (value(&c, 1))
+                return -1;
+            for (size_t k = 0; k < nkeys; k++)
+                if (key_is(c.s + koff, klen, keys[k])) {
+                    out[k].off = vs;
+                    out[k].len = c.i - vs;
+                    out[k].found = 1;
+                    out[k].type = type;
+                }
+            ws(&c);
+            if (c.i >= c.n)
+                return -1;
+            if (c.s[c.i] == ',') {
+                c.i++;
+                ws(&c);
+                continue;
+            }
+            if (c.s[c.i] == '}') {
+                c.i++;
+                break;
+            }
+            return -1;
+        }
+    }
+    ws(&c);
+    return c.i == c.n ? 0 : -1;
+}
+
+static int put_utf8(sanctagp_buf *out, unsigned cp)
+{
+    char b[4];
+    size_t n;
+    if (cp < 0x80) {
+        b[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        b[0] = (char)(0xC0 | cp >> 6);
+        b[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        b[0] = (char)(0xE0 | cp >> 12);
+        b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        b[0] = (char)(0xF0 | cp >> 18);
+        b[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+        b[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+        b[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    return sanctagp_buf_append(out, b, n);
+}
+
+int sanctagp_json_unescape(const char *raw, size_t n, sanctagp_buf *out)
+{
+    out->len = 0;
+    if (n < 2 || sanctagp_buf_append(out, "", 0))
+        return -1;
+    const unsigned char *s = (const unsigned char *)raw + 1;
+    size_t len = n - 2, i = 0;
+    while (i < len) {
+        const unsigned char *bs = memchr(s + i, '\\', len - i);
+        size_t run = bs ? (size_t)(bs - (s + i)) : len - i;
+        if (run && sanctagp_buf_append(out, (const char *)s + i, run))
+            return -1;
+        i += run;
+        if (!bs)
+            break;
+        unsigned char e = s[i + 1];
+        unsigned cp;
+        switch (e) {
+        case 'b': cp = '\b'; break;
+        case 'f': cp = '\f'; break;
+        case 'n': cp = '\n'; break;
+        case 'r': cp = '\r'; break;
+        case 't': cp = '\t'; break;
+        case 'u':
+            if (hex4(s + i + 2, &cp))
+                return -1;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                unsigned lo;
+                if (hex4(s + i + 8, &lo))
+                    return -1;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                i += 6;
+            }
+            i += 6;
+            if (put_utf8(out, cp))
+                return -1;
+            continue;
+        default: cp = e; break; /* " \ / */
+        }
+        i += 2;
+        char ch = (char)cp;
+        if (sanctagp_buf_append(out, &ch, 1))
+            return -1;
+    }
+    return 0;
+}
+
+int sanctagp_json_put_string(sanctagp_buf *out, const char *str, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)str;
+    if (sanctagp_buf_append(out, "\"", 1))
+        return SANCTAG_E_NOMEM;
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && s[j] >= 0x20 && s[j] != '"' && s[j] != '\\')
+            j++;
+        if (j > i && sanctagp_buf_append(out, (const char *)s + i, j - i))
+            return SANCTAG_E_NOMEM;
+        if (j >= n)
+            break;
+        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
+        size_t el = 2;
+        switch (s[j]) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[s[j] >> 4];
+            esc[5] = hex[s[j] & 15];
+            el = 6;
+        }
+        if (sanctagp_buf_append(out, esc, el))
+            return SANCTAG_E_NOMEM;
+        i = j + 1;
+    }
+    return sanctagp_buf_append(out, "\"", 1);
+}
+
+int sanctagp_json_put_uint(sanctagp_buf *out, unsigned long long v)
+{
+    char b[24];
+    int k = 24;
+    do {
+        b[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return sanctagp_buf_append(out, b + k, (size_t)(24 - k));
+}
