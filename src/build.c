@@ -89,14 +89,20 @@ int sanctagp_writer_new(sqlite3 *db, const char *db_path, const char *source_nam
                    &w->sel_entity, err)) ||
         (rc = prep(db, db_path,
                    "INSERT INTO entity (key, label, name, country, valid_from, valid_to, attrs, "
-                   "source_id, origin) VALUES (?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), "
-                   "NULLIF(?, ''), NULLIF(?, ''), ?, NULLIF(?, ''))",
+                   "source_id, origin, listed, programs, list_source, list_ref, listed_on) "
+                   "VALUES (?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), "
+                   "?, NULLIF(?, ''), ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), "
+                   "NULLIF(?, ''))",
                    &w->ins_entity, err)) ||
         (rc = prep(db, db_path,
                    "UPDATE entity SET country = COALESCE(country, NULLIF(?2, '')), "
                    "valid_from = COALESCE(valid_from, NULLIF(?3, '')), "
                    "valid_to = COALESCE(valid_to, NULLIF(?4, '')), "
-                   "attrs = COALESCE(attrs, NULLIF(?5, '')) WHERE id = ?1",
+                   "attrs = COALESCE(attrs, NULLIF(?5, '')), listed = max(listed, ?6), "
+                   "programs = COALESCE(programs, NULLIF(?7, '')), "
+                   "list_source = COALESCE(list_source, NULLIF(?8, '')), "
+                   "list_ref = COALESCE(list_ref, NULLIF(?9, '')), "
+                   "listed_on = COALESCE(listed_on, NULLIF(?10, '')) WHERE id = ?1",
                    &w->upd_entity, err)) ||
         (rc = prep(db, db_path, "UPDATE entity SET name = ?2 WHERE id = ?1", &w->ren_entity,
                    err)) ||
@@ -247,6 +253,17 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
         if (!ok)
             return BAD(0, "%s:%ld: attrs must be a JSON object", where, line);
     }
+    if (!empty(r->listed_on) && !valid_date(r->listed_on))
+        return BAD(0, "%s:%ld: listed_on '%s' is not YYYY[-MM[-DD]]", where, line, r->listed_on);
+    if (!empty(r->programs)) {
+        json_t *j = json_loads(r->programs, 0, NULL);
+        int ok = json_is_array(j);
+        for (size_t i = 0; ok && i < json_array_size(j); i++)
+            ok = json_is_string(json_array_get(j, i));
+        json_decref(j);
+        if (!ok)
+            return BAD(0, "%s:%ld: programs must be a JSON array of strings", where, line);
+    }
     size_t alen = strlen(r->alias);
     if (alen > 1000)
         return BAD(0, "%s:%ld: alias longer than 1000 bytes", where, line);
@@ -326,6 +343,11 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
         sqlite3_bind_text(u, 3, r->valid_from ? r->valid_from : "", -1, SQLITE_STATIC);
         sqlite3_bind_text(u, 4, r->valid_to ? r->valid_to : "", -1, SQLITE_STATIC);
         sqlite3_bind_text(u, 5, r->attrs ? r->attrs : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int(u, 6, r->listed ? 1 : 0);
+        sqlite3_bind_text(u, 7, r->programs ? r->programs : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(u, 8, r->list_source ? r->list_source : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(u, 9, r->list_ref ? r->list_ref : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(u, 10, r->listed_on ? r->listed_on : "", -1, SQLITE_STATIC);
         if (sqlite3_step(u) != SQLITE_DONE)
             goto dberr;
     } else if (s == SQLITE_DONE) {
@@ -343,6 +365,11 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
         sqlite3_bind_text(in, 7, r->attrs ? r->attrs : "", -1, SQLITE_STATIC);
         sqlite3_bind_int64(in, 8, w->source_id);
         sqlite3_bind_text(in, 9, r->origin ? r->origin : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int(in, 10, r->listed ? 1 : 0);
+        sqlite3_bind_text(in, 11, r->programs ? r->programs : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(in, 12, r->list_source ? r->list_source : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(in, 13, r->list_ref ? r->list_ref : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(in, 14, r->listed_on ? r->listed_on : "", -1, SQLITE_STATIC);
         if (sqlite3_step(in) != SQLITE_DONE)
             goto dberr;
         eid = sqlite3_last_insert_rowid(w->db);
@@ -470,6 +497,7 @@ static const char *const col_names[C_NCOLS] = {
 
 static void row_from_cols(sanctagp_row *r, const char *const v[C_NCOLS])
 {
+    memset(r, 0, sizeof *r);
     r->key = v[C_KEY];
     r->label = v[C_LABEL];
     r->name = v[C_NAME];

@@ -1,5 +1,6 @@
 /* emit.c - builds output records following the contract in DESIGN.md. */
 #include "emit.h"
+#include "formats.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -187,12 +188,27 @@ int sanctagp_format_doc(sanctagp_buf *out, const sanctagp_emit_opts *o, const sa
                         const sanctag_gazetteer *gz, json_t *id, json_t *extra, const char *text,
                         size_t len)
 {
-    return sanctagp_doc_write(out, tg, gz, id, extra, text, len, o);
+    switch (o->format) {
+    case FMT_SPACY:
+        return sanctagp_format_spacy(out, tg, gz, id, extra, text, len);
+    case FMT_DOCCANO:
+        return sanctagp_format_doccano(out, tg, gz, id, extra, text, len);
+    case FMT_CONLL:
+        return sanctagp_format_conll(out, tg, gz, text, len);
+    case FMT_BRAT:
+        return sanctagp_format_brat_ann(out, tg, gz, text, len);
+    default:
+        return sanctagp_doc_write(out, tg, gz, id, extra, text, len, o);
+    }
 }
 
 int sanctagp_format_error(sanctagp_buf *out, const sanctagp_emit_opts *o,
                           const sanctag_gazetteer *gz, json_t *id, json_t *extra,
                           const sanctag_error *e, const char *file, long line, const char *text)
 {
+    /* only the JSON contract has error records; other formats would be
+     * corrupted by them (the error still goes to stderr and the exit status) */
+    if (o->format != FMT_JSON)
+        return 0;
     return append_json_line(out, sanctagp_error_json(gz, id, extra, e, file, line, text, o));
 }

@@ -10,8 +10,11 @@ enum { OFF_BYTE = 0, OFF_CODEPOINT = 1, OFF_UTF16 = 2 };
 extern const char *const sanctagp_offset_names[3];
 int sanctagp_offset_unit(const char *name); /* -1 if unknown */
 
-/* Output formats of `sanctag tag`. */
-enum { FMT_JSON = 0 };
+/* Output formats of `sanctag tag` (names and writers in formats.h): JSON is
+ * the contract above; SPACY and DOCCANO are JSON Lines for those tools, CONLL
+ * is BIO per token, BRAT is the .ann text of one document (its .txt is the
+ * document itself). */
+enum { FMT_JSON = 0, FMT_SPACY = 1, FMT_DOCCANO = 2, FMT_CONLL = 3, FMT_BRAT = 4 };
 
 typedef struct sanctagp_emit_opts {
     int unit;        /* OFF_* */

@@ -45,10 +45,14 @@ char *sanctagp_db_meta(sqlite3 *db, const char *key);
 
 /* ---- sources (build.c) ---- */
 
-/* One alias row of a gazetteer source, as read from TSV/JSONL. */
+/* One alias row of a gazetteer source, as read from TSV/JSONL. Zero-initialise
+ * it: the sanctions fields (set by list imports) then mean "not listed". */
 typedef struct sanctagp_row {
     const char *key, *label, *name, *country, *alias, *lang, *kind, *case_policy, *accents;
     const char *valid_from, *valid_to, *origin, *attrs;
+    int listed;            /* 1: on a sanctions list */
+    const char *programs;  /* JSON array of programme names */
+    const char *list_source, *list_ref, *listed_on;
 } sanctagp_row;
 
 /* Writer for rows of one source inside an open transaction. */

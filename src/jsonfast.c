@@ -127,15 +127,8 @@ static int num(scan *c)
         while (i < c->n && s[i] >= '0' && s[i] <= '9')
             i++;
     }
-    if (i < c->n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < c->n && (s[i] == '+' || s[i] == '-'))
-            i++;
-        if (i >= c->n || s[i] < '0' || s[i] > '9')
-            return -1;
-        while (i < c->n && s[i] >= '0' && s[i] <= '9')
-            i++;
-    }
+    if (i < c->n && (s[i] == 'e' || s[i] == 'E'))
+        return -1; /* exponents can overflow where Jansson refuses: its call */
     /* Jansson refuses integers it cannot represent and overflowing reals:
      * leave every long number to it */
     if (i - c->i > 15)

@@ -265,8 +265,12 @@ int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *ver
     st = NULL;
 
     if (sqlite3_prepare_v2(db,
-                           "SELECT entity_id, text, kind, lang, case_policy, accents, id "
-                           "FROM alias ORDER BY id",
+                           /* a listed entity wins an alias it shares with an unlisted
+                            * one (the span is then marked ambiguous): every mention of
+                            * a sanctioned name must carry its listing */
+                           "SELECT a.entity_id, a.text, a.kind, a.lang, a.case_policy, "
+                           "a.accents, a.id FROM alias a JOIN entity e ON e.id = a.entity_id "
+                           "ORDER BY e.listed DESC, a.id",
                            -1, &st, NULL) != SQLITE_OK)
         goto dberr;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -291,7 +291,8 @@ static int is_abbrev(const char *w, size_t n)
         A("bpk"), A("ny"), A("tn"), A("vs"), A("sen"), A("rep"), A("gov"), A("lt"), A("capt"),
         A("col"), A("maj"), A("sgt"), A("inc"), A("ltd"), A("co"), A("corp"), A("dll"),
         A("dsb"), A("dkk"), A("hlm"), A("tel"), A("telp"), A("mt"), A("ft"), A("approx"),
-        A("etc"),
+        A("etc"), A("moh"), A("muh"), A("kep"), A("kec"), A("kab"), A("prov"), A("kel"),
+        A("ds"), A("pt"), A("tbk"), A("kh"), A("ust"), A("mgr"), A("jln"),
 #undef A
     };
     if (n == 1)

@@ -546,6 +546,9 @@ def main(argv):
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 99
     sanctag, schema_path, db = os.path.abspath(argv[1]), argv[2], argv[3]
+    if os.environ.get("SANCTAG_WRAPPER"):  # meson test --setup=valgrind
+        os.environ["SANCTAG_REAL"] = os.path.abspath(sanctag)
+        sanctag = os.environ["SANCTAG_WRAPPER"]
     inputs = argv[4:]
     for p in [schema_path, db] + inputs:
         if not os.path.isfile(p):

@@ -5,6 +5,11 @@
 # Usage: feed.sh SANCTAG TESTS_DATA_DIR
 set -euo pipefail
 sanctag=$1 data=$2
+# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
+if [ -n "${SANCTAG_WRAPPER:-}" ]; then
+  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
+  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }

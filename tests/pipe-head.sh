@@ -19,6 +19,11 @@ set -u
 die() { echo "pipe-head.sh: $*" >&2; exit 99; }
 [ $# -ge 2 ] && [ $# -le 3 ] || die "usage: pipe-head.sh SANCTAG TESTS_DATA_DIR [--also-ignored]"
 sanctag=$1
+# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
+if [ -n "${SANCTAG_WRAPPER:-}" ]; then
+  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
+  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
+fi
 fixture=$2/fixture.tsv
 also_ignored=0
 if [ $# -eq 3 ]; then

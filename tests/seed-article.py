@@ -13,6 +13,9 @@ import subprocess
 import sys
 
 sanctag, article = sys.argv[1], sys.argv[2]
+if os.environ.get("SANCTAG_WRAPPER"):  # meson test --setup=valgrind
+    os.environ["SANCTAG_REAL"] = os.path.abspath(sanctag)
+    sanctag = os.environ["SANCTAG_WRAPPER"]
 if not os.path.exists(article):
     print(f"skip: {article} not found", file=sys.stderr)
     sys.exit(77)

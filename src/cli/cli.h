@@ -12,6 +12,7 @@ enum {
     EXIT_DOCS = 1,     /* ran to the end, but some documents or records had errors */
     EXIT_USAGE = 2,    /* bad command line */
     EXIT_FATAL = 3,    /* could not run: gazetteer missing/corrupt, unreadable input, write error */
+    EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM: stopped cleanly */
 };
 
 typedef struct verb {
@@ -23,6 +24,10 @@ typedef struct verb {
 int cmd_tag(int argc, char **argv);
 int cmd_gaz(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_cooccur(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+/* `sanctag gaz stats` (cmd_gaz_stats.c); argv[0] names the subcommand. */
+int gaz_stats(int argc, char **argv);
 
 extern const char *cli_prog;
 

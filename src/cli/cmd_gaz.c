@@ -12,11 +12,16 @@
 #include "../gazetteer.h"
 #include "cli.h"
 
+/* `sanctag gaz import` (cmd_gaz_import.c); argv[0] names the subcommand. */
+int gaz_import(int argc, char **argv);
+
 static void help(FILE *f)
 {
     fprintf(f,
             "Usage: sanctag gaz build [--force] OUT.db SOURCE...\n"
             "       sanctag gaz lookup [--db PATH] [--json] NAME...\n"
+            "       sanctag gaz stats [--db PATH] [--json]\n"
+            "       sanctag gaz import [--create] [--source NAME] --format FORMAT DB FILE...\n"
             "\n"
             "build   compiles gazetteer sources into a new SQLite database OUT.db, all or\n"
             "        nothing: on any error nothing is written. A SOURCE is a .tsv file, a\n"
@@ -26,7 +31,16 @@ static void help(FILE *f)
             "        --force replaces an existing OUT.db.\n"
             "lookup  shows the entities an alias resolves to: the alias is normalised the way\n"
             "        the matcher compares text (case, width, hyphens), so 'KORUT', 'korut' and\n"
-            "        'Korut' answer alike. Exit status 1 when a NAME resolves to nothing.\n"
+            "        'Korut' answer alike. Each entity comes with its aliases (kind,\n"
+            "        language, case policy, source), its source and its sanctions listing.\n"
+            "        A NAME that is no alias may be an entity key ('country:KP') or any\n"
+            "        surface form as text has it ('Korut,', 'sanksi DK PBB'): then the\n"
+            "        entities of the mentions the tagger finds in it are shown. Exit status\n"
+            "        1 when a NAME resolves to nothing.\n"
+            "stats   summarises a gazetteer (sanctag gaz stats --help).\n"
+            "import  loads a sanctions list (UN un-xml, OFAC ofac-csv, OpenSanctions ftm,\n"
+            "        tsv, jsonl) into DB as one source, replacing it atomically, and prints\n"
+            "        what changed on the list (sanctag gaz import --help).\n"
             "\n"
             "TSV source format (UTF-8, tab-separated, '#' comments, header line first):\n"
             "  key  label  name  country  alias  lang  kind  case  accents  valid_from\n"
@@ -40,7 +54,9 @@ static void help(FILE *f)
             "Examples:\n"
             "  sanctag gaz build my.db icu:countries gazetteers/*.tsv my-names.tsv\n"
             "  sanctag gaz lookup 'DK PBB'\n"
-            "  sanctag gaz lookup --db my.db --json 'Kim Jong-un'\n");
+            "  sanctag gaz lookup --db my.db --json 'Kim Jong-un'\n"
+            "  sanctag gaz lookup country:KP 'Korut,'\n"
+            "  sanctag gaz stats --db my.db\n");
 }
 
 /* ---- build ----------------------------------------------------------------- */
@@ -272,6 +288,7 @@ static int gaz_lookup(int argc, char **argv)
         sqlite3_close(db);
         return EXIT_FATAL;
     }
+    sanctag_tagger *tg = sanctag_tagger_new(gz); /* NULL (out of memory): no mention search */
     int missing = 0;
     for (int i = optind; i < argc; i++) {
         const char *name = argv[i];
@@ -289,6 +306,32 @@ static int gaz_lookup(int argc, char **argv)
         while (sqlite3_step(by_norm) == SQLITE_ROW)
             if (!json_object_get(keys, txt(by_norm, 0)))
                 json_object_set_new(keys, txt(by_norm, 0), json_null());
+        /* not an alias: an entity key ("country:KP"), else a surface form as
+         * text has it ("Korut,", "sanksi DK PBB"): the mentions the tagger finds */
+        json_t *found = json_object(); /* key -> "key" or the mention's text */
+        if (json_object_size(keys) == 0) {
+            sqlite3_reset(st);
+            sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) == SQLITE_ROW) {
+                json_object_set_new(keys, name, json_true());
+                json_object_set_new(found, name, json_null());
+            }
+        }
+        size_t nsp = 0;
+        const sanctag_span *sp = NULL;
+        if (json_object_size(keys) == 0 && tg &&
+            sanctag_tagger_tag(tg, name, strlen(name), 0, NULL) == 0)
+            sp = sanctag_tagger_spans(tg, &nsp);
+        for (size_t k = 0; k < nsp; k++) {
+            sanctag_entity ent;
+            if ((sp[k].flags & SANCTAG_SPAN_SUPPRESSOR) ||
+                sanctag_gazetteer_entity(gz, sp[k].entity, &ent) ||
+                json_object_get(keys, ent.key))
+                continue;
+            json_object_set_new(keys, ent.key, json_true());
+            json_object_set_new(found, ent.key,
+                                json_stringn(name + sp[k].start, sp[k].end - sp[k].start));
+        }
         json_t *res = json_array();
         const char *key;
         json_t *how;
@@ -301,8 +344,15 @@ static int gaz_lookup(int argc, char **argv)
             json_t *o = json_pack("{s:s,s:s,s:s}", "key", txt(st, 1), "label", txt(st, 2),
                                   "name", txt(st, 3));
             /* true: the tagger matches the name as typed; false: only in another
-             * letter case (case policy); null: not by the matcher (weak alias) */
-            json_object_set(o, "matches_as_typed", how);
+             * letter case (case policy); null: not by the matcher (weak alias).
+             * Found otherwise: "found_by" says how (absent: as an alias). */
+            json_t *fb = json_object_get(found, key);
+            if (!fb)
+                json_object_set(o, "matches_as_typed", how);
+            else if (json_is_null(fb))
+                json_object_set_new(o, "found_by", json_string("key"));
+            else
+                json_object_set_new(o, "found_by", json_pack("{s:O}", "mention", fb));
             static const char *const opt[] = {NULL, NULL, NULL, NULL, "country", "valid_from",
                                               "valid_to"};
             for (int k = 4; k <= 6; k++)
@@ -323,6 +373,7 @@ static int gaz_lookup(int argc, char **argv)
             json_array_append_new(res, o);
         }
         json_decref(keys);
+        json_decref(found);
         if (json_array_size(res) == 0)
             missing = 1;
         if (as_json) {
@@ -345,7 +396,13 @@ static int gaz_lookup(int argc, char **argv)
                        json_string_value(json_object_get(o, "name")), country ? "  [" : "",
                        country ? country : "", country ? "]" : "");
                 json_t *mt = json_object_get(o, "matches_as_typed");
-                if (json_is_false(mt))
+                json_t *fb = json_object_get(o, "found_by");
+                if (json_is_string(fb))
+                    printf("    found by its entity key\n");
+                else if (fb)
+                    printf("    not an alias as a whole; the tagger finds the mention \"%s\" in it\n",
+                           json_string_value(json_object_get(fb, "mention")));
+                else if (json_is_false(mt))
                     printf("    not matched as typed: its case policy wants another letter case\n");
                 else if (json_is_null(mt))
                     printf("    not matched by the tagger (weak alias; see --weak)\n");
@@ -384,6 +441,7 @@ static int gaz_lookup(int argc, char **argv)
     sqlite3_finalize(st);
     sqlite3_finalize(by_norm);
     sqlite3_close(db);
+    sanctag_tagger_free(tg);
     sanctag_gazetteer_unref(gz);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_warn("write error: %s", strerror(errno));
@@ -406,5 +464,9 @@ int cmd_gaz(int argc, char **argv)
         return gaz_build(argc - 1, argv + 1);
     if (strcmp(sub, "lookup") == 0)
         return gaz_lookup(argc - 1, argv + 1);
-    return cli_usage("gaz", "unknown subcommand '%s' (build, lookup)", sub);
+    if (strcmp(sub, "stats") == 0)
+        return gaz_stats(argc - 1, argv + 1);
+    if (strcmp(sub, "import") == 0)
+        return gaz_import(argc - 1, argv + 1);
+    return cli_usage("gaz", "unknown subcommand '%s' (build, lookup, stats, import)", sub);
 }

@@ -6,8 +6,10 @@
  * format whole batches, and the main thread writes finished batches strictly
  * in input order. With -j 1 everything runs on the main thread. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include <jansson.h>
 
 #include "../emit.h"
+#include "../formats.h"
 #include "../jsonfast.h"
 #include "../text.h"
 #include "cli.h"
@@ -60,6 +63,11 @@ static void help(FILE *f)
             "  --offsets UNIT       codepoint (default), byte or utf16: the unit of start/end\n"
             "  --sentences          add each span's sentence index and the sentence ranges\n"
             "  -o, --output FILE    write to FILE, atomically (all or nothing)\n"
+            "  --format FORMAT      json (default: the output contract), spacy or doccano\n"
+            "                       (JSON Lines for those tools), conll (BIO per token), or\n"
+            "                       brat (with -o DIR: DIR/ID.txt and DIR/ID.ann per\n"
+            "                       document); the other formats use codepoint offsets and\n"
+            "                       carry no error records (errors go to stderr, exit 1)\n"
             "\n"
             "Running:\n"
             "  -j, --jobs N         worker threads (default: all cores); output order is\n"
@@ -72,7 +80,9 @@ static void help(FILE *f)
             "JSON line, missing text field, unreadable file) still gets its output line,\n"
             "with an \"error\" object naming the input and position; the run goes on.\n"
             "Exit status: 0 ok, 1 some documents had errors, 2 usage, 3 fatal (gazetteer\n"
-            "unusable, an input could not be opened or read, output not written).\n"
+            "unusable, an input could not be opened or read, output not written), 130\n"
+            "interrupted (SIGINT/SIGTERM: the records in flight are finished, so output ends\n"
+            "with a complete line; with -o nothing is written).\n"
             "\n"
             "Examples:\n"
             "  sanctag tag article.txt\n"
@@ -80,6 +90,17 @@ static void help(FILE *f)
             "  sanctag tag -j 8 --keep date archive/ > tagged.jsonl\n"
             "  zcat feed.jsonl.gz | sanctag tag --jsonl --text-field body --id-field url -\n"
             "  echo 'Korut dan AS bertemu di Seoul.' | sanctag tag\n");
+}
+
+/* SIGINT/SIGTERM: stop reading, finish and write the batches in flight, so
+ * output ends on a complete record (and -o FILE is not written at all). A
+ * second signal kills at once. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+    signal(sig, SIG_DFL);
 }
 
 /* ---- configuration shared by all workers (read-only while running) ----- */
@@ -91,6 +112,7 @@ typedef struct tag_conf {
     const char *id_field, *text_field;
     char **keep;
     size_t nkeep;
+    const char *brat_dir; /* --format brat: output directory */
     int listed_only; /* --listed-only: drop spans of entities not on a sanctions list */
 } tag_conf;
 
@@ -103,6 +125,7 @@ typedef struct item {
     size_t off, len;  /* bytes in the batch arena: document, line, or message */
     const char *name; /* input name (lives for the run) */
     long line;
+    unsigned long seq; /* document number in the run, from 1 */
 } item;
 
 enum { B_FREE, B_FILLED, B_WORKING, B_DONE };
@@ -114,7 +137,7 @@ typedef struct batch {
     sanctagp_buf out;  /* formatted records */
     sanctagp_buf err;  /* messages for stderr, one per line */
     long ndocs, nerrs;
-    int state, oom;
+    int state, oom, write_err;
 } batch;
 
 #define BATCH_ITEMS 256
@@ -127,6 +150,8 @@ typedef struct worker {
     batch *b;          /* batch being processed */
     struct pool *pool; /* the pool it works for (threads only) */
     sanctagp_buf text; /* decoded text field */
+    sanctagp_buf ann;  /* --format brat: the .ann of one document */
+    unsigned long seq; /* document number of the item being processed */
     const char **keys; /* id field, text field, kept fields */
     sanctagp_jspan *spans;
 } worker;
@@ -174,6 +199,62 @@ static int keep_listed(sanctagp_buf *out, size_t from)
     return rc ? -1 : 0;
 }
 
+static int write_file(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* --format brat: DIR/STEM.txt (the document, byte for byte) and DIR/STEM.ann.
+ * A stem already taken (two ids cleaned to the same name) gets "-N", the
+ * document's number; O_EXCL makes the choice safe between workers. */
+static void write_brat(worker *w, json_t *id, const char *text, size_t len)
+{
+    const tag_conf *cf = w->conf;
+    batch *b = w->b;
+    w->ann.len = 0;
+    if (sanctagp_format_brat_ann(&w->ann, w->tg, cf->gz, text, len)) {
+        b->oom = 1;
+        return;
+    }
+    char stem[160], path[4096];
+    sanctagp_brat_stem(id, w->seq, stem, sizeof stem);
+    int fd = -1;
+    for (int attempt = 0; attempt < 2 && fd < 0; attempt++) {
+        if (attempt)
+            snprintf(stem + strnlen(stem, 120), sizeof stem - strnlen(stem, 120), "-%lu", w->seq);
+        snprintf(path, sizeof path, "%s/%s.txt", cf->brat_dir, stem);
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    int err = fd < 0 || write_file(fd, text, len) != 0;
+    if (fd >= 0 && close(fd) != 0)
+        err = 1;
+    if (!err) {
+        snprintf(path, sizeof path, "%s/%s.ann", cf->brat_dir, stem);
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        err = fd < 0 || write_file(fd, w->ann.p ? w->ann.p : "", w->ann.len) != 0;
+        if (fd >= 0 && close(fd) != 0)
+            err = 1;
+    }
+    if (err) {
+        char msg[4200];
+        snprintf(msg, sizeof msg, "%s: cannot write: %s", path, strerror(errno));
+        warn_to(b, msg);
+        b->write_err = 1;
+    }
+}
+
 /* Tags one document; `where` names it for messages ("feed.jsonl:7"). */
 static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size_t len,
                     const char *file, long line, const char *where, const char *field)
@@ -185,6 +266,10 @@ static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size
     b->ndocs++;
     int rc = sanctag_tagger_tag(w->tg, text, len, cf->flags, &e);
     if (rc == 0) {
+        if (cf->brat_dir) {
+            write_brat(w, id, text, len);
+            return;
+        }
         size_t from = b->out.len;
         if (sanctagp_format_doc(&b->out, &cf->eo, w->tg, cf->gz, id, extra, text, len) ||
             (cf->listed_only && keep_listed(&b->out, from)))
@@ -342,6 +427,7 @@ static void process_batch(worker *w, batch *b)
     for (size_t i = 0; i < b->n; i++) {
         const item *it = &b->items[i];
         const char *data = b->in.p + it->off;
+        w->seq = it->seq;
         if (it->kind == IT_JSONL) {
             process_jsonl(w, it, data);
         } else if (it->kind == IT_PLAIN) {
@@ -381,6 +467,7 @@ static void worker_release(worker *w)
     free(w->keys);
     free(w->spans);
     sanctagp_buf_release(&w->text);
+    sanctagp_buf_release(&w->ann);
     memset(w, 0, sizeof *w);
 }
 
@@ -432,6 +519,7 @@ typedef struct run {
     worker self;         /* -j 1: the main thread works */
     size_t written;      /* batches written */
     size_t filling;      /* index of the batch being filled (= batches created) */
+    unsigned long nitems;
     FILE *out;
     long ndocs, nerrs, shown;
     int write_failed, oom, fatal;
@@ -475,6 +563,10 @@ static void write_batch(run *r, batch *b)
 {
     if (b->oom)
         r->oom = 1;
+    if (b->write_err) {
+        r->write_failed = 1;
+        b->write_err = 0;
+    }
     if (!r->write_failed && b->out.len && fwrite(b->out.p, 1, b->out.len, r->out) != b->out.len)
         r->write_failed = 1;
     r->ndocs += b->ndocs;
@@ -588,6 +680,7 @@ static int add_item(run *r, int kind, const char *data, size_t len, const char *
     it->len = len;
     it->name = name;
     it->line = line;
+    it->seq = ++r->nitems;
     /* NUL-terminate each item: json_loadb does not need it, messages do */
     if (sanctagp_buf_append(&b->in, data, len) || sanctagp_buf_append(&b->in, "", 1))
         return -1;
@@ -629,7 +722,7 @@ static int read_input(run *r, const feed_input *in)
     size_t len;
     long lineno = 0;
     int got;
-    while (!r->write_failed && (got = feed_next_line(fr, &line, &len)) == 1) {
+    while (!r->write_failed && !interrupted && (got = feed_next_line(fr, &line, &len)) == 1) {
         lineno++;
         size_t k = 0;
         while (k < len && (line[k] == ' ' || line[k] == '\t'))
@@ -702,6 +795,7 @@ int cmd_tag(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
         {"progress", required_argument, NULL, 'R'},
+        {"format", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0},
     };
     tag_conf cf;
@@ -714,6 +808,7 @@ int cmd_tag(int argc, char **argv)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int jobs = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
     int progress_mode = -1; /* auto */
+    int offsets_given = 0;
     while ((ch = getopt_long(argc, argv, "ho:j:", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':
@@ -730,6 +825,7 @@ int cmd_tag(int argc, char **argv)
             }
             break;
         case 'O':
+            offsets_given = 1;
             cf.eo.unit = sanctagp_offset_unit(optarg);
             if (cf.eo.unit < 0)
                 return cli_usage("tag", "--offsets must be byte, codepoint or utf16, not '%s'",
@@ -742,6 +838,12 @@ int cmd_tag(int argc, char **argv)
         case 's': cf.eo.sentences = 1; break;
         case 'P': cf.flags |= SANCTAG_TAG_NO_PROPAGATE; break;
         case 'o': outpath = optarg; break;
+        case 'F':
+            cf.eo.format = sanctagp_format_from_name(optarg);
+            if (cf.eo.format < 0)
+                return cli_usage("tag", "unknown --format '%s' (%s)", optarg,
+                                 sanctagp_format_list);
+            break;
         case 'j':
             if (parse_jobs(optarg, &jobs))
                 return cli_usage("tag", "--jobs must be a number from 1 to 1024, not '%s'",
@@ -765,6 +867,25 @@ int cmd_tag(int argc, char **argv)
     }
     if (cf.listed_only && cf.eo.format != FMT_JSON)
         return cli_usage("tag", "--listed-only works with the JSON output only");
+    if (cf.eo.format != FMT_JSON && offsets_given && cf.eo.unit != OFF_CODEPOINT &&
+        cf.eo.format != FMT_CONLL)
+        return cli_usage("tag", "--format %s always uses codepoint offsets",
+                         sanctagp_format_name(cf.eo.format));
+    if (cf.eo.format != FMT_JSON)
+        cf.eo.unit = OFF_CODEPOINT;
+    if (cf.eo.format == FMT_BRAT) {
+        struct stat sb;
+        if (!outpath)
+            return cli_usage("tag", "--format brat writes two files per document: give -o DIR");
+        if (stat(outpath, &sb) != 0 && mkdir(outpath, 0777) != 0) {
+            cli_warn("%s: cannot create directory: %s", outpath, strerror(errno));
+            return EXIT_FATAL;
+        }
+        if (stat(outpath, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            return cli_usage("tag", "--format brat: %s is not a directory", outpath);
+        cf.brat_dir = outpath;
+        outpath = "/dev/null";
+    }
     const char *dbpath = cli_find_db(db);
     if (!dbpath)
         return EXIT_FATAL;
@@ -833,7 +954,14 @@ int cmd_tag(int argc, char **argv)
         r.fatal = 1;
     }
 
-    for (size_t i = 0; setup_ok && i < inputs.n && !r.write_failed; i++) {
+    interrupted = 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    for (size_t i = 0; setup_ok && i < inputs.n && !r.write_failed && !interrupted; i++) {
         if (read_input(&r, &inputs.v[i])) {
             r.oom = 1;
             break;
@@ -859,7 +987,8 @@ int cmd_tag(int argc, char **argv)
     if (r.oom)
         cli_warn("out of memory");
     int saved = errno;
-    int closed = cli_out_close(&out, !r.write_failed && !r.oom && !r.fatal && setup_ok);
+    int closed = cli_out_close(&out, !r.write_failed && !r.oom && !r.fatal && setup_ok &&
+                                         !interrupted);
     if (r.write_failed && closed == 0)
         cli_warn("%s: write error: %s", outpath ? outpath : "standard output", strerror(saved));
     if (r.nerrs)
@@ -879,7 +1008,11 @@ int cmd_tag(int argc, char **argv)
     free(cf.keep);
     feed_inputs_free(&inputs);
     sanctag_gazetteer_unref(cf.gz);
-    if (r.write_failed || closed || r.fatal || r.oom)
+    if (interrupted) {
+        cli_warn("interrupted after %ld documents%s", r.ndocs,
+                 outpath ? "; nothing written" : "; output ends with the last complete record");
+        rc = EXIT_INTERRUPTED;
+    } else if (r.write_failed || closed || r.fatal || r.oom)
         rc = EXIT_FATAL;
     else if (r.nerrs)
         rc = EXIT_DOCS;

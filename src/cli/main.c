@@ -14,6 +14,8 @@ static const verb verbs[] = {
     {"tag", cmd_tag, "tag documents (plain text or JSON Lines) and write JSON spans"},
     {"gaz", cmd_gaz, "build, inspect and look up gazetteer databases"},
     {"eval", cmd_eval, "score tagging against hand-annotated gold spans"},
+    {"cooccur", cmd_cooccur, "count which entities are mentioned together (CSV, SQLite, GEXF)"},
+    {"show", cmd_show, "show documents with their mentions highlighted (terminal or HTML)"},
 };
 
 static void help(FILE *f)
@@ -26,7 +28,7 @@ static void help(FILE *f)
             "\n"
             "Commands:\n");
     for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
-        fprintf(f, "  %-6s %s\n", verbs[i].name, verbs[i].summary);
+        fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
     fprintf(f,
             "\n"
             "Run 'sanctag COMMAND --help' for a command's options and examples.\n"

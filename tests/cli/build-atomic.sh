@@ -11,6 +11,11 @@ set -u
 die() { echo "build-atomic.sh: $*" >&2; exit 99; }
 [ $# -eq 2 ] || die "usage: build-atomic.sh SANCTAG TESTS_DATA_DIR"
 sanctag=$1
+# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
+if [ -n "${SANCTAG_WRAPPER:-}" ]; then
+  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
+  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
+fi
 fixture=$2/fixture.tsv
 [ -x "$sanctag" ] || die "not executable: $sanctag"
 [ -f "$fixture" ] || die "missing $fixture"

@@ -38,6 +38,11 @@ die() { echo "golden.sh: $*" >&2; exit 99; }
 
 [ $# -eq 3 ] || die "usage: golden.sh SANCTAG TESTS_DATA_DIR CASE_NAME"
 sanctag=$1
+# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
+if [ -n "${SANCTAG_WRAPPER:-}" ]; then
+  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
+  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
+fi
 data_dir=$2
 case_name=$3
 

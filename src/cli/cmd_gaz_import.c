@@ -1,0 +1,265 @@
+/* cmd_gaz_import.c - `sanctag gaz import`: loads a sanctions list (UN Security
+ * Council, OFAC SDN, OpenSanctions, or plain TSV/JSONL) into a gazetteer as one
+ * source, all or nothing, and prints what changed on the list. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "../gazetteer.h"
+#include "../import.h"
+#include "cli.h"
+
+/* The `gaz import` subcommand; argv[0] names it. Returns an exit status. */
+int gaz_import(int argc, char **argv);
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "Usage: sanctag gaz import [OPTIONS] --format FORMAT DB FILE...\n"
+            "\n"
+            "Imports a sanctions list into the gazetteer DB as one source, replacing what\n"
+            "that source held: in one transaction, so a malformed file (reported with its\n"
+            "line or record) leaves DB untouched. Prints what changed on the list, one line\n"
+            "per entity, to standard output:\n"
+            "  + un:KPi.080 PERSON \"TSANG YUNG YUAN\"            added\n"
+            "  - ofac:12345 ORG \"...\"                          removed\n"
+            "  ~ un:KPe.001 ORG \"...\": programs [...] -> [...]  changed (what changed)\n"
+            "and a summary line to standard error. Spans of listed entities then carry\n"
+            "\"sanctions\": {\"listed\", \"programs\", \"source\", \"ref\"} (sanctag tag\n"
+            "--listed-only keeps only those).\n"
+            "\n"
+            "Formats:\n"
+            "  un-xml    UN Security Council consolidated list (consolidated.xml); keys\n"
+            "            un:REFERENCE_NUMBER (un:KPi.033); default source un-sc\n"
+            "  ofac-csv  OFAC SDN legacy CSV: sdn.csv with alt.csv (aliases) and optionally\n"
+            "            add.csv (addresses), in any order; keys ofac:ENT_NUM; default source\n"
+            "            ofac-sdn. Aircraft are not imported.\n"
+            "  ftm       OpenSanctions FollowTheMoney entities, one JSON object per line\n"
+            "            (Person, Organization, Company, LegalEntity, PublicBody, Vessel and\n"
+            "            Sanction); keys ftm:ID; default source opensanctions\n"
+            "  tsv       the 'gaz build' TSV columns plus listed, programs (';'-separated or\n"
+            "            a JSON array), list_ref and listed_on; default source: file name\n"
+            "  jsonl     the 'gaz build' JSONL fields plus the same sanctions fields\n"
+            "  lines     a plain list, one name per line (blank lines and '#' comments\n"
+            "            skipped), each its own unlisted entity with --label; keys\n"
+            "            SOURCE:HASH-OF-NAME; default source: file name\n"
+            "\n"
+            "Options:\n"
+            "  --format FORMAT  one of the formats above (required)\n"
+            "  --source NAME    source name (default per format, see above); importing the\n"
+            "                   same source again replaces it and shows the difference\n"
+            "  --create         create DB as an empty gazetteer when it does not exist\n"
+            "                   (removed again if the import fails)\n"
+            "  --dry-run        show what would change, write nothing\n"
+            "  --json           print the difference as one JSON object\n"
+            "  --quiet          print only the summary line\n"
+            "  --label LABEL    lines: the label of every name (PERSON, ORG, VESSEL, ...)\n"
+            "  --case POLICY    lines: auto (default), fold, cap or exact for every name\n"
+            "  --accents A      lines: fold (default) or strict\n"
+            "\n"
+            "List names become aliases the way news writes them: 'KIM, Jong Un' also as\n"
+            "'Jong Un KIM' and, for East Asian names, 'KIM Jong Un'; person names match in\n"
+            "any case ('Kim Jong-un', 'KIM JONG UN'); organisation and vessel names need\n"
+            "capitals where news writes them. Low-quality aliases (UN QUALITY Low, OFAC\n"
+            "weak a.k.a., FtM weakAlias) and one-word person aliases are weak: matched only\n"
+            "with 'sanctag tag --weak'.\n"
+            "\n"
+            "Exit status: 0 imported, 2 usage error, 3 nothing written (bad input, missing\n"
+            "DB, database error).\n"
+            "\n"
+            "Examples:\n"
+            "  sanctag gaz import --format un-xml my.db consolidated.xml\n"
+            "  sanctag gaz import --format ofac-csv my.db sdn.csv alt.csv\n"
+            "  sanctag gaz import --create --format ftm lists.db entities.ftm.json\n"
+            "  sanctag gaz import --dry-run --json --format un-xml my.db today.xml\n");
+}
+
+static const char *str(json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static void print_entry(FILE *out, char mark, json_t *e)
+{
+    fprintf(out, "%c %s %s \"%s\"", mark, str(e, "key"), str(e, "label"), str(e, "name"));
+}
+
+static void print_changed(FILE *out, json_t *e)
+{
+    print_entry(out, '~', e);
+    const char *sep = ": ";
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(e, "changes"), i, c)
+    {
+        fprintf(out, "%s%s \"%s\" -> \"%s\"", sep, str(c, "field"), str(c, "old"),
+                str(c, "new"));
+        sep = "; ";
+    }
+    json_array_foreach(json_object_get(e, "aliases_added"), i, c)
+    {
+        fprintf(out, "%salias +\"%s\"", sep, json_string_value(c));
+        sep = "; ";
+    }
+    json_array_foreach(json_object_get(e, "aliases_removed"), i, c)
+    {
+        fprintf(out, "%salias -\"%s\"", sep, json_string_value(c));
+        sep = "; ";
+    }
+    json_array_foreach(json_object_get(e, "aliases_kind"), i, c)
+    {
+        fprintf(out, "%salias \"%s\" %s -> %s", sep, str(c, "alias"), str(c, "old"),
+                str(c, "new"));
+        sep = "; ";
+    }
+    fputc('\n', out);
+}
+
+int gaz_import(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"format", required_argument, NULL, 'f'},
+        {"source", required_argument, NULL, 's'},
+        {"create", no_argument, NULL, 'c'},
+        {"dry-run", no_argument, NULL, 'n'},
+        {"json", no_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"label", required_argument, NULL, 'L'},
+        {"case", required_argument, NULL, 'C'},
+        {"accents", required_argument, NULL, 'A'},
+        {NULL, 0, NULL, 0},
+    };
+    sanctagp_import_opts o = {.format = -1, .source = NULL, .dry_run = 0};
+    const char *format = NULL;
+    int create = 0, as_json = 0, quiet = 0, ch;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+            help(stdout);
+            return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_FATAL;
+        case 'f': format = optarg; break;
+        case 's': o.source = optarg; break;
+        case 'c': create = 1; break;
+        case 'n': o.dry_run = 1; break;
+        case 'j': as_json = 1; break;
+        case 'q': quiet = 1; break;
+        case 'L': o.label = optarg; break;
+        case 'C': o.case_policy = optarg; break;
+        case 'A': o.accents = optarg; break;
+        default:
+            fprintf(stderr, "Try 'sanctag gaz import --help'.\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (!format)
+        return cli_usage("gaz import",
+                         "--format is required (un-xml, ofac-csv, ftm, tsv, jsonl, lines)");
+    if ((o.format = sanctagp_import_format(format)) < 0)
+        return cli_usage("gaz import",
+                         "unknown format '%s' (un-xml, ofac-csv, ftm, tsv, jsonl, lines)", format);
+    if (o.format == IMP_LINES && !o.label)
+        return cli_usage("gaz import", "--format lines needs --label LABEL (PERSON, ORG, ...)");
+    if (o.format != IMP_LINES && (o.label || o.case_policy || o.accents))
+        return cli_usage("gaz import", "--label, --case and --accents apply to --format lines");
+    if (argc - optind < 2)
+        return cli_usage("gaz import", "needs DB and at least one FILE");
+    const char *path = argv[optind];
+    const char *const *files = (const char *const *)argv + optind + 1;
+    size_t nfiles = (size_t)(argc - optind - 1);
+
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    struct stat sb;
+    int created = 0;
+    sqlite3 *db = NULL;
+    if (stat(path, &sb) != 0 && errno == ENOENT) {
+        if (!create) {
+            cli_warn("%s: gazetteer not found (build one with 'sanctag gaz build', or pass "
+                     "--create to start an empty one)",
+                     path);
+            return EXIT_FATAL;
+        }
+        if (o.dry_run) {
+            cli_warn("%s: does not exist; --dry-run creates nothing", path);
+            return EXIT_FATAL;
+        }
+        created = 1;
+    }
+    int rc = sanctagp_db_open(path, created ? DB_CREATE : DB_WRITE, &db, &e);
+    json_t *report = NULL;
+    if (!rc)
+        rc = sanctagp_import(db, path, &o, files, nfiles, &report, &e);
+    if (db && sqlite3_close(db) != SQLITE_OK && !rc)
+        rc = sanctagp_error_set(&e, SANCTAG_E_DB, path, 0, 0, -1, "%s: cannot close database",
+                                path);
+    if (rc) {
+        cli_error(&e);
+        if (created) {
+            unlink(path);
+            cli_warn("%s: not created", path);
+        } else {
+            cli_warn("%s: unchanged", path);
+        }
+        json_decref(report);
+        return EXIT_FATAL;
+    }
+
+    json_t *added = json_object_get(report, "added");
+    json_t *removed = json_object_get(report, "removed");
+    json_t *changed = json_object_get(report, "changed");
+    if (as_json) {
+        json_dumpf(report, stdout, JSON_COMPACT);
+        putchar('\n');
+    } else if (!quiet) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(added, i, x)
+        {
+            print_entry(stdout, '+', x);
+            putchar('\n');
+        }
+        json_array_foreach(removed, i, x)
+        {
+            print_entry(stdout, '-', x);
+            putchar('\n');
+        }
+        json_array_foreach(changed, i, x)
+        {
+            print_changed(stdout, x);
+        }
+    }
+    fprintf(stderr,
+            "sanctag: %s %s (%s, version %s) %s %s: %lld entities (%lld listed), %lld aliases "
+            "(%lld weak); +%zu -%zu ~%zu =%lld",
+            o.dry_run ? "would import" : "imported", str(report, "source"), str(report, "format"),
+            str(report, "version"), "into", path,
+            (long long)json_integer_value(json_object_get(report, "entities")),
+            (long long)json_integer_value(json_object_get(report, "listed")),
+            (long long)json_integer_value(json_object_get(report, "aliases")),
+            (long long)json_integer_value(json_object_get(report, "weak_aliases")),
+            json_array_size(added), json_array_size(removed), json_array_size(changed),
+            (long long)json_integer_value(json_object_get(report, "unchanged")));
+    const char *reason;
+    json_t *count;
+    const char *sep = "; skipped: ";
+    json_object_foreach(json_object_get(report, "skipped"), reason, count)
+    {
+        fprintf(stderr, "%s%lld %s", sep, (long long)json_integer_value(count), reason);
+        sep = ", ";
+    }
+    fputc('\n', stderr);
+    json_decref(report);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_warn("write error: %s", strerror(errno));
+        return EXIT_FATAL;
+    }
+    return EXIT_OK_;
+}

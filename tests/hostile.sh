@@ -1,0 +1,108 @@
+#!/bin/bash
+# Hostile input: every case ends in a clear error or a correct result, one
+# output line per input document, and no crash (a crash or sanitizer report
+# makes sanctag exit with a status other than 0/1/2/3).
+# Usage: hostile.sh SANCTAG TESTS_DATA_DIR
+set -uo pipefail
+sanctag=$1 data=$2
+# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
+if [ -n "${SANCTAG_WRAPPER:-}" ]; then
+  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
+  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
+fi
+py=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+fail() { echo "FAIL: $*" >&2; failed=1; }
+"$sanctag" gaz build "$tmp/f.db" "$data/fixture.tsv" 2>/dev/null || { echo "cannot build fixture" >&2; exit 99; }
+db=$tmp/f.db
+
+# run NAME EXPECTED_LINES ALLOWED_STATUSES ARGS...: runs sanctag tag, checks
+# status, line count and that every line is a JSON object (LIGHT=1: only that
+# every line starts like one, for the huge cases)
+run() {
+  local name=$1 lines=$2 ok=$3; shift 3
+  "$sanctag" tag --db "$db" "$@" >"$tmp/out" 2>"$tmp/err"
+  local st=$?
+  [[ " $ok " == *" $st "* ]] || { fail "$name: exit status $st (allowed: $ok); stderr: $(head -c 300 "$tmp/err")"; return; }
+  local n; n=$(wc -l <"$tmp/out")
+  [ "$n" = "$lines" ] || fail "$name: $n output lines, expected $lines"
+  if [ "${LIGHT:-0}" = 1 ]; then
+    [ "$(grep -c '^{"id":' "$tmp/out")" = "$lines" ] || fail "$name: output lines are not records"
+    return
+  fi
+  $py -c 'import json,sys
+for l in open(sys.argv[1], encoding="utf-8"):
+    d = json.loads(l); assert isinstance(d, dict) and "spans" in d' "$tmp/out" || fail "$name: output is not JSON objects"
+}
+
+# invalid and overlong UTF-8, lone surrogates (raw bytes and JSON escapes), NUL
+printf 'Korut \xc0\xaf AS' >"$tmp/overlong.txt";   run overlong 1 "1" "$tmp/overlong.txt"
+printf 'Korut \xed\xa0\x80 AS' >"$tmp/surr.txt";   run raw-surrogate 1 "1" "$tmp/surr.txt"
+printf 'Korut \xf8\x88\x80\x80\x80' >"$tmp/5b.txt"; run five-byte 1 "1" "$tmp/5b.txt"
+printf 'Korut\x00AS' >"$tmp/nul.txt";              run nul 1 "1" "$tmp/nul.txt"
+printf '%s\n' '{"id":1,"text":"Korut \ud800 AS"}' '{"id":2,"text":"\udc00"}' '{"id":3,"text":"ok \ud83d\ude00 Korut"}' \
+  '{"id":4,"text":"a\u0000b"}' >"$tmp/esc.jsonl"
+run json-surrogates 4 "1" "$tmp/esc.jsonl"
+grep -q '"id":3,.*"text":"Korut"' "$tmp/out" || fail "json-surrogates: valid pair document not tagged"
+
+# deeply nested JSON, non-object lines, duplicate ids, huge numbers
+$py - "$tmp/nest.jsonl" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('{"id":"deep","text":"Korut","x":' + "[" * 100000 + "]" * 100000 + "}\n")
+    f.write('{"id":"deepobj","text":"Korut","x":' + '{"a":' * 5000 + "1" + "}" * 5000 + "}\n")
+    f.write("[1,2,3]\n" "42\n" '"just a string"\n' "null\n" "true\n")
+    f.write('{"id":"dup","text":"Korut"}\n{"id":"dup","text":"AS"}\n')
+    f.write('{"id":123456789012345678901234567890,"text":"Korut"}\n')
+    f.write('{"id":1e400,"text":"Korut"}\n{"id":-1.5e-300,"text":"Korut"}\n')
+PY
+run nesting-and-scalars 12 "1" "$tmp/nest.jsonl"
+[ "$(grep -c '"error"' "$tmp/out")" -ge 5 ] || fail "non-object lines: expected error records"
+grep -q '"id":"dup".*"text":"AS"' "$tmp/out" || fail "duplicate ids: second document lost"
+
+# SQL metacharacters in ids and text; in gazetteer names and aliases
+printf '%s\n' "{\"id\":\"x'; DROP TABLE entity; --\",\"text\":\"Korut' OR 1=1 -- dan AS\"}" >"$tmp/sql.jsonl"
+run sql-in-ids 1 "0" "$tmp/sql.jsonl"
+printf 'key\tlabel\talias\tsource\norg:x\tORG\tRobert%s); DROP TABLE alias;--\tt\norg:y\tORG\tO%sBrien & Co\tt\n' "'" "'" >"$tmp/sql.tsv"
+"$sanctag" gaz build "$tmp/sql.db" "$tmp/sql.tsv" 2>"$tmp/err" || fail "SQL metacharacters in aliases: build failed: $(cat "$tmp/err")"
+echo "kata Robert'); DROP TABLE alias;-- dan O'Brien & Co" | "$sanctag" tag --db "$tmp/sql.db" >"$tmp/out" 2>/dev/null
+[ "$($py -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["spans"]))' "$tmp/out")" = 2 ] || fail "SQL metacharacters: aliases not matched"
+
+# gazetteer aliases: empty, all punctuation, 10,000 characters
+printf 'key\tlabel\talias\tsource\norg:e\tORG\t\tt\n' >"$tmp/empty.tsv"
+"$sanctag" gaz build "$tmp/e.db" "$tmp/empty.tsv" 2>"$tmp/err"; st=$?
+[ $st = 3 ] && grep -q 'empty.tsv:2: empty alias' "$tmp/err" || fail "empty alias: status $st, $(cat "$tmp/err")"
+[ -e "$tmp/e.db" ] && fail "empty alias: database written"
+printf 'key\tlabel\talias\tsource\norg:p\tORG\t.,;!?--\tt\n' >"$tmp/punct.tsv"
+"$sanctag" gaz build "$tmp/p.db" "$tmp/punct.tsv" 2>"$tmp/err"; st=$?
+[ $st = 3 ] && grep -q 'no letters or digits' "$tmp/err" || fail "all-punctuation alias: status $st, $(cat "$tmp/err")"
+long=$($py -c 'print("Panjang " * 1250)')
+printf 'key\tlabel\talias\tsource\norg:l\tORG\t%s\tt\n' "$long" >"$tmp/long.tsv"
+"$sanctag" gaz build "$tmp/l.db" "$tmp/long.tsv" 2>"$tmp/err"; st=$?
+[ $st = 3 ] && grep -q 'longer than 1000 bytes' "$tmp/err" || fail "10,000-character alias: status $st, $(cat "$tmp/err")"
+
+# a 100 MB single line, and 1,000,000 tiny documents (-j 2 keeps order)
+$py -c '
+import sys
+chunk = "Korut dan AS bertemu di Seoul. " * 1000
+n = 100 * 1000 * 1000 // len(chunk) + 1
+with open(sys.argv[1], "w") as f:
+    f.write("{\"id\":\"big\",\"text\":\"")
+    for _ in range(n): f.write(chunk)
+    f.write("\"}\n")' "$tmp/big.jsonl"
+LIGHT=1 run 100mb-line 1 "0" -j 2 "$tmp/big.jsonl"
+spans=$(grep -o '"label":"COUNTRY"' "$tmp/out" | wc -l)
+[ "$spans" -ge 6400000 ] || fail "100 MB line: only $spans country spans"
+rm -f "$tmp/big.jsonl"
+$py -c '
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(1000000):
+        f.write("{\"id\":%d,\"text\":\"%s\"}\n" % (i, "Korut" if i % 3 else "x"))' "$tmp/tiny.jsonl"
+LIGHT=1 run million-tiny 1000000 "0" -j 2 "$tmp/tiny.jsonl"
+awk -F'[:,]' '$2 != NR - 1 { print "line " NR " has id " $2; exit 1 }' "$tmp/out" || fail "million-tiny: order"
+
+[ $failed = 0 ] || exit 1
+echo "hostile.sh: all checks passed"
