@@ -1,0 +1,59 @@
+/* fuzz_tag.c - tokenizer + matcher + output on arbitrary bytes: no crash, and
+ * every span lies inside the text, on code point boundaries, in order. The
+ * first byte picks the options. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "src/emit.h"
+
+static sanctag_gazetteer *gz;
+static sanctag_tagger *tg;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!gz) {
+        sanctag_error e = {0};
+        if (sanctag_gazetteer_open(fuzz_fixture_db(), 0, &gz, &e))
+            abort();
+        tg = sanctag_tagger_new(gz);
+    }
+    if (size == 0)
+        return 0;
+    unsigned opt = data[0];
+    const char *text = (const char *)data + 1;
+    size_t len = size - 1;
+    unsigned flags = (opt & 1 ? SANCTAG_TAG_ALL : 0) | (opt & 2 ? SANCTAG_TAG_SUPPRESSORS : 0) |
+                     (opt & 4 ? SANCTAG_TAG_NO_PROPAGATE : 0);
+    sanctag_error e = {0};
+    if (sanctag_tagger_tag(tg, text, len, flags, &e) != 0)
+        return 0;
+    size_t n, ns;
+    const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
+    const sanctag_sentence *ss = sanctag_tagger_sentences(tg, &ns);
+    for (size_t i = 0; i < n; i++) {
+        if (sp[i].start >= sp[i].end || sp[i].end > len ||
+            (i && sp[i].start < sp[i - 1].start) ||
+            ((unsigned char)text[sp[i].start] & 0xC0) == 0x80 ||
+            (sp[i].end < len && ((unsigned char)text[sp[i].end] & 0xC0) == 0x80) ||
+            sp[i].sentence >= ns || sp[i].entity >= sanctag_gazetteer_entity_count(gz))
+            abort();
+        if (!(flags & SANCTAG_TAG_ALL) && i && sp[i].start < sp[i - 1].end)
+            abort(); /* overlapping without --all */
+    }
+    for (size_t i = 0; i < ns; i++)
+        if (ss[i].start > ss[i].end || ss[i].end > len)
+            abort();
+    sanctagp_emit_opts o = {(int)(opt >> 3) % 3, (opt >> 5) & 1, FMT_JSON};
+    sanctagp_buf b = {0};
+    if (sanctagp_doc_write(&b, tg, gz, NULL, NULL, text, len, &o) == 0) {
+        /* the output is one valid JSON object */
+        json_error_t je;
+        json_t *doc = json_loadb(b.p, b.len, 0, &je);
+        if (!doc)
+            abort();
+        json_decref(doc);
+    }
+    sanctagp_buf_release(&b);
+    return 0;
+}
