@@ -257,6 +257,8 @@ struct sanctagp_mbuild {
     uint32_t *langs;
     size_t n_langs, langs_cap;
     uint32_t n_aliases;
+    uint32_t shared[64]; /* offsets of strings stored once (add_shared) */
+    size_t n_shared;
     uint8_t *starts;  /* per token id - 1: begins some alias */
     size_t starts_cap;
     sanctagp_tokens tk;
@@ -320,6 +322,26 @@ void sanctagp_mbuild_free(sanctagp_mbuild *b)
     free(b);
 }
 
+static int add_string(sanctagp_mbuild *b, const char *s, uint32_t *ret);
+
+/* Short repeated strings (labels, country codes, list names) are stored once. */
+static int add_shared(sanctagp_mbuild *b, const char *s, uint32_t *ret)
+{
+    if (!s || !*s) {
+        *ret = 0;
+        return 0;
+    }
+    for (size_t i = 0; i < b->n_shared; i++)
+        if (strcmp(b->str + b->shared[i], s) == 0) {
+            *ret = b->shared[i];
+            return 0;
+        }
+    int rc = add_string(b, s, ret);
+    if (rc == 0 && b->n_shared < sizeof b->shared / sizeof *b->shared)
+        b->shared[b->n_shared++] = *ret;
+    return rc;
+}
+
 static int add_string(sanctagp_mbuild *b, const char *s, uint32_t *ret)
 {
     if (!s || !*s) {
@@ -347,10 +369,10 @@ int sanctagp_mbuild_entity(sanctagp_mbuild *b, const char *key, const char *labe
     sanctagp_ent *e = &b->ent[b->n_ent];
     memset(e, 0, sizeof *e);
     int rc;
-    if ((rc = add_string(b, key, &e->key)) || (rc = add_string(b, label, &e->label)) ||
-        (rc = add_string(b, name, &e->name)) || (rc = add_string(b, country, &e->country)) ||
-        (rc = add_string(b, programs, &e->programs)) ||
-        (rc = add_string(b, list_source, &e->list_source)) ||
+    if ((rc = add_string(b, key, &e->key)) || (rc = add_shared(b, label, &e->label)) ||
+        (rc = add_string(b, name, &e->name)) || (rc = add_shared(b, country, &e->country)) ||
+        (rc = add_shared(b, programs, &e->programs)) ||
+        (rc = add_shared(b, list_source, &e->list_source)) ||
         (rc = add_string(b, list_ref, &e->list_ref)) ||
         (rc = add_string(b, listed_on, &e->listed_on)))
         return rc;
@@ -667,8 +689,10 @@ int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_i
         while (dict_slots < b->n_tokens * 2 + 2)
             dict_slots *= 2;
     }
+    /* load up to 0.7: transitions are most of the image, and lookups that
+     * miss stop early because most text tokens never reach a second state */
     size_t trans_slots = 16;
-    while (trans_slots < b->trans_used * 2 + 2)
+    while (trans_slots * 7 < b->trans_used * 10 + 10)
         trans_slots *= 2;
 
     sanctagp_img_header h;
