@@ -357,7 +357,7 @@ int sanctagp_json_unescape(const char *raw, size_t n, sanctagp_buf *out)
 
 int sanctagp_json_put_string(sanctagp_buf *out, const char *str, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
+    static const char hex[] = "0123456789ABCDEF"; /* as Jansson writes them */
     const unsigned char *s = (const unsigned char *)str;
     if (sanctagp_buf_append(out, "\"", 1))
         return SANCTAG_E_NOMEM;

@@ -419,7 +419,8 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
                                               "out of memory");
             }
         }
-        qsort(tg->spans, tg->n_spans, sizeof *tg->spans, span_cmp);
+        if (tg->n_spans > 1)
+            qsort(tg->spans, tg->n_spans, sizeof *tg->spans, span_cmp);
     }
     if (!(flags & SANCTAG_TAG_NO_PROPAGATE) && propagate(tg))
         return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
