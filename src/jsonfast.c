@@ -42,7 +42,20 @@ static int hex4(const unsigned char *p, unsigned *ret)
 
 /* A string literal at c->i: validates escapes (including surrogate pairs),
  * control characters and UTF-8. */
+static int str_any(scan *c, int key);
+
 static int str(scan *c)
+{
+    return str_any(c, 0);
+}
+
+/* Jansson refuses NUL in object keys even where it allows it in values. */
+static int key(scan *c)
+{
+    return str_any(c, 1);
+}
+
+static int str_any(scan *c, int is_key)
 {
     if (c->i >= c->n || c->s[c->i] != '"')
         return -1;
@@ -83,7 +96,7 @@ static int str(scan *c)
         unsigned char e = c->s[c->i + 1];
         if (e == 'u') {
             unsigned v;
-            if (c->i + 6 > c->n || hex4(c->s + c->i + 2, &v))
+            if (c->i + 6 > c->n || hex4(c->s + c->i + 2, &v) || (is_key && v == 0))
                 return -1;
             c->i += 6;
             if (v >= 0xD800 && v <= 0xDBFF) {
@@ -161,7 +174,7 @@ static int container(scan *c, int depth, int obj)
     }
     for (;;) {
         if (obj) {
-            if (str(c))
+            if (key(c))
                 return -1;
             ws(c);
             if (c->i >= c->n || c->s[c->i] != ':')
@@ -230,7 +243,7 @@ int sanctagp_json_scan(const char *s, size_t n, const char *const *keys, size_t 
     } else {
         for (;;) {
             size_t ks = c.i;
-            if (str(&c))
+            if (key(&c))
                 return -1;
             size_t koff = ks + 1, klen = c.i - ks - 2;
             if (memchr(c.s + koff, '\\', klen))
