@@ -172,10 +172,25 @@ static int container(scan *c, int depth, int obj)
         c->i++;
         return 0;
     }
+    /* keys of this object, to refuse duplicates at any depth like Jansson */
+    struct {
+        size_t off, len;
+    } seen[64];
+    size_t nseen = 0;
     for (;;) {
         if (obj) {
+            size_t ks = c->i;
             if (key(c))
                 return -1;
+            size_t koff = ks + 1, klen = c->i - ks - 2;
+            if (memchr(c->s + koff, '\\', klen) || nseen == 64)
+                return -1; /* escaped or very many keys: Jansson decides */
+            for (size_t q = 0; q < nseen; q++)
+                if (seen[q].len == klen && memcmp(c->s + seen[q].off, c->s + koff, klen) == 0)
+                    return -1;
+            seen[nseen].off = koff;
+            seen[nseen].len = klen;
+            nseen++;
             ws(c);
             if (c->i >= c->n || c->s[c->i] != ':')
                 return -1;

@@ -663,7 +663,8 @@ static size_t align8(size_t x)
 int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_image,
                            size_t *ret_size)
 {
-    qsort(b->acc, b->n_acc, sizeof *b->acc, acc_cmp);
+    if (b->n_acc > 1)
+        qsort(b->acc, b->n_acc, sizeof *b->acc, acc_cmp);
     /* drop exact duplicates (same state, entity, policy, pattern) */
     size_t w = 0;
     for (size_t i = 0; i < b->n_acc; i++) {
