@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 #include <unicode/uloc.h>
@@ -422,10 +423,15 @@ static uint64_t fnv(uint64_t h, const char *s, size_t n)
     return h;
 }
 
-/* Reads a whole file. Returns an owned buffer (NUL-terminated) or NULL with err set. */
-static char *slurp(const char *path, size_t *ret_len, sanctag_error *err)
+char *sanctagp_read_file(const char *path, size_t *ret_len, sanctag_error *err)
 {
     FILE *f = fopen(path, "rb");
+    struct stat sb;
+    if (f && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        f = NULL;
+        errno = EISDIR;
+    }
     if (!f) {
         sanctagp_error_set(err, errno == ENOENT ? SANCTAG_E_NOTFOUND : SANCTAG_E_IO, path, 0, 0,
                            -1, "%s: cannot open: %s", path, strerror(errno));
@@ -516,7 +522,7 @@ static void row_from_cols(sanctagp_row *r, const char *const v[C_NCOLS])
 static int source_tsv(sqlite3 *db, const char *db_path, const char *path, sanctag_error *err)
 {
     size_t len;
-    char *buf = slurp(path, &len, err);
+    char *buf = sanctagp_read_file(path, &len, err);
     if (!buf)
         return err ? err->code : SANCTAG_E_IO;
     int rc = check_text(path, buf, len, err);
@@ -631,7 +637,7 @@ static int source_tsv(sqlite3 *db, const char *db_path, const char *path, sancta
 static int source_jsonl(sqlite3 *db, const char *db_path, const char *path, sanctag_error *err)
 {
     size_t len;
-    char *buf = slurp(path, &len, err);
+    char *buf = sanctagp_read_file(path, &len, err);
     if (!buf)
         return err ? err->code : SANCTAG_E_IO;
     int rc = check_text(path, buf, len, err);

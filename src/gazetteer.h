@@ -67,6 +67,10 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
 int sanctagp_writer_finish(sanctagp_writer *w, sanctag_error *err);
 void sanctagp_writer_free(sanctagp_writer *w);
 
+/* Reads a whole file (a directory is refused) into an owned NUL-terminated
+ * buffer; NULL with err set naming the file. Shared by sources and importers. */
+char *sanctagp_read_file(const char *path, size_t *ret_len, sanctag_error *err);
+
 /* Adds one gazetteer source: a .tsv or .jsonl file, or the built-in
  * "icu:countries" (every ISO 3166-1 country, English and Indonesian display
  * names from ICU locale data). */

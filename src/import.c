@@ -170,55 +170,6 @@ static int valid_date_prefix(const char *s, char out[11])
     return 1;
 }
 
-/* Reads a whole file into an owned NUL-terminated buffer. */
-static char *read_file(const char *path, size_t *ret_len, sanctag_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    struct stat sb;
-    if (f && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fclose(f);
-        f = NULL;
-        errno = EISDIR;
-    }
-    if (!f) {
-        sanctagp_error_set(err, errno == ENOENT ? SANCTAG_E_NOTFOUND : SANCTAG_E_IO, path, 0, 0,
-                           -1, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (len + 1 >= cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf) {
-        sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "%s: out of memory", path);
-        return NULL;
-    }
-    if (bad) {
-        free(buf);
-        sanctagp_error_set(err, SANCTAG_E_IO, path, 0, 0, -1, "%s: read error", path);
-        return NULL;
-    }
-    buf[len] = 0;
-    *ret_len = len;
-    return buf;
-}
-
 /* Line number (1-based) of byte `pos` in buf. */
 static long line_of(const char *buf, size_t pos)
 {
@@ -1637,7 +1588,7 @@ out:
 static int parse_un(imp *m, const char *path)
 {
     size_t len;
-    char *buf = read_file(path, &len, m->err);
+    char *buf = sanctagp_read_file(path, &len, m->err);
     if (!buf)
         return m->err ? m->err->code : SANCTAG_E_IO;
     m->hash = fnv(m->hash, buf, len);
@@ -2116,7 +2067,7 @@ static int parse_ofac(imp *m, const char *const *files, size_t nfiles)
     for (size_t i = 0; i < nfiles && !rc; i++) {
         of[i].path = files[i];
         size_t len;
-        char *buf = read_file(files[i], &len, m->err);
+        char *buf = sanctagp_read_file(files[i], &len, m->err);
         if (!buf) {
             rc = m->err ? m->err->code : SANCTAG_E_IO;
             break;
@@ -2728,7 +2679,7 @@ static int parse_lines(imp *m, const char *path, const char *source,
                        const sanctagp_import_opts *o)
 {
     size_t len;
-    char *buf = read_file(path, &len, m->err);
+    char *buf = sanctagp_read_file(path, &len, m->err);
     if (!buf)
         return m->err ? m->err->code : SANCTAG_E_IO;
     m->hash = fnv(m->hash, buf, len);
@@ -2773,7 +2724,7 @@ static int parse_lines(imp *m, const char *path, const char *source,
 static int parse_tsv(imp *m, const char *path)
 {
     size_t len;
-    char *buf = read_file(path, &len, m->err);
+    char *buf = sanctagp_read_file(path, &len, m->err);
     if (!buf)
         return m->err ? m->err->code : SANCTAG_E_IO;
     m->hash = fnv(m->hash, buf, len);
@@ -2864,7 +2815,7 @@ static int parse_tsv(imp *m, const char *path)
 static int parse_jsonl(imp *m, const char *path)
 {
     size_t len;
-    char *buf = read_file(path, &len, m->err);
+    char *buf = sanctagp_read_file(path, &len, m->err);
     if (!buf)
         return m->err ? m->err->code : SANCTAG_E_IO;
     m->hash = fnv(m->hash, buf, len);
