@@ -23,6 +23,17 @@ size_t sanctagp_offset_convert(const char *text, size_t b, int unit, size_t *cur
     const unsigned char *s = (const unsigned char *)text;
     size_t i = *cur_b, u = *cur_u;
     while (i < b) {
+        /* eight ASCII bytes at a time */
+        while (i + 8 <= b) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ull)
+                break;
+            i += 8;
+            u += 8;
+        }
+        if (i >= b)
+            break;
         unsigned char c = s[i];
         size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
         u += (unit == OFF_UTF16 && n == 4) ? 2 : 1;

@@ -3,6 +3,7 @@
 #define SANCTAG_EMIT_H
 
 #include <jansson.h>
+#include <string.h>
 
 #include "sanctag.h"
 
@@ -31,6 +32,25 @@ typedef struct sanctagp_buf {
 
 int sanctagp_buf_append(sanctagp_buf *b, const char *s, size_t n);
 void sanctagp_buf_release(sanctagp_buf *b);
+
+/* sanctagp_buf_append with the common case (it fits) inlined. */
+static inline int sanctagp_buf_put(sanctagp_buf *b, const char *s, size_t n)
+{
+    if (b->cap - b->len > n) {
+        memcpy(b->p + b->len, s, n);
+        b->len += n;
+        b->p[b->len] = 0;
+        return 0;
+    }
+    return sanctagp_buf_append(b, s, n);
+}
+
+/* Per-thread memo of the JSON an entity contributes to each of its spans (its
+ * label, key, name, country and sanctions listing), so a feed that names the
+ * same entities again and again renders each once. Owned by a tagger. */
+typedef struct sanctagp_ecache sanctagp_ecache;
+void sanctagp_ecache_free(sanctagp_ecache *c);
+sanctagp_ecache **sanctagp_tagger_ecache(const sanctag_tagger *tg);
 
 /* Appends the output record(s) of a tagged document in o->format, newline
  * terminated. `extra` (borrowed, may be NULL) is an object of input fields to

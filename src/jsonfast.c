@@ -387,14 +387,14 @@ int sanctagp_json_put_string(sanctagp_buf *out, const char *str, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF"; /* as Jansson writes them */
     const unsigned char *s = (const unsigned char *)str;
-    if (sanctagp_buf_append(out, "\"", 1))
+    if (sanctagp_buf_put(out, "\"", 1))
         return SANCTAG_E_NOMEM;
     size_t i = 0;
     while (i < n) {
         size_t j = i;
         while (j < n && s[j] >= 0x20 && s[j] != '"' && s[j] != '\\')
             j++;
-        if (j > i && sanctagp_buf_append(out, (const char *)s + i, j - i))
+        if (j > i && sanctagp_buf_put(out, (const char *)s + i, j - i))
             return SANCTAG_E_NOMEM;
         if (j >= n)
             break;
@@ -416,11 +416,11 @@ int sanctagp_json_put_string(sanctagp_buf *out, const char *str, size_t n)
             esc[5] = hex[s[j] & 15];
             el = 6;
         }
-        if (sanctagp_buf_append(out, esc, el))
+        if (sanctagp_buf_put(out, esc, el))
             return SANCTAG_E_NOMEM;
         i = j + 1;
     }
-    return sanctagp_buf_append(out, "\"", 1);
+    return sanctagp_buf_put(out, "\"", 1);
 }
 
 int sanctagp_json_put_uint(sanctagp_buf *out, unsigned long long v)
@@ -431,5 +431,5 @@ int sanctagp_json_put_uint(sanctagp_buf *out, unsigned long long v)
         b[--k] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    return sanctagp_buf_append(out, b + k, (size_t)(24 - k));
+    return sanctagp_buf_put(out, b + k, (size_t)(24 - k));
 }

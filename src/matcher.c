@@ -55,25 +55,42 @@ uint64_t sanctagp_hash(const char *s, size_t n)
 
 /* ---- matching ------------------------------------------------------------ */
 
-static uint32_t dict_find(const sanctagp_matcher *m, const char *s, size_t n)
+/* The inline key of a token: its first 8 bytes, zero-padded. */
+static inline uint64_t dict_key(const char *s, size_t n)
 {
-    if (m->h->n_dict_slots == 0)
+    uint64_t k = 0;
+    memcpy(&k, s, n < 8 ? n : 8);
+    return k;
+}
+
+uint32_t sanctagp_dict_probe(const sanctagp_matcher *m, uint32_t home, const char *s, size_t n)
+{
+    if (m->h->n_dict_slots == 0 || n == 0)
         return 0;
-    uint64_t h = sanctagp_hash(s, n);
-    uint32_t tag = (uint32_t)(h >> 32);
-    uint32_t i = (uint32_t)h & m->dict_mask;
+    uint64_t key = dict_key(s, n);
+    uint32_t lng = n > 8 ? DSLOT_LONG : 0;
+    uint32_t i = home & m->dict_mask;
     for (;;) {
-        uint64_t slot = m->dict[i];
-        if (slot == 0)
+        const sanctagp_dslot *d = &m->dict[i];
+        if (d->id == 0)
             return 0;
-        if ((uint32_t)(slot >> 32) == tag) {
-            uint32_t id = (uint32_t)slot; /* id + 1 */
+        uint64_t k;
+        memcpy(&k, d->key, 8);
+        if (k == key && (d->id & DSLOT_LONG) == lng) {
+            uint32_t id = d->id & ~DSLOT_LONG; /* id + 1 */
+            if (!lng)
+                return id;
             uint32_t a = m->tokoff[id - 1], b = m->tokoff[id];
-            if (b - a == n && memcmp(m->tokpool + a, s, n) == 0)
+            if (b - a == n && memcmp(m->tokpool + a + 8, s + 8, n - 8) == 0)
                 return id;
         }
         i = (i + 1) & m->dict_mask;
     }
+}
+
+static uint32_t dict_find(const sanctagp_matcher *m, const char *s, size_t n)
+{
+    return sanctagp_dict_probe(m, sanctagp_dict_home(m, s, n), s, n);
 }
 
 uint32_t sanctagp_matcher_resolve_one(const sanctagp_matcher *m, sanctagp_tokens *tk, size_t i)
@@ -143,7 +160,7 @@ int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size)
     if ((h->n_dict_slots & (h->n_dict_slots - 1)) || (h->n_trans_slots & (h->n_trans_slots - 1)) ||
         h->n_trans_slots == 0 || h->n_states == 0)
         return SANCTAG_E_DB;
-    if (!section_ok(h, h->off_dict, h->n_dict_slots, 8, size) ||
+    if (!section_ok(h, h->off_dict, h->n_dict_slots, sizeof(sanctagp_dslot), size) ||
         !section_ok(h, h->off_tokoff, (uint64_t)h->n_tokens + 1, 4, size) ||
         !section_ok(h, h->off_tokpool, h->tokpool_size, 1, size) ||
         !section_ok(h, h->off_root, h->n_tokens, 4, size) ||
@@ -158,7 +175,7 @@ int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size)
         return SANCTAG_E_DB;
     const char *base = image;
     m->h = h;
-    m->dict = (const uint64_t *)(const void *)(base + h->off_dict);
+    m->dict = (const sanctagp_dslot *)(const void *)(base + h->off_dict);
     m->tokoff = (const uint32_t *)(const void *)(base + h->off_tokoff);
     m->tokpool = base + h->off_tokpool;
     m->root = (const uint32_t *)(const void *)(base + h->off_root);
@@ -184,10 +201,10 @@ int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size)
             return SANCTAG_E_DB;
     uint32_t used = 0;
     for (uint32_t i = 0; i < h->n_dict_slots; i++) {
-        uint32_t id = (uint32_t)m->dict[i];
-        if (m->dict[i] && (id == 0 || id > h->n_tokens))
+        uint32_t id = m->dict[i].id & ~DSLOT_LONG;
+        if (m->dict[i].id && (id == 0 || id > h->n_tokens))
             return SANCTAG_E_DB;
-        used += m->dict[i] != 0;
+        used += m->dict[i].id != 0;
     }
     if (h->n_dict_slots && used >= h->n_dict_slots)
         return SANCTAG_E_DB; /* a full table would make lookups loop */
@@ -686,8 +703,9 @@ int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_i
 
     size_t dict_slots = 0;
     if (b->n_tokens) {
-        dict_slots = 1;
-        while (dict_slots < b->n_tokens * 2 + 2)
+        /* load up to 0.7: a probe reads 12-byte slots in a row */
+        dict_slots = 2;
+        while (dict_slots * 7 < b->n_tokens * 10 + 10)
             dict_slots *= 2;
     }
     /* load up to 0.7: transitions are most of the image, and lookups that
@@ -712,7 +730,7 @@ int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_i
     snprintf(h.version, sizeof h.version, "%s", version ? version : "");
 
     size_t off = align8(sizeof h);
-    h.off_dict = off; off = align8(off + dict_slots * 8);
+    h.off_dict = off; off = align8(off + dict_slots * sizeof(sanctagp_dslot));
     h.off_tokoff = off; off = align8(off + (b->n_tokens + 1) * 4);
     h.off_tokpool = off; h.tokpool_size = b->pool_len; off = align8(off + b->pool_len);
     h.off_root = off; off = align8(off + b->n_tokens * 4);
@@ -737,13 +755,16 @@ int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_i
     if (!img)
         return SANCTAG_E_NOMEM;
     memcpy(img, &h, sizeof h);
-    uint64_t *dict = (uint64_t *)(void *)(img + h.off_dict);
+    sanctagp_dslot *dict = (sanctagp_dslot *)(void *)(img + h.off_dict);
     for (uint32_t t = 1; t <= b->n_tokens; t++) {
-        uint64_t hh = sanctagp_hash(b->pool + b->tokoff[t - 1], b->tokoff[t] - b->tokoff[t - 1]);
-        size_t j = (size_t)hh & (dict_slots - 1);
-        while (dict[j])
+        const char *ts = b->pool + b->tokoff[t - 1];
+        size_t tn = b->tokoff[t] - b->tokoff[t - 1];
+        size_t j = (size_t)sanctagp_hash(ts, tn) & (dict_slots - 1);
+        while (dict[j].id)
             j = (j + 1) & (dict_slots - 1);
-        dict[j] = (hh >> 32) << 32 | t;
+        uint64_t k = dict_key(ts, tn);
+        dict[j].id = t | (tn > 8 ? DSLOT_LONG : 0);
+        memcpy(dict[j].key, &k, 8);
     }
     memcpy(img + h.off_tokoff, b->tokoff, (b->n_tokens + 1) * 4);
     if (b->pool_len)

@@ -15,7 +15,7 @@
 #include "text.h"
 
 #define SANCTAGP_IMAGE_MAGIC "SNTGMAT"
-#define SANCTAGP_IMAGE_FORMAT 2u
+#define SANCTAGP_IMAGE_FORMAT 3u
 
 /* Case policies. */
 enum { POL_FOLD = 0, POL_CAP = 1, POL_EXACT = 2 };
@@ -47,6 +47,15 @@ typedef struct sanctagp_img_header {
     char version[64];                 /* gazetteer version it was compiled from */
 } sanctagp_img_header;
 
+/* Token dictionary slot: the first 8 normalised bytes inline (zero-padded; a
+ * token has no NUL), so a token of up to 8 bytes is found and verified in one
+ * cache line; a longer one (DSLOT_LONG) is checked against the token pool. */
+typedef struct sanctagp_dslot {
+    uint32_t id;                      /* token id + 1 | DSLOT_LONG; 0 = empty */
+    uint32_t key[2];
+} sanctagp_dslot;
+#define DSLOT_LONG 0x80000000u
+
 typedef struct sanctagp_trans {
     uint32_t state, tok, child;       /* child 0 = empty slot */
 } sanctagp_trans;
@@ -68,7 +77,7 @@ typedef struct sanctagp_ent {
 /* A loaded image: pointers into caller-owned memory. */
 typedef struct sanctagp_matcher {
     const sanctagp_img_header *h;
-    const uint64_t *dict;
+    const sanctagp_dslot *dict;
     const uint32_t *tokoff;
     const char *tokpool;
     const uint32_t *root;
@@ -122,6 +131,15 @@ static inline int sanctagp_matcher_may_start(const sanctagp_matcher *m, const ch
 
 /* Hash used by dictionary and builder alike. */
 uint64_t sanctagp_hash(const char *s, size_t n);
+
+/* Dictionary lookup in two steps, so callers can prefetch the home slot of a
+ * token well before probing it: the slot a token's search begins at, and the
+ * probe from there (id + 1, or 0 when the normalised bytes are no token). */
+static inline uint32_t sanctagp_dict_home(const sanctagp_matcher *m, const char *s, size_t n)
+{
+    return (uint32_t)sanctagp_hash(s, n) & m->dict_mask;
+}
+uint32_t sanctagp_dict_probe(const sanctagp_matcher *m, uint32_t home, const char *s, size_t n);
 
 static inline uint32_t sanctagp_trans_hash(uint32_t state, uint32_t tok)
 {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int sanctagp_error_set(sanctag_error *err, int code, const char *source, long line, long column,
                        long long position, const char *fmt, ...)
@@ -357,6 +358,50 @@ static int content_version(sqlite3 *db, const char *path, char out[64], sanctag_
     return 0;
 }
 
+/* Stores a compiled matcher for gazetteer `version`. Returns an SQLite code. */
+static int store_image(sqlite3 *db, const char *version, const void *img, size_t size)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db,
+                                "INSERT OR REPLACE INTO matcher (id, version, format, image) "
+                                "VALUES (1, ?, ?, ?)",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, version, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, (int)SANCTAGP_IMAGE_FORMAT);
+        sqlite3_bind_blob64(st, 3, img, size, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* A gazetteer whose stored matcher is of an older image format (written by an
+ * earlier sanctag) gets the one just compiled, when the file is writable and
+ * not busy, so later start-ups are fast again. Failure changes nothing. */
+static void store_upgraded(const char *path, const char *version, const void *img, size_t size)
+{
+    if (access(path, W_OK) != 0)
+        return;
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) ==
+        SQLITE_OK) {
+        sqlite3_busy_timeout(db, 0);
+        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+            char *v = sanctagp_db_meta(db, "version"), *d = sanctagp_db_meta(db, "dirty");
+            /* unchanged since we read it */
+            int same = v && d && strcmp(v, version) == 0 && strcmp(d, "0") == 0;
+            if (same && store_image(db, version, img, size) == SQLITE_OK)
+                sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+            else
+                sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            free(v);
+            free(d);
+        }
+    }
+    sqlite3_close(db);
+}
+
 int sanctagp_db_refresh(sqlite3 *db, const char *path, sanctag_error *err)
 {
     char version[64];
@@ -367,18 +412,7 @@ int sanctagp_db_refresh(sqlite3 *db, const char *path, sanctag_error *err)
     size_t size = 0;
     if ((rc = sanctagp_db_compile(db, path, 0, version, &img, &size, err)))
         return rc;
-    sqlite3_stmt *st = NULL;
-    rc = sqlite3_prepare_v2(db,
-                            "INSERT OR REPLACE INTO matcher (id, version, format, image) "
-                            "VALUES (1, ?, ?, ?)",
-                            -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, version, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, (int)SANCTAGP_IMAGE_FORMAT);
-        sqlite3_bind_blob64(st, 3, img, size, SQLITE_STATIC);
-        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-    }
-    sqlite3_finalize(st);
+    rc = store_image(db, version, img, size);
     free(img);
     if (rc != SQLITE_OK)
         return sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
@@ -481,6 +515,8 @@ int sanctag_gazetteer_open(const char *path, unsigned flags, sanctag_gazetteer *
             goto fail;
         }
         memcpy(gz->image, img, size);
+        if (!stale && !weak)
+            store_upgraded(path, version, img, size);
         free(img);
         gz->image_size = size;
         if (sanctagp_matcher_load(&gz->m, gz->image, gz->image_size)) {

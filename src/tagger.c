@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit.h"
 #include "gazetteer.h"
 #include "text.h"
 
@@ -26,7 +27,16 @@ struct sanctag_tagger {
     size_t n_forms, forms_cap;
     uint8_t *covered;   /* per token: inside some span */
     size_t covered_cap;
+    uint32_t *home;     /* per token: home slot in the token dictionary */
+    size_t home_cap;
+    sanctagp_ecache *ecache; /* emit.c's rendered entities */
 };
+
+sanctagp_ecache **sanctagp_tagger_ecache(const sanctag_tagger *tg)
+{
+    /* the memo belongs to the tagger, which is used by one thread at a time */
+    return &((sanctag_tagger *)tg)->ecache;
+}
 
 /* A short form ("Kim") or acronym ("IAEA") that names `entity` in this document
  * from token `from` on. */
@@ -76,6 +86,8 @@ void sanctag_tagger_free(sanctag_tagger *tg)
     free(tg->cover);
     free(tg->forms);
     free(tg->covered);
+    free(tg->home);
+    sanctagp_ecache_free(tg->ecache);
     free(tg);
 }
 
@@ -326,6 +338,56 @@ static int propagate(sanctag_tagger *tg)
     return 0;
 }
 
+/* Token ids. A token the start filter rules out (TF_NOSTART) and that does not
+ * follow one it lets through is looked up only if a match reaches it. The
+ * others are looked up in a software pipeline: the dictionary slot of token i
+ * is prefetched while token i - LOOKAHEAD is probed, and the root state of a
+ * token found is prefetched for the walk, so lookups in a dictionary larger
+ * than the caches do not wait on memory one after another. */
+#define LOOKAHEAD 8
+#define NO_HOME UINT32_MAX
+
+static int resolve_ids(sanctag_tagger *tg)
+{
+    const sanctagp_matcher *m = &tg->gz->m;
+    sanctagp_tokens *tk = &tg->tk;
+    sanctagp_token *v = tk->v;
+    size_t n = tk->n;
+    if (grow((void **)&tg->home, &tg->home_cap, n, sizeof *tg->home))
+        return SANCTAG_E_NOMEM;
+    uint32_t *home = tg->home;
+    int prev_start = 0;
+    for (size_t i = 0; i < n + LOOKAHEAD; i++) {
+        if (i < n) {
+            sanctagp_token *t = &v[i];
+            const char *s = tk->arena + t->norm_off;
+            t->id = SANCTAGP_UNRESOLVED;
+            int start = (t->flags & TF_NONASCII) || sanctagp_matcher_may_start(m, s, t->norm_len);
+            if (!start)
+                t->flags |= TF_NOSTART;
+            if (start || prev_start) {
+                home[i] = sanctagp_dict_home(m, s, t->norm_len);
+                __builtin_prefetch(&m->dict[home[i]]);
+            } else {
+                home[i] = NO_HOME;
+            }
+            prev_start = start;
+        }
+        if (i < LOOKAHEAD || home[i - LOOKAHEAD] == NO_HOME)
+            continue;
+        size_t j = i - LOOKAHEAD;
+        sanctagp_token *t = &v[j];
+        uint32_t id;
+        if (t->flags & TF_NONASCII)
+            id = sanctagp_matcher_resolve_one(m, tk, j); /* with the accent-free fallback */
+        else
+            id = t->id = sanctagp_dict_probe(m, home[j], tk->arena + t->norm_off, t->norm_len);
+        if (id && !(t->flags & TF_NOSTART))
+            __builtin_prefetch(&m->root[id - 1]);
+    }
+    return 0;
+}
+
 int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigned flags,
                        sanctag_error *err)
 {
@@ -357,15 +419,8 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
     }
 
     const sanctagp_matcher *m = &tg->gz->m;
-    /* ids are looked up lazily: a token that cannot begin an alias (the start
-     * filter says so) is only looked up if a match reaches it */
-    for (size_t i = 0; i < tg->tk.n; i++) {
-        sanctagp_token *t = &tg->tk.v[i];
-        t->id = SANCTAGP_UNRESOLVED;
-        if (!(t->flags & TF_NONASCII) &&
-            !sanctagp_matcher_may_start(m, tg->tk.arena + t->norm_off, t->norm_len))
-            t->flags |= TF_NOSTART;
-    }
+    if (resolve_ids(tg))
+        return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
     size_t n = tg->tk.n;
     int all = (flags & SANCTAG_TAG_ALL) != 0;
     int show_sup = (flags & SANCTAG_TAG_SUPPRESSORS) != 0;

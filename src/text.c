@@ -116,6 +116,32 @@ static const uint8_t word_bits[256] = {
 #undef L
 };
 
+/* SWAR classification of 8 bytes: high bit of each byte set in *up for
+ * 'A'-'Z', *lo for 'a'-'z', *word for those and '0'-'9' (never for non-ASCII). */
+#define SWAR_L 0x0101010101010101ull
+#define SWAR_H 0x8080808080808080ull
+static inline uint64_t swar_ge(uint64_t a, unsigned lo)
+{
+    return (a + SWAR_L * (0x80u - lo)) & SWAR_H; /* a: high bits cleared, no carries */
+}
+
+/* number of bytes flagged in a mask of high bits (no popcnt instruction needed) */
+static inline int swar_count(uint64_t m)
+{
+    return (int)(((m >> 7) * SWAR_L) >> 56);
+}
+
+static inline void swar_classify(uint64_t x, uint64_t *up, uint64_t *lo, uint64_t *word)
+{
+    uint64_t a = x & ~SWAR_H, ascii = ~x & SWAR_H;
+    uint64_t u = swar_ge(a, 'A') & ~swar_ge(a, 'Z' + 1);
+    uint64_t l = swar_ge(a, 'a') & ~swar_ge(a, 'z' + 1);
+    uint64_t d = swar_ge(a, '0') & ~swar_ge(a, '9' + 1);
+    *up = u & ascii;
+    *lo = l & ascii;
+    *word = (u | l | d) & ascii;
+}
+
 /* Word-continuing classes for non-ASCII code points. */
 static int is_transparent_sep(UChar32 c)
 {
@@ -433,21 +459,51 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
         int nonascii = 0, nupper = 0, nlower = 0, first_upper = -1;
         size_t wstart = i;
         if (c < 0x80) {
-            /* ASCII run: one table lookup per byte, lower-cased into the arena */
+            /* ASCII run, 8 bytes at a time: classify, count cases and
+             * lower-case into the arena in registers; the tail byte by byte */
             size_t j = i;
             char *d = tk->arena + tk->arena_len;
             size_t room = tk->arena_cap - tk->arena_len;
+            uint64_t cased = 0, upper = 0; /* masks of the word's first chunk with a cased letter */
+            while (j + 8 <= len && j - i + 8 <= room) {
+                uint64_t x;
+                memcpy(&x, s + j, 8);
+                uint64_t up, lo, word;
+                swar_classify(x, &up, &lo, &word);
+                uint64_t stop = ~word & SWAR_H;
+                uint64_t keep = stop ? (((uint64_t)1 << __builtin_ctzll(stop)) - 1) : ~(uint64_t)0;
+                up &= keep;
+                lo &= keep;
+                uint64_t lc = x | (up >> 2); /* 'A' | 0x20 = 'a' */
+                memcpy(d + (j - i), &lc, 8);
+                nupper += swar_count(up);
+                nlower += swar_count(lo);
+                if (!cased && (up | lo)) {
+                    cased = up | lo;
+                    upper = up;
+                }
+                if (stop) {
+                    j += (size_t)__builtin_ctzll(stop) >> 3;
+                    goto ascii_scanned;
+                }
+                j += 8;
+            }
             while (j < len && j - i < room) {
                 uint8_t f = word_bits[s[j]];
                 if (!(f & WB_WORD))
                     break;
                 nupper += (f >> 1) & 1;
                 nlower += (f >> 2) & 1;
-                if (first_upper < 0 && (f & (WB_UPPER | WB_LOWER)))
-                    first_upper = (f & WB_UPPER) != 0;
-                d[j - i] = (char)(s[j] | ((f & WB_UPPER) << 4)); /* 'A' | 0x20 = 'a' */
+                if (!cased && (f & (WB_UPPER | WB_LOWER))) {
+                    cased = 0x80;
+                    upper = (f & WB_UPPER) ? 0x80 : 0;
+                }
+                d[j - i] = (char)(s[j] | ((f & WB_UPPER) << 4));
                 j++;
             }
+        ascii_scanned:
+            if (cased)
+                first_upper = (upper & (cased & -cased)) != 0;
             if (j < len && j - i < room && s[j] < 0x80) {
                 /* the word ended on an ASCII non-word byte: done, the common case */
                 tk->arena_len += j - i;
