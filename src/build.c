@@ -26,7 +26,13 @@ struct sanctagp_writer {
     sanctagp_tokens tk;
     char *norm;
     size_t norm_cap;
+    int exclusive; /* keys of other sources are refused (imported lists) */
 };
+
+void sanctagp_writer_exclusive(sanctagp_writer *w)
+{
+    w->exclusive = 1;
+}
 
 static int prep(sqlite3 *db, const char *path, const char *sql, sqlite3_stmt **st,
                 sanctag_error *err)
@@ -311,6 +317,24 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
         /* a later source may rename an entity ("Hong Kong" for ICU's "Hong Kong
          * SAR China"); anything else must agree with what is known */
         int other_source = sqlite3_column_int64(st, 7) != w->source_id;
+        if (other_source && w->exclusive) {
+            sqlite3_int64 sid = sqlite3_column_int64(st, 7);
+            sqlite3_reset(st);
+            sqlite3_stmt *q = NULL;
+            char owner[256] = "?";
+            if (sqlite3_prepare_v2(w->db, "SELECT name FROM source WHERE id = ?", -1, &q, NULL) ==
+                SQLITE_OK) {
+                sqlite3_bind_int64(q, 1, sid);
+                if (sqlite3_step(q) == SQLITE_ROW)
+                    snprintf(owner, sizeof owner, "%s", (const char *)sqlite3_column_text(q, 0));
+            }
+            sqlite3_finalize(q);
+            return sanctagp_error_set(err, SANCTAG_E_INVALID, where, line, 0, -1,
+                                      "%s:%ld: key '%s' already belongs to source '%s' in %s (an "
+                                      "imported list owns its entities: use other keys, or "
+                                      "re-import that source)",
+                                      where, line, r->key, owner, w->db_path);
+        }
         int rename = other_source && !empty(r->name) &&
                      strcmp(r->name, (const char *)sqlite3_column_text(st, 2)) != 0;
         static const char *const names[] = {"label", "name", "country", "valid_from",

@@ -2928,29 +2928,15 @@ typedef struct counts {
 static int write_all(imp *m, sqlite3 *db, const char *db_path, const char *source,
                      sanctagp_writer *w, counts *n)
 {
-    sqlite3_stmt *owner = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT s.name FROM entity e JOIN source s ON s.id = e.source_id "
-                           "WHERE e.key = ?",
-                           -1, &owner, NULL) != SQLITE_OK)
-        return sanctagp_error_set(m->err, SANCTAG_E_DB, db_path, 0, 0, -1, "%s: %s", db_path,
-                                  sqlite3_errmsg(db));
+    (void)db;
+    (void)db_path;
+    /* a key another source owns is refused by the writer (sanctagp_writer_exclusive) */
+    sanctagp_writer_exclusive(w);
     sanctagp_tokens tk;
     memset(&tk, 0, sizeof tk);
     int rc = 0;
     for (size_t k = 0; k < m->set.n && !rc; k++) {
         ientity *e = &m->set.v[k];
-        sqlite3_reset(owner);
-        sqlite3_bind_text(owner, 1, e->key, -1, SQLITE_STATIC);
-        if (sqlite3_step(owner) == SQLITE_ROW) {
-            rc = sanctagp_error_set(m->err, SANCTAG_E_INVALID, e->file, e->line, 0, -1,
-                                    "%s:%ld: key '%s' already belongs to source '%s' in %s (an "
-                                    "imported list owns its entities: use other keys, or "
-                                    "re-import that source)",
-                                    e->file, e->line, e->key,
-                                    (const char *)sqlite3_column_text(owner, 0), db_path);
-            break;
-        }
         if ((rc = finalize_aliases(e, &tk))) {
             rc = oom(m, e->file, e->line);
             break;
@@ -3002,7 +2988,6 @@ static int write_all(imp *m, sqlite3 *db, const char *db_path, const char *sourc
         n->listed += e->listed > 0;
     }
     sanctagp_tokens_release(&tk);
-    sqlite3_finalize(owner);
     return rc;
 }
 
@@ -3041,8 +3026,8 @@ static const char *coltext(sqlite3_stmt *st, int i)
 }
 
 /* The source's entities and aliases, ordered by key (and alias text). */
-static int snapshot(sqlite3 *db, const char *db_path, const char *source, snap **ret,
-                    size_t *ret_n, sanctag_error *err)
+static int snapshot(sqlite3 *db, const char *db_path, const char *source, int with_aliases,
+                    snap **ret, size_t *ret_n, sanctag_error *err)
 {
     static const char q1[] =
         "SELECT e.key, e.label, e.name, e.country, e.listed, e.programs, e.list_ref, "
@@ -3079,6 +3064,11 @@ static int snapshot(sqlite3 *db, const char *db_path, const char *source, snap *
         goto dberr;
     sqlite3_finalize(st);
     st = NULL;
+    if (!with_aliases) {
+        *ret = v;
+        *ret_n = n;
+        return 0;
+    }
     if (sqlite3_prepare_v2(db, q2, -1, &st, NULL) != SQLITE_OK)
         goto dberr;
     sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
@@ -3243,6 +3233,8 @@ static int valid_source_name(const char *s)
     return 1;
 }
 
+#define BULK_ALIASES 20000
+
 int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts *o,
                     const char *const *files, size_t nfiles, json_t **ret_report,
                     sanctag_error *err)
@@ -3317,7 +3309,7 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
     sanctagp_writer *w = NULL;
     counts n = {0, 0, 0, 0};
     json_t *report = NULL;
-    int in_tx = 0;
+    int in_tx = 0, bulk = 0;
     if (!paths || !jfiles) {
         rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, db_path, 0, 0, -1, "out of memory");
         goto out;
@@ -3337,7 +3329,7 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
                                     db_path, source, coltext(st, 0), fmt);
     }
     sqlite3_finalize(st);
-    if (rc || (rc = snapshot(db, db_path, source, &before, &nbefore, err)))
+    if (rc || (rc = snapshot(db, db_path, source, 1, &before, &nbefore, err)))
         goto out;
     if ((rc = exec_bound(db, db_path,
                          "DELETE FROM alias WHERE source_id IN (SELECT id FROM source WHERE "
@@ -3350,6 +3342,22 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
                          source, err)) ||
         (rc = exec_bound(db, db_path, "DELETE FROM source WHERE name = ?1", source, err)))
         goto out;
+    /* a large list into a smaller gazetteer: building the alias norm index
+     * once, sorted, beats as many inserts at random places in it */
+    size_t incoming = 0;
+    for (size_t k = 0; k < m.set.n; k++)
+        incoming += m.set.v[k].nal;
+    long long existing = 0;
+    if (incoming >= BULK_ALIASES) {
+        sqlite3_stmt *cs = NULL;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM alias", -1, &cs, NULL) == SQLITE_OK &&
+            sqlite3_step(cs) == SQLITE_ROW)
+            existing = sqlite3_column_int64(cs, 0);
+        sqlite3_finalize(cs);
+        bulk = (long long)incoming > existing;
+    }
+    if (bulk && (rc = sanctagp_db_exec(db, db_path, "DROP INDEX alias_norm", err)))
+        goto out;
     if ((rc = sanctagp_writer_new(db, db_path, source, fmt, paths, m.version, &w, err)))
         goto out;
     if ((rc = write_all(&m, db, db_path, source, w, &n)) ||
@@ -3357,8 +3365,12 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
         goto out;
     sanctagp_writer_free(w);
     w = NULL;
+    if (bulk && (rc = sanctagp_db_exec(db, db_path, "CREATE INDEX alias_norm ON alias(norm)",
+                                       err)))
+        goto out;
+    /* with nothing before, every entity is new and alias lists are not compared */
     if ((rc = sanctagp_db_refresh(db, db_path, err)) ||
-        (rc = snapshot(db, db_path, source, &after, &nafter, err)))
+        (rc = snapshot(db, db_path, source, nbefore > 0, &after, &nafter, err)))
         goto out;
     report = json_pack("{s:s,s:s,s:s,s:O,s:b,s:I,s:I,s:I,s:I,s:O}", "source", source, "format",
                        fmt, "version", m.version, "files", jfiles, "dry_run", o->dry_run,

@@ -67,7 +67,7 @@ uint32_t sanctagp_dict_probe(const sanctagp_matcher *m, uint32_t home, const cha
 {
     if (m->h->n_dict_slots == 0 || n == 0)
         return 0;
-    uint64_t key = dict_key(s, n);
+    uint64_t key = sanctagp_load_padded(s, n);
     uint32_t lng = n > 8 ? DSLOT_LONG : 0;
     uint32_t i = home & m->dict_mask;
     for (;;) {
@@ -95,13 +95,14 @@ static uint32_t dict_find(const sanctagp_matcher *m, const char *s, size_t n)
 
 uint32_t sanctagp_matcher_resolve_one(const sanctagp_matcher *m, sanctagp_tokens *tk, size_t i)
 {
-    char buf[256];
+    char buf[256 + 8]; /* + 8: dictionary probes read 8 bytes at a time */
     sanctagp_token *t = &tk->v[i];
     const char *s = tk->arena + t->norm_off;
     t->id = dict_find(m, s, t->norm_len);
     if (t->id == 0 && (t->flags & TF_NONASCII) && t->kind == TK_WORD &&
-        t->norm_len < sizeof buf / 2) {
-        long n = sanctagp_strip_accents(s, t->norm_len, buf, sizeof buf, &tk->u16, &tk->u16_cap);
+        t->norm_len < (sizeof buf - 8) / 2) {
+        long n = sanctagp_strip_accents(s, t->norm_len, buf, sizeof buf - 8, &tk->u16,
+                                        &tk->u16_cap);
         if (n > 0 && ((size_t)n != t->norm_len || memcmp(buf, s, (size_t)n) != 0))
             t->id = dict_find(m, buf, (size_t)n);
     }
@@ -114,27 +115,6 @@ void sanctagp_matcher_resolve(const sanctagp_matcher *m, sanctagp_tokens *tk)
         sanctagp_matcher_resolve_one(m, tk, i);
 }
 
-int sanctagp_accept_ok(const sanctagp_accept *a, const sanctagp_token *t, uint32_t n)
-{
-    switch (a->policy & 3) {
-    case POL_FOLD:
-        return 1;
-    case POL_CAP:
-        for (uint32_t k = 0; k < n && k < POL_CAP_MAX_TOKENS; k++)
-            if ((a->pattern >> k & 1) && !(t[k].flags & TF_FIRST_UPPER))
-                return 0;
-        return 1;
-    case POL_EXACT:
-        for (uint32_t k = 0; k < n && k < POL_EXACT_MAX_TOKENS; k++) {
-            uint32_t want = a->pattern >> (3 * k) & 7;
-            if (want != TC_NONE && t[k].cls != want)
-                return 0;
-        }
-        return 1;
-    default:
-        return 0;
-    }
-}
 
 /* ---- loading ------------------------------------------------------------- */
 

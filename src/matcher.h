@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "text.h"
 
@@ -135,11 +136,42 @@ uint64_t sanctagp_hash(const char *s, size_t n);
 /* Dictionary lookup in two steps, so callers can prefetch the home slot of a
  * token well before probing it: the slot a token's search begins at, and the
  * probe from there (id + 1, or 0 when the normalised bytes are no token). */
+/* The first min(n, 8) bytes of s as a little-endian word, zero-padded, read
+ * with one 8-byte load: s[0..8) must be readable (the tokenizer's arena keeps
+ * 8 spare bytes after every token for this). */
+static inline uint64_t sanctagp_load_padded(const char *s, size_t n)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return n >= 8 ? w : w & (((uint64_t)1 << (8 * n)) - 1);
+}
+
+/* sanctagp_hash() of a string followed by at least 8 readable bytes. */
+static inline uint64_t sanctagp_hash_padded(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull ^ n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0x100000001b3ull;
+        h ^= h >> 29;
+        s += 8;
+        n -= 8;
+    }
+    h = (h ^ sanctagp_load_padded(s, n)) * 0x100000001b3ull;
+    h ^= h >> 32;
+    h *= 0xd6e8feb86659fd93ull;
+    h ^= h >> 32;
+    return h;
+}
+
+/* The home slot of a token whose bytes are followed by 8 readable bytes. */
 static inline uint32_t sanctagp_dict_home(const sanctagp_matcher *m, const char *s, size_t n)
 {
-    return (uint32_t)sanctagp_hash(s, n) & m->dict_mask;
+    return (uint32_t)sanctagp_hash_padded(s, n) & m->dict_mask;
 }
 uint32_t sanctagp_dict_probe(const sanctagp_matcher *m, uint32_t home, const char *s, size_t n);
+/* (s as for sanctagp_dict_home) */
 
 static inline uint32_t sanctagp_trans_hash(uint32_t state, uint32_t tok)
 {
@@ -165,7 +197,28 @@ static inline uint32_t sanctagp_matcher_step(const sanctagp_matcher *m, uint32_t
 }
 
 /* True when the text tokens [t, t+n) satisfy the accept record's case policy. */
-int sanctagp_accept_ok(const sanctagp_accept *a, const sanctagp_token *t, uint32_t n);
+static inline int sanctagp_accept_ok(const sanctagp_accept *a, const sanctagp_token *t, uint32_t n)
+{
+    switch (a->policy & 3) {
+    case POL_FOLD:
+        return 1;
+    case POL_CAP:
+        for (uint32_t k = 0; k < n && k < POL_CAP_MAX_TOKENS; k++)
+            if ((a->pattern >> k & 1) && !(t[k].flags & TF_FIRST_UPPER))
+                return 0;
+        return 1;
+    case POL_EXACT:
+        for (uint32_t k = 0; k < n && k < POL_EXACT_MAX_TOKENS; k++) {
+            uint32_t want = a->pattern >> (3 * k) & 7;
+            if (want != TC_NONE && t[k].cls != want)
+                return 0;
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 
 static inline const char *sanctagp_str(const sanctagp_matcher *m, uint32_t off)
 {

@@ -270,39 +270,44 @@ int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *ver
     sqlite3_finalize(st);
     st = NULL;
 
-    if (sqlite3_prepare_v2(db,
-                           /* a listed entity wins an alias it shares with an unlisted
-                            * one (the span is then marked ambiguous): every mention of
-                            * a sanctioned name must carry its listing */
-                           "SELECT a.entity_id, a.text, a.kind, a.lang, a.case_policy, "
-                           "a.accents, a.id FROM alias a JOIN entity e ON e.id = a.entity_id "
-                           "ORDER BY e.listed DESC, a.id",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto dberr;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        sqlite3_int64 eid = sqlite3_column_int64(st, 0);
-        if (eid <= 0 || (size_t)eid >= map_cap || !map[eid])
-            continue;
-        int kind = sanctagp_kind_from_name(col(st, 2));
-        if (kind < 0)
-            kind = KIND_NAME;
-        if (kind == KIND_WEAK && !weak)
-            continue;
-        const char *text = col(st, 1);
-        rc = sanctagp_mbuild_alias(b, map[eid] - 1, text, strlen(text), kind, col(st, 3),
-                                   col(st, 4), strcmp(col(st, 5), "strict") != 0);
-        if (rc == SANCTAG_E_FORMAT || rc == SANCTAG_E_TOOBIG || rc == SANCTAG_E_UTF8 ||
-            rc == SANCTAG_E_INVALID) {
-            rc = 0; /* an alias with no tokens can never match; import checks report these */
-            continue;
+    /* a listed entity wins an alias it shares with an unlisted one (the span
+     * is then marked ambiguous): every mention of a sanctioned name must carry
+     * its listing. Listed entities' aliases first, then the others, each in
+     * alias order: two scans in table order instead of a sort. */
+    static const char *const alias_q[2] = {
+        "SELECT a.entity_id, a.text, a.kind, a.lang, a.case_policy, a.accents, a.id FROM alias a "
+        "JOIN entity e ON e.id = a.entity_id WHERE e.listed > 0 ORDER BY a.id",
+        "SELECT a.entity_id, a.text, a.kind, a.lang, a.case_policy, a.accents, a.id FROM alias a "
+        "JOIN entity e ON e.id = a.entity_id WHERE e.listed <= 0 ORDER BY a.id",
+    };
+    for (int pass = 0; pass < 2; pass++) {
+        if (sqlite3_prepare_v2(db, alias_q[pass], -1, &st, NULL) != SQLITE_OK)
+            goto dberr;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            sqlite3_int64 eid = sqlite3_column_int64(st, 0);
+            if (eid <= 0 || (size_t)eid >= map_cap || !map[eid])
+                continue;
+            int kind = sanctagp_kind_from_name(col(st, 2));
+            if (kind < 0)
+                kind = KIND_NAME;
+            if (kind == KIND_WEAK && !weak)
+                continue;
+            const char *text = col(st, 1);
+            rc = sanctagp_mbuild_alias(b, map[eid] - 1, text, strlen(text), kind, col(st, 3),
+                                       col(st, 4), strcmp(col(st, 5), "strict") != 0);
+            if (rc == SANCTAG_E_FORMAT || rc == SANCTAG_E_TOOBIG || rc == SANCTAG_E_UTF8 ||
+                rc == SANCTAG_E_INVALID) {
+                rc = 0; /* an alias with no tokens can never match; import checks report these */
+                continue;
+            }
+            if (rc)
+                goto out;
         }
-        if (rc)
-            goto out;
+        if (rc != SQLITE_DONE)
+            goto dberr;
+        sqlite3_finalize(st);
+        st = NULL;
     }
-    if (rc != SQLITE_DONE)
-        goto dberr;
-    sqlite3_finalize(st);
-    st = NULL;
     rc = sanctagp_mbuild_finish(b, version, ret_image, ret_size);
     if (rc)
         sanctagp_error_set(err, rc, path, 0, 0, -1, "%s: cannot compile matcher: %s", path,
@@ -323,37 +328,187 @@ out:
 
 /* Content version: a hash of every entity and alias row, so equal content
  * gives an equal version whoever built it. */
+/* The rows of content_version(), each kept as the exact bytes it hashes
+ * (column texts, 0x1f after each column, 0x1e after the row), with where its
+ * sort fields lie, so they can be read in table order and sorted in memory:
+ * reading a large table through its key index jumps around the file. */
+typedef struct vrow {
+    size_t off, len;        /* the row's bytes in the arena */
+    size_t k1, n1, k2, n2;  /* sort fields: key, then alias text (n2 = 0 for entities) */
+} vrow;
+
+typedef struct vrows {
+    char *arena;
+    size_t alen, acap;
+    vrow *v;
+    size_t n, cap;
+} vrows;
+
+static int vr_put(vrows *r, const void *s, size_t n)
+{
+    if (r->alen + n > r->acap) {
+        size_t nc = r->acap ? r->acap : 1 << 16;
+        while (nc < r->alen + n)
+            nc *= 2;
+        char *q = realloc(r->arena, nc);
+        if (!q)
+            return -1;
+        r->arena = q;
+        r->acap = nc;
+    }
+    memcpy(r->arena + r->alen, s, n);
+    r->alen += n;
+    return 0;
+}
+
+static const char *vr_arena; /* for the qsort comparator */
+
+static int vr_cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
+{
+    /* SQLite's BINARY collation: memcmp, then the shorter first */
+    int c = memcmp(a, b, an < bn ? an : bn);
+    return c ? c : (an > bn) - (an < bn);
+}
+
+static int vr_cmp(const void *x, const void *y)
+{
+    const vrow *a = x, *b = y;
+    int c = vr_cmp_bytes(vr_arena + a->k1, a->n1, vr_arena + b->k1, b->n1);
+    return c ? c : vr_cmp_bytes(vr_arena + a->k2, a->n2, vr_arena + b->k2, b->n2);
+}
+
+/* entity id -> its key in the arena, ids ascending (rowid order) */
+typedef struct vkey {
+    sqlite3_int64 id;
+    size_t off, len;
+} vkey;
+
+static const vkey *vkey_find(const vkey *v, size_t n, sqlite3_int64 id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && v[lo].id == id ? &v[lo] : NULL;
+}
+
+/* The content hash that names a gazetteer version: FNV-1a over every entity
+ * (ordered by key) and every alias (ordered by entity key and text), the same
+ * bytes as "SELECT ... ORDER BY key" and "... ORDER BY e.key, a.text" give. */
 static int content_version(sqlite3 *db, const char *path, char out[64], sanctag_error *err)
 {
     static const char *const q[] = {
-        "SELECT key, label, name, country, valid_from, valid_to, listed, programs, list_source, "
-        "list_ref, listed_on, attrs FROM entity ORDER BY key",
-        "SELECT e.key, a.text, a.lang, a.kind, a.case_policy, a.accents FROM alias a "
-        "JOIN entity e ON e.id = a.entity_id ORDER BY e.key, a.text",
+        "SELECT id, key, label, name, country, valid_from, valid_to, listed, programs, "
+        "list_source, list_ref, listed_on, attrs FROM entity",
+        "SELECT entity_id, text, lang, kind, case_policy, accents FROM alias",
     };
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (int k = 0; k < 2; k++) {
+    vrows r[2];
+    memset(r, 0, sizeof r);
+    vkey *keys = NULL;
+    size_t nkeys = 0, keys_cap = 0;
+    int rc = 0;
+    for (int k = 0; k < 2 && !rc; k++) {
         sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(db, q[k], -1, &st, NULL) != SQLITE_OK)
-            return sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: %s", path,
-                                      sqlite3_errmsg(db));
-        int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int n = sqlite3_column_count(st);
-            for (int i = 0; i < n; i++) {
-                const unsigned char *s = sqlite3_column_text(st, i);
-                int len = sqlite3_column_bytes(st, i);
-                for (int j = 0; j < len; j++)
-                    h = (h ^ s[j]) * 0x100000001b3ull;
-                h = (h ^ 0x1f) * 0x100000001b3ull;
-            }
-            h = (h ^ 0x1e) * 0x100000001b3ull;
+        if (sqlite3_prepare_v2(db, q[k], -1, &st, NULL) != SQLITE_OK) {
+            rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: %s", path,
+                                    sqlite3_errmsg(db));
+            break;
         }
+        int s;
+        while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+            vrows *R = &r[k];
+            if (R->n == R->cap) {
+                size_t nc = R->cap ? R->cap * 2 : 1024;
+                vrow *nv = realloc(R->v, nc * sizeof *nv);
+                if (!nv) {
+                    rc = SANCTAG_E_NOMEM;
+                    break;
+                }
+                R->v = nv;
+                R->cap = nc;
+            }
+            vrow *row = &R->v[R->n];
+            memset(row, 0, sizeof *row);
+            row->off = R->alen;
+            sqlite3_int64 id = sqlite3_column_int64(st, 0);
+            int ncol = sqlite3_column_count(st);
+            if (k == 1) {
+                /* the alias's entity key comes first, as in the join */
+                const vkey *ek = vkey_find(keys, nkeys, id);
+                if (!ek)
+                    continue; /* no such entity: the join would drop the row */
+                row->k1 = R->alen;
+                row->n1 = ek->len;
+                if (vr_put(R, r[0].arena + ek->off, ek->len) || vr_put(R, "\x1f", 1)) {
+                    rc = SANCTAG_E_NOMEM;
+                    break;
+                }
+            }
+            for (int i = 1; i < ncol && !rc; i++) {
+                const unsigned char *t = sqlite3_column_text(st, i);
+                size_t len = (size_t)sqlite3_column_bytes(st, i);
+                if (i == 1) {
+                    if (k == 0) {
+                        row->k1 = R->alen;
+                        row->n1 = len;
+                    } else {
+                        row->k2 = R->alen;
+                        row->n2 = len;
+                    }
+                }
+                if ((len && vr_put(R, t, len)) || vr_put(R, "\x1f", 1))
+                    rc = SANCTAG_E_NOMEM;
+            }
+            if (!rc && vr_put(R, "\x1e", 1))
+                rc = SANCTAG_E_NOMEM;
+            if (rc)
+                break;
+            row->len = R->alen - row->off;
+            if (k == 0) {
+                if (nkeys == keys_cap) {
+                    size_t nc = keys_cap ? keys_cap * 2 : 1024;
+                    vkey *nk = realloc(keys, nc * sizeof *nk);
+                    if (!nk) {
+                        rc = SANCTAG_E_NOMEM;
+                        break;
+                    }
+                    keys = nk;
+                    keys_cap = nc;
+                }
+                /* rowids come ascending from a table scan */
+                keys[nkeys++] = (vkey){id, row->k1, row->n1};
+            }
+            R->n++;
+        }
+        if (!rc && s != SQLITE_DONE)
+            rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: %s", path,
+                                    sqlite3_errmsg(db));
         sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: %s", path,
-                                      sqlite3_errmsg(db));
     }
+    if (rc == SANCTAG_E_NOMEM)
+        rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int k = 0; k < 2 && !rc; k++) {
+        vr_arena = r[k].arena;
+        if (r[k].n > 1)
+            qsort(r[k].v, r[k].n, sizeof *r[k].v, vr_cmp);
+        for (size_t i = 0; i < r[k].n; i++) {
+            const unsigned char *b = (const unsigned char *)r[k].arena + r[k].v[i].off;
+            for (size_t j = 0; j < r[k].v[i].len; j++)
+                h = (h ^ b[j]) * 0x100000001b3ull;
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        free(r[k].arena);
+        free(r[k].v);
+    }
+    free(keys);
+    if (rc)
+        return rc;
     snprintf(out, 64, "%016llx", (unsigned long long)h);
     return 0;
 }

@@ -428,8 +428,9 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
     tg->n_cover = 0;
 
     /* the leftmost-longest, non-overlapping cover; suppressors take part */
+    const sanctagp_token *tv = tg->tk.v;
     for (size_t i = 0; i < n;) {
-        if (walk(m, &tg->tk, i, 0, buf) == 0) {
+        if ((tv[i].flags & TF_NOSTART) || tv[i].id == 0 || walk(m, &tg->tk, i, 0, buf) == 0) {
             i++;
             continue;
         }

@@ -594,6 +594,9 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
         /* "Antaranews.com", "1.7": a period glued to a word is no boundary */
         after_terminal = 0;
     }
+    /* 8 spare bytes after the last token: the matcher reads tokens 8 bytes at a time */
+    if (grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + 8, 1))
+        return SANCTAG_E_NOMEM;
     return 0;
 }
 
