@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     st = sanctagp_matcher_step(&m, st, tk.v[j].id);
                     if (!st)
                         break;
-                    for (uint32_t k = m.accoff[st]; k < m.accoff[st + 1]; k++)
+                    for (uint32_t k = sanctagp_acc_begin(&m, st); k < sanctagp_acc_end(&m, st); k++)
                         (void)sanctagp_accept_ok(&m.accept[k], &tk.v[i], (uint32_t)(j - i + 1));
                 }
             }

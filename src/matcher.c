@@ -200,10 +200,10 @@ int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size)
     }
     if (used >= h->n_trans_slots)
         return SANCTAG_E_DB;
-    if (m->accoff[0] != 0 || m->accoff[h->n_states] != h->n_accept)
+    if ((m->accoff[0] & ACCOFF_MASK) != 0 || m->accoff[h->n_states] != h->n_accept)
         return SANCTAG_E_DB;
     for (uint32_t i = 0; i < h->n_states; i++)
-        if (m->accoff[i + 1] < m->accoff[i])
+        if ((m->accoff[i + 1] & ACCOFF_MASK) < (m->accoff[i] & ACCOFF_MASK))
             return SANCTAG_E_DB;
     for (uint32_t i = 0; i < h->n_accept; i++) {
         const sanctagp_accept *a = &m->accept[i];
@@ -660,6 +660,8 @@ static size_t align8(size_t x)
 int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_image,
                            size_t *ret_size)
 {
+    if (b->n_acc > ACCOFF_MASK)
+        return SANCTAG_E_TOOBIG;
     if (b->n_acc > 1)
         qsort(b->acc, b->n_acc, sizeof *b->acc, acc_cmp);
     /* drop exact duplicates (same state, entity, policy, pattern) */
@@ -772,6 +774,9 @@ int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_i
         }
     }
     accoff[b->n_states] = (uint32_t)k;
+    for (size_t i = 0; i < trans_slots; i++)
+        if (tr[i].child)
+            accoff[tr[i].state] |= ACCOFF_CHILDREN;
     if (b->n_ent)
         memcpy(img + h.off_entities, b->ent, b->n_ent * sizeof(sanctagp_ent));
     memcpy(img + h.off_strings, b->str, b->str_len);

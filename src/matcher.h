@@ -16,7 +16,7 @@
 #include "text.h"
 
 #define SANCTAGP_IMAGE_MAGIC "SNTGMAT"
-#define SANCTAGP_IMAGE_FORMAT 3u
+#define SANCTAGP_IMAGE_FORMAT 4u
 
 /* Case policies. */
 enum { POL_FOLD = 0, POL_CAP = 1, POL_EXACT = 2 };
@@ -30,6 +30,11 @@ enum {
 };
 extern const char *const sanctagp_kind_names[KIND_COUNT];
 int sanctagp_kind_from_name(const char *s); /* -1 if unknown */
+
+/* accoff[state] top bit: the state has outgoing transitions (a walk that
+ * reaches a state without any stops there, no transition lookup needed) */
+#define ACCOFF_CHILDREN 0x80000000u
+#define ACCOFF_MASK 0x7fffffffu
 
 /* Accept flags */
 enum { ACC_SUPPRESS = 1u << 4 };
@@ -91,6 +96,17 @@ typedef struct sanctagp_matcher {
     const uint64_t *filter;
     uint32_t dict_mask, trans_mask, filter_shift;
 } sanctagp_matcher;
+
+/* Accept records of a state: [sanctagp_acc_begin, sanctagp_acc_end). */
+static inline uint32_t sanctagp_acc_begin(const sanctagp_matcher *m, uint32_t state)
+{
+    return m->accoff[state] & ACCOFF_MASK;
+}
+
+static inline uint32_t sanctagp_acc_end(const sanctagp_matcher *m, uint32_t state)
+{
+    return m->accoff[state + 1] & ACCOFF_MASK;
+}
 
 /* Validates `size` bytes at `image` (8-byte aligned) and points `m` into it.
  * Every index in the image is range-checked, so a corrupt BLOB is refused,

@@ -140,7 +140,12 @@ static size_t walk(const sanctagp_matcher *m, sanctagp_tokens *tk, size_t i, int
     uint32_t state = m->root[t[i].id - 1];
     size_t j = i;
     while (state) {
-        uint32_t a0 = m->accoff[state], a1 = m->accoff[state + 1];
+        uint32_t ao = m->accoff[state];
+        uint32_t a0 = ao & ACCOFF_MASK, a1 = m->accoff[state + 1] & ACCOFF_MASK;
+        if ((ao & ACCOFF_CHILDREN) && j + 1 < n && t[j + 1].id != SANCTAGP_UNRESOLVED &&
+            t[j + 1].id != 0)
+            /* the transition is looked up after the accepts: fetch it meanwhile */
+            __builtin_prefetch(&m->trans[sanctagp_trans_hash(state, t[j + 1].id) & m->trans_mask]);
         for (uint32_t k = a0; k < a1; k++) {
             const sanctagp_accept *a = &m->accept[k];
             if (!sanctagp_accept_ok(a, &t[i], (uint32_t)(j - i + 1)))
@@ -160,7 +165,7 @@ static size_t walk(const sanctagp_matcher *m, sanctagp_tokens *tk, size_t i, int
                 out[0] = c;
             break;
         }
-        if (++j >= n || (t[j].flags & TF_SENT_START) || j - i >= 64)
+        if (!(ao & ACCOFF_CHILDREN) || ++j >= n || (t[j].flags & TF_SENT_START) || j - i >= 64)
             break;
         if (t[j].id == SANCTAGP_UNRESOLVED)
             sanctagp_matcher_resolve_one(m, tk, j);

@@ -407,6 +407,7 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
         next_start = 0;
         newlines = 0;
 
+    token_start:;
         sanctagp_token *t;
         if ((rc = push_token(tk, &t)))
             return rc;
@@ -450,6 +451,20 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
                 /* closing quotes or brackets right after the terminal keep it */
             } else {
                 after_terminal = 0;
+            }
+            /* "kata, kata" and "(kata": after punctuation that ends no sentence,
+             * a word (after at most one space) starts no sentence either */
+            if (after_terminal == 0 && i < len) {
+                size_t k = i + (s[i] == ' ');
+                if (k < len && (word_bits[s[k]] & WB_WORD)) {
+                    i = k;
+                    c = s[i];
+                    cls = ascii_class[c];
+                    cp = c;
+                    clen = 1;
+                    sent = 0;
+                    goto token_start;
+                }
             }
             continue;
         }
@@ -593,6 +608,26 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
         t->norm_len = (uint32_t)(tk->arena_len - t->norm_off);
         /* "Antaranews.com", "1.7": a period glued to a word is no boundary */
         after_terminal = 0;
+        /* the common case, one space and an ASCII word: no sentence can start
+         * there (the word just ended one), so go straight to the next token */
+        if (i + 1 < len && s[i] == ' ' && (word_bits[s[i + 1]] & WB_WORD)) {
+            i++;
+            c = s[i];
+            cls = ascii_class[c];
+            cp = c;
+            clen = 1;
+            sent = 0;
+            goto token_start;
+        }
+        /* "kata," : punctuation right after a word starts no sentence */
+        if (i < len && s[i] < 0x80 && ascii_class[s[i]] == CC_PUNCT) {
+            c = s[i];
+            cls = CC_PUNCT;
+            cp = c;
+            clen = 1;
+            sent = 0;
+            goto token_start;
+        }
     }
     /* 8 spare bytes after the last token: the matcher reads tokens 8 bytes at a time */
     if (grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + 8, 1))

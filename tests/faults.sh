@@ -74,6 +74,25 @@ else
   echo "note: cannot mount a tmpfs here; /dev/full covers disk full" >&2
 fi
 
+# -o on what is no regular file is written directly, never replaced by a
+# rename (as root, a rename over /dev/full or /dev/null would destroy it)
+"$sanctag" tag --db "$tmp/f.db" -o /dev/full "$tmp/a.txt" 2>"$tmp/err"; st=$?
+[ $st = 3 ] && grep -q "write error" "$tmp/err" || fail "-o /dev/full: status $st: $(cat "$tmp/err")"
+[ -c /dev/full ] || fail "-o /dev/full replaced the device"
+ls /dev/full.tmp* >/dev/null 2>&1 && fail "-o /dev/full left a temporary file in /dev"
+mkfifo "$tmp/fifo"
+cat "$tmp/fifo" >"$tmp/from-fifo" & reader=$!
+"$sanctag" tag --db "$tmp/f.db" -o "$tmp/fifo" "$tmp/a.txt" 2>"$tmp/err" || fail "-o FIFO: $(cat "$tmp/err")"
+wait $reader
+[ -p "$tmp/fifo" ] || fail "-o FIFO: the FIFO was replaced"
+grep -q '"spans"' "$tmp/from-fifo" || fail "-o FIFO: nothing came through"
+# through a symbolic link the file it names is replaced; the link stays
+echo old >"$tmp/target.jsonl"
+ln -s target.jsonl "$tmp/link.jsonl"
+"$sanctag" tag --db "$tmp/f.db" -o "$tmp/link.jsonl" "$tmp/a.txt" 2>"$tmp/err" || fail "-o link: $(cat "$tmp/err")"
+[ -L "$tmp/link.jsonl" ] || fail "-o link: the link was replaced by a file"
+grep -q '"spans"' "$tmp/target.jsonl" || fail "-o link: the target was not written"
+
 # SIGINT mid-run: -o is not written; stdout ends with a complete record
 $py -c 'import json,sys
 with open(sys.argv[1],"w") as f:

@@ -44,7 +44,9 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 const char *cli_find_db(const char *explicit_path);
 
 /* Output file handling: "-o FILE" is written to a temporary file in the same
- * directory and renamed into place only when everything was written. */
+ * directory and renamed into place only when everything was written (through
+ * a symbolic link, the file it names). A FILE that exists and is no regular
+ * file (/dev/null, /dev/stdout, a FIFO) is written directly. */
 typedef struct cli_out {
     FILE *f;
     char *path, *tmp;

@@ -218,7 +218,7 @@ static void matcher_keys(const sanctag_gazetteer *gz, const char *name, json_t *
         if (tk.v[i].id == 0 || (state = sanctagp_matcher_step(m, state, tk.v[i].id)) == 0)
             goto out;
     }
-    for (uint32_t k = m->accoff[state]; k < m->accoff[state + 1]; k++) {
+    for (uint32_t k = sanctagp_acc_begin(m, state); k < sanctagp_acc_end(m, state); k++) {
         const sanctagp_accept *a = &m->accept[k];
         const char *key = sanctagp_str(m, m->ent[a->entity].key);
         int ok = sanctagp_accept_ok(a, tk.v, (uint32_t)tk.n);

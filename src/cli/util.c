@@ -90,14 +90,33 @@ int cli_out_open(cli_out *o, const char *path)
         o->f = stdout;
         return 0;
     }
-    size_t n = strlen(path) + 16;
-    o->path = strdup(path);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        /* /dev/null, /dev/stdout, a FIFO: nothing to replace atomically, and
+         * renaming a file over a device node would destroy it */
+        if (S_ISDIR(sb.st_mode)) {
+            cli_warn("%s: is a directory", path);
+            return -1;
+        }
+        if (!(o->f = fopen(path, "w"))) {
+            cli_warn("%s: cannot open: %s", path, strerror(errno));
+            return -1;
+        }
+        o->path = strdup(path); /* for messages; no o->tmp: nothing is renamed */
+        return 0;
+    }
+    /* a symbolic link stays one: the file it names is replaced */
+    char *real = realpath(path, NULL);
+    const char *target = real ? real : path;
+    size_t n = strlen(target) + 16;
+    o->path = strdup(target);
+    free(real);
     o->tmp = malloc(n);
     if (!o->path || !o->tmp) {
         cli_warn("out of memory");
         goto fail;
     }
-    snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
+    snprintf(o->tmp, n, "%s.tmpXXXXXX", o->path);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         cli_warn("%s: cannot create: %s", path, strerror(errno));
