@@ -99,7 +99,7 @@ int sanctagp_writer_new(sqlite3 *db, const char *db_path, const char *source_nam
                    "source_id, origin, listed, programs, list_source, list_ref, listed_on) "
                    "VALUES (?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), "
                    "?, NULLIF(?, ''), ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), "
-                   "NULLIF(?, ''))",
+                   "NULLIF(?, '')) ON CONFLICT (key) DO NOTHING",
                    &w->ins_entity, err)) ||
         (rc = prep(db, db_path,
                    "UPDATE entity SET country = COALESCE(country, NULLIF(?2, '')), "
@@ -218,6 +218,35 @@ static int valid_date(const char *s)
 #define BAD(col, ...) \
     sanctagp_error_set(err, SANCTAG_E_FORMAT, where, line, 0, -1, __VA_ARGS__)
 
+/* Inserts the entity of row `r` unless its key exists. Returns an SQLite
+ * code; *ret_id is the new entity's id, 0 when the key was there already. */
+static int insert_entity(sanctagp_writer *w, const sanctagp_row *r, sqlite3_int64 *ret_id)
+{
+    sqlite3_stmt *in = w->ins_entity;
+    sqlite3_reset(in);
+    sqlite3_bind_text(in, 1, r->key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(in, 2, r->label, -1, SQLITE_STATIC);
+    sqlite3_bind_text(in, 3, empty(r->name) ? r->alias : r->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(in, 4, r->country ? r->country : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(in, 5, r->valid_from ? r->valid_from : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(in, 6, r->valid_to ? r->valid_to : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(in, 7, r->attrs ? r->attrs : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(in, 8, w->source_id);
+    sqlite3_bind_text(in, 9, r->origin ? r->origin : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(in, 10, r->listed ? 1 : 0);
+    sqlite3_bind_text(in, 11, r->programs ? r->programs : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(in, 12, r->list_source ? r->list_source : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(in, 13, r->list_ref ? r->list_ref : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(in, 14, r->listed_on ? r->listed_on : "", -1, SQLITE_STATIC);
+    *ret_id = 0;
+    if (sqlite3_step(in) != SQLITE_DONE)
+        return SQLITE_ERROR;
+    if (sqlite3_changes(w->db) == 1)
+        *ret_id = sqlite3_last_insert_rowid(w->db);
+    sqlite3_reset(in);
+    return SQLITE_OK;
+}
+
 int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *where, long line,
                         sanctag_error *err)
 {
@@ -306,8 +335,14 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
     }
     norm[nw] = 0;
 
-    /* the entity: create, or check the row agrees with what is known */
+    /* the entity: create, or check the row agrees with what is known. A
+     * new key (the common case of a bulk import) is inserted straight away:
+     * one index search instead of a lookup and then an insert */
     sqlite3_int64 eid = 0;
+    if (!empty(r->label) && insert_entity(w, r, &eid) != SQLITE_OK)
+        goto dberr;
+    if (eid)
+        goto have_entity;
     sqlite3_stmt *st = w->sel_entity;
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, r->key, -1, SQLITE_STATIC);
@@ -379,30 +414,14 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
         sqlite3_reset(st);
         if (empty(r->label))
             return BAD(0, "%s:%ld: key '%s' first appears without a label", where, line, r->key);
-        sqlite3_stmt *in = w->ins_entity;
-        sqlite3_reset(in);
-        sqlite3_bind_text(in, 1, r->key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(in, 2, r->label, -1, SQLITE_STATIC);
-        sqlite3_bind_text(in, 3, empty(r->name) ? r->alias : r->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(in, 4, r->country ? r->country : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(in, 5, r->valid_from ? r->valid_from : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(in, 6, r->valid_to ? r->valid_to : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(in, 7, r->attrs ? r->attrs : "", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(in, 8, w->source_id);
-        sqlite3_bind_text(in, 9, r->origin ? r->origin : "", -1, SQLITE_STATIC);
-        sqlite3_bind_int(in, 10, r->listed ? 1 : 0);
-        sqlite3_bind_text(in, 11, r->programs ? r->programs : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(in, 12, r->list_source ? r->list_source : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(in, 13, r->list_ref ? r->list_ref : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(in, 14, r->listed_on ? r->listed_on : "", -1, SQLITE_STATIC);
-        if (sqlite3_step(in) != SQLITE_DONE)
+        if (insert_entity(w, r, &eid) != SQLITE_OK || eid == 0)
             goto dberr;
-        eid = sqlite3_last_insert_rowid(w->db);
     } else {
         sqlite3_reset(st);
         goto dberr;
     }
 
+have_entity:;
     sqlite3_stmt *a = w->ins_alias;
     sqlite3_reset(a);
     sqlite3_bind_int64(a, 1, eid);
