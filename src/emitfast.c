@@ -22,6 +22,8 @@ static int dump_cb(const char *s, size_t n, void *data)
 
 static int put_json(sanctagp_buf *out, json_t *v)
 {
+    if (json_is_string(v)) /* the same bytes as Jansson's, without its dump machinery */
+        return sanctagp_json_put_string(out, json_string_value(v), json_string_length(v));
     return json_dump_callback(v, dump_cb, out, JSON_COMPACT | JSON_ENCODE_ANY) ? SANCTAG_E_NOMEM
                                                                                : 0;
 }

@@ -16,9 +16,8 @@ typedef struct cand {
 struct sanctag_tagger {
     sanctag_gazetteer *gz;
     sanctagp_tokens tk;
-    sanctagp_sentences sents;
-    uint32_t *sent_of; /* sentence index per token */
-    size_t sent_of_cap;
+    sanctagp_sentences sents; /* filled on demand: sents_ready */
+    int sents_ready;
     sanctag_span *spans;
     size_t n_spans, spans_cap;
     cand *cover;       /* greedy cover, --all only */
@@ -81,7 +80,6 @@ void sanctag_tagger_free(sanctag_tagger *tg)
     sanctag_gazetteer_unref(tg->gz);
     sanctagp_tokens_release(&tg->tk);
     free(tg->sents.v);
-    free(tg->sent_of);
     free(tg->spans);
     free(tg->cover);
     free(tg->forms);
@@ -187,7 +185,7 @@ static int emit(sanctag_tagger *tg, const cand *c, unsigned flags)
     s->start = t[c->tok].start;
     s->end = t[c->tok + c->ntok - 1].end;
     s->entity = c->a->entity;
-    s->sentence = tg->sent_of[c->tok];
+    s->sentence = 0; /* set by number_sentences() */
     s->first_token = c->tok;
     s->ntokens = c->ntok;
     s->alias_kind = sanctagp_kind_names[c->a->kind];
@@ -328,7 +326,7 @@ static int propagate(sanctag_tagger *tg)
             s->start = t->start;
             s->end = t->end;
             s->entity = f->entity;
-            s->sentence = tg->sent_of[i];
+            s->sentence = 0;
             s->first_token = (uint32_t)i;
             s->ntokens = 1;
             s->alias_kind = f->acronym ? "acronym" : "short";
@@ -341,6 +339,26 @@ static int propagate(sanctag_tagger *tg)
     if (tg->n_spans != nsp)
         qsort(tg->spans, tg->n_spans, sizeof *tg->spans, span_cmp);
     return 0;
+}
+
+/* Each span's sentence: the number of sentence starts among tokens 1 to its
+ * first token, in one sweep (spans come ordered by start). */
+static void number_sentences(sanctag_tagger *tg)
+{
+    const sanctagp_token *v = tg->tk.v;
+    uint32_t si = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < tg->n_spans; i++) {
+        sanctag_span *s = &tg->spans[i];
+        if (s->first_token < k) { /* not in order after all: count again */
+            k = 0;
+            si = 0;
+        }
+        for (; k < s->first_token; k++)
+            si += (v[k + 1].flags & TF_SENT_START) != 0;
+        s->sentence = si;
+    }
+    tg->sents_ready = 0;
 }
 
 /* Token ids. A token the start filter rules out (TF_NOSTART) and that does not
@@ -400,6 +418,7 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
     int rc;
     tg->n_spans = 0;
     tg->sents.n = 0;
+    tg->sents_ready = 1; /* nothing to list until a document is tagged */
     if (!text && len)
         return sanctagp_error_set(err, SANCTAG_E_INVALID, "", 0, 0, -1, "no text");
     if ((rc = sanctagp_utf8_check(text, len, &pos)))
@@ -413,15 +432,9 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
     if (tg->tk.n == 0)
         return sanctagp_error_set(err, SANCTAG_E_EMPTY, "", 0, 0, 0,
                                   len ? "document has only whitespace" : "empty document");
-    if ((rc = sanctagp_sentences_from_tokens(&tg->sents, &tg->tk)) ||
-        grow((void **)&tg->sent_of, &tg->sent_of_cap, tg->tk.n, sizeof *tg->sent_of))
+    /* room for the sentences now, so that listing them later cannot fail */
+    if (grow((void **)&tg->sents.v, &tg->sents.cap, tg->tk.nsent, sizeof *tg->sents.v))
         return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
-    uint32_t si = 0;
-    for (size_t i = 0; i < tg->tk.n; i++) {
-        if (i && (tg->tk.v[i].flags & TF_SENT_START))
-            si++;
-        tg->sent_of[i] = si;
-    }
 
     const sanctagp_matcher *m = &tg->gz->m;
     if (resolve_ids(tg))
@@ -485,6 +498,7 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
     }
     if (!(flags & SANCTAG_TAG_NO_PROPAGATE) && propagate(tg))
         return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
+    number_sentences(tg);
     return 0;
 }
 
@@ -496,6 +510,12 @@ const sanctag_span *sanctag_tagger_spans(const sanctag_tagger *tg, size_t *ret_n
 
 const sanctag_sentence *sanctag_tagger_sentences(const sanctag_tagger *tg, size_t *ret_n)
 {
+    if (!tg->sents_ready) {
+        /* a tagger is used by one thread at a time; the room was made by the tagging */
+        sanctag_tagger *w = (sanctag_tagger *)tg;
+        sanctagp_sentences_from_tokens(&w->sents, &w->tk);
+        w->sents_ready = 1;
+    }
     *ret_n = tg->sents.n;
     return tg->sents.v;
 }

@@ -2,6 +2,7 @@
  * per-token normalisation: an ASCII fast path, ICU NFKC case folding otherwise. */
 #include "text.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,31 +117,32 @@ static const uint8_t word_bits[256] = {
 #undef L
 };
 
-/* SWAR classification of 8 bytes: high bit of each byte set in *up for
- * 'A'-'Z', *lo for 'a'-'z', *word for those and '0'-'9' (never for non-ASCII). */
-#define SWAR_L 0x0101010101010101ull
-#define SWAR_H 0x8080808080808080ull
-static inline uint64_t swar_ge(uint64_t a, unsigned lo)
+/* ---- the document pre-pass ------------------------------------------------
+ * One pass over the whole document, 16 bytes at a time, writes the arena's
+ * lower-cased copy and three bitmaps, one bit per byte: ASCII letters and
+ * digits (BM_WORD), ASCII capitals (BM_UPPER) and small letters (BM_LOWER).
+ * An ASCII word is then a run of BM_WORD bits, found with a count of trailing
+ * zeros, and its case class comes from the two case maps: no per-byte loop. */
+enum { BM_WORD = 0, BM_UPPER = 1, BM_LOWER = 2, BM_COUNT = 3 };
+
+static inline uint8_t lower_byte(uint8_t b)
 {
-    return (a + SWAR_L * (0x80u - lo)) & SWAR_H; /* a: high bits cleared, no carries */
+    if (b >= 'A' && b <= 'Z')
+        return (uint8_t)(b + 32);
+    return b == '`' ? '\'' : b; /* the quote family collapses (punct_canon) */
 }
 
-/* number of bytes flagged in a mask of high bits (no popcnt instruction needed) */
-static inline int swar_count(uint64_t m)
+/* 64 bits of map `bm` from bit `i` on (bits past the document are 0). */
+static inline uint64_t bits_at(const uint64_t *bm, size_t i)
 {
-    return (int)(((m >> 7) * SWAR_L) >> 56);
+    size_t w = i >> 6, b = i & 63;
+    uint64_t x = bm[w] >> b;
+    if (b)
+        x |= bm[w + 1] << (64 - b);
+    return x;
 }
 
-static inline void swar_classify(uint64_t x, uint64_t *up, uint64_t *lo, uint64_t *word)
-{
-    uint64_t a = x & ~SWAR_H, ascii = ~x & SWAR_H;
-    uint64_t u = swar_ge(a, 'A') & ~swar_ge(a, 'Z' + 1);
-    uint64_t l = swar_ge(a, 'a') & ~swar_ge(a, 'z' + 1);
-    uint64_t d = swar_ge(a, '0') & ~swar_ge(a, '9' + 1);
-    *up = u & ascii;
-    *lo = l & ascii;
-    *word = (u | l | d) & ascii;
-}
+static int prepass(sanctagp_tokens *tk, const unsigned char *s, size_t len);
 
 /* Word-continuing classes for non-ASCII code points. */
 static int is_transparent_sep(UChar32 c)
@@ -193,7 +195,111 @@ void sanctagp_tokens_release(sanctagp_tokens *tk)
     free(tk->v);
     free(tk->arena);
     free(tk->u16);
+    free(tk->bits);
     memset(tk, 0, sizeof *tk);
+}
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* Fills arena[0, len) with the lower-cased copy of s, zeroes the 8 bytes after
+ * it, and computes the three bitmaps (text.c's pre-pass, above). */
+static int prepass(sanctagp_tokens *tk, const unsigned char *s, size_t len)
+{
+    size_t nw = len / 64 + 2; /* words per map; bits_at may read one past the last */
+    if (grow((void **)&tk->arena, &tk->arena_cap, len + 8 + 64, 1) ||
+        grow((void **)&tk->bits, &tk->bits_cap, nw * BM_COUNT, sizeof *tk->bits))
+        return SANCTAG_E_NOMEM;
+    unsigned char *d = (unsigned char *)tk->arena;
+    uint64_t *wm = tk->bits, *um = wm + nw, *lm = um + nw;
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1),
+                  la1 = _mm_set1_epi8('a' - 1), lz1 = _mm_set1_epi8('z' + 1),
+                  d1 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1),
+                  bt = _mm_set1_epi8('`'), q = _mm_set1_epi8('\''), x20 = _mm_set1_epi8(0x20);
+    for (; i + 64 <= len; i += 64) {
+        uint64_t w = 0, u = 0, l = 0;
+        for (int k = 0; k < 4; k++) {
+            /* signed compares: bytes >= 0x80 are negative and match nothing */
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16 * k));
+            __m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, a1), _mm_cmplt_epi8(x, z1));
+            __m128i lo = _mm_and_si128(_mm_cmpgt_epi8(x, la1), _mm_cmplt_epi8(x, lz1));
+            __m128i dg = _mm_and_si128(_mm_cmpgt_epi8(x, d1), _mm_cmplt_epi8(x, d9));
+            __m128i isbt = _mm_cmpeq_epi8(x, bt);
+            __m128i y = _mm_or_si128(x, _mm_and_si128(up, x20));
+            y = _mm_or_si128(_mm_andnot_si128(isbt, y), _mm_and_si128(isbt, q));
+            _mm_storeu_si128((__m128i *)(void *)(d + i + 16 * k), y);
+            uint64_t mu = (uint64_t)(unsigned)_mm_movemask_epi8(up);
+            uint64_t ml = (uint64_t)(unsigned)_mm_movemask_epi8(lo);
+            uint64_t md = (uint64_t)(unsigned)_mm_movemask_epi8(dg);
+            u |= mu << (16 * k);
+            l |= ml << (16 * k);
+            w |= (mu | ml | md) << (16 * k);
+        }
+        wm[i / 64] = w;
+        um[i / 64] = u;
+        lm[i / 64] = l;
+    }
+#endif
+    for (size_t k = i / 64; k < nw; k++)
+        wm[k] = um[k] = lm[k] = 0;
+    for (; i < len; i++) {
+        uint8_t b = s[i];
+        d[i] = lower_byte(b);
+        uint64_t bit = (uint64_t)1 << (i & 63);
+        if (b >= 'A' && b <= 'Z')
+            um[i / 64] |= bit;
+        else if (b >= 'a' && b <= 'z')
+            lm[i / 64] |= bit;
+        if (b < 0x80 && (word_bits[b] & WB_WORD))
+            wm[i / 64] |= bit;
+    }
+    memset(d + len, 0, 8);
+    tk->arena_len = len + 8;
+    return 0;
+}
+
+/* The end of the ASCII word run that starts at i: the first byte at or after
+ * i that is no ASCII letter or digit (len at the latest). */
+static inline size_t word_run_end(const sanctagp_tokens *tk, size_t i)
+{
+    for (;;) {
+        uint64_t x = ~bits_at(tk->bits, i);
+        if (x)
+            return i + (size_t)__builtin_ctzll(x);
+        i += 64;
+    }
+}
+
+/* Case class of the ASCII word [i, j) from the case maps. */
+static inline uint8_t word_case(const sanctagp_tokens *tk, size_t nw, size_t i, size_t j,
+                                int *ret_first_upper)
+{
+    const uint64_t *um = tk->bits + nw, *lm = um + nw;
+    uint64_t any_u = 0, any_l = 0;
+    int multi_u = 0, first_upper = -1;
+    for (size_t k = i; k < j; k += 64) {
+        size_t m = j - k;
+        uint64_t mask = m >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << m) - 1;
+        uint64_t u = bits_at(um, k) & mask, l = bits_at(lm, k) & mask;
+        multi_u |= (u & (u - 1)) != 0 || (any_u && u);
+        if (first_upper < 0 && (u | l))
+            first_upper = (u & (u | l) & -(u | l)) != 0;
+        any_u |= u;
+        any_l |= l;
+    }
+    *ret_first_upper = first_upper;
+    if (!any_u && !any_l)
+        return TC_NONE;
+    if (!any_u)
+        return TC_LOWER;
+    if (!any_l)
+        return TC_UPPER;
+    if (first_upper == 1 && !multi_u)
+        return TC_TITLE;
+    return TC_MIXED;
 }
 
 /* ---- ICU normalisation -------------------------------------------------- */
@@ -227,6 +333,8 @@ static int icu_fold_append(sanctagp_tokens *tk, const char *s, size_t len)
     if (U_FAILURE(st))
         return SANCTAG_E_ICU;
     size_t need8 = (size_t)nd * 3 + 1;
+    if (tk->arena_len + need8 + 8 > UINT32_MAX)
+        return SANCTAG_E_TOOBIG; /* token offsets into the arena are 32-bit */
     if (grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + need8, 1))
         return SANCTAG_E_NOMEM;
     int32_t n8 = 0;
@@ -303,30 +411,56 @@ static int is_closer(UChar32 c)
            c == 0x00BB;
 }
 
-/* Abbreviations after which a period does not end a sentence (lower case). */
+/* Abbreviations after which a period does not end a sentence (lower case).
+ * A word of 2 to 6 bytes, packed into an integer, is looked up in a small
+ * hash set built once: a period after a word is common, so the test is cheap. */
+static const char *const abbrevs[] = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "no",
+    "vol", "jl", "jln", "kol", "brig", "gen", "jend", "letjen",
+    "mayjen", "irjen", "kompol", "hj", "ir", "drs", "dra", "sdr",
+    "bpk", "ny", "tn", "vs", "sen", "rep", "gov", "lt", "capt",
+    "col", "maj", "sgt", "inc", "ltd", "co", "corp", "dll",
+    "dsb", "dkk", "hlm", "tel", "telp", "mt", "ft", "approx",
+    "etc", "moh", "muh", "kep", "kec", "kab", "prov", "kel",
+    "ds", "pt", "tbk", "kh", "ust", "mgr",
+};
+#define ABBREV_SLOTS 256 /* a power of two, well above twice the list */
+static uint64_t abbrev_set[ABBREV_SLOTS];
+static pthread_once_t abbrev_once = PTHREAD_ONCE_INIT;
+
+static inline uint64_t pack6(const char *w, size_t n)
+{
+    uint64_t k = 0;
+    memcpy(&k, w, n); /* n <= 6: the top bytes stay 0, and no key is 0 */
+    return k;
+}
+
+static inline size_t abbrev_slot(uint64_t k)
+{
+    return (size_t)((k * 0x9E3779B97F4A7C15ull) >> 56) & (ABBREV_SLOTS - 1);
+}
+
+static void abbrev_init(void)
+{
+    for (size_t i = 0; i < sizeof abbrevs / sizeof *abbrevs; i++) {
+        uint64_t k = pack6(abbrevs[i], strlen(abbrevs[i]));
+        size_t j = abbrev_slot(k);
+        while (abbrev_set[j] && abbrev_set[j] != k)
+            j = (j + 1) & (ABBREV_SLOTS - 1);
+        abbrev_set[j] = k;
+    }
+}
+
 static int is_abbrev(const char *w, size_t n)
 {
-    static const struct {
-        const char *s;
-        size_t n;
-    } list[] = {
-#define A(x) {x, sizeof(x) - 1}
-        A("mr"), A("mrs"), A("ms"), A("dr"), A("prof"), A("st"), A("jr"), A("sr"), A("no"),
-        A("vol"), A("jl"), A("jln"), A("kol"), A("brig"), A("gen"), A("jend"), A("letjen"),
-        A("mayjen"), A("irjen"), A("kompol"), A("hj"), A("ir"), A("drs"), A("dra"), A("sdr"),
-        A("bpk"), A("ny"), A("tn"), A("vs"), A("sen"), A("rep"), A("gov"), A("lt"), A("capt"),
-        A("col"), A("maj"), A("sgt"), A("inc"), A("ltd"), A("co"), A("corp"), A("dll"),
-        A("dsb"), A("dkk"), A("hlm"), A("tel"), A("telp"), A("mt"), A("ft"), A("approx"),
-        A("etc"), A("moh"), A("muh"), A("kep"), A("kec"), A("kab"), A("prov"), A("kel"),
-        A("ds"), A("pt"), A("tbk"), A("kh"), A("ust"), A("mgr"), A("jln"),
-#undef A
-    };
     if (n == 1)
         return 1; /* an initial: "U.S.", "J. Smith" */
     if (n > 6)
         return 0;
-    for (size_t i = 0; i < sizeof list / sizeof *list; i++)
-        if (list[i].n == n && memcmp(list[i].s, w, n) == 0)
+    pthread_once(&abbrev_once, abbrev_init);
+    uint64_t k = pack6(w, n);
+    for (size_t j = abbrev_slot(k); abbrev_set[j]; j = (j + 1) & (ABBREV_SLOTS - 1))
+        if (abbrev_set[j] == k)
             return 1;
     return 0;
 }
@@ -348,11 +482,10 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
     if (len >= UINT32_MAX)
         return SANCTAG_E_TOOBIG;
     tk->n = 0;
-    tk->arena_len = 0;
-    /* the arena never needs more than 3x the input for ASCII-dominated text;
-     * reserve the input length once so the fast path rarely reallocates */
-    if (grow((void **)&tk->arena, &tk->arena_cap, len + 64, 1))
-        return SANCTAG_E_NOMEM;
+    tk->nsent = 0;
+    if ((rc = prepass(tk, s, len)))
+        return rc;
+    size_t nw = len / 64 + 2; /* words per bitmap, as prepass() lays them out */
 
     /* sentence state */
     int newlines = 0;         /* newlines seen in the current separator run */
@@ -414,25 +547,33 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
         t->start = (uint32_t)i;
         t->id = 0;
         t->flags = sent ? TF_SENT_START : 0;
-        t->norm_off = (uint32_t)tk->arena_len;
+        tk->nsent += sent != 0;
+        t->norm_off = (uint32_t)i; /* the lower-cased copy; ICU tokens move it */
 
         if (cls == CC_PUNCT) {
             t->kind = TK_PUNCT;
             t->cls = TC_NONE;
             i += clen;
             t->end = (uint32_t)i;
-            UChar32 canon = punct_canon(cp);
-            if (canon < 0x80) {
-                tk->arena[tk->arena_len++] = (char)canon;
+            if (cp < 0x80) {
+                t->norm_len = 1; /* the copy has the canonical form ('`' -> '\'') */
             } else {
-                char buf[8];
-                size_t bl = 0;
-                U8_APPEND_UNSAFE(buf, bl, canon);
-                t->flags |= TF_NONASCII;
-                if ((rc = icu_fold_append(tk, buf, bl)))
-                    return rc;
+                UChar32 canon = punct_canon(cp);
+                t->norm_off = (uint32_t)tk->arena_len;
+                if (canon < 0x80) { /* a curly quote: the ASCII one */
+                    if (grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + 1 + 8, 1))
+                        return SANCTAG_E_NOMEM;
+                    tk->arena[tk->arena_len++] = (char)canon;
+                } else {
+                    char buf[8];
+                    size_t bl = 0;
+                    U8_APPEND_UNSAFE(buf, bl, canon);
+                    t->flags |= TF_NONASCII;
+                    if ((rc = icu_fold_append(tk, buf, bl)))
+                        return rc;
+                }
+                t->norm_len = (uint32_t)(tk->arena_len - t->norm_off);
             }
-            t->norm_len = (uint32_t)(tk->arena_len - t->norm_off);
             /* sentence bookkeeping */
             if (is_terminal(cp)) {
                 if (after_terminal != 1) {
@@ -474,61 +615,15 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
         int nonascii = 0, nupper = 0, nlower = 0, first_upper = -1;
         size_t wstart = i;
         if (c < 0x80) {
-            /* ASCII run, 8 bytes at a time: classify, count cases and
-             * lower-case into the arena in registers; the tail byte by byte */
-            size_t j = i;
-            char *d = tk->arena + tk->arena_len;
-            size_t room = tk->arena_cap - tk->arena_len;
-            uint64_t cased = 0, upper = 0; /* masks of the word's first chunk with a cased letter */
-            while (j + 8 <= len && j - i + 8 <= room) {
-                uint64_t x;
-                memcpy(&x, s + j, 8);
-                uint64_t up, lo, word;
-                swar_classify(x, &up, &lo, &word);
-                uint64_t stop = ~word & SWAR_H;
-                uint64_t keep = stop ? (((uint64_t)1 << __builtin_ctzll(stop)) - 1) : ~(uint64_t)0;
-                up &= keep;
-                lo &= keep;
-                uint64_t lc = x | (up >> 2); /* 'A' | 0x20 = 'a' */
-                memcpy(d + (j - i), &lc, 8);
-                nupper += swar_count(up);
-                nlower += swar_count(lo);
-                if (!cased && (up | lo)) {
-                    cased = up | lo;
-                    upper = up;
-                }
-                if (stop) {
-                    j += (size_t)__builtin_ctzll(stop) >> 3;
-                    goto ascii_scanned;
-                }
-                j += 8;
-            }
-            while (j < len && j - i < room) {
-                uint8_t f = word_bits[s[j]];
-                if (!(f & WB_WORD))
-                    break;
-                nupper += (f >> 1) & 1;
-                nlower += (f >> 2) & 1;
-                if (!cased && (f & (WB_UPPER | WB_LOWER))) {
-                    cased = 0x80;
-                    upper = (f & WB_UPPER) ? 0x80 : 0;
-                }
-                d[j - i] = (char)(s[j] | ((f & WB_UPPER) << 4));
-                j++;
-            }
-        ascii_scanned:
-            if (cased)
-                first_upper = (upper & (cased & -cased)) != 0;
-            if (j < len && j - i < room && s[j] < 0x80) {
-                /* the word ended on an ASCII non-word byte: done, the common case */
-                tk->arena_len += j - i;
+            /* an ASCII word: its end and case class from the pre-pass bitmaps */
+            size_t j = word_run_end(tk, i);
+            if (j >= len || s[j] < 0x80) {
+                t->cls = word_case(tk, nw, i, j, &first_upper);
+                t->norm_len = (uint32_t)(j - i);
                 i = j;
                 goto word_done;
             }
-            /* a non-ASCII letter follows (or the arena is full): the general loop
-             * redoes this word from its start */
-            nupper = nlower = 0;
-            first_upper = -1;
+            /* a non-ASCII byte follows: the general loop below */
         }
         for (;;) {
             if (c < 0x80) {
@@ -574,25 +669,14 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
             }
         }
         if (!nonascii) {
-            size_t n = i - wstart;
-            char *d = tk->arena + tk->arena_len;
-            if (tk->arena_len + n > tk->arena_cap) {
-                if (grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + n, 1))
-                    return SANCTAG_E_NOMEM;
-                d = tk->arena + tk->arena_len;
-            }
-            for (size_t k = 0; k < n; k++) {
-                unsigned char b = s[wstart + k];
-                d[k] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
-            }
-            tk->arena_len += n;
+            t->norm_len = (uint32_t)(i - wstart); /* the copy, in place */
         } else {
             t->flags |= TF_NONASCII;
+            t->norm_off = (uint32_t)tk->arena_len;
             if ((rc = icu_fold_append(tk, (const char *)s + wstart, i - wstart)))
                 return rc;
+            t->norm_len = (uint32_t)(tk->arena_len - t->norm_off);
         }
-    word_done:
-        t->end = (uint32_t)i;
         if (nupper + nlower == 0)
             t->cls = TC_NONE;
         else if (nupper == 0)
@@ -603,9 +687,10 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
             t->cls = TC_TITLE;
         else
             t->cls = TC_MIXED;
+    word_done:
+        t->end = (uint32_t)i;
         if (first_upper == 1)
             t->flags |= TF_FIRST_UPPER;
-        t->norm_len = (uint32_t)(tk->arena_len - t->norm_off);
         /* "Antaranews.com", "1.7": a period glued to a word is no boundary */
         after_terminal = 0;
         /* the common case, one space and an ASCII word: no sentence can start
@@ -635,15 +720,12 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
     return 0;
 }
 
-int sanctagp_sentences_from_tokens(sanctagp_sentences *out, const sanctagp_tokens *tk)
+void sanctagp_sentences_from_tokens(sanctagp_sentences *out, const sanctagp_tokens *tk)
 {
     out->n = 0;
     for (size_t i = 0; i < tk->n; i++) {
         const sanctagp_token *t = &tk->v[i];
         if (i == 0 || (t->flags & TF_SENT_START)) {
-            if (out->n == out->cap &&
-                grow((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v))
-                return SANCTAG_E_NOMEM;
             out->v[out->n].start = t->start;
             out->v[out->n].end = t->end;
             out->n++;
@@ -651,5 +733,4 @@ int sanctagp_sentences_from_tokens(sanctagp_sentences *out, const sanctagp_token
             out->v[out->n - 1].end = t->end;
         }
     }
-    return 0;
 }

@@ -31,7 +31,10 @@ enum {
 };
 
 /* One token. Invariant: start < end <= document length; norm bytes live in the
- * tokenizer's arena at [norm_off, norm_off + norm_len). */
+ * tokenizer's arena at [norm_off, norm_off + norm_len), followed by at least 8
+ * readable bytes. The arena begins with a copy of the whole document, ASCII
+ * letters lower-cased, so an ASCII token's norm is that copy at its own offsets
+ * (norm_off == start); tokens that ICU normalises are appended after it. */
 typedef struct sanctagp_token {
     uint32_t start, end;       /* byte offsets into the original text */
     uint32_t norm_off, norm_len;
@@ -47,6 +50,9 @@ typedef struct sanctagp_tokens {
     size_t arena_len, arena_cap;
     uint16_t *u16;             /* scratch for ICU */
     size_t u16_cap;
+    size_t nsent;              /* tokens with TF_SENT_START (the first always has it) */
+    uint64_t *bits;            /* per-byte class bitmaps of the document (text.c) */
+    size_t bits_cap;
 } sanctagp_tokens;
 
 /* Strict UTF-8 validation (no overlongs, surrogates, > U+10FFFF) that also
@@ -79,6 +85,7 @@ typedef struct sanctagp_sentences {
     size_t n, cap;
 } sanctagp_sentences;
 
-int sanctagp_sentences_from_tokens(sanctagp_sentences *out, const sanctagp_tokens *tk);
+/* Fills `out` from the token marks; out->cap must already hold tk->nsent. */
+void sanctagp_sentences_from_tokens(sanctagp_sentences *out, const sanctagp_tokens *tk);
 
 #endif

@@ -150,6 +150,7 @@ typedef struct worker {
     batch *b;          /* batch being processed */
     struct pool *pool; /* the pool it works for (threads only) */
     sanctagp_buf text; /* decoded text field */
+    sanctagp_buf idbuf; /* decoded id, when a string */
     sanctagp_buf ann;  /* --format brat: the .ann of one document */
     unsigned long seq; /* document number of the item being processed */
     const char **keys; /* id field, text field, kept fields */
@@ -342,7 +343,17 @@ static int process_jsonl_fast(worker *w, const item *it, const char *line)
     if (sanctagp_json_scan(line, it->len, w->keys, nk, w->spans) != 0)
         return 0;
     const sanctagp_jspan *sid = &w->spans[0], *stx = &w->spans[1];
-    json_t *id = sid->found ? json_loadb(line + sid->off, sid->len, JSON_DECODE_ANY, NULL) : NULL;
+    json_t *id = NULL;
+    if (sid->found && sid->type == 's') {
+        /* the usual string id: decoded here, not by a parser run per line; one
+         * with \u0000 goes to Jansson, which refuses it there */
+        if (sanctagp_json_unescape(line + sid->off, sid->len, &w->idbuf) != 0 ||
+            memchr(w->idbuf.p, 0, w->idbuf.len))
+            return 0;
+        id = json_stringn_nocheck(w->idbuf.p, w->idbuf.len);
+    } else if (sid->found) {
+        id = json_loadb(line + sid->off, sid->len, JSON_DECODE_ANY, NULL);
+    }
     if (sid->found && !id)
         return 0;
     json_t *extra = NULL;
@@ -467,6 +478,7 @@ static void worker_release(worker *w)
     free(w->keys);
     free(w->spans);
     sanctagp_buf_release(&w->text);
+    sanctagp_buf_release(&w->idbuf);
     sanctagp_buf_release(&w->ann);
     memset(w, 0, sizeof *w);
 }
