@@ -785,8 +785,8 @@ int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_i
     for (size_t t = 0; t < b->n_tokens && t < b->starts_cap; t++) {
         if (!b->starts[t])
             continue;
-        uint64_t bit = sanctagp_filter_key(b->pool + b->tokoff[t],
-                                           b->tokoff[t + 1] - b->tokoff[t], 64 - lg);
+        uint64_t bit = sanctagp_hash(b->pool + b->tokoff[t], b->tokoff[t + 1] - b->tokoff[t]) >>
+                       (64 - lg);
         filter[bit >> 6] |= (uint64_t)1 << (bit & 63);
     }
     *ret_image = img;

@@ -16,7 +16,7 @@
 #include "text.h"
 
 #define SANCTAGP_IMAGE_MAGIC "SNTGMAT"
-#define SANCTAGP_IMAGE_FORMAT 4u
+#define SANCTAGP_IMAGE_FORMAT 5u
 
 /* Case policies. */
 enum { POL_FOLD = 0, POL_CAP = 1, POL_EXACT = 2 };
@@ -123,29 +123,6 @@ void sanctagp_matcher_resolve(const sanctagp_matcher *m, sanctagp_tokens *tk);
 /* Looks up one token (as sanctagp_matcher_resolve does) and stores its id. */
 uint32_t sanctagp_matcher_resolve_one(const sanctagp_matcher *m, sanctagp_tokens *tk, size_t i);
 
-/* Bit index of a normalised token in the start filter: a cheap function of
- * its length and edge bytes, so most words are ruled out without hashing. */
-static inline uint64_t sanctagp_filter_key(const char *s, size_t n, uint32_t shift)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    uint64_t x = (uint64_t)n | (uint64_t)u[0] << 8 | (uint64_t)u[n - 1] << 16;
-    if (n > 1)
-        x |= (uint64_t)u[1] << 24 | (uint64_t)u[n - 2] << 32;
-    if (n > 2)
-        x |= (uint64_t)u[n / 2] << 40;
-    x *= 0x9E3779B97F4A7C15ull;
-    return x >> shift;
-}
-
-/* False when the token cannot begin any alias (no false negatives). */
-static inline int sanctagp_matcher_may_start(const sanctagp_matcher *m, const char *s, size_t n)
-{
-    if (n == 0)
-        return 0;
-    uint64_t k = sanctagp_filter_key(s, n, m->filter_shift);
-    return (int)(m->filter[k >> 6] >> (k & 63) & 1);
-}
-
 /* Hash used by dictionary and builder alike. */
 uint64_t sanctagp_hash(const char *s, size_t n);
 
@@ -187,6 +164,16 @@ static inline uint32_t sanctagp_dict_home(const sanctagp_matcher *m, const char 
     return (uint32_t)sanctagp_hash_padded(s, n) & m->dict_mask;
 }
 uint32_t sanctagp_dict_probe(const sanctagp_matcher *m, uint32_t home, const char *s, size_t n);
+
+/* The start filter: one bit per value of a token hash's top filter_log2 bits,
+ * set for every token that begins an alias. False when the token with hash
+ * `h` (sanctagp_hash) cannot begin any alias; no false negatives. The same
+ * hash gives the dictionary home (its low bits), so a token is hashed once. */
+static inline int sanctagp_matcher_may_start(const sanctagp_matcher *m, uint64_t h)
+{
+    uint64_t k = h >> m->filter_shift;
+    return (int)(m->filter[k >> 6] >> (k & 63) & 1);
+}
 /* (s as for sanctagp_dict_home) */
 
 static inline uint32_t sanctagp_trans_hash(uint32_t state, uint32_t tok)

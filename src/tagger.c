@@ -385,11 +385,12 @@ static int resolve_ids(sanctag_tagger *tg)
             sanctagp_token *t = &v[i];
             const char *s = tk->arena + t->norm_off;
             t->id = SANCTAGP_UNRESOLVED;
-            int start = (t->flags & TF_NONASCII) || sanctagp_matcher_may_start(m, s, t->norm_len);
+            uint64_t h = sanctagp_hash_padded(s, t->norm_len);
+            int start = (t->flags & TF_NONASCII) || sanctagp_matcher_may_start(m, h);
             if (!start)
                 t->flags |= TF_NOSTART;
             if (start || prev_start) {
-                home[i] = sanctagp_dict_home(m, s, t->norm_len);
+                home[i] = (uint32_t)h & m->dict_mask;
                 __builtin_prefetch(&m->dict[home[i]]);
             } else {
                 home[i] = NO_HOME;

@@ -2,6 +2,7 @@
  * per-token normalisation: an ASCII fast path, ICU NFKC case folding otherwise. */
 #include "text.h"
 
+#include <endian.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,14 +133,15 @@ static inline uint8_t lower_byte(uint8_t b)
     return b == '`' ? '\'' : b; /* the quote family collapses (punct_canon) */
 }
 
-/* 64 bits of map `bm` from bit `i` on (bits past the document are 0). */
+/* At least 57 bits of map `bm` from bit `i` on (bits past the document are 0):
+ * one unaligned load at the byte holding bit i. The maps are kept as
+ * little-endian words, so bit k of the document is bit k%8 of byte k/8. */
+#define BITS_AT_VALID 56
 static inline uint64_t bits_at(const uint64_t *bm, size_t i)
 {
-    size_t w = i >> 6, b = i & 63;
-    uint64_t x = bm[w] >> b;
-    if (b)
-        x |= bm[w + 1] << (64 - b);
-    return x;
+    uint64_t x;
+    memcpy(&x, (const unsigned char *)bm + (i >> 3), 8);
+    return le64toh(x) >> (i & 7);
 }
 
 static int prepass(sanctagp_tokens *tk, const unsigned char *s, size_t len);
@@ -207,7 +209,7 @@ void sanctagp_tokens_release(sanctagp_tokens *tk)
  * it, and computes the three bitmaps (text.c's pre-pass, above). */
 static int prepass(sanctagp_tokens *tk, const unsigned char *s, size_t len)
 {
-    size_t nw = len / 64 + 2; /* words per map; bits_at may read one past the last */
+    size_t nw = len / 64 + 2; /* words per map; bits_at reads up to 8 bytes on */
     if (grow((void **)&tk->arena, &tk->arena_cap, len + 8 + 64, 1) ||
         grow((void **)&tk->bits, &tk->bits_cap, nw * BM_COUNT, sizeof *tk->bits))
         return SANCTAG_E_NOMEM;
@@ -238,9 +240,9 @@ static int prepass(sanctagp_tokens *tk, const unsigned char *s, size_t len)
             l |= ml << (16 * k);
             w |= (mu | ml | md) << (16 * k);
         }
-        wm[i / 64] = w;
-        um[i / 64] = u;
-        lm[i / 64] = l;
+        wm[i / 64] = htole64(w);
+        um[i / 64] = htole64(u);
+        lm[i / 64] = htole64(l);
     }
 #endif
     for (size_t k = i / 64; k < nw; k++)
@@ -248,7 +250,7 @@ static int prepass(sanctagp_tokens *tk, const unsigned char *s, size_t len)
     for (; i < len; i++) {
         uint8_t b = s[i];
         d[i] = lower_byte(b);
-        uint64_t bit = (uint64_t)1 << (i & 63);
+        uint64_t bit = htole64((uint64_t)1 << (i & 63));
         if (b >= 'A' && b <= 'Z')
             um[i / 64] |= bit;
         else if (b >= 'a' && b <= 'z')
@@ -266,10 +268,10 @@ static int prepass(sanctagp_tokens *tk, const unsigned char *s, size_t len)
 static inline size_t word_run_end(const sanctagp_tokens *tk, size_t i)
 {
     for (;;) {
-        uint64_t x = ~bits_at(tk->bits, i);
+        uint64_t x = ~bits_at(tk->bits, i) & (((uint64_t)1 << BITS_AT_VALID) - 1);
         if (x)
             return i + (size_t)__builtin_ctzll(x);
-        i += 64;
+        i += BITS_AT_VALID;
     }
 }
 
@@ -280,9 +282,9 @@ static inline uint8_t word_case(const sanctagp_tokens *tk, size_t nw, size_t i, 
     const uint64_t *um = tk->bits + nw, *lm = um + nw;
     uint64_t any_u = 0, any_l = 0;
     int multi_u = 0, first_upper = -1;
-    for (size_t k = i; k < j; k += 64) {
-        size_t m = j - k;
-        uint64_t mask = m >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << m) - 1;
+    for (size_t k = i; k < j; k += BITS_AT_VALID) {
+        size_t m = j - k < BITS_AT_VALID ? j - k : BITS_AT_VALID;
+        uint64_t mask = ((uint64_t)1 << m) - 1;
         uint64_t u = bits_at(um, k) & mask, l = bits_at(lm, k) & mask;
         multi_u |= (u & (u - 1)) != 0 || (any_u && u);
         if (first_upper < 0 && (u | l))
