@@ -26,8 +26,10 @@ struct sanctag_tagger {
     size_t n_forms, forms_cap;
     uint8_t *covered;   /* per token: inside some span */
     size_t covered_cap;
-    uint32_t *home;     /* per token: home slot in the token dictionary */
-    size_t home_cap;
+    uint32_t *probe;    /* tokens to look up: [2k] token index, [2k+1] dictionary home */
+    size_t probe_cap;
+    uint32_t *cand;     /* tokens that begin some alias, in order */
+    size_t cand_cap, n_cand;
     sanctagp_ecache *ecache; /* emit.c's rendered entities */
 };
 
@@ -84,7 +86,8 @@ void sanctag_tagger_free(sanctag_tagger *tg)
     free(tg->cover);
     free(tg->forms);
     free(tg->covered);
-    free(tg->home);
+    free(tg->probe);
+    free(tg->cand);
     sanctagp_ecache_free(tg->ecache);
     free(tg);
 }
@@ -361,14 +364,16 @@ static void number_sentences(sanctag_tagger *tg)
     tg->sents_ready = 0;
 }
 
-/* Token ids. A token the start filter rules out (TF_NOSTART) and that does not
- * follow one it lets through is looked up only if a match reaches it. The
- * others are looked up in a software pipeline: the dictionary slot of token i
- * is prefetched while token i - LOOKAHEAD is probed, and the root state of a
- * token found is prefetched for the walk, so lookups in a dictionary larger
- * than the caches do not wait on memory one after another. */
+/* Token ids, in two passes without branches that depend on the text, which
+ * a processor cannot predict. The first hashes every token and writes the
+ * start filter's verdict (TF_NOSTART) and, for each token the filter lets
+ * through and the one after it, an entry in the probe list. The second looks
+ * those up in a software pipeline: the dictionary slot of entry k + LOOKAHEAD
+ * is prefetched while entry k is probed, so lookups in a dictionary larger
+ * than the caches do not wait on memory one after another. Tokens that begin
+ * an alias go to the candidate list, where the matching starts; any other
+ * token is looked up only if a match reaches it. */
 #define LOOKAHEAD 8
-#define NO_HOME UINT32_MAX
 
 static int resolve_ids(sanctag_tagger *tg)
 {
@@ -376,39 +381,42 @@ static int resolve_ids(sanctag_tagger *tg)
     sanctagp_tokens *tk = &tg->tk;
     sanctagp_token *v = tk->v;
     size_t n = tk->n;
-    if (grow((void **)&tg->home, &tg->home_cap, n, sizeof *tg->home))
+    if (grow((void **)&tg->probe, &tg->probe_cap, 2 * n, sizeof *tg->probe) ||
+        grow((void **)&tg->cand, &tg->cand_cap, n, sizeof *tg->cand))
         return SANCTAG_E_NOMEM;
-    uint32_t *home = tg->home;
-    int prev_start = 0;
-    for (size_t i = 0; i < n + LOOKAHEAD; i++) {
-        if (i < n) {
-            sanctagp_token *t = &v[i];
-            const char *s = tk->arena + t->norm_off;
-            t->id = SANCTAGP_UNRESOLVED;
-            uint64_t h = sanctagp_hash_padded(s, t->norm_len);
-            int start = (t->flags & TF_NONASCII) || sanctagp_matcher_may_start(m, h);
-            if (!start)
-                t->flags |= TF_NOSTART;
-            if (start || prev_start) {
-                home[i] = (uint32_t)h & m->dict_mask;
-                __builtin_prefetch(&m->dict[home[i]]);
-            } else {
-                home[i] = NO_HOME;
-            }
-            prev_start = start;
-        }
-        if (i < LOOKAHEAD || home[i - LOOKAHEAD] == NO_HOME)
-            continue;
-        size_t j = i - LOOKAHEAD;
+    uint32_t *probe = tg->probe, *cands = tg->cand;
+    size_t np = 0, nc = 0;
+    uint32_t prev_start = 0;
+    for (size_t i = 0; i < n; i++) {
+        sanctagp_token *t = &v[i];
+        uint64_t h = sanctagp_hash_padded(tk->arena + t->norm_off, t->norm_len);
+        uint32_t start = (uint32_t)sanctagp_matcher_may_start(m, h) | ((t->flags & TF_NONASCII) != 0);
+        t->id = SANCTAGP_UNRESOLVED;
+        t->flags |= (uint8_t)((start ^ 1) * TF_NOSTART);
+        probe[2 * np] = (uint32_t)i;
+        probe[2 * np + 1] = (uint32_t)h & m->dict_mask;
+        np += start | prev_start;
+        prev_start = start;
+    }
+    for (size_t k = 0; k < np && k < LOOKAHEAD; k++)
+        __builtin_prefetch(&m->dict[probe[2 * k + 1]]);
+    for (size_t k = 0; k < np; k++) {
+        if (k + LOOKAHEAD < np)
+            __builtin_prefetch(&m->dict[probe[2 * (k + LOOKAHEAD) + 1]]);
+        size_t j = probe[2 * k];
         sanctagp_token *t = &v[j];
         uint32_t id;
         if (t->flags & TF_NONASCII)
             id = sanctagp_matcher_resolve_one(m, tk, j); /* with the accent-free fallback */
         else
-            id = t->id = sanctagp_dict_probe(m, home[j], tk->arena + t->norm_off, t->norm_len);
-        if (id && !(t->flags & TF_NOSTART))
+            id = t->id = sanctagp_dict_probe(m, probe[2 * k + 1], tk->arena + t->norm_off,
+                                             t->norm_len);
+        if (id && !(t->flags & TF_NOSTART)) {
             __builtin_prefetch(&m->root[id - 1]);
+            cands[nc++] = (uint32_t)j;
+        }
     }
+    tg->n_cand = nc;
     return 0;
 }
 
@@ -447,12 +455,11 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
     tg->n_cover = 0;
 
     /* the leftmost-longest, non-overlapping cover; suppressors take part */
-    const sanctagp_token *tv = tg->tk.v;
-    for (size_t i = 0; i < n;) {
-        if ((tv[i].flags & TF_NOSTART) || tv[i].id == 0 || walk(m, &tg->tk, i, 0, buf) == 0) {
-            i++;
+    size_t covered_to = 0; /* tokens before this one are inside a match */
+    for (size_t q = 0; q < tg->n_cand; q++) {
+        size_t i = tg->cand[q];
+        if (i < covered_to || walk(m, &tg->tk, i, 0, buf) == 0)
             continue;
-        }
         cand c = buf[0];
         if (all) {
             if (grow((void **)&tg->cover, &tg->cover_cap, tg->n_cover + 1, sizeof *tg->cover))
@@ -462,7 +469,7 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
             if (emit(tg, &c, 0))
                 return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
         }
-        i += c.ntok;
+        covered_to = i + c.ntok;
     }
 
     if (all) {
