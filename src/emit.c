@@ -22,22 +22,29 @@ size_t sanctagp_offset_convert(const char *text, size_t b, int unit, size_t *cur
         return b;
     const unsigned char *s = (const unsigned char *)text;
     size_t i = *cur_b, u = *cur_u;
-    while (i < b) {
-        /* eight ASCII bytes at a time */
-        while (i + 8 <= b) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (w & 0x8080808080808080ull)
-                break;
-            i += 8;
+    /* Both ends are code point boundaries, so the code points between them
+     * are the bytes that are no continuation byte (10xxxxxx), counted eight
+     * at a time; UTF-16 counts a 4-byte sequence's lead (11110xxx) twice. */
+    const uint64_t hi = 0x8080808080808080ull;
+    while (i + 8 <= b) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & hi) {
+            uint64_t cont = w & ~(w << 1) & hi;
+            u += 8 - (size_t)(((cont >> 7) * 0x0101010101010101ull) >> 56);
+            if (unit == OFF_UTF16) {
+                uint64_t four = w & (w << 1) & (w << 2) & (w << 3) & hi;
+                u += (size_t)(((four >> 7) * 0x0101010101010101ull) >> 56);
+            }
+        } else {
             u += 8;
         }
-        if (i >= b)
-            break;
+        i += 8;
+    }
+    for (; i < b; i++) {
         unsigned char c = s[i];
-        size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-        u += (unit == OFF_UTF16 && n == 4) ? 2 : 1;
-        i += n;
+        u += (c & 0xC0) != 0x80;
+        u += unit == OFF_UTF16 && c >= 0xF0;
     }
     *cur_b = i;
     *cur_u = u;

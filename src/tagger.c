@@ -177,6 +177,12 @@ static size_t walk(const sanctagp_matcher *m, sanctagp_tokens *tk, size_t i, int
     return found;
 }
 
+/* strcmp(s, lit) == 0, without the call for the usual first-letter mismatch */
+static inline int str_is(const char *s, const char *lit)
+{
+    return s[0] == lit[0] && strcmp(s, lit) == 0;
+}
+
 static int emit(sanctag_tagger *tg, const cand *c, unsigned flags)
 {
     if (tg->n_spans == tg->spans_cap &&
@@ -207,7 +213,7 @@ static int emit(sanctag_tagger *tg, const cand *c, unsigned flags)
                 continue;
             const sanctagp_ent *e = &m->ent[inner[q].a->entity];
             if (!(inner[q].a->policy & ACC_SUPPRESS) &&
-                strcmp(sanctagp_str(m, e->label), "COUNTRY") == 0) {
+                str_is(sanctagp_str(m, e->label), "COUNTRY")) {
                 s->named_country = inner[q].a->entity;
                 break;
             }
@@ -284,7 +290,7 @@ static int propagate(sanctag_tagger *tg)
         const sanctagp_ent *e = &m->ent[s->entity];
         const char *label = sanctagp_str(m, e->label);
         uint32_t a = s->first_token, b = s->first_token + s->ntokens; /* [a, b) */
-        if (strcmp(label, "PERSON") == 0) {
+        if (str_is(label, "PERSON")) {
             uint32_t first = UINT32_MAX, last = UINT32_MAX, words = 0;
             for (uint32_t k = a; k < b; k++)
                 if (tk->v[k].kind == TK_WORD && tk->v[k].cls != TC_NONE) {
@@ -298,7 +304,7 @@ static int propagate(sanctag_tagger *tg)
                 if (tk->v[f].norm_len >= 2 && add_form(tg, f, s->entity, b, 0))
                     return SANCTAG_E_NOMEM;
             }
-        } else if (strcmp(label, "ORG") == 0 && s->ntokens >= 2 && b + 2 < n &&
+        } else if (str_is(label, "ORG") && s->ntokens >= 2 && b + 2 < n &&
                    tk->v[b].kind == TK_PUNCT && tk->v[b].norm_len == 1 &&
                    tk->arena[tk->v[b].norm_off] == '(' && tk->v[b + 1].kind == TK_WORD &&
                    tk->v[b + 1].cls == TC_UPPER && tk->v[b + 1].norm_len >= 2 &&
@@ -374,6 +380,7 @@ static void number_sentences(sanctag_tagger *tg)
  * an alias go to the candidate list, where the matching starts; any other
  * token is looked up only if a match reaches it. */
 #define LOOKAHEAD 8
+#define WALK_AHEAD 4 /* candidates between a prefetch and its walk */
 
 static int resolve_ids(sanctag_tagger *tg)
 {
@@ -456,7 +463,19 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
 
     /* the leftmost-longest, non-overlapping cover; suppressors take part */
     size_t covered_to = 0; /* tokens before this one are inside a match */
+    const sanctagp_token *tv = tg->tk.v;
     for (size_t q = 0; q < tg->n_cand; q++) {
+        if (q + WALK_AHEAD < tg->n_cand) {
+            /* a walk waits on the trie; fetch what the walk WALK_AHEAD
+             * candidates on will read first: its state's accept range and
+             * its first transition */
+            size_t f = tg->cand[q + WALK_AHEAD];
+            uint32_t st = m->root[tv[f].id - 1];
+            __builtin_prefetch(&m->accoff[st]);
+            if (f + 1 < n && tv[f + 1].id != SANCTAGP_UNRESOLVED && tv[f + 1].id != 0)
+                __builtin_prefetch(
+                    &m->trans[sanctagp_trans_hash(st, tv[f + 1].id) & m->trans_mask]);
+        }
         size_t i = tg->cand[q];
         if (i < covered_to || walk(m, &tg->tk, i, 0, buf) == 0)
             continue;
