@@ -280,28 +280,24 @@ static inline uint8_t word_case(const sanctagp_tokens *tk, size_t nw, size_t i, 
                                 int *ret_first_upper)
 {
     const uint64_t *um = tk->bits + nw, *lm = um + nw;
-    uint64_t any_u = 0, any_l = 0;
-    int multi_u = 0, first_upper = -1;
+    uint64_t any_u = 0, any_l = 0, first = 0;
+    int multi_u = 0;
     for (size_t k = i; k < j; k += BITS_AT_VALID) {
         size_t m = j - k < BITS_AT_VALID ? j - k : BITS_AT_VALID;
         uint64_t mask = ((uint64_t)1 << m) - 1;
         uint64_t u = bits_at(um, k) & mask, l = bits_at(lm, k) & mask;
         multi_u |= (u & (u - 1)) != 0 || (any_u && u);
-        if (first_upper < 0 && (u | l))
-            first_upper = (u & (u | l) & -(u | l)) != 0;
+        if (!(any_u | any_l)) /* the first cased letter, upper or not */
+            first = u & (u | l) & -(u | l);
         any_u |= u;
         any_l |= l;
     }
-    *ret_first_upper = first_upper;
-    if (!any_u && !any_l)
-        return TC_NONE;
-    if (!any_u)
-        return TC_LOWER;
-    if (!any_l)
-        return TC_UPPER;
-    if (first_upper == 1 && !multi_u)
-        return TC_TITLE;
-    return TC_MIXED;
+    /* no branches on the case, which text does not let a processor predict:
+     * index (upper?, lower?) into the classes, TITLE or MIXED when both */
+    static const uint8_t cls[4] = {TC_NONE, TC_LOWER, TC_UPPER, TC_MIXED};
+    int fu = first != 0, idx = (any_u != 0) << 1 | (any_l != 0);
+    *ret_first_upper = (any_u | any_l) ? fu : -1;
+    return idx == 3 && fu && !multi_u ? TC_TITLE : cls[idx];
 }
 
 /* ---- ICU normalisation -------------------------------------------------- */
