@@ -97,13 +97,27 @@ grep -q '"spans"' "$tmp/target.jsonl" || fail "-o link: the target was not writt
 $py -c 'import json,sys
 with open(sys.argv[1],"w") as f:
     for i in range(3000000): f.write("{\"id\":%d,\"text\":\"Korut dan AS bertemu di Seoul.\"}\n" % i)' "$tmp/many.jsonl"
+# The signal goes once output has started: sanctag handles SIGINT from just
+# before it reads input, and a background job of this shell starts with SIGINT
+# ignored; a fixed sleep was too short under valgrind, which then ran all 3M
+# records to the end (status 0).
+started() { # GLOB: waits until a file matching GLOB (unquoted) has data
+  local i f
+  for ((i = 0; i < 3000; i++)); do
+    for f in $1; do [ -s "$f" ] && return 0; done
+    sleep 0.1
+  done
+  return 1
+}
 "$sanctag" tag --db "$tmp/f.db" -j 2 -o "$tmp/int.jsonl" "$tmp/many.jsonl" 2>"$tmp/err" & p=$!
-sleep 1; kill -INT $p; wait $p; st=$?
+started "$tmp/int.jsonl.tmp*" || fail "SIGINT with -o: no output after 300 s"
+kill -INT $p; wait $p; st=$?
 [ $st = 130 ] || fail "SIGINT with -o: status $st"
 ls "$tmp" | grep -q '^int.jsonl' && fail "SIGINT with -o: output or temporary file left"
 grep -q "interrupted after" "$tmp/err" || fail "SIGINT: no message"
 "$sanctag" tag --db "$tmp/f.db" -j 2 "$tmp/many.jsonl" >"$tmp/int.out" 2>/dev/null & p=$!
-sleep 1; kill -INT $p; wait $p; st=$?
+started "$tmp/int.out" || fail "SIGINT to stdout: no output after 300 s"
+kill -INT $p; wait $p; st=$?
 [ $st = 130 ] || fail "SIGINT to stdout: status $st"
 [ -s "$tmp/int.out" ] && [ "$(tail -c 1 "$tmp/int.out" | od -An -c | tr -d ' ')" = '\n' ] || fail "SIGINT to stdout: last record incomplete"
 tail -n 1 "$tmp/int.out" | $py -c 'import json,sys; json.loads(sys.stdin.read())' || fail "SIGINT: last line not JSON"

@@ -14,6 +14,7 @@ test bug).  Lines starting with '#' and blank lines are ignored.
 Usage: check.py SANCTAG DB FILE
 """
 import json
+import os
 import subprocess
 import sys
 
@@ -23,6 +24,9 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     sanctag, db, path = sys.argv[1:]
+    if os.environ.get("SANCTAG_WRAPPER"):  # meson test --setup=valgrind
+        os.environ["SANCTAG_REAL"] = os.path.abspath(sanctag)
+        sanctag = os.environ["SANCTAG_WRAPPER"]
     cases = []
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):

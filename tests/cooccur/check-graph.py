@@ -137,6 +137,9 @@ def main():
     if len(sys.argv) != 4:
         sys.exit(99)
     sanctag, fixture, feed = sys.argv[1:]
+    if os.environ.get("SANCTAG_WRAPPER"):  # meson test --setup=valgrind
+        os.environ["SANCTAG_REAL"] = os.path.abspath(sanctag)
+        sanctag = os.environ["SANCTAG_WRAPPER"]
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "fx.db")
         run([sanctag, "gaz", "build", db, fixture])

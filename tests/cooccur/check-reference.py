@@ -126,6 +126,9 @@ def main():
     if len(sys.argv) not in (4, 5):
         sys.exit(99)
     sanctag, fixture, feed = sys.argv[1:4]
+    if os.environ.get("SANCTAG_WRAPPER"):  # meson test --setup=valgrind
+        os.environ["SANCTAG_REAL"] = os.path.abspath(sanctag)
+        sanctag = os.environ["SANCTAG_WRAPPER"]
     news = sys.argv[4] if len(sys.argv) == 5 else None
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:

@@ -18,6 +18,10 @@ feed=$data/cooccur/feed.jsonl
 expected=$data/cooccur/expected
 [ -x "$sanctag" ] || die "not executable: $sanctag"
 [ -f "$feed" ] || die "missing $feed"
+# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
+if [ -n "${SANCTAG_WRAPPER:-}" ]; then
+    export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sanctag-cooccur-cli.XXXXXX") || die "mktemp failed"
 trap 'rm -rf -- "$tmp"' EXIT
@@ -120,6 +124,7 @@ has_err pipe-doc '12 documents \(3 error records without entities\)'
 
 # nested and suppressor spans (tag --all --suppressors) are not counted
 "$sanctag" tag --jsonl --all --suppressors --db "$db" feed.jsonl >"$tmp/all.jsonl" 2>/dev/null
+[ $? -eq 1 ] || fail "tag --all --suppressors: expected exit status 1 (error records)"
 run pipe-all 0 --date-field none "$tmp/all.jsonl"
 cmp -s "$tmp/pipe-all.out" "$tmp/pipe-doc.out" || fail "--all/--suppressors spans changed the counts"
 has_err pipe-all 'nested/suppressor spans not counted'
@@ -187,6 +192,7 @@ run db-no-tag 2 --db "$db" feed.jsonl
 has_err db-no-tag 'need --tag'
 run table-jsonl 2 --table entities -f jsonl feed.jsonl
 "$sanctag" tag --jsonl --db "$db" feed.jsonl >"$tmp/nosent.jsonl" 2>/dev/null
+[ $? -eq 1 ] || fail "tag without --sentences: expected exit status 1 (error records)"
 run no-sentences 3 --window sentence "$tmp/nosent.jsonl"
 has_err no-sentences "tagged with 'sanctag tag --sentences'"
 run raw-untagged 1 feed.jsonl

@@ -25,6 +25,11 @@ def main():
         sys.stderr.write(__doc__)
         return 99
     sanctag, fixture = (os.path.abspath(p) for p in sys.argv[1:])
+    timeout = 240
+    if os.environ.get("SANCTAG_WRAPPER"):  # meson test --setup=valgrind
+        os.environ["SANCTAG_REAL"] = sanctag
+        sanctag = os.environ["SANCTAG_WRAPPER"]
+        timeout *= 10
     parallel = shutil.which("parallel")
     ver = subprocess.run([parallel, "--version"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True).stdout if parallel else ""
@@ -54,7 +59,7 @@ def main():
         par = subprocess.run([parallel, "--will-cite", "--pipe", "-k", "--block", str(block),
                               "-j", "2", "--tmpdir", tmp] + tag, input=feed,
                              env=dict(env, HOME=home), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, timeout=240)
+                             stderr=subprocess.PIPE, timeout=timeout)
         failures = []
         if single.returncode != 0 or par.returncode != 0:
             failures.append("exit status: single %d, parallel %d\n%s%s"

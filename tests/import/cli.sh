@@ -14,6 +14,11 @@ die() { echo "cli.sh: $*" >&2; exit 99; }
 sanctag=$1
 data=$2
 [ -x "$sanctag" ] || die "not executable: $sanctag"
+# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
+if [ -n "${SANCTAG_WRAPPER:-}" ]; then
+    case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
+    export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
+fi
 [ -f "$data/un/consolidated-v1.xml" ] || die "missing fixtures in $data"
 command -v python3 >/dev/null || die "python3 needed"
 

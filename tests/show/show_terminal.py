@@ -19,7 +19,7 @@ import termios
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from showlib import (SHOW_DATA, build_db, check, env, fail, finish, read_text, run,  # noqa: E402
-                     setup, short_key, strip_sgr, tag_json, width)
+                     setup, short_key, strip_sgr, tag_json, valgrind_check, width)
 
 sanctag, data, scratch = setup(sys.argv)
 db = build_db(sanctag, data, scratch, listed=True)
@@ -231,6 +231,7 @@ def on_tty(args, cols=50, **envs):
         chunks.append(b)
     os.close(master)
     p.wait(timeout=60)
+    valgrind_check(args, p.returncode, p.stderr.read().decode("utf-8", "replace"))
     return p.returncode, b"".join(chunks).decode().replace("\r\n", "\n")
 
 
@@ -261,6 +262,7 @@ check(rc == 0 and out.decode().startswith("# -  (2 mentions of 2 entities)\n\n"
       f"stdin: {out.decode()!r}")
 p = subprocess.run([sanctag, "show", "--db", db, "--color=never", "--jsonl", "feed.jsonl"],
                    cwd=SHOW_DATA, capture_output=True, env=env(), timeout=60)
+valgrind_check(p.args[1:], p.returncode, p.stderr.decode("utf-8", "replace"))
 t = p.stdout.decode()
 heads = re.findall(r"^# (.*?)  \(", t, re.M)
 check(heads == ["d1", "2", "feed.jsonl:6"], f"--jsonl document headers: {heads}")

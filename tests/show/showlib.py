@@ -4,6 +4,11 @@ fixture gazetteer (optionally with a sanctions listing), measure display width.
 Every test is a script run as `python3 TEST.py SANCTAG TESTS_DATA_DIR [...]`;
 it prints what it checked and exits 0 (pass), 1 (fail), 77 (skip) or 99
 (broken harness).
+
+Under `meson test --setup=valgrind` (SANCTAG_WRAPPER set) setup() returns the
+valgrind wrapper in place of the binary (SANCTAG_REAL names the binary), and
+run() fails the test on the wrapper's status 97, a memory error or definite
+leak, whatever status the caller expected.
 """
 
 import json
@@ -19,6 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SHOW_DATA = os.path.join(HERE, "data")
 
 failures = []
+VALGRIND_STATUS = 97  # --error-exitcode of tests/valgrind-sanctag.in
 
 
 def fail(msg):
@@ -59,7 +65,23 @@ def setup(argv):
     if not os.access(sanctag, os.X_OK):
         broken(f"not executable: {sanctag}")
     scratch = tempfile.mkdtemp(prefix="sanctag-show.")
+    if os.environ.get("SANCTAG_WRAPPER"):  # meson test --setup=valgrind
+        os.environ["SANCTAG_REAL"] = sanctag
+        sanctag = os.environ["SANCTAG_WRAPPER"]
     return sanctag, data, scratch
+
+
+def unwrapped(sanctag):
+    """The sanctag binary itself, also under the valgrind wrapper."""
+    if os.environ.get("SANCTAG_WRAPPER") and sanctag == os.environ["SANCTAG_WRAPPER"]:
+        return os.environ["SANCTAG_REAL"]
+    return sanctag
+
+
+def valgrind_check(args, rc, err):
+    """Fails on the valgrind wrapper's status (sanctag never exits 97)."""
+    if rc == VALGRIND_STATUS and os.environ.get("SANCTAG_WRAPPER"):
+        fail(f"valgrind: sanctag {' '.join(map(str, args))}:\n{err}")
 
 
 def env(**extra):
@@ -75,7 +97,9 @@ def run(sanctag, args, stdin=None, **envs):
     """Runs sanctag; returns (status, stdout bytes, stderr text)."""
     p = subprocess.run([sanctag] + list(args), input=stdin, capture_output=True,
                        env=env(**envs), timeout=120)
-    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
+    err = p.stderr.decode("utf-8", "replace")
+    valgrind_check(args, p.returncode, err)
+    return p.returncode, p.stdout, err
 
 
 LISTING = {
