@@ -3309,11 +3309,22 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
     sanctagp_writer *w = NULL;
     counts n = {0, 0, 0, 0};
     json_t *report = NULL;
-    int in_tx = 0, bulk = 0;
+    int in_tx = 0, bulk = 0, triggers_on = -1;
     if (!paths || !jfiles) {
         rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, db_path, 0, 0, -1, "out of memory");
         goto out;
     }
+    /* The schema's triggers only mark the compiled matcher stale (meta
+     * 'dirty'), once per row written: a sub-program and a statement journal
+     * for every insert, a third of the writing time of a large list. This
+     * import recompiles the matcher and clears the flag in its own
+     * transaction (sanctagp_db_refresh below), so they are switched off on
+     * this connection until it ends; FOREIGN KEY actions are not triggers
+     * and still run. */
+    if (sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, -1, &triggers_on) != SQLITE_OK)
+        triggers_on = -1;
+    else if (triggers_on)
+        sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL);
     if ((rc = sanctagp_db_exec(db, db_path, "BEGIN IMMEDIATE", err)))
         goto out;
     in_tx = 1;
@@ -3387,6 +3398,8 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
 out:
     if (in_tx)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    if (triggers_on > 0)
+        sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, (int *)NULL);
     sanctagp_writer_free(w);
     snaps_free(before, nbefore);
     snaps_free(after, nafter);
