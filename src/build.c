@@ -22,7 +22,7 @@ struct sanctagp_writer {
     const char *db_path;
     sqlite3_int64 source_id;
     char *source_name;
-    sqlite3_stmt *sel_entity, *ins_entity, *upd_entity, *ren_entity, *ins_alias;
+    sqlite3_stmt *sel_entity, *ins_entity, *upd_entity, *ren_entity, *ins_alias, *add_alias;
     sanctagp_tokens tk;
     char *norm;
     size_t norm_cap;
@@ -125,7 +125,17 @@ int sanctagp_writer_new(sqlite3 *db, const char *db_path, const char *source_nam
                    "case_policy = COALESCE(NULLIF(?6, ''), case_policy), "
                    "accents = COALESCE(NULLIF(?7, ''), accents), source_id = ?8, "
                    "origin = COALESCE(NULLIF(?9, ''), origin)",
-                   &w->ins_alias, err)))
+                   &w->ins_alias, err)) ||
+        (rc = prep(db, db_path,
+                   /* the common case, an alias the entity does not have yet. Only
+                    * on a conflict is the upsert above run: its DO UPDATE may set
+                    * source_id, a foreign key, which makes SQLite open a statement
+                    * journal for every execution, inserts included */
+                   "INSERT INTO alias (entity_id, text, norm, lang, kind, case_policy, accents, "
+                   "source_id, origin) VALUES (?1, ?2, ?3, NULLIF(?4, ''), COALESCE(NULLIF(?5, ''), "
+                   "'name'), COALESCE(NULLIF(?6, ''), 'auto'), COALESCE(NULLIF(?7, ''), 'fold'), "
+                   "?8, NULLIF(?9, '')) ON CONFLICT (entity_id, text) DO NOTHING",
+                   &w->add_alias, err)))
         goto fail;
     *ret = w;
     return 0;
@@ -143,6 +153,7 @@ void sanctagp_writer_free(sanctagp_writer *w)
     sqlite3_finalize(w->upd_entity);
     sqlite3_finalize(w->ren_entity);
     sqlite3_finalize(w->ins_alias);
+    sqlite3_finalize(w->add_alias);
     sanctagp_tokens_release(&w->tk);
     free(w->norm);
     free(w->source_name);
@@ -422,20 +433,27 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
     }
 
 have_entity:;
-    sqlite3_stmt *a = w->ins_alias;
-    sqlite3_reset(a);
-    sqlite3_bind_int64(a, 1, eid);
-    sqlite3_bind_text(a, 2, r->alias, -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 3, norm, -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 4, r->lang ? r->lang : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 5, r->kind ? r->kind : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 6, r->case_policy ? r->case_policy : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 7, r->accents ? r->accents : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(a, 8, w->source_id);
-    sqlite3_bind_text(a, 9, r->origin ? r->origin : "", -1, SQLITE_STATIC);
-    if (sqlite3_step(a) != SQLITE_DONE)
-        goto dberr;
-    sqlite3_reset(a);
+    /* a new alias is inserted; one the entity has already (the same text
+     * again, or an earlier source's) is refined by the upsert */
+    for (int k = 0; k < 2; k++) {
+        sqlite3_stmt *a = k ? w->ins_alias : w->add_alias;
+        sqlite3_reset(a);
+        sqlite3_bind_int64(a, 1, eid);
+        sqlite3_bind_text(a, 2, r->alias, -1, SQLITE_STATIC);
+        sqlite3_bind_text(a, 3, norm, -1, SQLITE_STATIC);
+        sqlite3_bind_text(a, 4, r->lang ? r->lang : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(a, 5, r->kind ? r->kind : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(a, 6, r->case_policy ? r->case_policy : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(a, 7, r->accents ? r->accents : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(a, 8, w->source_id);
+        sqlite3_bind_text(a, 9, r->origin ? r->origin : "", -1, SQLITE_STATIC);
+        if (sqlite3_step(a) != SQLITE_DONE)
+            goto dberr;
+        int added = sqlite3_changes(w->db) == 1;
+        sqlite3_reset(a);
+        if (added || k)
+            break;
+    }
     return 0;
 dberr:
     return sanctagp_error_set(err, SANCTAG_E_DB, where, line, 0, -1, "%s:%ld: database error: %s",
