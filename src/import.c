@@ -3000,23 +3000,67 @@ static const char *const sf_names[SF_N] = {"label",     "name",      "country", 
                                            "valid_to",  "attrs"};
 
 typedef struct snap {
-    char *key;
-    char *f[SF_N];
-    char **al; /* "text\tkind", sorted by text */
-    size_t nal, cap;
+    const char *key;
+    const char *f[SF_N];
+    const char **al; /* "text\tkind", sorted by text */
+    size_t nal;
+    sqlite3_int64 id; /* entity rowid */
 } snap;
 
-static void snaps_free(snap *s, size_t n)
+/* A bump allocator for a snapshot's strings: blocks that never move, freed
+ * at once. Half a million entities are a few million short strings. */
+typedef struct sblock {
+    struct sblock *next;
+    size_t used, cap;
+    char data[];
+} sblock;
+
+/* The source's entities, sorted by key, and their aliases. */
+typedef struct snapset {
+    snap *v;
+    size_t n;
+    const char **al; /* every alias of v, grouped by entity (snap.al points in) */
+    sblock *strings;
+} snapset;
+
+static void snapset_free(snapset *s)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(s[i].key);
-        for (int k = 0; k < SF_N; k++)
-            free(s[i].f[k]);
-        for (size_t a = 0; a < s[i].nal; a++)
-            free(s[i].al[a]);
-        free(s[i].al);
+    free(s->v);
+    free(s->al);
+    for (sblock *b = s->strings, *next; b; b = next) {
+        next = b->next;
+        free(b);
     }
-    free(s);
+    memset(s, 0, sizeof *s);
+}
+
+/* A copy of a (n1 bytes), then, when b is not NULL, a tab and b (n2 bytes),
+ * NUL-terminated, in the snapshot's blocks; NULL when out of memory. */
+static const char *snap_str(snapset *s, const char *a, size_t n1, const char *b, size_t n2)
+{
+    if (!b && n1 == 0)
+        return "";
+    size_t need = n1 + (b ? 1 + n2 : 0) + 1;
+    sblock *k = s->strings;
+    if (!k || k->cap - k->used < need) {
+        size_t cap = need > (1 << 20) ? need : (size_t)1 << 20;
+        sblock *nk = malloc(sizeof *nk + cap);
+        if (!nk)
+            return NULL;
+        nk->next = k;
+        nk->used = 0;
+        nk->cap = cap;
+        s->strings = k = nk;
+    }
+    char *o = k->data + k->used;
+    memcpy(o, a, n1);
+    if (b) {
+        o[n1] = '\t';
+        memcpy(o + n1 + 1, b, n2);
+    }
+    o[need - 1] = 0;
+    k->used += need;
+    return o;
 }
 
 static const char *coltext(sqlite3_stmt *st, int i)
@@ -3025,81 +3069,158 @@ static const char *coltext(sqlite3_stmt *st, int i)
     return s ? s : "";
 }
 
-/* The source's entities and aliases, ordered by key (and alias text). */
-static int snapshot(sqlite3 *db, const char *db_path, const char *source, int with_aliases,
-                    snap **ret, size_t *ret_n, sanctag_error *err)
+static const char *snap_col(snapset *s, sqlite3_stmt *st, int i)
 {
-    static const char q1[] =
-        "SELECT e.key, e.label, e.name, e.country, e.listed, e.programs, e.list_ref, "
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    return snap_str(s, t ? t : "", t ? (size_t)sqlite3_column_bytes(st, i) : 0, NULL, 0);
+}
+
+static int snap_key_cmp(const void *x, const void *y)
+{
+    return strcmp(((const snap *)x)->key, ((const snap *)y)->key);
+}
+
+/* entity rowid -> index in the sorted snapshot */
+typedef struct snap_id {
+    sqlite3_int64 id;
+    size_t at;
+} snap_id;
+
+static int snap_id_cmp(const void *x, const void *y)
+{
+    sqlite3_int64 a = ((const snap_id *)x)->id, b = ((const snap_id *)y)->id;
+    return (a > b) - (a < b);
+}
+
+typedef struct snap_alias {
+    size_t at;   /* the entity's index */
+    size_t tlen; /* bytes of the text before the tab */
+    const char *s;
+} snap_alias;
+
+/* by entity, then text as SQLite's BINARY collation orders it */
+static int snap_alias_cmp(const void *x, const void *y)
+{
+    const snap_alias *a = x, *b = y;
+    if (a->at != b->at)
+        return a->at < b->at ? -1 : 1;
+    int c = memcmp(a->s, b->s, a->tlen < b->tlen ? a->tlen : b->tlen);
+    return c ? c : (a->tlen > b->tlen) - (a->tlen < b->tlen);
+}
+
+/* The source's entities ordered by key, with their aliases ordered by text
+ * when `full` (otherwise only key, label and name, for a source that did
+ * not exist before: its entities are all new and nothing is compared). Rows
+ * are read in table order and sorted here: the same order "ORDER BY e.key"
+ * and "ORDER BY e.key, a.text" give, without SQLite sorting a copy of every
+ * row first. */
+static int snapshot(sqlite3 *db, const char *db_path, const char *source, int full,
+                    snapset *ret, sanctag_error *err)
+{
+    static const char q1_full[] =
+        "SELECT e.id, e.key, e.label, e.name, e.country, e.listed, e.programs, e.list_ref, "
         "e.listed_on, e.valid_from, e.valid_to, e.attrs FROM entity e JOIN source s ON "
-        "s.id = e.source_id WHERE s.name = ?1 ORDER BY e.key";
+        "s.id = e.source_id WHERE s.name = ?1";
+    static const char q1_names[] =
+        "SELECT e.id, e.key, e.label, e.name FROM entity e JOIN source s ON "
+        "s.id = e.source_id WHERE s.name = ?1";
     static const char q2[] =
-        "SELECT e.key, a.text, a.kind FROM alias a JOIN entity e ON e.id = a.entity_id "
-        "JOIN source s ON s.id = e.source_id WHERE s.name = ?1 ORDER BY e.key, a.text";
-    snap *v = NULL;
-    size_t n = 0, cap = 0;
+        "SELECT a.entity_id, a.text, a.kind FROM alias a JOIN entity e ON e.id = a.entity_id "
+        "JOIN source s ON s.id = e.source_id WHERE s.name = ?1";
+    snapset S;
+    memset(&S, 0, sizeof S);
+    size_t cap = 0;
+    snap_id *ids = NULL;
+    snap_alias *as = NULL;
+    size_t nas = 0, ascap = 0;
     sqlite3_stmt *st = NULL;
     int rc = 0, s;
-    if (sqlite3_prepare_v2(db, q1, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, full ? q1_full : q1_names, -1, &st, NULL) != SQLITE_OK)
         goto dberr;
     sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    int nf = full ? SF_N : SF_NAME + 1;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
+        if (S.n == cap) {
             size_t nc = cap ? cap * 2 : 256;
-            snap *nv = realloc(v, nc * sizeof *nv);
+            snap *nv = realloc(S.v, nc * sizeof *nv);
             if (!nv)
                 goto nomem;
-            v = nv;
+            S.v = nv;
             cap = nc;
         }
-        snap *e = &v[n++];
+        snap *e = &S.v[S.n];
         memset(e, 0, sizeof *e);
-        e->key = xstrdup(coltext(st, 0));
-        for (int k = 0; k < SF_N; k++)
-            e->f[k] = xstrdup(coltext(st, k + 1));
-        if (!e->key)
+        e->id = sqlite3_column_int64(st, 0);
+        if (!(e->key = snap_col(&S, st, 1)))
             goto nomem;
+        for (int k = 0; k < SF_N; k++)
+            if (!(e->f[k] = k < nf ? snap_col(&S, st, k + 2) : ""))
+                goto nomem;
+        S.n++;
     }
     if (s != SQLITE_DONE)
         goto dberr;
     sqlite3_finalize(st);
     st = NULL;
-    if (!with_aliases) {
-        *ret = v;
-        *ret_n = n;
+    if (S.n > 1)
+        qsort(S.v, S.n, sizeof *S.v, snap_key_cmp);
+    if (!full || S.n == 0) {
+        *ret = S;
         return 0;
     }
+    if (!(ids = malloc(S.n * sizeof *ids)))
+        goto nomem;
+    for (size_t i = 0; i < S.n; i++)
+        ids[i] = (snap_id){S.v[i].id, i};
+    qsort(ids, S.n, sizeof *ids, snap_id_cmp);
     if (sqlite3_prepare_v2(db, q2, -1, &st, NULL) != SQLITE_OK)
         goto dberr;
     sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-    size_t at = 0;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *key = coltext(st, 0);
-        while (at < n && strcmp(v[at].key, key) < 0)
-            at++;
-        if (at == n || strcmp(v[at].key, key) != 0)
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        size_t lo = 0, hi = S.n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (ids[mid].id < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == S.n || ids[lo].id != id)
             continue;
-        snap *e = &v[at];
-        if (e->nal == e->cap) {
-            size_t nc = e->cap ? e->cap * 2 : 8;
-            char **na = realloc(e->al, nc * sizeof *na);
+        if (nas == ascap) {
+            size_t nc = ascap ? ascap * 2 : 256;
+            snap_alias *na = realloc(as, nc * sizeof *na);
             if (!na)
                 goto nomem;
-            e->al = na;
-            e->cap = nc;
+            as = na;
+            ascap = nc;
         }
-        sbuf b = {0};
-        sb_puts(&b, coltext(st, 1));
-        sb_puts(&b, "\t");
-        sb_puts(&b, coltext(st, 2));
-        if (!(e->al[e->nal++] = sb_take(&b)))
+        const char *t = coltext(st, 1), *k = coltext(st, 2);
+        size_t tlen = strlen(t);
+        const char *str = snap_str(&S, t, tlen, k, strlen(k));
+        if (!str)
             goto nomem;
+        as[nas++] = (snap_alias){ids[lo].at, tlen, str};
     }
     if (s != SQLITE_DONE)
         goto dberr;
     sqlite3_finalize(st);
-    *ret = v;
-    *ret_n = n;
+    st = NULL;
+    if (nas > 1)
+        qsort(as, nas, sizeof *as, snap_alias_cmp);
+    if (nas && !(S.al = malloc(nas * sizeof *S.al)))
+        goto nomem;
+    for (size_t i = 0; i < nas; i++) {
+        S.al[i] = as[i].s;
+        snap *e = &S.v[as[i].at];
+        if (!e->nal)
+            e->al = &S.al[i];
+        e->nal++;
+    }
+    free(ids);
+    free(as);
+    *ret = S;
     return 0;
 nomem:
     rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, db_path, 0, 0, -1, "out of memory");
@@ -3109,7 +3230,9 @@ dberr:
                             db_path, sqlite3_errmsg(db));
 fail:
     sqlite3_finalize(st);
-    snaps_free(v, n);
+    free(ids);
+    free(as);
+    snapset_free(&S);
     return rc;
 }
 
@@ -3164,8 +3287,10 @@ static void alias_diff(const snap *a, const snap *b, json_t *entry)
 }
 
 /* Fills report's "added", "removed", "changed" and "unchanged". */
-static void diff(const snap *a, size_t na, const snap *b, size_t nb, json_t *report)
+static void diff(const snapset *A, const snapset *B, json_t *report)
 {
+    const snap *a = A->v, *b = B->v;
+    size_t na = A->n, nb = B->n;
     json_t *added = json_array(), *removed = json_array(), *changed = json_array();
     long unchanged = 0;
     size_t i = 0, j = 0;
@@ -3304,8 +3429,9 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
         json_array_append_new(jfiles, json_string(files[i]));
     }
     char *paths = sb_take(&pb);
-    snap *before = NULL, *after = NULL;
-    size_t nbefore = 0, nafter = 0;
+    snapset before, after;
+    memset(&before, 0, sizeof before);
+    memset(&after, 0, sizeof after);
     sanctagp_writer *w = NULL;
     counts n = {0, 0, 0, 0};
     json_t *report = NULL;
@@ -3340,7 +3466,7 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
                                     db_path, source, coltext(st, 0), fmt);
     }
     sqlite3_finalize(st);
-    if (rc || (rc = snapshot(db, db_path, source, 1, &before, &nbefore, err)))
+    if (rc || (rc = snapshot(db, db_path, source, 1, &before, err)))
         goto out;
     if ((rc = exec_bound(db, db_path,
                          "DELETE FROM alias WHERE source_id IN (SELECT id FROM source WHERE "
@@ -3381,7 +3507,7 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
         goto out;
     /* with nothing before, every entity is new and alias lists are not compared */
     if ((rc = sanctagp_db_refresh(db, db_path, err)) ||
-        (rc = snapshot(db, db_path, source, nbefore > 0, &after, &nafter, err)))
+        (rc = snapshot(db, db_path, source, before.n > 0, &after, err)))
         goto out;
     report = json_pack("{s:s,s:s,s:s,s:O,s:b,s:I,s:I,s:I,s:I,s:O}", "source", source, "format",
                        fmt, "version", m.version, "files", jfiles, "dry_run", o->dry_run,
@@ -3392,7 +3518,7 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
         rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, db_path, 0, 0, -1, "out of memory");
         goto out;
     }
-    diff(before, nbefore, after, nafter, report);
+    diff(&before, &after, report);
     rc = sanctagp_db_exec(db, db_path, o->dry_run ? "ROLLBACK" : "COMMIT", err);
     in_tx = rc != 0;
 out:
@@ -3401,8 +3527,8 @@ out:
     if (triggers_on > 0)
         sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, (int *)NULL);
     sanctagp_writer_free(w);
-    snaps_free(before, nbefore);
-    snaps_free(after, nafter);
+    snapset_free(&before);
+    snapset_free(&after);
     free(paths);
     json_decref(jfiles);
     iset_free(&m.set);
