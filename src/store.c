@@ -327,63 +327,68 @@ out:
 }
 
 /* Content version: a hash of every entity and alias row, so equal content
- * gives an equal version whoever built it. */
-/* The rows of content_version(), each kept as the exact bytes it hashes
- * (column texts, 0x1f after each column, 0x1e after the row), with where its
- * sort fields lie, so they can be read in table order and sorted in memory:
- * reading a large table through its key index jumps around the file. */
-typedef struct vrow {
-    size_t off, len;        /* the row's bytes in the arena */
-    size_t k1, n1, k2, n2;  /* sort fields: key, then alias text (n2 = 0 for entities) */
-} vrow;
+ * gives an equal version whoever built it: FNV-1a over every entity (ordered
+ * by key) and every alias (ordered by entity key and text), each column's
+ * text followed by 0x1f and each row by 0x1e, the bytes
+ *   SELECT key, label, name, country, valid_from, valid_to, listed, programs,
+ *          list_source, list_ref, listed_on, attrs FROM entity ORDER BY key
+ *   SELECT e.key, a.text, a.lang, a.kind, a.case_policy, a.accents FROM alias a
+ *          JOIN entity e ON e.id = a.entity_id ORDER BY e.key, a.text
+ * give. Reading the tables through the key index would jump around the file,
+ * and sorting their rows costs string comparisons; instead the key order is
+ * read from the key index alone (entity ids in key order: a sequential scan
+ * of a covering index), both tables are read in table order, and each row is
+ * put at its entity's rank: only the aliases of one entity are ever sorted. */
 
-typedef struct vrows {
-    char *arena;
-    size_t alen, acap;
-    vrow *v;
+/* Row bytes kept until they are hashed in order; offsets, as it grows. */
+typedef struct vbuf {
+    char *p;
     size_t n, cap;
-} vrows;
+} vbuf;
 
-static int vr_put(vrows *r, const void *s, size_t n)
+static int vb_put(vbuf *b, const void *s, size_t n)
 {
-    if (r->alen + n > r->acap) {
-        size_t nc = r->acap ? r->acap : 1 << 16;
-        while (nc < r->alen + n)
+    if (b->n + n > b->cap) {
+        size_t nc = b->cap ? b->cap : 1 << 16;
+        while (nc < b->n + n)
             nc *= 2;
-        char *q = realloc(r->arena, nc);
+        char *q = realloc(b->p, nc);
         if (!q)
             return -1;
-        r->arena = q;
-        r->acap = nc;
+        b->p = q;
+        b->cap = nc;
     }
-    memcpy(r->arena + r->alen, s, n);
-    r->alen += n;
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
     return 0;
 }
 
-static const char *vr_arena; /* for the qsort comparator */
-
-static int vr_cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
+/* The columns i0.. of a row as hashed: each text, then 0x1f; 0x1e at the end. */
+static int vb_row(vbuf *b, sqlite3_stmt *st, int i0)
 {
-    /* SQLite's BINARY collation: memcmp, then the shorter first */
-    int c = memcmp(a, b, an < bn ? an : bn);
-    return c ? c : (an > bn) - (an < bn);
+    int ncol = sqlite3_column_count(st);
+    for (int i = i0; i < ncol; i++) {
+        const unsigned char *t = sqlite3_column_text(st, i);
+        size_t len = (size_t)sqlite3_column_bytes(st, i);
+        if ((len && vb_put(b, t, len)) || vb_put(b, "\x1f", 1))
+            return -1;
+    }
+    return vb_put(b, "\x1e", 1);
 }
 
-static int vr_cmp(const void *x, const void *y)
-{
-    const vrow *a = x, *b = y;
-    int c = vr_cmp_bytes(vr_arena + a->k1, a->n1, vr_arena + b->k1, b->n1);
-    return c ? c : vr_cmp_bytes(vr_arena + a->k2, a->n2, vr_arena + b->k2, b->n2);
-}
-
-/* entity id -> its key in the arena, ids ascending (rowid order) */
-typedef struct vkey {
+typedef struct vrank {
     sqlite3_int64 id;
-    size_t off, len;
-} vkey;
+    uint32_t rank; /* position of the entity's key in key order */
+} vrank;
 
-static const vkey *vkey_find(const vkey *v, size_t n, sqlite3_int64 id)
+static int vrank_cmp(const void *x, const void *y)
+{
+    sqlite3_int64 a = ((const vrank *)x)->id, b = ((const vrank *)y)->id;
+    return (a > b) - (a < b);
+}
+
+/* rank of entity `id`, or -1 */
+static long vrank_find(const vrank *v, size_t n, sqlite3_int64 id)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -393,124 +398,188 @@ static const vkey *vkey_find(const vkey *v, size_t n, sqlite3_int64 id)
         else
             hi = mid;
     }
-    return lo < n && v[lo].id == id ? &v[lo] : NULL;
+    return lo < n && v[lo].id == id ? (long)v[lo].rank : -1;
 }
 
-/* The content hash that names a gazetteer version: FNV-1a over every entity
- * (ordered by key) and every alias (ordered by entity key and text), the same
- * bytes as "SELECT ... ORDER BY key" and "... ORDER BY e.key, a.text" give. */
+typedef struct vspan {
+    size_t off, len; /* len 0: not seen (a row has at least its 0x1e) */
+    size_t klen;     /* its key's bytes, at off */
+} vspan;
+
+typedef struct valias {
+    uint32_t rank;   /* of its entity */
+    uint32_t tlen;   /* bytes of its text */
+    size_t off, len; /* its bytes after the key: text 0x1f lang 0x1f ... 0x1e */
+    const char *p;   /* = arena + off, once the arena stops moving */
+} valias;
+
+/* alias text in SQLite's BINARY order: memcmp, then the shorter first */
+static int valias_cmp(const void *x, const void *y)
+{
+    const valias *a = x, *b = y;
+    int c = memcmp(a->p, b->p, a->tlen < b->tlen ? a->tlen : b->tlen);
+    return c ? c : (a->tlen > b->tlen) - (a->tlen < b->tlen);
+}
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *b = data;
+    for (size_t j = 0; j < n; j++)
+        h = (h ^ b[j]) * 0x100000001b3ull;
+    return h;
+}
+
 static int content_version(sqlite3 *db, const char *path, char out[64], sanctag_error *err)
 {
-    static const char *const q[] = {
-        "SELECT id, key, label, name, country, valid_from, valid_to, listed, programs, "
-        "list_source, list_ref, listed_on, attrs FROM entity",
-        "SELECT entity_id, text, lang, kind, case_policy, accents FROM alias",
-    };
-    vrows r[2];
-    memset(r, 0, sizeof r);
-    vkey *keys = NULL;
-    size_t nkeys = 0, keys_cap = 0;
-    int rc = 0;
-    for (int k = 0; k < 2 && !rc; k++) {
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(db, q[k], -1, &st, NULL) != SQLITE_OK) {
-            rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: %s", path,
-                                    sqlite3_errmsg(db));
-            break;
-        }
-        int s;
-        while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-            vrows *R = &r[k];
-            if (R->n == R->cap) {
-                size_t nc = R->cap ? R->cap * 2 : 1024;
-                vrow *nv = realloc(R->v, nc * sizeof *nv);
-                if (!nv) {
-                    rc = SANCTAG_E_NOMEM;
-                    break;
-                }
-                R->v = nv;
-                R->cap = nc;
-            }
-            vrow *row = &R->v[R->n];
-            memset(row, 0, sizeof *row);
-            row->off = R->alen;
-            sqlite3_int64 id = sqlite3_column_int64(st, 0);
-            int ncol = sqlite3_column_count(st);
-            if (k == 1) {
-                /* the alias's entity key comes first, as in the join */
-                const vkey *ek = vkey_find(keys, nkeys, id);
-                if (!ek)
-                    continue; /* no such entity: the join would drop the row */
-                row->k1 = R->alen;
-                row->n1 = ek->len;
-                if (vr_put(R, r[0].arena + ek->off, ek->len) || vr_put(R, "\x1f", 1)) {
-                    rc = SANCTAG_E_NOMEM;
-                    break;
-                }
-            }
-            for (int i = 1; i < ncol && !rc; i++) {
-                const unsigned char *t = sqlite3_column_text(st, i);
-                size_t len = (size_t)sqlite3_column_bytes(st, i);
-                if (i == 1) {
-                    if (k == 0) {
-                        row->k1 = R->alen;
-                        row->n1 = len;
-                    } else {
-                        row->k2 = R->alen;
-                        row->n2 = len;
-                    }
-                }
-                if ((len && vr_put(R, t, len)) || vr_put(R, "\x1f", 1))
-                    rc = SANCTAG_E_NOMEM;
-            }
-            if (!rc && vr_put(R, "\x1e", 1))
-                rc = SANCTAG_E_NOMEM;
-            if (rc)
-                break;
-            row->len = R->alen - row->off;
-            if (k == 0) {
-                if (nkeys == keys_cap) {
-                    size_t nc = keys_cap ? keys_cap * 2 : 1024;
-                    vkey *nk = realloc(keys, nc * sizeof *nk);
-                    if (!nk) {
-                        rc = SANCTAG_E_NOMEM;
-                        break;
-                    }
-                    keys = nk;
-                    keys_cap = nc;
-                }
-                /* rowids come ascending from a table scan */
-                keys[nkeys++] = (vkey){id, row->k1, row->n1};
-            }
-            R->n++;
-        }
-        if (!rc && s != SQLITE_DONE)
-            rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: %s", path,
-                                    sqlite3_errmsg(db));
-        sqlite3_finalize(st);
-    }
-    if (rc == SANCTAG_E_NOMEM)
-        rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
+    vrank *ranks = NULL;           /* by id */
+    size_t n = 0, cap = 0;         /* entities */
+    vspan *erow = NULL;            /* per rank: the entity's row in ebuf */
+    vbuf ebuf = {0}, abuf = {0};
+    valias *al = NULL, *sorted = NULL;
+    size_t nal = 0, alcap = 0;
+    uint32_t *start = NULL;
+    sqlite3_stmt *st = NULL;
     uint64_t h = 0xcbf29ce484222325ull;
-    for (int k = 0; k < 2 && !rc; k++) {
-        vr_arena = r[k].arena;
-        if (r[k].n > 1)
-            qsort(r[k].v, r[k].n, sizeof *r[k].v, vr_cmp);
-        for (size_t i = 0; i < r[k].n; i++) {
-            const unsigned char *b = (const unsigned char *)r[k].arena + r[k].v[i].off;
-            for (size_t j = 0; j < r[k].v[i].len; j++)
-                h = (h ^ b[j]) * 0x100000001b3ull;
+    int rc = 0, s;
+
+    /* 1. entity ids in key order */
+    if (sqlite3_prepare_v2(db, "SELECT id FROM entity ORDER BY key", -1, &st, NULL) != SQLITE_OK)
+        goto dberr;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 1024;
+            vrank *nr = realloc(ranks, nc * sizeof *nr);
+            if (!nr)
+                goto nomem;
+            ranks = nr;
+            cap = nc;
         }
+        if (n >= UINT32_MAX)
+            goto nomem;
+        ranks[n] = (vrank){sqlite3_column_int64(st, 0), (uint32_t)n};
+        n++;
     }
-    for (int k = 0; k < 2; k++) {
-        free(r[k].arena);
-        free(r[k].v);
+    if (s != SQLITE_DONE)
+        goto dberr;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (n > 1)
+        qsort(ranks, n, sizeof *ranks, vrank_cmp);
+
+    /* 2. entity rows in table order, each noted at its rank */
+    if (n && !(erow = calloc(n, sizeof *erow)))
+        goto nomem;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, key, label, name, country, valid_from, valid_to, listed, "
+                           "programs, list_source, list_ref, listed_on, attrs FROM entity",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto dberr;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        long r = vrank_find(ranks, n, sqlite3_column_int64(st, 0));
+        if (r < 0 || erow[r].len)
+            goto changed;
+        erow[r].off = ebuf.n;
+        erow[r].klen = (size_t)sqlite3_column_bytes(st, 1);
+        if (vb_row(&ebuf, st, 1))
+            goto nomem;
+        erow[r].len = ebuf.n - erow[r].off;
     }
-    free(keys);
-    if (rc)
-        return rc;
-    snprintf(out, 64, "%016llx", (unsigned long long)h);
-    return 0;
+    if (s != SQLITE_DONE)
+        goto dberr;
+    sqlite3_finalize(st);
+    st = NULL;
+    for (size_t r = 0; r < n; r++)
+        if (!erow[r].len)
+            goto changed;
+
+    /* 3. alias rows in table order (those of no entity are left out, as the
+     * join leaves them out) */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT entity_id, text, lang, kind, case_policy, accents FROM alias",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto dberr;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        long r = vrank_find(ranks, n, sqlite3_column_int64(st, 0));
+        if (r < 0)
+            continue;
+        if (nal == alcap) {
+            size_t nc = alcap ? alcap * 2 : 1024;
+            valias *na = realloc(al, nc * sizeof *na);
+            if (!na)
+                goto nomem;
+            al = na;
+            alcap = nc;
+        }
+        size_t tlen = (size_t)sqlite3_column_bytes(st, 1);
+        if (tlen > UINT32_MAX)
+            goto nomem;
+        valias *a = &al[nal];
+        a->rank = (uint32_t)r;
+        a->tlen = (uint32_t)tlen;
+        a->off = abuf.n;
+        if (vb_row(&abuf, st, 1))
+            goto nomem;
+        a->len = abuf.n - a->off;
+        nal++;
+    }
+    if (s != SQLITE_DONE)
+        goto dberr;
+    sqlite3_finalize(st);
+    st = NULL;
+
+    /* 4. aliases grouped by entity rank (a counting sort), each entity's by text */
+    if (!(start = calloc(n + 1, sizeof *start)) || (nal && !(sorted = malloc(nal * sizeof *sorted))))
+        goto nomem;
+    for (size_t i = 0; i < nal; i++) {
+        al[i].p = abuf.p + al[i].off;
+        start[al[i].rank + 1]++;
+    }
+    for (size_t r = 0; r < n; r++)
+        start[r + 1] += start[r];
+    for (size_t i = 0; i < nal; i++)
+        sorted[start[al[i].rank]++] = al[i];
+    /* start[r] is now where rank r + 1 begins */
+    for (size_t r = 0, b = 0; r < n; r++) {
+        size_t e = start[r];
+        if (e - b > 1)
+            qsort(sorted + b, e - b, sizeof *sorted, valias_cmp);
+        b = e;
+    }
+
+    /* 5. the hash: entities by key, then aliases by key and text (an alias
+     * row begins with its entity's key, the first column of its row) */
+    for (size_t r = 0; r < n; r++)
+        h = fnv1a(h, ebuf.p + erow[r].off, erow[r].len);
+    for (size_t i = 0, r = 0; i < nal; i++) {
+        while (i >= start[r])
+            r++;
+        h = fnv1a(h, ebuf.p + erow[r].off, erow[r].klen + 1); /* the key and its 0x1f */
+        h = fnv1a(h, sorted[i].p, sorted[i].len);
+    }
+    rc = 0;
+    goto out;
+changed:
+    rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
+                            "%s: entity table changed while it was read", path);
+    goto out;
+nomem:
+    rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
+    goto out;
+dberr:
+    rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: %s", path,
+                            sqlite3_errmsg(db));
+out:
+    sqlite3_finalize(st);
+    free(ranks);
+    free(erow);
+    free(ebuf.p);
+    free(abuf.p);
+    free(al);
+    free(sorted);
+    free(start);
+    if (!rc)
+        snprintf(out, 64, "%016llx", (unsigned long long)h);
+    return rc;
 }
 
 /* Stores a compiled matcher for gazetteer `version`. Returns an SQLite code. */
