@@ -634,7 +634,8 @@ static void iset_free(iset *s)
 static ialias *push_alias(ientity *e)
 {
     if (e->nal == e->alcap) {
-        size_t nc = e->alcap ? e->alcap * 2 : 8;
+        /* most entities of a plain list have one alias, list entries a few */
+        size_t nc = e->alcap ? e->alcap * 2 : 1;
         ialias *na = realloc(e->al, nc * sizeof *na);
         if (!na)
             return NULL;
@@ -3502,6 +3503,9 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
         goto out;
     sanctagp_writer_free(w);
     w = NULL;
+    /* what was read is in the database now: its memory is given back
+     * before the matcher and the report need theirs */
+    iset_free(&m.set);
     if (bulk && (rc = sanctagp_db_exec(db, db_path, "CREATE INDEX alias_norm ON alias(norm)",
                                        err)))
         goto out;
