@@ -3287,16 +3287,49 @@ static void alias_diff(const snap *a, const snap *b, json_t *entry)
     json_decref(kinds);
 }
 
-/* Fills report's "added", "removed", "changed" and "unchanged". */
-static void diff(const snapset *A, const snapset *B, json_t *report)
+/* True when an entity's alias lists differ in a text or a kind: exactly when
+ * alias_diff() reports something. */
+static int aliases_differ(const snap *a, const snap *b)
+{
+    if (a->nal != b->nal)
+        return 1;
+    for (size_t i = 0; i < a->nal; i++)
+        if (strcmp(a->al[i], b->al[i]) != 0)
+            return 1;
+    return 0;
+}
+
+/* Fills report's "added", "removed", "changed" and "unchanged"; with
+ * `counts_only` the first three are the numbers of entities, not lists. */
+static void diff(const snapset *A, const snapset *B, int counts_only, json_t *report)
 {
     const snap *a = A->v, *b = B->v;
     size_t na = A->n, nb = B->n;
     json_t *added = json_array(), *removed = json_array(), *changed = json_array();
-    long unchanged = 0;
+    long unchanged = 0, nadded = 0, nremoved = 0, nchanged = 0;
     size_t i = 0, j = 0;
     while (i < na || j < nb) {
         int c = i == na ? 1 : j == nb ? -1 : strcmp(a[i].key, b[j].key);
+        if (counts_only) {
+            if (c < 0) {
+                nremoved++;
+                i++;
+            } else if (c > 0) {
+                nadded++;
+                j++;
+            } else {
+                int same = !aliases_differ(&a[i], &b[j]);
+                for (int k = 0; k < SF_N && same; k++)
+                    same = strcmp(a[i].f[k], b[j].f[k]) == 0;
+                if (same)
+                    unchanged++;
+                else
+                    nchanged++;
+                i++;
+                j++;
+            }
+            continue;
+        }
         if (c < 0) {
             json_array_append_new(removed, snap_entry(&a[i++]));
             continue;
@@ -3324,6 +3357,14 @@ static void diff(const snapset *A, const snapset *B, json_t *report)
         i++;
         j++;
     }
+    if (counts_only) {
+        json_decref(added);
+        json_decref(removed);
+        json_decref(changed);
+        added = json_integer(nadded);
+        removed = json_integer(nremoved);
+        changed = json_integer(nchanged);
+    }
     json_object_set_new(report, "added", added);
     json_object_set_new(report, "removed", removed);
     json_object_set_new(report, "changed", changed);
@@ -3331,6 +3372,27 @@ static void diff(const snapset *A, const snapset *B, json_t *report)
 }
 
 /* ---- the whole import ------------------------------------------------------------------ */
+
+/* Number of entities of `source`. */
+static int source_entities(sqlite3 *db, const char *db_path, const char *source,
+                           long long *ret, sanctag_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int ok = sqlite3_prepare_v2(db,
+                                "SELECT count(*) FROM entity e JOIN source s ON "
+                                "s.id = e.source_id WHERE s.name = ?1",
+                                -1, &st, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+        ok = sqlite3_step(st) == SQLITE_ROW;
+        if (ok)
+            *ret = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return ok ? 0
+              : sanctagp_error_set(err, SANCTAG_E_DB, db_path, 0, 0, -1,
+                                   "%s: database error: %s", db_path, sqlite3_errmsg(db));
+}
 
 static int exec_bound(sqlite3 *db, const char *db_path, const char *sql, const char *arg,
                       sanctag_error *err)
@@ -3509,9 +3571,16 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
     if (bulk && (rc = sanctagp_db_exec(db, db_path, "CREATE INDEX alias_norm ON alias(norm)",
                                        err)))
         goto out;
-    /* with nothing before, every entity is new and alias lists are not compared */
-    if ((rc = sanctagp_db_refresh(db, db_path, err)) ||
-        (rc = snapshot(db, db_path, source, before.n > 0, &after, err)))
+    /* with nothing before, every entity is new and alias lists are not
+     * compared; when only counts are wanted, they are all the entities */
+    long long nnew = -1;
+    if ((rc = sanctagp_db_refresh(db, db_path, err)))
+        goto out;
+    if (o->counts_only && before.n == 0)
+        rc = source_entities(db, db_path, source, &nnew, err);
+    else
+        rc = snapshot(db, db_path, source, before.n > 0, &after, err);
+    if (rc)
         goto out;
     report = json_pack("{s:s,s:s,s:s,s:O,s:b,s:I,s:I,s:I,s:I,s:O}", "source", source, "format",
                        fmt, "version", m.version, "files", jfiles, "dry_run", o->dry_run,
@@ -3522,7 +3591,14 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
         rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, db_path, 0, 0, -1, "out of memory");
         goto out;
     }
-    diff(&before, &after, report);
+    if (nnew >= 0) {
+        json_object_set_new(report, "added", json_integer(nnew));
+        json_object_set_new(report, "removed", json_integer(0));
+        json_object_set_new(report, "changed", json_integer(0));
+        json_object_set_new(report, "unchanged", json_integer(0));
+    } else {
+        diff(&before, &after, o->counts_only, report);
+    }
     rc = sanctagp_db_exec(db, db_path, o->dry_run ? "ROLLBACK" : "COMMIT", err);
     in_tx = rc != 0;
 out:
