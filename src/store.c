@@ -3,6 +3,7 @@
 #include "gazetteer.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,59 @@ static const char *col(sqlite3_stmt *st, int i)
     return s ? s : "";
 }
 
+/* entity index + 1 by entity rowid, grown as rows come */
+static int map_set(uint32_t **map, size_t *cap, sqlite3_int64 id, uint32_t v)
+{
+    if ((size_t)id >= *cap) {
+        size_t nc = *cap ? *cap : 1024;
+        while (nc <= (size_t)id)
+            nc *= 2;
+        uint32_t *nm = realloc(*map, nc * sizeof *nm);
+        if (!nm)
+            return SANCTAG_E_NOMEM;
+        memset(nm + *cap, 0, (nc - *cap) * sizeof *nm);
+        *map = nm;
+        *cap = nc;
+    }
+    (*map)[id] = v;
+    return 0;
+}
+
+/* One alias into the matcher: `ent` its entity's index; kind, lang, policy
+ * and accents as the alias table holds them. Returns 0 when the alias is
+ * left out (a weak one without `weak`; one with no tokens, which can never
+ * match: import checks report those). */
+static int compile_alias(sanctagp_mbuild *b, uint32_t ent, int weak, const char *text,
+                         const char *kind_name, const char *lang, const char *policy,
+                         const char *accents)
+{
+    int kind = sanctagp_kind_from_name(kind_name);
+    if (kind < 0)
+        kind = KIND_NAME;
+    if (kind == KIND_WEAK && !weak)
+        return 0;
+    int rc = sanctagp_mbuild_alias(b, ent, text, strlen(text), kind, lang, policy,
+                                   strcmp(accents, "strict") != 0);
+    if (rc == SANCTAG_E_FORMAT || rc == SANCTAG_E_TOOBIG || rc == SANCTAG_E_UTF8 ||
+        rc == SANCTAG_E_INVALID)
+        rc = 0;
+    return rc;
+}
+
+static int compile_failed(int rc, const char *path, sanctag_error *err)
+{
+    if (rc && rc != SANCTAG_E_DB && err && !err->code)
+        sanctagp_error_set(err, rc, path, 0, 0, -1, "%s: cannot compile matcher: %s", path,
+                           sanctag_status_name(rc));
+    return rc;
+}
+
+/* Which entities the matcher holds and in which order, and which aliases in
+ * which order (compile_rows() below does the same from rows read earlier):
+ * entities by id; the aliases of listed entities, then those of the others,
+ * each in alias order: a listed entity wins an alias it shares with an
+ * unlisted one (the span is then marked ambiguous), as every mention of a
+ * sanctioned name must carry its listing. */
 int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *version,
                         void **ret_image, size_t *ret_size, sanctag_error *err)
 {
@@ -244,36 +298,19 @@ int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *ver
         sqlite3_int64 id = sqlite3_column_int64(st, 0);
         if (id <= 0 || id > (sqlite3_int64)UINT32_MAX - 1)
             continue;
-        if ((size_t)id >= map_cap) {
-            size_t nc = map_cap ? map_cap : 1024;
-            while (nc <= (size_t)id)
-                nc *= 2;
-            uint32_t *nm = realloc(map, nc * sizeof *nm);
-            if (!nm) {
-                rc = SANCTAG_E_NOMEM;
-                goto out;
-            }
-            memset(nm + map_cap, 0, (nc - map_cap) * sizeof *nm);
-            map = nm;
-            map_cap = nc;
-        }
         uint32_t idx;
-        rc = sanctagp_mbuild_entity(b, col(st, 1), col(st, 2), col(st, 3), col(st, 4),
-                                    sqlite3_column_int(st, 5), col(st, 6), col(st, 7), col(st, 8),
-                                    col(st, 9), &idx);
-        if (rc)
+        if ((rc = sanctagp_mbuild_entity(b, col(st, 1), col(st, 2), col(st, 3), col(st, 4),
+                                         sqlite3_column_int(st, 5), col(st, 6), col(st, 7),
+                                         col(st, 8), col(st, 9), &idx)) ||
+            (rc = map_set(&map, &map_cap, id, idx + 1)))
             goto out;
-        map[id] = idx + 1;
     }
     if (rc != SQLITE_DONE)
         goto dberr;
     sqlite3_finalize(st);
     st = NULL;
 
-    /* a listed entity wins an alias it shares with an unlisted one (the span
-     * is then marked ambiguous): every mention of a sanctioned name must carry
-     * its listing. Listed entities' aliases first, then the others, each in
-     * alias order: two scans in table order instead of a sort. */
+    /* two scans in table order instead of a sort */
     static const char *const alias_q[2] = {
         "SELECT a.entity_id, a.text, a.kind, a.lang, a.case_policy, a.accents, a.id FROM alias a "
         "JOIN entity e ON e.id = a.entity_id WHERE e.listed > 0 ORDER BY a.id",
@@ -287,20 +324,8 @@ int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *ver
             sqlite3_int64 eid = sqlite3_column_int64(st, 0);
             if (eid <= 0 || (size_t)eid >= map_cap || !map[eid])
                 continue;
-            int kind = sanctagp_kind_from_name(col(st, 2));
-            if (kind < 0)
-                kind = KIND_NAME;
-            if (kind == KIND_WEAK && !weak)
-                continue;
-            const char *text = col(st, 1);
-            rc = sanctagp_mbuild_alias(b, map[eid] - 1, text, strlen(text), kind, col(st, 3),
-                                       col(st, 4), strcmp(col(st, 5), "strict") != 0);
-            if (rc == SANCTAG_E_FORMAT || rc == SANCTAG_E_TOOBIG || rc == SANCTAG_E_UTF8 ||
-                rc == SANCTAG_E_INVALID) {
-                rc = 0; /* an alias with no tokens can never match; import checks report these */
-                continue;
-            }
-            if (rc)
+            if ((rc = compile_alias(b, map[eid] - 1, weak, col(st, 1), col(st, 2), col(st, 3),
+                                    col(st, 4), col(st, 5))))
                 goto out;
         }
         if (rc != SQLITE_DONE)
@@ -309,22 +334,19 @@ int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *ver
         st = NULL;
     }
     rc = sanctagp_mbuild_finish(b, version, ret_image, ret_size);
-    if (rc)
-        sanctagp_error_set(err, rc, path, 0, 0, -1, "%s: cannot compile matcher: %s", path,
-                           sanctag_status_name(rc));
     goto out;
 dberr:
     rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: cannot read gazetteer: %s",
                             path, sqlite3_errmsg(db));
 out:
-    if (rc && rc != SANCTAG_E_DB && err && !err->code)
-        sanctagp_error_set(err, rc, path, 0, 0, -1, "%s: cannot compile matcher: %s", path,
-                           sanctag_status_name(rc));
+    compile_failed(rc, path, err);
     sqlite3_finalize(st);
     free(map);
     sanctagp_mbuild_free(b);
     return rc;
 }
+
+/* ---- the rows, read once for the content version and the matcher ---------- */
 
 /* Content version: a hash of every entity and alias row, so equal content
  * gives an equal version whoever built it: FNV-1a over every entity (ordered
@@ -334,251 +356,411 @@ out:
  *          list_source, list_ref, listed_on, attrs FROM entity ORDER BY key
  *   SELECT e.key, a.text, a.lang, a.kind, a.case_policy, a.accents FROM alias a
  *          JOIN entity e ON e.id = a.entity_id ORDER BY e.key, a.text
- * give. Reading the tables through the key index would jump around the file,
- * and sorting their rows costs string comparisons; instead the key order is
- * read from the key index alone (entity ids in key order: a sequential scan
- * of a covering index), both tables are read in table order, and each row is
- * put at its entity's rank: only the aliases of one entity are ever sorted. */
+ * give.
+ *
+ * sanctagp_db_refresh() needs it and a compiled matcher, which read the same
+ * rows: both tables are read once, in table order, into memory (grows).
+ * Reading them through the key index would jump around the file, and sorting
+ * rows costs string comparisons; instead the key order is read from the key
+ * index alone (entity ids in key order: a scan of a covering index), and only
+ * the aliases of one entity are ever compared. The hash, a byte at a time,
+ * runs on a second thread while the matcher is compiled. */
 
-/* Row bytes kept until they are hashed in order; offsets, as it grows. */
-typedef struct vbuf {
-    char *p;
+enum { EC_KEY, EC_LABEL, EC_NAME, EC_COUNTRY, EC_VALID_FROM, EC_VALID_TO, EC_LISTED,
+       EC_PROGRAMS, EC_LIST_SOURCE, EC_LIST_REF, EC_LISTED_ON, EC_ATTRS, EC_N };
+enum { AC_TEXT, AC_LANG, AC_KIND, AC_CASE, AC_ACCENTS, AC_N };
+
+/* An entity row: its columns' texts, each followed by a NUL in grows.buf, and
+ * their lengths (the hash covers every byte SQLite returns, the compiler sees
+ * C strings as sqlite3_column_text() gives them). */
+typedef struct gent {
+    sqlite3_int64 id;
+    size_t off;
+    uint32_t len[EC_N];
+    int listed; /* sqlite3_column_int(listed) */
+    int pass;   /* its aliases compile in pass 0 (listed > 0), 1 (listed <= 0), or -1 (NULL) */
+} gent;
+
+typedef struct galias {
+    size_t off;
+    uint32_t len[AC_N];
+    uint32_t ent; /* index of its entity in grows.ent, GNONE when there is none */
+} galias;
+
+#define GNONE UINT32_MAX
+
+typedef struct grows {
+    char *buf;
     size_t n, cap;
-} vbuf;
+    gent *ent; /* by id */
+    size_t nent, entcap;
+    galias *al; /* by id */
+    size_t nal, alcap;
+    uint32_t *by_key; /* ent indices in key order */
+    uint32_t *dense;  /* index + 1 by id - id0, when ids are dense enough */
+    sqlite3_int64 id0;
+    size_t ndense;
+} grows;
 
-static int vb_put(vbuf *b, const void *s, size_t n)
+static void grows_free(grows *g)
 {
-    if (b->n + n > b->cap) {
-        size_t nc = b->cap ? b->cap : 1 << 16;
-        while (nc < b->n + n)
-            nc *= 2;
-        char *q = realloc(b->p, nc);
-        if (!q)
-            return -1;
-        b->p = q;
-        b->cap = nc;
+    free(g->buf);
+    free(g->ent);
+    free(g->al);
+    free(g->by_key);
+    free(g->dense);
+    memset(g, 0, sizeof *g);
+}
+
+/* Appends columns i0..i0+n-1 of the current row, each NUL-terminated; their
+ * lengths go to len[]. */
+static int grows_cols(grows *g, sqlite3_stmt *st, int i0, int n, uint32_t *len)
+{
+    for (int i = 0; i < n; i++) {
+        const unsigned char *t = sqlite3_column_text(st, i0 + i);
+        size_t l = (size_t)sqlite3_column_bytes(st, i0 + i);
+        if (l >= UINT32_MAX)
+            return SANCTAG_E_TOOBIG;
+        if (g->n + l + 1 > g->cap) {
+            size_t nc = g->cap ? g->cap : 1 << 16;
+            while (nc < g->n + l + 1)
+                nc *= 2;
+            char *q = realloc(g->buf, nc);
+            if (!q)
+                return SANCTAG_E_NOMEM;
+            g->buf = q;
+            g->cap = nc;
+        }
+        if (l)
+            memcpy(g->buf + g->n, t, l);
+        g->buf[g->n + l] = 0;
+        g->n += l + 1;
+        len[i] = (uint32_t)l;
     }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
     return 0;
 }
 
-/* The columns i0.. of a row as hashed: each text, then 0x1f; 0x1e at the end. */
-static int vb_row(vbuf *b, sqlite3_stmt *st, int i0)
+/* index of the entity with rowid `id`, or GNONE */
+static uint32_t grows_find(const grows *g, sqlite3_int64 id)
 {
-    int ncol = sqlite3_column_count(st);
-    for (int i = i0; i < ncol; i++) {
-        const unsigned char *t = sqlite3_column_text(st, i);
-        size_t len = (size_t)sqlite3_column_bytes(st, i);
-        if ((len && vb_put(b, t, len)) || vb_put(b, "\x1f", 1))
-            return -1;
+    if (g->dense) {
+        if (id < g->id0 || (sqlite3_uint64)(id - g->id0) >= g->ndense)
+            return GNONE;
+        uint32_t v = g->dense[id - g->id0];
+        return v ? v - 1 : GNONE;
     }
-    return vb_put(b, "\x1e", 1);
-}
-
-typedef struct vrank {
-    sqlite3_int64 id;
-    uint32_t rank; /* position of the entity's key in key order */
-} vrank;
-
-static int vrank_cmp(const void *x, const void *y)
-{
-    sqlite3_int64 a = ((const vrank *)x)->id, b = ((const vrank *)y)->id;
-    return (a > b) - (a < b);
-}
-
-/* rank of entity `id`, or -1 */
-static long vrank_find(const vrank *v, size_t n, sqlite3_int64 id)
-{
-    size_t lo = 0, hi = n;
+    size_t lo = 0, hi = g->nent;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (v[mid].id < id)
+        if (g->ent[mid].id < id)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < n && v[lo].id == id ? (long)v[lo].rank : -1;
+    return lo < g->nent && g->ent[lo].id == id ? (uint32_t)lo : GNONE;
 }
 
-typedef struct vspan {
-    size_t off, len; /* len 0: not seen (a row has at least its 0x1e) */
-    size_t klen;     /* its key's bytes, at off */
-} vspan;
-
-typedef struct valias {
-    uint32_t rank;   /* of its entity */
-    uint32_t tlen;   /* bytes of its text */
-    size_t off, len; /* its bytes after the key: text 0x1f lang 0x1f ... 0x1e */
-    const char *p;   /* = arena + off, once the arena stops moving */
-} valias;
-
-/* alias text in SQLite's BINARY order: memcmp, then the shorter first */
-static int valias_cmp(const void *x, const void *y)
+static int grow_array(void **p, size_t *cap, size_t n, size_t elem)
 {
-    const valias *a = x, *b = y;
-    int c = memcmp(a->p, b->p, a->tlen < b->tlen ? a->tlen : b->tlen);
-    return c ? c : (a->tlen > b->tlen) - (a->tlen < b->tlen);
+    if (n < *cap)
+        return 0;
+    size_t nc = *cap ? *cap * 2 : 1024;
+    void *q = realloc(*p, nc * elem);
+    if (!q)
+        return SANCTAG_E_NOMEM;
+    *p = q;
+    *cap = nc;
+    return 0;
 }
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+static int grows_read(sqlite3 *db, const char *path, grows *g, sanctag_error *err)
 {
-    const unsigned char *b = data;
+    sqlite3_stmt *st = NULL;
+    int rc = 0, s;
+    memset(g, 0, sizeof *g);
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, key, label, name, country, valid_from, valid_to, listed, "
+                           "programs, list_source, list_ref, listed_on, attrs, listed > 0, "
+                           "listed <= 0 FROM entity ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto dberr;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (g->nent >= GNONE || grow_array((void **)&g->ent, &g->entcap, g->nent, sizeof *g->ent))
+            goto nomem;
+        gent *e = &g->ent[g->nent];
+        e->id = sqlite3_column_int64(st, 0);
+        e->off = g->n;
+        if ((rc = grows_cols(g, st, 1, EC_N, e->len)))
+            goto fail;
+        e->listed = sqlite3_column_int(st, 1 + EC_LISTED);
+        e->pass = sqlite3_column_type(st, 13) != SQLITE_NULL && sqlite3_column_int(st, 13) ? 0
+                  : sqlite3_column_type(st, 14) != SQLITE_NULL && sqlite3_column_int(st, 14) ? 1
+                                                                                             : -1;
+        if (g->nent && e->id <= g->ent[g->nent - 1].id)
+            goto changed; /* not in id order */
+        g->nent++;
+    }
+    if (s != SQLITE_DONE)
+        goto dberr;
+    sqlite3_finalize(st);
+    st = NULL;
+    /* ids are usually dense: then an id's entity is one look-up away, not a
+     * binary search missing the cache at every step */
+    if (g->nent) {
+        sqlite3_uint64 span = (sqlite3_uint64)(g->ent[g->nent - 1].id - g->ent[0].id) + 1;
+        if (span <= (sqlite3_uint64)g->nent * 4 + 1024 &&
+            (g->dense = calloc((size_t)span, sizeof *g->dense))) {
+            g->id0 = g->ent[0].id;
+            g->ndense = (size_t)span;
+            for (size_t i = 0; i < g->nent; i++)
+                g->dense[g->ent[i].id - g->id0] = (uint32_t)i + 1;
+        }
+    }
+
+    if (sqlite3_prepare_v2(db,
+                           "SELECT entity_id, text, lang, kind, case_policy, accents FROM alias "
+                           "ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto dberr;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (grow_array((void **)&g->al, &g->alcap, g->nal, sizeof *g->al))
+            goto nomem;
+        galias *a = &g->al[g->nal];
+        a->ent = grows_find(g, sqlite3_column_int64(st, 0));
+        a->off = g->n;
+        if ((rc = grows_cols(g, st, 1, AC_N, a->len)))
+            goto fail;
+        g->nal++;
+    }
+    if (s != SQLITE_DONE)
+        goto dberr;
+    sqlite3_finalize(st);
+    st = NULL;
+
+    /* entities in key order */
+    if (g->nent && !(g->by_key = malloc(g->nent * sizeof *g->by_key)))
+        goto nomem;
+    if (sqlite3_prepare_v2(db, "SELECT id FROM entity ORDER BY key", -1, &st, NULL) != SQLITE_OK)
+        goto dberr;
+    size_t r = 0;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        uint32_t i = grows_find(g, sqlite3_column_int64(st, 0));
+        if (i == GNONE || r == g->nent)
+            goto changed;
+        g->by_key[r++] = i;
+    }
+    if (s != SQLITE_DONE)
+        goto dberr;
+    if (r != g->nent)
+        goto changed;
+    sqlite3_finalize(st);
+    return 0;
+changed:
+    rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
+                            "%s: entity table changed while it was read", path);
+    goto fail;
+nomem:
+    rc = SANCTAG_E_NOMEM;
+    goto fail;
+dberr:
+    rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: cannot read gazetteer: %s",
+                            path, sqlite3_errmsg(db));
+fail:
+    if (rc != SANCTAG_E_DB)
+        sanctagp_error_set(err, rc, path, 0, 0, -1, "%s: cannot read gazetteer: %s", path,
+                           sanctag_status_name(rc));
+    sqlite3_finalize(st);
+    grows_free(g);
+    return rc;
+}
+
+/* ---- content version -------------------------------------------------------- */
+
+static uint64_t fnv1a(uint64_t h, const char *data, size_t n)
+{
+    const unsigned char *b = (const unsigned char *)data;
     for (size_t j = 0; j < n; j++)
         h = (h ^ b[j]) * 0x100000001b3ull;
     return h;
 }
 
-static int content_version(sqlite3 *db, const char *path, char out[64], sanctag_error *err)
+/* a row's columns, each followed by 0x1f, then 0x1e */
+static uint64_t fnv_row(uint64_t h, const char *p, const uint32_t *len, int n)
 {
-    vrank *ranks = NULL;           /* by id */
-    size_t n = 0, cap = 0;         /* entities */
-    vspan *erow = NULL;            /* per rank: the entity's row in ebuf */
-    vbuf ebuf = {0}, abuf = {0};
-    valias *al = NULL, *sorted = NULL;
-    size_t nal = 0, alcap = 0;
-    uint32_t *start = NULL;
-    sqlite3_stmt *st = NULL;
-    uint64_t h = 0xcbf29ce484222325ull;
-    int rc = 0, s;
+    for (int i = 0; i < n; i++) {
+        h = fnv1a(h, p, len[i]);
+        h = (h ^ 0x1f) * 0x100000001b3ull;
+        p += len[i] + 1;
+    }
+    return (h ^ 0x1e) * 0x100000001b3ull;
+}
 
-    /* 1. entity ids in key order */
-    if (sqlite3_prepare_v2(db, "SELECT id FROM entity ORDER BY key", -1, &st, NULL) != SQLITE_OK)
-        goto dberr;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 1024;
-            vrank *nr = realloc(ranks, nc * sizeof *nr);
-            if (!nr)
-                goto nomem;
-            ranks = nr;
-            cap = nc;
+typedef struct vjob {
+    const grows *g;
+    uint64_t h;
+    int rc;
+} vjob;
+
+/* alias text in SQLite's BINARY order: memcmp, then the shorter first */
+static int galias_text_cmp(const grows *g, uint32_t x, uint32_t y)
+{
+    const galias *a = &g->al[x], *b = &g->al[y];
+    uint32_t n = a->len[AC_TEXT] < b->len[AC_TEXT] ? a->len[AC_TEXT] : b->len[AC_TEXT];
+    int c = memcmp(g->buf + a->off, g->buf + b->off, n);
+    return c ? c : (a->len[AC_TEXT] > b->len[AC_TEXT]) - (a->len[AC_TEXT] < b->len[AC_TEXT]);
+}
+
+/* an alias's text, for sorting the aliases of an entity that has many */
+typedef struct vtext {
+    const char *p;
+    uint32_t len, idx;
+} vtext;
+
+static int vtext_cmp(const void *x, const void *y)
+{
+    const vtext *a = x, *b = y;
+    int c = memcmp(a->p, b->p, a->len < b->len ? a->len : b->len);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* Sorts order[b..e) (alias indices of one entity) by text. */
+static int sort_texts(const grows *g, uint32_t *order, size_t b, size_t e)
+{
+    if (e - b <= 16) {
+        for (size_t i = b + 1; i < e; i++) {
+            uint32_t x = order[i];
+            size_t k = i;
+            while (k > b && galias_text_cmp(g, order[k - 1], x) > 0) {
+                order[k] = order[k - 1];
+                k--;
+            }
+            order[k] = x;
         }
-        if (n >= UINT32_MAX)
-            goto nomem;
-        ranks[n] = (vrank){sqlite3_column_int64(st, 0), (uint32_t)n};
-        n++;
+        return 0;
     }
-    if (s != SQLITE_DONE)
-        goto dberr;
-    sqlite3_finalize(st);
-    st = NULL;
-    if (n > 1)
-        qsort(ranks, n, sizeof *ranks, vrank_cmp);
+    vtext *t = malloc((e - b) * sizeof *t);
+    if (!t)
+        return SANCTAG_E_NOMEM;
+    for (size_t i = b; i < e; i++)
+        t[i - b] = (vtext){g->buf + g->al[order[i]].off, g->al[order[i]].len[AC_TEXT], order[i]};
+    qsort(t, e - b, sizeof *t, vtext_cmp);
+    for (size_t i = b; i < e; i++)
+        order[i] = t[i - b].idx;
+    free(t);
+    return 0;
+}
 
-    /* 2. entity rows in table order, each noted at its rank */
-    if (n && !(erow = calloc(n, sizeof *erow)))
-        goto nomem;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, key, label, name, country, valid_from, valid_to, listed, "
-                           "programs, list_source, list_ref, listed_on, attrs FROM entity",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto dberr;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        long r = vrank_find(ranks, n, sqlite3_column_int64(st, 0));
-        if (r < 0 || erow[r].len)
-            goto changed;
-        erow[r].off = ebuf.n;
-        erow[r].klen = (size_t)sqlite3_column_bytes(st, 1);
-        if (vb_row(&ebuf, st, 1))
-            goto nomem;
-        erow[r].len = ebuf.n - erow[r].off;
+static void *content_version(void *arg)
+{
+    vjob *j = arg;
+    const grows *g = j->g;
+    size_t n = g->nent;
+    uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);   /* by entity index */
+    uint32_t *start = calloc(n + 1, sizeof *start);        /* aliases per rank, summed */
+    uint32_t *order = malloc((g->nal ? g->nal : 1) * sizeof *order);
+    j->rc = 0;
+    if (!rank || !start || !order || g->nal >= UINT32_MAX) {
+        j->rc = SANCTAG_E_NOMEM;
+        goto out;
     }
-    if (s != SQLITE_DONE)
-        goto dberr;
-    sqlite3_finalize(st);
-    st = NULL;
     for (size_t r = 0; r < n; r++)
-        if (!erow[r].len)
-            goto changed;
-
-    /* 3. alias rows in table order (those of no entity are left out, as the
-     * join leaves them out) */
-    if (sqlite3_prepare_v2(db,
-                           "SELECT entity_id, text, lang, kind, case_policy, accents FROM alias",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto dberr;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        long r = vrank_find(ranks, n, sqlite3_column_int64(st, 0));
-        if (r < 0)
-            continue;
-        if (nal == alcap) {
-            size_t nc = alcap ? alcap * 2 : 1024;
-            valias *na = realloc(al, nc * sizeof *na);
-            if (!na)
-                goto nomem;
-            al = na;
-            alcap = nc;
+        rank[g->by_key[r]] = (uint32_t)r;
+    /* aliases by their entity's rank (a counting sort), then by text; those
+     * of no entity are left out, as the join leaves them out */
+    size_t nal = 0;
+    for (size_t i = 0; i < g->nal; i++)
+        if (g->al[i].ent != GNONE) {
+            start[rank[g->al[i].ent] + 1]++;
+            nal++;
         }
-        size_t tlen = (size_t)sqlite3_column_bytes(st, 1);
-        if (tlen > UINT32_MAX)
-            goto nomem;
-        valias *a = &al[nal];
-        a->rank = (uint32_t)r;
-        a->tlen = (uint32_t)tlen;
-        a->off = abuf.n;
-        if (vb_row(&abuf, st, 1))
-            goto nomem;
-        a->len = abuf.n - a->off;
-        nal++;
-    }
-    if (s != SQLITE_DONE)
-        goto dberr;
-    sqlite3_finalize(st);
-    st = NULL;
-
-    /* 4. aliases grouped by entity rank (a counting sort), each entity's by text */
-    if (!(start = calloc(n + 1, sizeof *start)) || (nal && !(sorted = malloc(nal * sizeof *sorted))))
-        goto nomem;
-    for (size_t i = 0; i < nal; i++) {
-        al[i].p = abuf.p + al[i].off;
-        start[al[i].rank + 1]++;
-    }
     for (size_t r = 0; r < n; r++)
         start[r + 1] += start[r];
-    for (size_t i = 0; i < nal; i++)
-        sorted[start[al[i].rank]++] = al[i];
-    /* start[r] is now where rank r + 1 begins */
-    for (size_t r = 0, b = 0; r < n; r++) {
-        size_t e = start[r];
-        if (e - b > 1)
-            qsort(sorted + b, e - b, sizeof *sorted, valias_cmp);
-        b = e;
+    for (size_t i = 0; i < g->nal; i++)
+        if (g->al[i].ent != GNONE)
+            order[start[rank[g->al[i].ent]]++] = (uint32_t)i;
+    /* start[r] is now where rank r + 1 begins: each entity's aliases by text */
+    for (size_t r = 0, b = 0; r < n; b = start[r++])
+        if (start[r] - b > 1 && (j->rc = sort_texts(g, order, b, start[r])))
+            goto out;
+    uint64_t h = 0xcbf29ce484222325ull;
+    /* rows in key order are all over memory: fetch a few ahead */
+    enum { AHEAD = 8 };
+    for (size_t r = 0; r < n; r++) {
+        if (r + 2 * AHEAD < n)
+            __builtin_prefetch(&g->ent[g->by_key[r + 2 * AHEAD]]);
+        if (r + AHEAD < n)
+            __builtin_prefetch(g->buf + g->ent[g->by_key[r + AHEAD]].off);
+        const gent *e = &g->ent[g->by_key[r]];
+        h = fnv_row(h, g->buf + e->off, e->len, EC_N);
     }
-
-    /* 5. the hash: entities by key, then aliases by key and text (an alias
-     * row begins with its entity's key, the first column of its row) */
-    for (size_t r = 0; r < n; r++)
-        h = fnv1a(h, ebuf.p + erow[r].off, erow[r].len);
-    for (size_t i = 0, r = 0; i < nal; i++) {
-        while (i >= start[r])
-            r++;
-        h = fnv1a(h, ebuf.p + erow[r].off, erow[r].klen + 1); /* the key and its 0x1f */
-        h = fnv1a(h, sorted[i].p, sorted[i].len);
+    for (size_t i = 0; i < nal; i++) {
+        if (i + 3 * AHEAD < nal)
+            __builtin_prefetch(&g->al[order[i + 3 * AHEAD]]);
+        if (i + 2 * AHEAD < nal) {
+            const galias *f = &g->al[order[i + 2 * AHEAD]];
+            __builtin_prefetch(g->buf + f->off);
+            __builtin_prefetch(&g->ent[f->ent]);
+        }
+        if (i + AHEAD < nal)
+            __builtin_prefetch(g->buf + g->ent[g->al[order[i + AHEAD]].ent].off);
+        const galias *a = &g->al[order[i]];
+        const gent *e = &g->ent[a->ent];
+        h = fnv1a(h, g->buf + e->off, e->len[EC_KEY]); /* e.key first, as in the join */
+        h = (h ^ 0x1f) * 0x100000001b3ull;
+        h = fnv_row(h, g->buf + a->off, a->len, AC_N);
     }
-    rc = 0;
-    goto out;
-changed:
-    rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
-                            "%s: entity table changed while it was read", path);
-    goto out;
-nomem:
-    rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
-    goto out;
-dberr:
-    rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: %s", path,
-                            sqlite3_errmsg(db));
+    j->h = h;
 out:
-    sqlite3_finalize(st);
-    free(ranks);
-    free(erow);
-    free(ebuf.p);
-    free(abuf.p);
-    free(al);
-    free(sorted);
+    free(rank);
     free(start);
-    if (!rc)
-        snprintf(out, 64, "%016llx", (unsigned long long)h);
+    free(order);
+    return NULL;
+}
+
+/* ---- the matcher from rows ----------------------------------------------------- */
+
+/* column k of a row whose columns start at p */
+static const char *gcol(const char *p, const uint32_t *len, int k)
+{
+    for (int i = 0; i < k; i++)
+        p += len[i] + 1;
+    return p;
+}
+
+/* As sanctagp_db_compile() does from the tables, up to mbuild_finish. */
+static int compile_rows(const grows *g, int weak, sanctagp_mbuild *b)
+{
+    uint32_t *map = calloc(g->nent ? g->nent : 1, sizeof *map); /* entity index -> matcher's + 1 */
+    if (!map)
+        return SANCTAG_E_NOMEM;
+    int rc = 0;
+    for (size_t i = 0; i < g->nent && !rc; i++) {
+        const gent *e = &g->ent[i];
+        if (e->id <= 0 || e->id > (sqlite3_int64)UINT32_MAX - 1)
+            continue;
+        const char *c[EC_N];
+        const char *p = g->buf + e->off;
+        for (int k = 0; k < EC_N; k++) {
+            c[k] = p;
+            p += e->len[k] + 1;
+        }
+        uint32_t idx;
+        rc = sanctagp_mbuild_entity(b, c[EC_KEY], c[EC_LABEL], c[EC_NAME], c[EC_COUNTRY],
+                                    e->listed, c[EC_PROGRAMS], c[EC_LIST_SOURCE], c[EC_LIST_REF],
+                                    c[EC_LISTED_ON], &idx);
+        map[i] = idx + 1;
+    }
+    for (int pass = 0; pass < 2 && !rc; pass++)
+        for (size_t i = 0; i < g->nal && !rc; i++) {
+            const galias *a = &g->al[i];
+            if (a->ent == GNONE || g->ent[a->ent].pass != pass || !map[a->ent])
+                continue;
+            const char *p = g->buf + a->off;
+            rc = compile_alias(b, map[a->ent] - 1, weak, p, gcol(p, a->len, AC_KIND),
+                               gcol(p, a->len, AC_LANG), gcol(p, a->len, AC_CASE),
+                               gcol(p, a->len, AC_ACCENTS));
+        }
+    free(map);
     return rc;
 }
 
@@ -628,14 +810,32 @@ static void store_upgraded(const char *path, const char *version, const void *im
 
 int sanctagp_db_refresh(sqlite3 *db, const char *path, sanctag_error *err)
 {
-    char version[64];
-    int rc = content_version(db, path, version, err);
+    grows g;
+    int rc = grows_read(db, path, &g, err);
     if (rc)
         return rc;
+    /* the content version on a second thread while the matcher compiles: it
+     * only reads g, and the matcher needs it only to finish */
+    vjob job = {&g, 0, 0};
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, content_version, &job) == 0;
+    sanctagp_mbuild *b = sanctagp_mbuild_new();
+    rc = b ? compile_rows(&g, 0, b) : SANCTAG_E_NOMEM;
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        content_version(&job);
+    char version[64];
     void *img = NULL;
     size_t size = 0;
-    if ((rc = sanctagp_db_compile(db, path, 0, version, &img, &size, err)))
-        return rc;
+    if (!rc && !(rc = job.rc)) {
+        snprintf(version, sizeof version, "%016llx", (unsigned long long)job.h);
+        rc = sanctagp_mbuild_finish(b, version, &img, &size);
+    }
+    sanctagp_mbuild_free(b);
+    grows_free(&g);
+    if (rc)
+        return compile_failed(rc, path, err);
     rc = store_image(db, version, img, size);
     free(img);
     if (rc != SQLITE_OK)
