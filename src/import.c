@@ -524,7 +524,8 @@ typedef struct ientity {
 typedef struct iset {
     ientity *v;
     size_t n, cap;
-    uint32_t *slots; /* open addressing on key: index + 1, 0 empty */
+    uint64_t *slots; /* open addressing on key: hash << 32 | index + 1, 0 empty; the hash
+                        spares looking at entities whose key cannot match, and rehashing */
     size_t nslots;
 } iset;
 
@@ -537,26 +538,31 @@ static long iset_find(const iset *s, const char *key)
 {
     if (!s->nslots)
         return -1;
-    size_t i = key_hash(key) & (s->nslots - 1);
-    while (s->slots[i]) {
-        const ientity *e = &s->v[s->slots[i] - 1];
+    uint32_t h = key_hash(key);
+    size_t i = h & (s->nslots - 1);
+    for (uint64_t v; (v = s->slots[i]) != 0; i = (i + 1) & (s->nslots - 1)) {
+        if ((uint32_t)(v >> 32) != h)
+            continue;
+        const ientity *e = &s->v[(uint32_t)v - 1];
         if (strcmp(e->key, key) == 0)
-            return (long)(s->slots[i] - 1);
-        i = (i + 1) & (s->nslots - 1);
+            return (long)((uint32_t)v - 1);
     }
     return -1;
 }
 
 static int iset_rehash(iset *s, size_t nslots)
 {
-    uint32_t *ns = calloc(nslots, sizeof *ns);
+    uint64_t *ns = calloc(nslots, sizeof *ns);
     if (!ns)
         return SANCTAG_E_NOMEM;
-    for (size_t k = 0; k < s->n; k++) {
-        size_t i = key_hash(s->v[k].key) & (nslots - 1);
+    for (size_t k = 0; k < s->nslots; k++) {
+        uint64_t v = s->slots[k];
+        if (!v)
+            continue;
+        size_t i = (uint32_t)(v >> 32) & (nslots - 1);
         while (ns[i])
             i = (i + 1) & (nslots - 1);
-        ns[i] = (uint32_t)(k + 1);
+        ns[i] = v;
     }
     free(s->slots);
     s->slots = ns;
@@ -589,10 +595,11 @@ static ientity *iset_add(iset *s, const char *key, const char *label, const char
     }
     e->file = file;
     e->line = line;
-    size_t i = key_hash(key) & (s->nslots - 1);
+    uint32_t h = key_hash(key);
+    size_t i = h & (s->nslots - 1);
     while (s->slots[i])
         i = (i + 1) & (s->nslots - 1);
-    s->slots[i] = (uint32_t)(s->n + 1);
+    s->slots[i] = (uint64_t)h << 32 | (uint32_t)(s->n + 1);
     s->n++;
     return e;
 }
@@ -2661,12 +2668,14 @@ static int plain_row(imp *m, const char *path, long line, const char *const v[P_
     ialias *a = push_alias(e);
     if (!a)
         return oom(m, path, line);
+    /* empty kind, case, language and accents stay NULL: the writer takes
+     * them as empty */
     a->text = xstrdup(v[P_ALIAS]);
-    a->kind = xstrdup(v[P_KIND]);
-    a->case_policy = xstrdup(v[P_CASE]);
-    a->lang = xstrdup(v[P_LANG]);
-    a->accents = xstrdup(v[P_ACCENTS]);
-    a->origin = xstrdup(v[P_SOURCE]);
+    a->kind = empty(v[P_KIND]) ? NULL : xstrdup(v[P_KIND]);
+    a->case_policy = empty(v[P_CASE]) ? NULL : xstrdup(v[P_CASE]);
+    a->lang = empty(v[P_LANG]) ? NULL : xstrdup(v[P_LANG]);
+    a->accents = empty(v[P_ACCENTS]) ? NULL : xstrdup(v[P_ACCENTS]);
+    a->origin = xstrdup(v[P_SOURCE]); /* "" too: it overrides the entity's origin */
     if (!a->text)
         return oom(m, path, line);
     /* where the alias came from, for the writer's messages */
