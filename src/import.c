@@ -3516,7 +3516,7 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
      * 'dirty'), once per row written: a sub-program and a statement journal
      * for every insert, a third of the writing time of a large list. This
      * import recompiles the matcher and clears the flag in its own
-     * transaction (sanctagp_db_refresh below), so they are switched off on
+     * transaction (sanctagp_db_refresh_* below), so they are switched off on
      * this connection until it ends; FOREIGN KEY actions are not triggers
      * and still run. */
     if (sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, -1, &triggers_on) != SQLITE_OK)
@@ -3577,13 +3577,20 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
     /* what was read is in the database now: its memory is given back
      * before the matcher and the report need theirs */
     iset_free(&m.set);
-    if (bulk && (rc = sanctagp_db_exec(db, db_path, "CREATE INDEX alias_norm ON alias(norm)",
-                                       err)))
+    /* the alias norm index is built while the matcher compiles (it reads
+     * rows read before, not the index) */
+    sanctagp_refresh *rf = NULL;
+    if ((rc = sanctagp_db_refresh_start(db, db_path, &rf, err)))
         goto out;
+    if (bulk && (rc = sanctagp_db_exec(db, db_path, "CREATE INDEX alias_norm ON alias(norm)",
+                                       err))) {
+        sanctagp_db_refresh_cancel(rf);
+        goto out;
+    }
     /* with nothing before, every entity is new and alias lists are not
      * compared; when only counts are wanted, they are all the entities */
     long long nnew = -1;
-    if ((rc = sanctagp_db_refresh(db, db_path, err)))
+    if ((rc = sanctagp_db_refresh_finish(db, db_path, rf, err)))
         goto out;
     if (o->counts_only && before.n == 0)
         rc = source_entities(db, db_path, source, &nnew, err);

@@ -808,32 +808,86 @@ static void store_upgraded(const char *path, const char *version, const void *im
     sqlite3_close(db);
 }
 
-int sanctagp_db_refresh(sqlite3 *db, const char *path, sanctag_error *err)
-{
+struct sanctagp_refresh {
     grows g;
-    int rc = grows_read(db, path, &g, err);
-    if (rc)
+    vjob version;           /* content_version() */
+    sanctagp_mbuild *b;     /* compile_rows() into it */
+    int compile_rc;
+    pthread_t threads[2];
+    int started[2];
+};
+
+static void *compile_job(void *arg)
+{
+    sanctagp_refresh *r = arg;
+    r->compile_rc = r->b ? compile_rows(&r->g, 0, r->b) : SANCTAG_E_NOMEM;
+    return NULL;
+}
+
+/* Waits for the version and the matcher; returns the first failure. */
+static int refresh_wait(sanctagp_refresh *r)
+{
+    for (int i = 0; i < 2; i++)
+        if (r->started[i]) {
+            pthread_join(r->threads[i], NULL);
+            r->started[i] = 0;
+        }
+    return r->compile_rc ? r->compile_rc : r->version.rc;
+}
+
+static void refresh_free(sanctagp_refresh *r)
+{
+    sanctagp_mbuild_free(r->b);
+    grows_free(&r->g);
+    free(r);
+}
+
+int sanctagp_db_refresh_start(sqlite3 *db, const char *path, sanctagp_refresh **ret,
+                              sanctag_error *err)
+{
+    sanctagp_refresh *r = calloc(1, sizeof *r);
+    if (!r)
+        return sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
+    int rc = grows_read(db, path, &r->g, err);
+    if (rc) {
+        free(r);
         return rc;
-    /* the content version on a second thread while the matcher compiles: it
-     * only reads g, and the matcher needs it only to finish */
-    vjob job = {&g, 0, 0};
-    pthread_t th;
-    int threaded = pthread_create(&th, NULL, content_version, &job) == 0;
-    sanctagp_mbuild *b = sanctagp_mbuild_new();
-    rc = b ? compile_rows(&g, 0, b) : SANCTAG_E_NOMEM;
-    if (threaded)
-        pthread_join(th, NULL);
-    else
-        content_version(&job);
+    }
+    /* the version and the matcher each on a thread of its own: they only
+     * read r->g, and the matcher needs the version only to finish. Without
+     * threads, here and now. */
+    r->version.g = &r->g;
+    r->b = sanctagp_mbuild_new();
+    r->started[0] = pthread_create(&r->threads[0], NULL, content_version, &r->version) == 0;
+    if (!r->started[0])
+        content_version(&r->version);
+    r->started[1] = pthread_create(&r->threads[1], NULL, compile_job, r) == 0;
+    if (!r->started[1])
+        compile_job(r);
+    *ret = r;
+    return 0;
+}
+
+void sanctagp_db_refresh_cancel(sanctagp_refresh *r)
+{
+    if (!r)
+        return;
+    refresh_wait(r);
+    refresh_free(r);
+}
+
+int sanctagp_db_refresh_finish(sqlite3 *db, const char *path, sanctagp_refresh *r,
+                               sanctag_error *err)
+{
+    int rc = refresh_wait(r);
     char version[64];
     void *img = NULL;
     size_t size = 0;
-    if (!rc && !(rc = job.rc)) {
-        snprintf(version, sizeof version, "%016llx", (unsigned long long)job.h);
-        rc = sanctagp_mbuild_finish(b, version, &img, &size);
+    if (!rc) {
+        snprintf(version, sizeof version, "%016llx", (unsigned long long)r->version.h);
+        rc = sanctagp_mbuild_finish(r->b, version, &img, &size);
     }
-    sanctagp_mbuild_free(b);
-    grows_free(&g);
+    refresh_free(r);
     if (rc)
         return compile_failed(rc, path, err);
     rc = store_image(db, version, img, size);
@@ -848,6 +902,13 @@ int sanctagp_db_refresh(sqlite3 *db, const char *path, sanctag_error *err)
              "UPDATE meta SET value = '0' WHERE key = 'dirty';",
              version);
     return sanctagp_db_exec(db, path, sql, err);
+}
+
+int sanctagp_db_refresh(sqlite3 *db, const char *path, sanctag_error *err)
+{
+    sanctagp_refresh *r = NULL;
+    int rc = sanctagp_db_refresh_start(db, path, &r, err);
+    return rc ? rc : sanctagp_db_refresh_finish(db, path, r, err);
 }
 
 /* ---- the public gazetteer object ----------------------------------------- */
