@@ -22,7 +22,7 @@ struct sanctagp_writer {
     const char *db_path;
     sqlite3_int64 source_id;
     char *source_name;
-    sqlite3_stmt *sel_entity, *ins_entity, *upd_entity, *ren_entity, *ins_alias;
+    sqlite3_stmt *sel_entity, *ins_entity, *upd_entity, *ren_entity, *ins_alias, *add_alias;
     sanctagp_tokens tk;
     char *norm;
     size_t norm_cap;
@@ -97,9 +97,8 @@ int sanctagp_writer_new(sqlite3 *db, const char *db_path, const char *source_nam
         (rc = prep(db, db_path,
                    "INSERT INTO entity (key, label, name, country, valid_from, valid_to, attrs, "
                    "source_id, origin, listed, programs, list_source, list_ref, listed_on) "
-                   "VALUES (?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), "
-                   "?, NULLIF(?, ''), ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), "
-                   "NULLIF(?, '')) ON CONFLICT (key) DO NOTHING",
+                   /* empty optional fields are bound as NULL (opt()) */
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
                    &w->ins_entity, err)) ||
         (rc = prep(db, db_path,
                    "UPDATE entity SET country = COALESCE(country, NULLIF(?2, '')), "
@@ -125,7 +124,16 @@ int sanctagp_writer_new(sqlite3 *db, const char *db_path, const char *source_nam
                    "case_policy = COALESCE(NULLIF(?6, ''), case_policy), "
                    "accents = COALESCE(NULLIF(?7, ''), accents), source_id = ?8, "
                    "origin = COALESCE(NULLIF(?9, ''), origin)",
-                   &w->ins_alias, err)))
+                   &w->ins_alias, err)) ||
+        (rc = prep(db, db_path,
+                   /* the common case, an alias the entity does not have yet. Only
+                    * on a conflict is the upsert above run: its DO UPDATE may set
+                    * source_id, a foreign key, which makes SQLite open a statement
+                    * journal for every execution, inserts included */
+                   "INSERT INTO alias (entity_id, text, norm, lang, kind, case_policy, accents, "
+                   "source_id, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                   "ON CONFLICT (entity_id, text) DO NOTHING",
+                   &w->add_alias, err)))
         goto fail;
     *ret = w;
     return 0;
@@ -143,6 +151,7 @@ void sanctagp_writer_free(sanctagp_writer *w)
     sqlite3_finalize(w->upd_entity);
     sqlite3_finalize(w->ren_entity);
     sqlite3_finalize(w->ins_alias);
+    sqlite3_finalize(w->add_alias);
     sanctagp_tokens_release(&w->tk);
     free(w->norm);
     free(w->source_name);
@@ -218,6 +227,22 @@ static int valid_date(const char *s)
 #define BAD(col, ...) \
     sanctagp_error_set(err, SANCTAG_E_FORMAT, where, line, 0, -1, __VA_ARGS__)
 
+/* Binds an optional text: NULL when empty, as NULLIF(?, '') would give, without
+ * a function call per column per row. */
+static void opt(sqlite3_stmt *st, int i, const char *s)
+{
+    if (empty(s))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/* Binds s, or `dflt` when s is empty (COALESCE(NULLIF(?, ''), dflt)). */
+static void or_default(sqlite3_stmt *st, int i, const char *s, const char *dflt)
+{
+    sqlite3_bind_text(st, i, empty(s) ? dflt : s, -1, SQLITE_STATIC);
+}
+
 /* Inserts the entity of row `r` unless its key exists. Returns an SQLite
  * code; *ret_id is the new entity's id, 0 when the key was there already. */
 static int insert_entity(sanctagp_writer *w, const sanctagp_row *r, sqlite3_int64 *ret_id)
@@ -227,17 +252,17 @@ static int insert_entity(sanctagp_writer *w, const sanctagp_row *r, sqlite3_int6
     sqlite3_bind_text(in, 1, r->key, -1, SQLITE_STATIC);
     sqlite3_bind_text(in, 2, r->label, -1, SQLITE_STATIC);
     sqlite3_bind_text(in, 3, empty(r->name) ? r->alias : r->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(in, 4, r->country ? r->country : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(in, 5, r->valid_from ? r->valid_from : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(in, 6, r->valid_to ? r->valid_to : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(in, 7, r->attrs ? r->attrs : "", -1, SQLITE_STATIC);
+    opt(in, 4, r->country);
+    opt(in, 5, r->valid_from);
+    opt(in, 6, r->valid_to);
+    opt(in, 7, r->attrs);
     sqlite3_bind_int64(in, 8, w->source_id);
-    sqlite3_bind_text(in, 9, r->origin ? r->origin : "", -1, SQLITE_STATIC);
+    opt(in, 9, r->origin);
     sqlite3_bind_int(in, 10, r->listed ? 1 : 0);
-    sqlite3_bind_text(in, 11, r->programs ? r->programs : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(in, 12, r->list_source ? r->list_source : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(in, 13, r->list_ref ? r->list_ref : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(in, 14, r->listed_on ? r->listed_on : "", -1, SQLITE_STATIC);
+    opt(in, 11, r->programs);
+    opt(in, 12, r->list_source);
+    opt(in, 13, r->list_ref);
+    opt(in, 14, r->listed_on);
     *ret_id = 0;
     if (sqlite3_step(in) != SQLITE_DONE)
         return SQLITE_ERROR;
@@ -422,20 +447,36 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
     }
 
 have_entity:;
-    sqlite3_stmt *a = w->ins_alias;
-    sqlite3_reset(a);
-    sqlite3_bind_int64(a, 1, eid);
-    sqlite3_bind_text(a, 2, r->alias, -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 3, norm, -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 4, r->lang ? r->lang : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 5, r->kind ? r->kind : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 6, r->case_policy ? r->case_policy : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 7, r->accents ? r->accents : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(a, 8, w->source_id);
-    sqlite3_bind_text(a, 9, r->origin ? r->origin : "", -1, SQLITE_STATIC);
-    if (sqlite3_step(a) != SQLITE_DONE)
-        goto dberr;
-    sqlite3_reset(a);
+    /* a new alias is inserted; one the entity has already (the same text
+     * again, or an earlier source's) is refined by the upsert */
+    for (int k = 0; k < 2; k++) {
+        sqlite3_stmt *a = k ? w->ins_alias : w->add_alias;
+        sqlite3_reset(a);
+        sqlite3_bind_int64(a, 1, eid);
+        sqlite3_bind_text(a, 2, r->alias, -1, SQLITE_STATIC);
+        sqlite3_bind_text(a, 3, norm, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(a, 8, w->source_id);
+        if (!k) {
+            /* the defaults the upsert's insert branch would give */
+            opt(a, 4, r->lang);
+            or_default(a, 5, r->kind, "name");
+            or_default(a, 6, r->case_policy, "auto");
+            or_default(a, 7, r->accents, "fold");
+            opt(a, 9, r->origin);
+        } else {
+            sqlite3_bind_text(a, 4, r->lang ? r->lang : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(a, 5, r->kind ? r->kind : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(a, 6, r->case_policy ? r->case_policy : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(a, 7, r->accents ? r->accents : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(a, 9, r->origin ? r->origin : "", -1, SQLITE_STATIC);
+        }
+        if (sqlite3_step(a) != SQLITE_DONE)
+            goto dberr;
+        int added = sqlite3_changes(w->db) == 1;
+        sqlite3_reset(a);
+        if (added || k)
+            break;
+    }
     return 0;
 dberr:
     return sanctagp_error_set(err, SANCTAG_E_DB, where, line, 0, -1, "%s:%ld: database error: %s",

@@ -36,6 +36,17 @@ int sanctagp_db_exec(sqlite3 *db, const char *path, const char *sql, sanctag_err
  * content version, compiles the matcher and stores it. */
 int sanctagp_db_refresh(sqlite3 *db, const char *path, sanctag_error *err);
 
+/* The same in two steps, so that the caller can go on using the connection
+ * while the matcher compiles: _start reads the rows and compiles them on
+ * other threads; _finish waits, then stores the matcher and the version,
+ * and frees r; _cancel (NULL allowed) waits and frees r without storing. */
+typedef struct sanctagp_refresh sanctagp_refresh;
+int sanctagp_db_refresh_start(sqlite3 *db, const char *path, sanctagp_refresh **ret,
+                              sanctag_error *err);
+int sanctagp_db_refresh_finish(sqlite3 *db, const char *path, sanctagp_refresh *r,
+                               sanctag_error *err);
+void sanctagp_db_refresh_cancel(sanctagp_refresh *r);
+
 /* Compiles the matcher from the alias table (weak aliases when `weak`). */
 int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *version,
                         void **ret_image, size_t *ret_size, sanctag_error *err);

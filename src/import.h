@@ -36,6 +36,10 @@ typedef struct sanctagp_import_opts {
                            "ofac-sdn", "opensanctions"; the first file's base name
                            for tsv/jsonl) */
     int dry_run;        /* compute everything, report the diff, then roll back */
+    int counts_only;    /* the report's "added", "removed" and "changed" are the
+                           numbers of those entities, not lists of them (for a
+                           summary: half a million new entities are half a
+                           million JSON objects otherwise) */
     /* IMP_LINES only: the label of every entity (required), and the case
      * policy and accent handling of every alias (NULL: auto / fold) */
     const char *label, *case_policy, *accents;
@@ -56,7 +60,8 @@ typedef struct sanctagp_import_opts {
  * "entities", "aliases", "weak_aliases", "skipped": {reason: count},
  * "added": [{"key","label","name"}], "removed": [...], "changed":
  * [{"key","label","name","changes":[{"field","old","new"}],
- * "aliases_added":[text], "aliases_removed":[text]}], "unchanged": n}.
+ * "aliases_added":[text], "aliases_removed":[text]}], "unchanged": n}; with
+ * o->counts_only, "added", "removed" and "changed" are numbers.
  * On failure returns a negative SANCTAG_E* code, *ret_report untouched, and
  * describes the first problem in `err` with its file and line (XML line, CSV
  * line of the record, JSON line).

@@ -3,6 +3,7 @@
 #include "gazetteer.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,59 @@ static const char *col(sqlite3_stmt *st, int i)
     return s ? s : "";
 }
 
+/* entity index + 1 by entity rowid, grown as rows come */
+static int map_set(uint32_t **map, size_t *cap, sqlite3_int64 id, uint32_t v)
+{
+    if ((size_t)id >= *cap) {
+        size_t nc = *cap ? *cap : 1024;
+        while (nc <= (size_t)id)
+            nc *= 2;
+        uint32_t *nm = realloc(*map, nc * sizeof *nm);
+        if (!nm)
+            return SANCTAG_E_NOMEM;
+        memset(nm + *cap, 0, (nc - *cap) * sizeof *nm);
+        *map = nm;
+        *cap = nc;
+    }
+    (*map)[id] = v;
+    return 0;
+}
+
+/* One alias into the matcher: `ent` its entity's index; kind, lang, policy
+ * and accents as the alias table holds them. Returns 0 when the alias is
+ * left out (a weak one without `weak`; one with no tokens, which can never
+ * match: import checks report those). */
+static int compile_alias(sanctagp_mbuild *b, uint32_t ent, int weak, const char *text,
+                         const char *kind_name, const char *lang, const char *policy,
+                         const char *accents)
+{
+    int kind = sanctagp_kind_from_name(kind_name);
+    if (kind < 0)
+        kind = KIND_NAME;
+    if (kind == KIND_WEAK && !weak)
+        return 0;
+    int rc = sanctagp_mbuild_alias(b, ent, text, strlen(text), kind, lang, policy,
+                                   strcmp(accents, "strict") != 0);
+    if (rc == SANCTAG_E_FORMAT || rc == SANCTAG_E_TOOBIG || rc == SANCTAG_E_UTF8 ||
+        rc == SANCTAG_E_INVALID)
+        rc = 0;
+    return rc;
+}
+
+static int compile_failed(int rc, const char *path, sanctag_error *err)
+{
+    if (rc && rc != SANCTAG_E_DB && err && !err->code)
+        sanctagp_error_set(err, rc, path, 0, 0, -1, "%s: cannot compile matcher: %s", path,
+                           sanctag_status_name(rc));
+    return rc;
+}
+
+/* Which entities the matcher holds and in which order, and which aliases in
+ * which order (compile_rows() below does the same from rows read earlier):
+ * entities by id; the aliases of listed entities, then those of the others,
+ * each in alias order: a listed entity wins an alias it shares with an
+ * unlisted one (the span is then marked ambiguous), as every mention of a
+ * sanctioned name must carry its listing. */
 int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *version,
                         void **ret_image, size_t *ret_size, sanctag_error *err)
 {
@@ -244,36 +298,19 @@ int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *ver
         sqlite3_int64 id = sqlite3_column_int64(st, 0);
         if (id <= 0 || id > (sqlite3_int64)UINT32_MAX - 1)
             continue;
-        if ((size_t)id >= map_cap) {
-            size_t nc = map_cap ? map_cap : 1024;
-            while (nc <= (size_t)id)
-                nc *= 2;
-            uint32_t *nm = realloc(map, nc * sizeof *nm);
-            if (!nm) {
-                rc = SANCTAG_E_NOMEM;
-                goto out;
-            }
-            memset(nm + map_cap, 0, (nc - map_cap) * sizeof *nm);
-            map = nm;
-            map_cap = nc;
-        }
         uint32_t idx;
-        rc = sanctagp_mbuild_entity(b, col(st, 1), col(st, 2), col(st, 3), col(st, 4),
-                                    sqlite3_column_int(st, 5), col(st, 6), col(st, 7), col(st, 8),
-                                    col(st, 9), &idx);
-        if (rc)
+        if ((rc = sanctagp_mbuild_entity(b, col(st, 1), col(st, 2), col(st, 3), col(st, 4),
+                                         sqlite3_column_int(st, 5), col(st, 6), col(st, 7),
+                                         col(st, 8), col(st, 9), &idx)) ||
+            (rc = map_set(&map, &map_cap, id, idx + 1)))
             goto out;
-        map[id] = idx + 1;
     }
     if (rc != SQLITE_DONE)
         goto dberr;
     sqlite3_finalize(st);
     st = NULL;
 
-    /* a listed entity wins an alias it shares with an unlisted one (the span
-     * is then marked ambiguous): every mention of a sanctioned name must carry
-     * its listing. Listed entities' aliases first, then the others, each in
-     * alias order: two scans in table order instead of a sort. */
+    /* two scans in table order instead of a sort */
     static const char *const alias_q[2] = {
         "SELECT a.entity_id, a.text, a.kind, a.lang, a.case_policy, a.accents, a.id FROM alias a "
         "JOIN entity e ON e.id = a.entity_id WHERE e.listed > 0 ORDER BY a.id",
@@ -287,20 +324,8 @@ int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *ver
             sqlite3_int64 eid = sqlite3_column_int64(st, 0);
             if (eid <= 0 || (size_t)eid >= map_cap || !map[eid])
                 continue;
-            int kind = sanctagp_kind_from_name(col(st, 2));
-            if (kind < 0)
-                kind = KIND_NAME;
-            if (kind == KIND_WEAK && !weak)
-                continue;
-            const char *text = col(st, 1);
-            rc = sanctagp_mbuild_alias(b, map[eid] - 1, text, strlen(text), kind, col(st, 3),
-                                       col(st, 4), strcmp(col(st, 5), "strict") != 0);
-            if (rc == SANCTAG_E_FORMAT || rc == SANCTAG_E_TOOBIG || rc == SANCTAG_E_UTF8 ||
-                rc == SANCTAG_E_INVALID) {
-                rc = 0; /* an alias with no tokens can never match; import checks report these */
-                continue;
-            }
-            if (rc)
+            if ((rc = compile_alias(b, map[eid] - 1, weak, col(st, 1), col(st, 2), col(st, 3),
+                                    col(st, 4), col(st, 5))))
                 goto out;
         }
         if (rc != SQLITE_DONE)
@@ -309,208 +334,434 @@ int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *ver
         st = NULL;
     }
     rc = sanctagp_mbuild_finish(b, version, ret_image, ret_size);
-    if (rc)
-        sanctagp_error_set(err, rc, path, 0, 0, -1, "%s: cannot compile matcher: %s", path,
-                           sanctag_status_name(rc));
     goto out;
 dberr:
     rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: cannot read gazetteer: %s",
                             path, sqlite3_errmsg(db));
 out:
-    if (rc && rc != SANCTAG_E_DB && err && !err->code)
-        sanctagp_error_set(err, rc, path, 0, 0, -1, "%s: cannot compile matcher: %s", path,
-                           sanctag_status_name(rc));
+    compile_failed(rc, path, err);
     sqlite3_finalize(st);
     free(map);
     sanctagp_mbuild_free(b);
     return rc;
 }
 
+/* ---- the rows, read once for the content version and the matcher ---------- */
+
 /* Content version: a hash of every entity and alias row, so equal content
- * gives an equal version whoever built it. */
-/* The rows of content_version(), each kept as the exact bytes it hashes
- * (column texts, 0x1f after each column, 0x1e after the row), with where its
- * sort fields lie, so they can be read in table order and sorted in memory:
- * reading a large table through its key index jumps around the file. */
-typedef struct vrow {
-    size_t off, len;        /* the row's bytes in the arena */
-    size_t k1, n1, k2, n2;  /* sort fields: key, then alias text (n2 = 0 for entities) */
-} vrow;
+ * gives an equal version whoever built it: FNV-1a over every entity (ordered
+ * by key) and every alias (ordered by entity key and text), each column's
+ * text followed by 0x1f and each row by 0x1e, the bytes
+ *   SELECT key, label, name, country, valid_from, valid_to, listed, programs,
+ *          list_source, list_ref, listed_on, attrs FROM entity ORDER BY key
+ *   SELECT e.key, a.text, a.lang, a.kind, a.case_policy, a.accents FROM alias a
+ *          JOIN entity e ON e.id = a.entity_id ORDER BY e.key, a.text
+ * give.
+ *
+ * sanctagp_db_refresh() needs it and a compiled matcher, which read the same
+ * rows: both tables are read once, in table order, into memory (grows).
+ * Reading them through the key index would jump around the file, and sorting
+ * rows costs string comparisons; instead the key order is read from the key
+ * index alone (entity ids in key order: a scan of a covering index), and only
+ * the aliases of one entity are ever compared. The hash, a byte at a time,
+ * runs on a second thread while the matcher is compiled. */
 
-typedef struct vrows {
-    char *arena;
-    size_t alen, acap;
-    vrow *v;
+enum { EC_KEY, EC_LABEL, EC_NAME, EC_COUNTRY, EC_VALID_FROM, EC_VALID_TO, EC_LISTED,
+       EC_PROGRAMS, EC_LIST_SOURCE, EC_LIST_REF, EC_LISTED_ON, EC_ATTRS, EC_N };
+enum { AC_TEXT, AC_LANG, AC_KIND, AC_CASE, AC_ACCENTS, AC_N };
+
+/* An entity row: its columns' texts, each followed by a NUL in grows.buf, and
+ * their lengths (the hash covers every byte SQLite returns, the compiler sees
+ * C strings as sqlite3_column_text() gives them). */
+typedef struct gent {
+    sqlite3_int64 id;
+    size_t off;
+    uint32_t len[EC_N];
+    int listed; /* sqlite3_column_int(listed) */
+    int pass;   /* its aliases compile in pass 0 (listed > 0), 1 (listed <= 0), or -1 (NULL) */
+} gent;
+
+typedef struct galias {
+    size_t off;
+    uint32_t len[AC_N];
+    uint32_t ent; /* index of its entity in grows.ent, GNONE when there is none */
+} galias;
+
+#define GNONE UINT32_MAX
+
+typedef struct grows {
+    char *buf;
     size_t n, cap;
-} vrows;
+    gent *ent; /* by id */
+    size_t nent, entcap;
+    galias *al; /* by id */
+    size_t nal, alcap;
+    uint32_t *by_key; /* ent indices in key order */
+    uint32_t *dense;  /* index + 1 by id - id0, when ids are dense enough */
+    sqlite3_int64 id0;
+    size_t ndense;
+} grows;
 
-static int vr_put(vrows *r, const void *s, size_t n)
+static void grows_free(grows *g)
 {
-    if (r->alen + n > r->acap) {
-        size_t nc = r->acap ? r->acap : 1 << 16;
-        while (nc < r->alen + n)
-            nc *= 2;
-        char *q = realloc(r->arena, nc);
-        if (!q)
-            return -1;
-        r->arena = q;
-        r->acap = nc;
+    free(g->buf);
+    free(g->ent);
+    free(g->al);
+    free(g->by_key);
+    free(g->dense);
+    memset(g, 0, sizeof *g);
+}
+
+/* Appends columns i0..i0+n-1 of the current row, each NUL-terminated; their
+ * lengths go to len[]. */
+static int grows_cols(grows *g, sqlite3_stmt *st, int i0, int n, uint32_t *len)
+{
+    for (int i = 0; i < n; i++) {
+        const unsigned char *t = sqlite3_column_text(st, i0 + i);
+        size_t l = (size_t)sqlite3_column_bytes(st, i0 + i);
+        if (l >= UINT32_MAX)
+            return SANCTAG_E_TOOBIG;
+        if (g->n + l + 1 > g->cap) {
+            size_t nc = g->cap ? g->cap : 1 << 16;
+            while (nc < g->n + l + 1)
+                nc *= 2;
+            char *q = realloc(g->buf, nc);
+            if (!q)
+                return SANCTAG_E_NOMEM;
+            g->buf = q;
+            g->cap = nc;
+        }
+        if (l)
+            memcpy(g->buf + g->n, t, l);
+        g->buf[g->n + l] = 0;
+        g->n += l + 1;
+        len[i] = (uint32_t)l;
     }
-    memcpy(r->arena + r->alen, s, n);
-    r->alen += n;
     return 0;
 }
 
-static const char *vr_arena; /* for the qsort comparator */
-
-static int vr_cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
+/* index of the entity with rowid `id`, or GNONE */
+static uint32_t grows_find(const grows *g, sqlite3_int64 id)
 {
-    /* SQLite's BINARY collation: memcmp, then the shorter first */
-    int c = memcmp(a, b, an < bn ? an : bn);
-    return c ? c : (an > bn) - (an < bn);
-}
-
-static int vr_cmp(const void *x, const void *y)
-{
-    const vrow *a = x, *b = y;
-    int c = vr_cmp_bytes(vr_arena + a->k1, a->n1, vr_arena + b->k1, b->n1);
-    return c ? c : vr_cmp_bytes(vr_arena + a->k2, a->n2, vr_arena + b->k2, b->n2);
-}
-
-/* entity id -> its key in the arena, ids ascending (rowid order) */
-typedef struct vkey {
-    sqlite3_int64 id;
-    size_t off, len;
-} vkey;
-
-static const vkey *vkey_find(const vkey *v, size_t n, sqlite3_int64 id)
-{
-    size_t lo = 0, hi = n;
+    if (g->dense) {
+        if (id < g->id0 || (sqlite3_uint64)(id - g->id0) >= g->ndense)
+            return GNONE;
+        uint32_t v = g->dense[id - g->id0];
+        return v ? v - 1 : GNONE;
+    }
+    size_t lo = 0, hi = g->nent;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (v[mid].id < id)
+        if (g->ent[mid].id < id)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < n && v[lo].id == id ? &v[lo] : NULL;
+    return lo < g->nent && g->ent[lo].id == id ? (uint32_t)lo : GNONE;
 }
 
-/* The content hash that names a gazetteer version: FNV-1a over every entity
- * (ordered by key) and every alias (ordered by entity key and text), the same
- * bytes as "SELECT ... ORDER BY key" and "... ORDER BY e.key, a.text" give. */
-static int content_version(sqlite3 *db, const char *path, char out[64], sanctag_error *err)
+static int grow_array(void **p, size_t *cap, size_t n, size_t elem)
 {
-    static const char *const q[] = {
-        "SELECT id, key, label, name, country, valid_from, valid_to, listed, programs, "
-        "list_source, list_ref, listed_on, attrs FROM entity",
-        "SELECT entity_id, text, lang, kind, case_policy, accents FROM alias",
-    };
-    vrows r[2];
-    memset(r, 0, sizeof r);
-    vkey *keys = NULL;
-    size_t nkeys = 0, keys_cap = 0;
-    int rc = 0;
-    for (int k = 0; k < 2 && !rc; k++) {
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(db, q[k], -1, &st, NULL) != SQLITE_OK) {
-            rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: %s", path,
-                                    sqlite3_errmsg(db));
-            break;
-        }
-        int s;
-        while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-            vrows *R = &r[k];
-            if (R->n == R->cap) {
-                size_t nc = R->cap ? R->cap * 2 : 1024;
-                vrow *nv = realloc(R->v, nc * sizeof *nv);
-                if (!nv) {
-                    rc = SANCTAG_E_NOMEM;
-                    break;
-                }
-                R->v = nv;
-                R->cap = nc;
-            }
-            vrow *row = &R->v[R->n];
-            memset(row, 0, sizeof *row);
-            row->off = R->alen;
-            sqlite3_int64 id = sqlite3_column_int64(st, 0);
-            int ncol = sqlite3_column_count(st);
-            if (k == 1) {
-                /* the alias's entity key comes first, as in the join */
-                const vkey *ek = vkey_find(keys, nkeys, id);
-                if (!ek)
-                    continue; /* no such entity: the join would drop the row */
-                row->k1 = R->alen;
-                row->n1 = ek->len;
-                if (vr_put(R, r[0].arena + ek->off, ek->len) || vr_put(R, "\x1f", 1)) {
-                    rc = SANCTAG_E_NOMEM;
-                    break;
-                }
-            }
-            for (int i = 1; i < ncol && !rc; i++) {
-                const unsigned char *t = sqlite3_column_text(st, i);
-                size_t len = (size_t)sqlite3_column_bytes(st, i);
-                if (i == 1) {
-                    if (k == 0) {
-                        row->k1 = R->alen;
-                        row->n1 = len;
-                    } else {
-                        row->k2 = R->alen;
-                        row->n2 = len;
-                    }
-                }
-                if ((len && vr_put(R, t, len)) || vr_put(R, "\x1f", 1))
-                    rc = SANCTAG_E_NOMEM;
-            }
-            if (!rc && vr_put(R, "\x1e", 1))
-                rc = SANCTAG_E_NOMEM;
-            if (rc)
-                break;
-            row->len = R->alen - row->off;
-            if (k == 0) {
-                if (nkeys == keys_cap) {
-                    size_t nc = keys_cap ? keys_cap * 2 : 1024;
-                    vkey *nk = realloc(keys, nc * sizeof *nk);
-                    if (!nk) {
-                        rc = SANCTAG_E_NOMEM;
-                        break;
-                    }
-                    keys = nk;
-                    keys_cap = nc;
-                }
-                /* rowids come ascending from a table scan */
-                keys[nkeys++] = (vkey){id, row->k1, row->n1};
-            }
-            R->n++;
-        }
-        if (!rc && s != SQLITE_DONE)
-            rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: %s", path,
-                                    sqlite3_errmsg(db));
-        sqlite3_finalize(st);
-    }
-    if (rc == SANCTAG_E_NOMEM)
-        rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (int k = 0; k < 2 && !rc; k++) {
-        vr_arena = r[k].arena;
-        if (r[k].n > 1)
-            qsort(r[k].v, r[k].n, sizeof *r[k].v, vr_cmp);
-        for (size_t i = 0; i < r[k].n; i++) {
-            const unsigned char *b = (const unsigned char *)r[k].arena + r[k].v[i].off;
-            for (size_t j = 0; j < r[k].v[i].len; j++)
-                h = (h ^ b[j]) * 0x100000001b3ull;
-        }
-    }
-    for (int k = 0; k < 2; k++) {
-        free(r[k].arena);
-        free(r[k].v);
-    }
-    free(keys);
-    if (rc)
-        return rc;
-    snprintf(out, 64, "%016llx", (unsigned long long)h);
+    if (n < *cap)
+        return 0;
+    size_t nc = *cap ? *cap * 2 : 1024;
+    void *q = realloc(*p, nc * elem);
+    if (!q)
+        return SANCTAG_E_NOMEM;
+    *p = q;
+    *cap = nc;
     return 0;
+}
+
+static int grows_read(sqlite3 *db, const char *path, grows *g, sanctag_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = 0, s;
+    memset(g, 0, sizeof *g);
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, key, label, name, country, valid_from, valid_to, listed, "
+                           "programs, list_source, list_ref, listed_on, attrs, listed > 0, "
+                           "listed <= 0 FROM entity ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto dberr;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (g->nent >= GNONE || grow_array((void **)&g->ent, &g->entcap, g->nent, sizeof *g->ent))
+            goto nomem;
+        gent *e = &g->ent[g->nent];
+        e->id = sqlite3_column_int64(st, 0);
+        e->off = g->n;
+        if ((rc = grows_cols(g, st, 1, EC_N, e->len)))
+            goto fail;
+        e->listed = sqlite3_column_int(st, 1 + EC_LISTED);
+        e->pass = sqlite3_column_type(st, 13) != SQLITE_NULL && sqlite3_column_int(st, 13) ? 0
+                  : sqlite3_column_type(st, 14) != SQLITE_NULL && sqlite3_column_int(st, 14) ? 1
+                                                                                             : -1;
+        if (g->nent && e->id <= g->ent[g->nent - 1].id)
+            goto changed; /* not in id order */
+        g->nent++;
+    }
+    if (s != SQLITE_DONE)
+        goto dberr;
+    sqlite3_finalize(st);
+    st = NULL;
+    /* ids are usually dense: then an id's entity is one look-up away, not a
+     * binary search missing the cache at every step */
+    if (g->nent) {
+        sqlite3_uint64 span = (sqlite3_uint64)(g->ent[g->nent - 1].id - g->ent[0].id) + 1;
+        if (span <= (sqlite3_uint64)g->nent * 4 + 1024 &&
+            (g->dense = calloc((size_t)span, sizeof *g->dense))) {
+            g->id0 = g->ent[0].id;
+            g->ndense = (size_t)span;
+            for (size_t i = 0; i < g->nent; i++)
+                g->dense[g->ent[i].id - g->id0] = (uint32_t)i + 1;
+        }
+    }
+
+    if (sqlite3_prepare_v2(db,
+                           "SELECT entity_id, text, lang, kind, case_policy, accents FROM alias "
+                           "ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto dberr;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (grow_array((void **)&g->al, &g->alcap, g->nal, sizeof *g->al))
+            goto nomem;
+        galias *a = &g->al[g->nal];
+        a->ent = grows_find(g, sqlite3_column_int64(st, 0));
+        a->off = g->n;
+        if ((rc = grows_cols(g, st, 1, AC_N, a->len)))
+            goto fail;
+        g->nal++;
+    }
+    if (s != SQLITE_DONE)
+        goto dberr;
+    sqlite3_finalize(st);
+    st = NULL;
+
+    /* entities in key order */
+    if (g->nent && !(g->by_key = malloc(g->nent * sizeof *g->by_key)))
+        goto nomem;
+    if (sqlite3_prepare_v2(db, "SELECT id FROM entity ORDER BY key", -1, &st, NULL) != SQLITE_OK)
+        goto dberr;
+    size_t r = 0;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        uint32_t i = grows_find(g, sqlite3_column_int64(st, 0));
+        if (i == GNONE || r == g->nent)
+            goto changed;
+        g->by_key[r++] = i;
+    }
+    if (s != SQLITE_DONE)
+        goto dberr;
+    if (r != g->nent)
+        goto changed;
+    sqlite3_finalize(st);
+    return 0;
+changed:
+    rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
+                            "%s: entity table changed while it was read", path);
+    goto fail;
+nomem:
+    rc = SANCTAG_E_NOMEM;
+    goto fail;
+dberr:
+    rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: cannot read gazetteer: %s",
+                            path, sqlite3_errmsg(db));
+fail:
+    if (rc != SANCTAG_E_DB)
+        sanctagp_error_set(err, rc, path, 0, 0, -1, "%s: cannot read gazetteer: %s", path,
+                           sanctag_status_name(rc));
+    sqlite3_finalize(st);
+    grows_free(g);
+    return rc;
+}
+
+/* ---- content version -------------------------------------------------------- */
+
+static uint64_t fnv1a(uint64_t h, const char *data, size_t n)
+{
+    const unsigned char *b = (const unsigned char *)data;
+    for (size_t j = 0; j < n; j++)
+        h = (h ^ b[j]) * 0x100000001b3ull;
+    return h;
+}
+
+/* a row's columns, each followed by 0x1f, then 0x1e */
+static uint64_t fnv_row(uint64_t h, const char *p, const uint32_t *len, int n)
+{
+    for (int i = 0; i < n; i++) {
+        h = fnv1a(h, p, len[i]);
+        h = (h ^ 0x1f) * 0x100000001b3ull;
+        p += len[i] + 1;
+    }
+    return (h ^ 0x1e) * 0x100000001b3ull;
+}
+
+typedef struct vjob {
+    const grows *g;
+    uint64_t h;
+    int rc;
+} vjob;
+
+/* alias text in SQLite's BINARY order: memcmp, then the shorter first */
+static int galias_text_cmp(const grows *g, uint32_t x, uint32_t y)
+{
+    const galias *a = &g->al[x], *b = &g->al[y];
+    uint32_t n = a->len[AC_TEXT] < b->len[AC_TEXT] ? a->len[AC_TEXT] : b->len[AC_TEXT];
+    int c = memcmp(g->buf + a->off, g->buf + b->off, n);
+    return c ? c : (a->len[AC_TEXT] > b->len[AC_TEXT]) - (a->len[AC_TEXT] < b->len[AC_TEXT]);
+}
+
+/* an alias's text, for sorting the aliases of an entity that has many */
+typedef struct vtext {
+    const char *p;
+    uint32_t len, idx;
+} vtext;
+
+static int vtext_cmp(const void *x, const void *y)
+{
+    const vtext *a = x, *b = y;
+    int c = memcmp(a->p, b->p, a->len < b->len ? a->len : b->len);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* Sorts order[b..e) (alias indices of one entity) by text. */
+static int sort_texts(const grows *g, uint32_t *order, size_t b, size_t e)
+{
+    if (e - b <= 16) {
+        for (size_t i = b + 1; i < e; i++) {
+            uint32_t x = order[i];
+            size_t k = i;
+            while (k > b && galias_text_cmp(g, order[k - 1], x) > 0) {
+                order[k] = order[k - 1];
+                k--;
+            }
+            order[k] = x;
+        }
+        return 0;
+    }
+    vtext *t = malloc((e - b) * sizeof *t);
+    if (!t)
+        return SANCTAG_E_NOMEM;
+    for (size_t i = b; i < e; i++)
+        t[i - b] = (vtext){g->buf + g->al[order[i]].off, g->al[order[i]].len[AC_TEXT], order[i]};
+    qsort(t, e - b, sizeof *t, vtext_cmp);
+    for (size_t i = b; i < e; i++)
+        order[i] = t[i - b].idx;
+    free(t);
+    return 0;
+}
+
+static void *content_version(void *arg)
+{
+    vjob *j = arg;
+    const grows *g = j->g;
+    size_t n = g->nent;
+    uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);   /* by entity index */
+    uint32_t *start = calloc(n + 1, sizeof *start);        /* aliases per rank, summed */
+    uint32_t *order = malloc((g->nal ? g->nal : 1) * sizeof *order);
+    j->rc = 0;
+    if (!rank || !start || !order || g->nal >= UINT32_MAX) {
+        j->rc = SANCTAG_E_NOMEM;
+        goto out;
+    }
+    for (size_t r = 0; r < n; r++)
+        rank[g->by_key[r]] = (uint32_t)r;
+    /* aliases by their entity's rank (a counting sort), then by text; those
+     * of no entity are left out, as the join leaves them out */
+    size_t nal = 0;
+    for (size_t i = 0; i < g->nal; i++)
+        if (g->al[i].ent != GNONE) {
+            start[rank[g->al[i].ent] + 1]++;
+            nal++;
+        }
+    for (size_t r = 0; r < n; r++)
+        start[r + 1] += start[r];
+    for (size_t i = 0; i < g->nal; i++)
+        if (g->al[i].ent != GNONE)
+            order[start[rank[g->al[i].ent]]++] = (uint32_t)i;
+    /* start[r] is now where rank r + 1 begins: each entity's aliases by text */
+    for (size_t r = 0, b = 0; r < n; b = start[r++])
+        if (start[r] - b > 1 && (j->rc = sort_texts(g, order, b, start[r])))
+            goto out;
+    uint64_t h = 0xcbf29ce484222325ull;
+    /* rows in key order are all over memory: fetch a few ahead */
+    enum { AHEAD = 8 };
+    for (size_t r = 0; r < n; r++) {
+        if (r + 2 * AHEAD < n)
+            __builtin_prefetch(&g->ent[g->by_key[r + 2 * AHEAD]]);
+        if (r + AHEAD < n)
+            __builtin_prefetch(g->buf + g->ent[g->by_key[r + AHEAD]].off);
+        const gent *e = &g->ent[g->by_key[r]];
+        h = fnv_row(h, g->buf + e->off, e->len, EC_N);
+    }
+    for (size_t i = 0; i < nal; i++) {
+        if (i + 3 * AHEAD < nal)
+            __builtin_prefetch(&g->al[order[i + 3 * AHEAD]]);
+        if (i + 2 * AHEAD < nal) {
+            const galias *f = &g->al[order[i + 2 * AHEAD]];
+            __builtin_prefetch(g->buf + f->off);
+            __builtin_prefetch(&g->ent[f->ent]);
+        }
+        if (i + AHEAD < nal)
+            __builtin_prefetch(g->buf + g->ent[g->al[order[i + AHEAD]].ent].off);
+        const galias *a = &g->al[order[i]];
+        const gent *e = &g->ent[a->ent];
+        h = fnv1a(h, g->buf + e->off, e->len[EC_KEY]); /* e.key first, as in the join */
+        h = (h ^ 0x1f) * 0x100000001b3ull;
+        h = fnv_row(h, g->buf + a->off, a->len, AC_N);
+    }
+    j->h = h;
+out:
+    free(rank);
+    free(start);
+    free(order);
+    return NULL;
+}
+
+/* ---- the matcher from rows ----------------------------------------------------- */
+
+/* column k of a row whose columns start at p */
+static const char *gcol(const char *p, const uint32_t *len, int k)
+{
+    for (int i = 0; i < k; i++)
+        p += len[i] + 1;
+    return p;
+}
+
+/* As sanctagp_db_compile() does from the tables, up to mbuild_finish. */
+static int compile_rows(const grows *g, int weak, sanctagp_mbuild *b)
+{
+    uint32_t *map = calloc(g->nent ? g->nent : 1, sizeof *map); /* entity index -> matcher's + 1 */
+    if (!map)
+        return SANCTAG_E_NOMEM;
+    int rc = 0;
+    for (size_t i = 0; i < g->nent && !rc; i++) {
+        const gent *e = &g->ent[i];
+        if (e->id <= 0 || e->id > (sqlite3_int64)UINT32_MAX - 1)
+            continue;
+        const char *c[EC_N];
+        const char *p = g->buf + e->off;
+        for (int k = 0; k < EC_N; k++) {
+            c[k] = p;
+            p += e->len[k] + 1;
+        }
+        uint32_t idx;
+        rc = sanctagp_mbuild_entity(b, c[EC_KEY], c[EC_LABEL], c[EC_NAME], c[EC_COUNTRY],
+                                    e->listed, c[EC_PROGRAMS], c[EC_LIST_SOURCE], c[EC_LIST_REF],
+                                    c[EC_LISTED_ON], &idx);
+        map[i] = idx + 1;
+    }
+    for (int pass = 0; pass < 2 && !rc; pass++)
+        for (size_t i = 0; i < g->nal && !rc; i++) {
+            const galias *a = &g->al[i];
+            if (a->ent == GNONE || g->ent[a->ent].pass != pass || !map[a->ent])
+                continue;
+            const char *p = g->buf + a->off;
+            rc = compile_alias(b, map[a->ent] - 1, weak, p, gcol(p, a->len, AC_KIND),
+                               gcol(p, a->len, AC_LANG), gcol(p, a->len, AC_CASE),
+                               gcol(p, a->len, AC_ACCENTS));
+        }
+    free(map);
+    return rc;
 }
 
 /* Stores a compiled matcher for gazetteer `version`. Returns an SQLite code. */
@@ -557,16 +808,88 @@ static void store_upgraded(const char *path, const char *version, const void *im
     sqlite3_close(db);
 }
 
-int sanctagp_db_refresh(sqlite3 *db, const char *path, sanctag_error *err)
+struct sanctagp_refresh {
+    grows g;
+    vjob version;           /* content_version() */
+    sanctagp_mbuild *b;     /* compile_rows() into it */
+    int compile_rc;
+    pthread_t threads[2];
+    int started[2];
+};
+
+static void *compile_job(void *arg)
 {
-    char version[64];
-    int rc = content_version(db, path, version, err);
-    if (rc)
+    sanctagp_refresh *r = arg;
+    r->compile_rc = r->b ? compile_rows(&r->g, 0, r->b) : SANCTAG_E_NOMEM;
+    return NULL;
+}
+
+/* Waits for the version and the matcher; returns the first failure. */
+static int refresh_wait(sanctagp_refresh *r)
+{
+    for (int i = 0; i < 2; i++)
+        if (r->started[i]) {
+            pthread_join(r->threads[i], NULL);
+            r->started[i] = 0;
+        }
+    return r->compile_rc ? r->compile_rc : r->version.rc;
+}
+
+static void refresh_free(sanctagp_refresh *r)
+{
+    sanctagp_mbuild_free(r->b);
+    grows_free(&r->g);
+    free(r);
+}
+
+int sanctagp_db_refresh_start(sqlite3 *db, const char *path, sanctagp_refresh **ret,
+                              sanctag_error *err)
+{
+    sanctagp_refresh *r = calloc(1, sizeof *r);
+    if (!r)
+        return sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
+    int rc = grows_read(db, path, &r->g, err);
+    if (rc) {
+        free(r);
         return rc;
+    }
+    /* the version and the matcher each on a thread of its own: they only
+     * read r->g, and the matcher needs the version only to finish. Without
+     * threads, here and now. */
+    r->version.g = &r->g;
+    r->b = sanctagp_mbuild_new();
+    r->started[0] = pthread_create(&r->threads[0], NULL, content_version, &r->version) == 0;
+    if (!r->started[0])
+        content_version(&r->version);
+    r->started[1] = pthread_create(&r->threads[1], NULL, compile_job, r) == 0;
+    if (!r->started[1])
+        compile_job(r);
+    *ret = r;
+    return 0;
+}
+
+void sanctagp_db_refresh_cancel(sanctagp_refresh *r)
+{
+    if (!r)
+        return;
+    refresh_wait(r);
+    refresh_free(r);
+}
+
+int sanctagp_db_refresh_finish(sqlite3 *db, const char *path, sanctagp_refresh *r,
+                               sanctag_error *err)
+{
+    int rc = refresh_wait(r);
+    char version[64];
     void *img = NULL;
     size_t size = 0;
-    if ((rc = sanctagp_db_compile(db, path, 0, version, &img, &size, err)))
-        return rc;
+    if (!rc) {
+        snprintf(version, sizeof version, "%016llx", (unsigned long long)r->version.h);
+        rc = sanctagp_mbuild_finish(r->b, version, &img, &size);
+    }
+    refresh_free(r);
+    if (rc)
+        return compile_failed(rc, path, err);
     rc = store_image(db, version, img, size);
     free(img);
     if (rc != SQLITE_OK)
@@ -579,6 +902,13 @@ int sanctagp_db_refresh(sqlite3 *db, const char *path, sanctag_error *err)
              "UPDATE meta SET value = '0' WHERE key = 'dirty';",
              version);
     return sanctagp_db_exec(db, path, sql, err);
+}
+
+int sanctagp_db_refresh(sqlite3 *db, const char *path, sanctag_error *err)
+{
+    sanctagp_refresh *r = NULL;
+    int rc = sanctagp_db_refresh_start(db, path, &r, err);
+    return rc ? rc : sanctagp_db_refresh_finish(db, path, r, err);
 }
 
 /* ---- the public gazetteer object ----------------------------------------- */

@@ -86,6 +86,13 @@ static const char *str(json_t *o, const char *k)
     return s ? s : "";
 }
 
+/* Entities in a report's "added", "removed" or "changed": a list, or its
+ * length when only counts were asked for. */
+static size_t count_of(json_t *v)
+{
+    return json_is_array(v) ? json_array_size(v) : (size_t)json_integer_value(v);
+}
+
 static void print_entry(FILE *out, char mark, json_t *e)
 {
     fprintf(out, "%c %s %s \"%s\"", mark, str(e, "key"), str(e, "label"), str(e, "name"));
@@ -193,6 +200,8 @@ int gaz_import(int argc, char **argv)
         }
         created = 1;
     }
+    /* --quiet prints only the summary: the lists of entities are not built */
+    o.counts_only = quiet && !as_json;
     int rc = sanctagp_db_open(path, created ? DB_CREATE : DB_WRITE, &db, &e);
     json_t *report = NULL;
     if (!rc)
@@ -245,7 +254,7 @@ int gaz_import(int argc, char **argv)
             (long long)json_integer_value(json_object_get(report, "listed")),
             (long long)json_integer_value(json_object_get(report, "aliases")),
             (long long)json_integer_value(json_object_get(report, "weak_aliases")),
-            json_array_size(added), json_array_size(removed), json_array_size(changed),
+            count_of(added), count_of(removed), count_of(changed),
             (long long)json_integer_value(json_object_get(report, "unchanged")));
     const char *reason;
     json_t *count;
