@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -913,6 +914,29 @@ int sanctagp_db_refresh(sqlite3 *db, const char *path, sanctag_error *err)
 
 /* ---- the public gazetteer object ----------------------------------------- */
 
+/* Memory for a matcher image. The trie is read at random all over the image,
+ * so a large one is put on 2 MB pages where the kernel offers them
+ * (transparent huge pages in "madvise" mode, Debian's default): a 70 MB image
+ * then needs 35 TLB entries instead of 17,000, and loading it takes 35 page
+ * faults instead of 17,000. Small images stay on the heap. */
+#define IMAGE_HUGE_MIN ((size_t)4 << 20)
+#define IMAGE_HUGE_PAGE ((size_t)2 << 20)
+
+static void *image_alloc(size_t n)
+{
+    size_t want = (n + 7) & ~(size_t)7;
+#ifdef MADV_HUGEPAGE
+    if (want >= IMAGE_HUGE_MIN) {
+        want = (want + IMAGE_HUGE_PAGE - 1) & ~(IMAGE_HUGE_PAGE - 1);
+        void *p = aligned_alloc(IMAGE_HUGE_PAGE, want);
+        if (p)
+            (void)madvise(p, want, MADV_HUGEPAGE); /* advice only: 4 KB pages work too */
+        return p;
+    }
+#endif
+    return aligned_alloc(8, want);
+}
+
 /* Reads the stored matcher straight into an aligned buffer with the
  * incremental BLOB API: one copy, so a 70 MB image costs 70 MB of memory,
  * not twice that while SQLite assembles the value. */
@@ -931,8 +955,7 @@ static int load_stored(sqlite3 *db, const char *version, void **ret, size_t *ret
         sqlite3_int64 rowid = sqlite3_column_int64(st, 0);
         sqlite3_int64 n = sqlite3_column_int64(st, 1);
         sqlite3_blob *blob = NULL;
-        void *copy = n > 0 && n < INT32_MAX ? aligned_alloc(8, ((size_t)n + 7) & ~(size_t)7)
-                                           : NULL;
+        void *copy = n > 0 && n < INT32_MAX ? image_alloc((size_t)n) : NULL;
         if (copy && sqlite3_blob_open(db, "main", "matcher", "image", rowid, 0, &blob) == SQLITE_OK &&
             sqlite3_blob_bytes(blob) == n && sqlite3_blob_read(blob, copy, (int)n, 0) == SQLITE_OK) {
             *ret = copy;
@@ -993,7 +1016,7 @@ int sanctag_gazetteer_open(const char *path, unsigned flags, sanctag_gazetteer *
                  weak ? "+weak" : "");
         if ((rc = sanctagp_db_compile(db, path, weak, v, &img, &size, err)))
             goto fail;
-        gz->image = aligned_alloc(8, (size + 7) & ~(size_t)7);
+        gz->image = image_alloc(size);
         if (!gz->image) {
             free(img);
             rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
