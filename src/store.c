@@ -944,12 +944,6 @@ static int load_stored(sqlite3 *db, const char *version, void **ret, size_t *ret
 {
     sqlite3_stmt *st;
     int ok = 0;
-    /* Read through a memory map of the file for this one read: without it
-     * SQLite fetches the BLOB's overflow pages with one pread() each, 17,000
-     * system calls (~50 ms) for a 70 MB image; with it, one copy from the page
-     * cache. Unmapped again below, so that nothing else in the process reads
-     * the database through a mapping. */
-    sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
     if (sqlite3_prepare_v2(db,
                            "SELECT rowid, length(image) FROM matcher WHERE id = 1 AND version = ? "
                            "AND format = ?",
@@ -973,7 +967,6 @@ static int load_stored(sqlite3 *db, const char *version, void **ret, size_t *ret
         sqlite3_blob_close(blob);
     }
     sqlite3_finalize(st);
-    sqlite3_exec(db, "PRAGMA mmap_size = 0", NULL, NULL, NULL);
     return ok;
 }
 
