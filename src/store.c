@@ -56,7 +56,11 @@ void sanctag_free(void *p)
 
 /* ---- schema -------------------------------------------------------------- */
 
+/* 64 KB pages: the compiled matcher is one BLOB of up to ~70 MB, which SQLite
+ * reads one overflow page per system call; at 4 KB pages that is 17,000
+ * pread()s and ~50 ms of every start-up, at 64 KB about 1,100 and ~15 ms. */
 static const char schema_sql[] =
+    "PRAGMA page_size = 65536;\n"
     "PRAGMA foreign_keys = ON;\n"
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
     "CREATE TABLE source (\n"
