@@ -126,9 +126,6 @@ uint32_t sanctagp_matcher_resolve_one(const sanctagp_matcher *m, sanctagp_tokens
 /* Hash used by dictionary and builder alike. */
 uint64_t sanctagp_hash(const char *s, size_t n);
 
-/* Dictionary lookup in two steps, so callers can prefetch the home slot of a
- * token well before probing it: the slot a token's search begins at, and the
- * probe from there (id + 1, or 0 when the normalised bytes are no token). */
 /* The first min(n, 8) bytes of s as a little-endian word, zero-padded, read
  * with one 8-byte load: s[0..8) must be readable (the tokenizer's arena keeps
  * 8 spare bytes after every token for this). */
@@ -158,10 +155,19 @@ static inline uint64_t sanctagp_hash_padded(const char *s, size_t n)
     return h;
 }
 
+/* Dictionary lookup in two steps, so callers can prefetch the home slot of a
+ * token well before probing it: the slot a token's search begins at (the low
+ * bits of its hash), and the probe from there (id + 1, or 0 when the
+ * normalised bytes are no token; s as for sanctagp_dict_home). */
+static inline uint32_t sanctagp_dict_slot(const sanctagp_matcher *m, uint64_t h)
+{
+    return (uint32_t)h & m->dict_mask;
+}
+
 /* The home slot of a token whose bytes are followed by 8 readable bytes. */
 static inline uint32_t sanctagp_dict_home(const sanctagp_matcher *m, const char *s, size_t n)
 {
-    return (uint32_t)sanctagp_hash_padded(s, n) & m->dict_mask;
+    return sanctagp_dict_slot(m, sanctagp_hash_padded(s, n));
 }
 uint32_t sanctagp_dict_probe(const sanctagp_matcher *m, uint32_t home, const char *s, size_t n);
 
@@ -174,7 +180,6 @@ static inline int sanctagp_matcher_may_start(const sanctagp_matcher *m, uint64_t
     uint64_t k = h >> m->filter_shift;
     return (int)(m->filter[k >> 6] >> (k & 63) & 1);
 }
-/* (s as for sanctagp_dict_home) */
 
 static inline uint32_t sanctagp_trans_hash(uint32_t state, uint32_t tok)
 {

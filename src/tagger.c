@@ -367,7 +367,6 @@ static void number_sentences(sanctag_tagger *tg)
             si += (v[k + 1].flags & TF_SENT_START) != 0;
         s->sentence = si;
     }
-    tg->sents_ready = 0;
 }
 
 /* Token ids, in two passes without branches that depend on the text, which
@@ -401,7 +400,7 @@ static int resolve_ids(sanctag_tagger *tg)
         t->id = SANCTAGP_UNRESOLVED;
         t->flags |= (uint8_t)((start ^ 1) * TF_NOSTART);
         probe[2 * np] = (uint32_t)i;
-        probe[2 * np + 1] = (uint32_t)h & m->dict_mask;
+        probe[2 * np + 1] = sanctagp_dict_slot(m, h);
         np += start | prev_start;
         prev_start = start;
     }
@@ -526,6 +525,7 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
     if (!(flags & SANCTAG_TAG_NO_PROPAGATE) && propagate(tg))
         return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
     number_sentences(tg);
+    tg->sents_ready = 0; /* listed by sanctag_tagger_sentences() when asked */
     return 0;
 }
 

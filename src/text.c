@@ -146,6 +146,13 @@ static inline uint64_t bits_at(const uint64_t *bm, size_t i)
 
 static int prepass(sanctagp_tokens *tk, const unsigned char *s, size_t len);
 
+/* Words in each bitmap of a document of len bytes: one bit per byte, and a
+ * spare word, since bits_at() reads up to 8 bytes on. */
+static inline size_t bitmap_words(size_t len)
+{
+    return len / 64 + 2;
+}
+
 /* Word-continuing classes for non-ASCII code points. */
 static int is_transparent_sep(UChar32 c)
 {
@@ -209,7 +216,7 @@ void sanctagp_tokens_release(sanctagp_tokens *tk)
  * it, and computes the three bitmaps (text.c's pre-pass, above). */
 static int prepass(sanctagp_tokens *tk, const unsigned char *s, size_t len)
 {
-    size_t nw = len / 64 + 2; /* words per map; bits_at reads up to 8 bytes on */
+    size_t nw = bitmap_words(len);
     if (grow((void **)&tk->arena, &tk->arena_cap, len + 8 + 64, 1) ||
         grow((void **)&tk->bits, &tk->bits_cap, nw * BM_COUNT, sizeof *tk->bits))
         return SANCTAG_E_NOMEM;
@@ -483,7 +490,7 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
     tk->nsent = 0;
     if ((rc = prepass(tk, s, len)))
         return rc;
-    size_t nw = len / 64 + 2; /* words per bitmap, as prepass() lays them out */
+    size_t nw = bitmap_words(len);
 
     /* sentence state */
     int newlines = 0;         /* newlines seen in the current separator run */
