@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "src/jsonfast.h"
+#include "output/jsonfast.h"
 
 #define FAIL()                                                                     \
     do {                                                                           \

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "src/emit.h"
+#include "output/emit.h"
 
 static sanctag_gazetteer *gz;
 static sanctag_tagger *tg;

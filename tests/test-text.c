@@ -1,6 +1,6 @@
 /* test-text.c - tokenizer, normaliser and UTF-8 validation. */
 #include "test.h"
-#include "src/text.h"
+#include "core/text.h"
 
 static sanctagp_tokens tk;
 

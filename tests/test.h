@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "src/gazetteer.h"
+#include "gazetteer/gazetteer.h"
 
 static int test_failures;
 

@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "../cooccur.h"
+#include "cooccur/cooccur.h"
 #include "cli.h"
 
 static void help(FILE *f)

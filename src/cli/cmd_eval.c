@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "../emit.h"
+#include "output/emit.h"
 #include "cli.h"
 
 static void help(FILE *f)

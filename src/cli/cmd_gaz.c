@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "../gazetteer.h"
+#include "gazetteer/gazetteer.h"
 #include "cli.h"
 
 /* `sanctag gaz import` (cmd_gaz_import.c); argv[0] names the subcommand. */

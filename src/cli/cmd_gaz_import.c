@@ -11,8 +11,8 @@
 
 #include <jansson.h>
 
-#include "../gazetteer.h"
-#include "../import.h"
+#include "gazetteer/gazetteer.h"
+#include "import/import.h"
 #include "cli.h"
 
 /* The `gaz import` subcommand; argv[0] names it. Returns an exit status. */

@@ -9,8 +9,8 @@
 
 #include <jansson.h>
 
-#include "../gazetteer.h"
-#include "../text.h"
+#include "gazetteer/gazetteer.h"
+#include "core/text.h"
 #include "cli.h"
 
 static void help(FILE *f)

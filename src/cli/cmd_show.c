@@ -15,7 +15,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-#include "../emit.h"
+#include "output/emit.h"
 #include "cli.h"
 
 static void help(FILE *f)

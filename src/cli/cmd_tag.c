@@ -19,10 +19,10 @@
 
 #include <jansson.h>
 
-#include "../emit.h"
-#include "../formats.h"
-#include "../jsonfast.h"
-#include "../text.h"
+#include "output/emit.h"
+#include "output/formats.h"
+#include "output/jsonfast.h"
+#include "core/text.h"
 #include "cli.h"
 #include "feed.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "src/cooccur.h"
+#include "cooccur/cooccur.h"
 #include "tests/test.h"
 
 static void check_date(const char *s, int order, int want_status, int32_t want_ymd, int line)

@@ -5,7 +5,7 @@
  * Usage: test-import DATA_DIR   (DATA_DIR = tests/data/import) */
 #include <sys/stat.h>
 
-#include "src/import.h"
+#include "import/import.h"
 #include "test.h"
 
 static const char *data_dir;

@@ -17,7 +17,7 @@
 
 #include <jansson.h>
 
-#include "emit.h"
+#include "output/emit.h"
 #include "sanctag.h"
 
 /* FMT_* value of a --format name ("json", "spacy", "doccano", "conll",

@@ -1,6 +1,6 @@
 /* emit.c - builds output records following the contract in DESIGN.md. */
-#include "emit.h"
-#include "formats.h"
+#include "output/emit.h"
+#include "output/formats.h"
 
 #include <stdlib.h>
 #include <string.h>

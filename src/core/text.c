@@ -1,6 +1,6 @@
 /* text.c - UTF-8 validation, the tokenizer (original byte offsets kept) and
  * per-token normalisation: an ASCII fast path, ICU NFKC case folding otherwise. */
-#include "text.h"
+#include "core/text.h"
 
 #include <endian.h>
 #include <pthread.h>

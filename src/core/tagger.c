@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emit.h"
-#include "gazetteer.h"
-#include "text.h"
+#include "output/emit.h"
+#include "gazetteer/gazetteer.h"
+#include "core/text.h"
 
 typedef struct cand {
     uint32_t tok, ntok;

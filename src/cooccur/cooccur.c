@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#include "cooccur.h"
+#include "cooccur/cooccur.h"
 
 /* ------------------------------------------------------------------------- */
 /* Small helpers                                                              */

@@ -1,6 +1,6 @@
 /* store.c - the SQLite gazetteer: schema, versioning, compiling and loading
  * the matcher image, and the public sanctag_gazetteer object. */
-#include "gazetteer.h"
+#include "gazetteer/gazetteer.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -28,7 +28,7 @@
  *    letters are weak, as are the aliases the lists mark low quality (UN
  *    QUALITY "Low", OFAC remarks "a.k.a. '...'", FtM weakAlias). Weak aliases
  *    are only matched with `sanctag tag --weak`. */
-#include "import.h"
+#include "import/import.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -49,8 +49,8 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
-#include "gazetteer.h"
-#include "text.h"
+#include "gazetteer/gazetteer.h"
+#include "core/text.h"
 
 static const char *const format_names[IMP_NFORMATS] = {"un-xml", "ofac-csv", "ftm", "tsv",
                                                        "jsonl", "lines"};

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "text.h"
+#include "core/text.h"
 
 #define SANCTAGP_IMAGE_MAGIC "SNTGMAT"
 #define SANCTAGP_IMAGE_FORMAT 5u

@@ -6,7 +6,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 
-#include "matcher.h"
+#include "core/matcher.h"
 #include "sanctag.h"
 
 struct sanctag_gazetteer {

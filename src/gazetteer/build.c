@@ -1,7 +1,7 @@
 /* build.c - gazetteer sources: reviewable TSV and JSONL files and the
  * built-in ICU country names, written into the SQLite store with checks that
  * name the file, line and column of every problem. */
-#include "gazetteer.h"
+#include "gazetteer/gazetteer.h"
 
 #include <ctype.h>
 #include <errno.h>

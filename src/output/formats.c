@@ -1,12 +1,12 @@
 /* formats.c - interoperability output formats for one tagged document: spaCy
  * and doccano JSON Lines, brat standoff (.ann) and CoNLL BIO (see formats.h). */
-#include "formats.h"
+#include "output/formats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
+#include "core/text.h"
 
 static const char *const format_names[] = {
     [FMT_JSON] = "json", [FMT_SPACY] = "spacy", [FMT_DOCCANO] = "doccano",

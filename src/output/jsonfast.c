@@ -1,6 +1,6 @@
 /* jsonfast.c - strict allocation-free JSON validation of one feed record,
  * string decoding and string encoding for the output hot path. */
-#include "jsonfast.h"
+#include "output/jsonfast.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "text.h"
+#include "core/text.h"
 
 typedef struct scan {
     const unsigned char *s;

@@ -1,5 +1,5 @@
 /* matcher.c - compiles aliases into a flat token-trie image and matches with it. */
-#include "matcher.h"
+#include "core/matcher.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emit.h"
-#include "jsonfast.h"
+#include "output/emit.h"
+#include "output/jsonfast.h"
 
 #define PUT(s) sanctagp_buf_put(out, s, sizeof(s) - 1)
 

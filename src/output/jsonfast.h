@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "emit.h"
+#include "output/emit.h"
 
 /* Where a top-level value lies in the line: [off, off + len), raw JSON text. */
 typedef struct sanctagp_jspan {
