@@ -10,6 +10,8 @@
 #include <sqlite3.h>
 
 #include "cooccur/cooccur.h"
+#include "util/hash.h"
+#include "util/mem.h"
 
 /* ------------------------------------------------------------------------- */
 /* Small helpers                                                              */
@@ -40,27 +42,9 @@ static char *xstrdup(const char *s)
     return p;
 }
 
-/* Grows *pp (of *cap elements of `size` bytes) to hold at least `need`. */
-static int grow(void **pp, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 16;
-    while (nc < need) {
-        if (nc > SIZE_MAX / 2 / size)
-            return SANCTAG_E_NOMEM;
-        nc *= 2;
-    }
-    void *np = realloc(*pp, nc * size);
-    if (!np)
-        return SANCTAG_E_NOMEM;
-    *pp = np;
-    *cap = nc;
-    return 0;
-}
-#define GROW(arr, cap, need) grow((void **)&(arr), &(cap), (need), sizeof *(arr))
+#define GROW(arr, cap, need) sanctagp_grow((void **)&(arr), &(cap), (need), sizeof *(arr))
 
-/* sort_n() that accepts an empty (possibly NULL) array. */
+/* qsort() that accepts an empty (possibly NULL) array. */
 static void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
     if (n > 1)
@@ -79,10 +63,7 @@ static uint64_t mix64(uint64_t x)
 
 static uint64_t hash_str(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-    return mix64(h);
+    return mix64(sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, s, strlen(s)));
 }
 
 /* String interning: keys[i] is the i-th distinct string added (owned).

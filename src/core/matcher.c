@@ -1,5 +1,6 @@
 /* matcher.c - compiles aliases into a flat token-trie image and matches with it. */
 #include "core/matcher.h"
+#include "util/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,21 +263,6 @@ struct sanctagp_mbuild {
     char accbuf[1024];
 };
 
-static int bgrow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 16;
-    while (nc < need)
-        nc *= 2;
-    void *q = realloc(*p, nc * elem);
-    if (!q)
-        return SANCTAG_E_NOMEM;
-    *p = q;
-    *cap = nc;
-    return 0;
-}
-
 sanctagp_mbuild *sanctagp_mbuild_new(void)
 {
     sanctagp_mbuild *b = calloc(1, sizeof *b);
@@ -348,7 +334,7 @@ static int add_string(sanctagp_mbuild *b, const char *s, uint32_t *ret)
     size_t n = strlen(s) + 1;
     if (b->str_len + n > UINT32_MAX)
         return SANCTAG_E_TOOBIG;
-    if (bgrow((void **)&b->str, &b->str_cap, b->str_len + n, 1))
+    if (sanctagp_grow((void **)&b->str, &b->str_cap, b->str_len + n, 1))
         return SANCTAG_E_NOMEM;
     memcpy(b->str + b->str_len, s, n);
     *ret = (uint32_t)b->str_len;
@@ -361,7 +347,7 @@ int sanctagp_mbuild_entity(sanctagp_mbuild *b, const char *key, const char *labe
                            const char *programs, const char *list_source,
                            const char *list_ref, const char *listed_on, uint32_t *ret_idx)
 {
-    if (bgrow((void **)&b->ent, &b->ent_cap, b->n_ent + 1, sizeof *b->ent))
+    if (sanctagp_grow((void **)&b->ent, &b->ent_cap, b->n_ent + 1, sizeof *b->ent))
         return SANCTAG_E_NOMEM;
     sanctagp_ent *e = &b->ent[b->n_ent];
     memset(e, 0, sizeof *e);
@@ -389,7 +375,7 @@ static int lang_index(sanctagp_mbuild *b, const char *lang, uint16_t *ret)
         }
     if (b->n_langs >= 0xFFFF)
         return SANCTAG_E_TOOBIG;
-    if (bgrow((void **)&b->langs, &b->langs_cap, b->n_langs + 1, sizeof *b->langs))
+    if (sanctagp_grow((void **)&b->langs, &b->langs_cap, b->n_langs + 1, sizeof *b->langs))
         return SANCTAG_E_NOMEM;
     uint32_t off = 0;
     int rc;
@@ -424,9 +410,9 @@ static int intern(sanctagp_mbuild *b, const char *s, size_t n, uint32_t *ret)
     }
     if (b->n_tokens + 2 >= UINT32_MAX / 2 || b->pool_len + n > UINT32_MAX)
         return SANCTAG_E_TOOBIG;
-    if (bgrow((void **)&b->pool, &b->pool_cap, b->pool_len + n, 1) ||
-        bgrow((void **)&b->tokoff, &b->tokoff_cap, b->n_tokens + 2, sizeof *b->tokoff) ||
-        bgrow((void **)&b->root, &b->root_cap, b->n_tokens + 1, sizeof *b->root))
+    if (sanctagp_grow((void **)&b->pool, &b->pool_cap, b->pool_len + n, 1) ||
+        sanctagp_grow((void **)&b->tokoff, &b->tokoff_cap, b->n_tokens + 2, sizeof *b->tokoff) ||
+        sanctagp_grow((void **)&b->root, &b->root_cap, b->n_tokens + 1, sizeof *b->root))
         return SANCTAG_E_NOMEM;
     memcpy(b->pool + b->pool_len, s, n);
     b->pool_len += n;
@@ -553,7 +539,7 @@ static int add_path(sanctagp_mbuild *b, uint32_t ent, const sanctagp_tokens *tk,
             b->starts[id - 1] = 1;
         }
     }
-    if (bgrow((void **)&b->acc, &b->acc_cap, b->n_acc + 1, sizeof *b->acc))
+    if (sanctagp_grow((void **)&b->acc, &b->acc_cap, b->n_acc + 1, sizeof *b->acc))
         return SANCTAG_E_NOMEM;
     bacc *a = &b->acc[b->n_acc];
     memset(a, 0, sizeof *a);

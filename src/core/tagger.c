@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/mem.h"
 #include "output/emit.h"
 #include "gazetteer/gazetteer.h"
 #include "core/text.h"
@@ -48,21 +49,6 @@ struct form {
 };
 
 #define MAX_FORMS 512
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need)
-        nc *= 2;
-    void *q = realloc(*p, nc * elem);
-    if (!q)
-        return SANCTAG_E_NOMEM;
-    *p = q;
-    *cap = nc;
-    return 0;
-}
 
 sanctag_tagger *sanctag_tagger_new(sanctag_gazetteer *gz)
 {
@@ -186,7 +172,7 @@ static inline int str_is(const char *s, const char *lit)
 static int emit(sanctag_tagger *tg, const cand *c, unsigned flags)
 {
     if (tg->n_spans == tg->spans_cap &&
-        grow((void **)&tg->spans, &tg->spans_cap, tg->n_spans + 1, sizeof *tg->spans))
+        sanctagp_grow((void **)&tg->spans, &tg->spans_cap, tg->n_spans + 1, sizeof *tg->spans))
         return SANCTAG_E_NOMEM;
     const sanctagp_matcher *m = &tg->gz->m;
     const sanctagp_token *t = tg->tk.v;
@@ -251,7 +237,7 @@ static int add_form(sanctag_tagger *tg, uint32_t tok, uint32_t entity, uint32_t 
     }
     if (tg->n_forms >= MAX_FORMS)
         return 0;
-    if (grow((void **)&tg->forms, &tg->forms_cap, tg->n_forms + 1, sizeof *tg->forms))
+    if (sanctagp_grow((void **)&tg->forms, &tg->forms_cap, tg->n_forms + 1, sizeof *tg->forms))
         return SANCTAG_E_NOMEM;
     tg->forms[tg->n_forms++] = (struct form){tok, entity, from, (uint8_t)acronym, 0};
     return 0;
@@ -276,7 +262,7 @@ static int propagate(sanctag_tagger *tg)
     sanctagp_tokens *tk = &tg->tk;
     size_t n = tk->n, nsp = tg->n_spans;
     tg->n_forms = 0;
-    if (grow((void **)&tg->covered, &tg->covered_cap, n, 1))
+    if (sanctagp_grow((void **)&tg->covered, &tg->covered_cap, n, 1))
         return SANCTAG_E_NOMEM;
     memset(tg->covered, 0, n);
     for (size_t i = 0; i < nsp; i++) {
@@ -329,7 +315,7 @@ static int propagate(sanctag_tagger *tg)
             if (f->acronym && t->cls != TC_UPPER)
                 continue;
             if (tg->n_spans == tg->spans_cap &&
-                grow((void **)&tg->spans, &tg->spans_cap, tg->n_spans + 1, sizeof *tg->spans))
+                sanctagp_grow((void **)&tg->spans, &tg->spans_cap, tg->n_spans + 1, sizeof *tg->spans))
                 return SANCTAG_E_NOMEM;
             sanctag_span *s = &tg->spans[tg->n_spans++];
             s->start = t->start;
@@ -387,8 +373,8 @@ static int resolve_ids(sanctag_tagger *tg)
     sanctagp_tokens *tk = &tg->tk;
     sanctagp_token *v = tk->v;
     size_t n = tk->n;
-    if (grow((void **)&tg->probe, &tg->probe_cap, 2 * n, sizeof *tg->probe) ||
-        grow((void **)&tg->cand, &tg->cand_cap, n, sizeof *tg->cand))
+    if (sanctagp_grow((void **)&tg->probe, &tg->probe_cap, 2 * n, sizeof *tg->probe) ||
+        sanctagp_grow((void **)&tg->cand, &tg->cand_cap, n, sizeof *tg->cand))
         return SANCTAG_E_NOMEM;
     uint32_t *probe = tg->probe, *cands = tg->cand;
     size_t np = 0, nc = 0;
@@ -448,7 +434,7 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
         return sanctagp_error_set(err, SANCTAG_E_EMPTY, "", 0, 0, 0,
                                   len ? "document has only whitespace" : "empty document");
     /* room for the sentences now, so that listing them later cannot fail */
-    if (grow((void **)&tg->sents.v, &tg->sents.cap, tg->tk.nsent, sizeof *tg->sents.v))
+    if (sanctagp_grow((void **)&tg->sents.v, &tg->sents.cap, tg->tk.nsent, sizeof *tg->sents.v))
         return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
 
     const sanctagp_matcher *m = &tg->gz->m;
@@ -480,7 +466,7 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
             continue;
         cand c = buf[0];
         if (all) {
-            if (grow((void **)&tg->cover, &tg->cover_cap, tg->n_cover + 1, sizeof *tg->cover))
+            if (sanctagp_grow((void **)&tg->cover, &tg->cover_cap, tg->n_cover + 1, sizeof *tg->cover))
                 return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
             tg->cover[tg->n_cover++] = c;
         } else if (!(c.a->policy & ACC_SUPPRESS) || show_sup) {

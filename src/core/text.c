@@ -1,6 +1,7 @@
 /* text.c - UTF-8 validation, the tokenizer (original byte offsets kept) and
  * per-token normalisation: an ASCII fast path, ICU NFKC case folding otherwise. */
 #include "core/text.h"
+#include "util/mem.h"
 
 #include <endian.h>
 #include <pthread.h>
@@ -179,24 +180,6 @@ static int is_word_cp(UChar32 c)
 
 /* ---- growing buffers ---------------------------------------------------- */
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need) {
-        if (nc > SIZE_MAX / 2 / elem)
-            return SANCTAG_E_NOMEM;
-        nc *= 2;
-    }
-    void *q = realloc(*p, nc * elem);
-    if (!q)
-        return SANCTAG_E_NOMEM;
-    *p = q;
-    *cap = nc;
-    return 0;
-}
-
 void sanctagp_tokens_release(sanctagp_tokens *tk)
 {
     if (!tk)
@@ -217,8 +200,8 @@ void sanctagp_tokens_release(sanctagp_tokens *tk)
 static int prepass(sanctagp_tokens *tk, const unsigned char *s, size_t len)
 {
     size_t nw = bitmap_words(len);
-    if (grow((void **)&tk->arena, &tk->arena_cap, len + 8 + 64, 1) ||
-        grow((void **)&tk->bits, &tk->bits_cap, nw * BM_COUNT, sizeof *tk->bits))
+    if (sanctagp_grow((void **)&tk->arena, &tk->arena_cap, len + 8 + 64, 1) ||
+        sanctagp_grow((void **)&tk->bits, &tk->bits_cap, nw * BM_COUNT, sizeof *tk->bits))
         return SANCTAG_E_NOMEM;
     unsigned char *d = (unsigned char *)tk->arena;
     uint64_t *wm = tk->bits, *um = wm + nw, *lm = um + nw;
@@ -318,7 +301,7 @@ static int icu_fold_append(sanctagp_tokens *tk, const char *s, size_t len)
         return SANCTAG_E_ICU;
     /* source UTF-16 in the first half of scratch, result in the second */
     size_t srccap = len + 1, dstcap = len * 4 + 16;
-    if (grow((void **)&tk->u16, &tk->u16_cap, srccap + dstcap, sizeof(UChar)))
+    if (sanctagp_grow((void **)&tk->u16, &tk->u16_cap, srccap + dstcap, sizeof(UChar)))
         return SANCTAG_E_NOMEM;
     UChar *src = tk->u16, *dst = tk->u16 + srccap;
     int32_t n16 = 0;
@@ -328,7 +311,7 @@ static int icu_fold_append(sanctagp_tokens *tk, const char *s, size_t len)
     int32_t nd = unorm2_normalize(nf, src, n16, dst, (int32_t)dstcap, &st);
     if (st == U_BUFFER_OVERFLOW_ERROR) {
         st = U_ZERO_ERROR;
-        if (grow((void **)&tk->u16, &tk->u16_cap, srccap + (size_t)nd + 1, sizeof(UChar)))
+        if (sanctagp_grow((void **)&tk->u16, &tk->u16_cap, srccap + (size_t)nd + 1, sizeof(UChar)))
             return SANCTAG_E_NOMEM;
         src = tk->u16;
         dst = tk->u16 + srccap;
@@ -340,7 +323,7 @@ static int icu_fold_append(sanctagp_tokens *tk, const char *s, size_t len)
     size_t need8 = (size_t)nd * 3 + 1;
     if (tk->arena_len + need8 + 8 > UINT32_MAX)
         return SANCTAG_E_TOOBIG; /* token offsets into the arena are 32-bit */
-    if (grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + need8, 1))
+    if (sanctagp_grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + need8, 1))
         return SANCTAG_E_NOMEM;
     int32_t n8 = 0;
     u_strToUTF8(tk->arena + tk->arena_len, (int32_t)need8, &n8, dst, nd, &st);
@@ -359,7 +342,7 @@ long sanctagp_strip_accents(const char *in, size_t len, char *out, size_t cap,
     if (U_FAILURE(st))
         return -1;
     size_t part = len * 4 + 16;
-    if (grow((void **)scratch, scratch_cap, part * 3, sizeof(UChar)))
+    if (sanctagp_grow((void **)scratch, scratch_cap, part * 3, sizeof(UChar)))
         return -1;
     UChar *a = *scratch, *b = a + part, *c = b + part;
     int32_t na = 0;
@@ -474,7 +457,7 @@ static int is_abbrev(const char *w, size_t n)
 
 static int push_token(sanctagp_tokens *tk, sanctagp_token **ret)
 {
-    if (tk->n == tk->cap && grow((void **)&tk->v, &tk->cap, tk->n + 1, sizeof *tk->v))
+    if (tk->n == tk->cap && sanctagp_grow((void **)&tk->v, &tk->cap, tk->n + 1, sizeof *tk->v))
         return SANCTAG_E_NOMEM;
     *ret = &tk->v[tk->n++];
     return 0;
@@ -566,7 +549,7 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
                 UChar32 canon = punct_canon(cp);
                 t->norm_off = (uint32_t)tk->arena_len;
                 if (canon < 0x80) { /* a curly quote: the ASCII one */
-                    if (grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + 1 + 8, 1))
+                    if (sanctagp_grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + 1 + 8, 1))
                         return SANCTAG_E_NOMEM;
                     tk->arena[tk->arena_len++] = (char)canon;
                 } else {
@@ -720,7 +703,7 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
         }
     }
     /* 8 spare bytes after the last token: the matcher reads tokens 8 bytes at a time */
-    if (grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + 8, 1))
+    if (sanctagp_grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + 8, 1))
         return SANCTAG_E_NOMEM;
     return 0;
 }

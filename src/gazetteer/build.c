@@ -1,6 +1,7 @@
 /* build.c - gazetteer sources: reviewable TSV and JSONL files and the
  * built-in ICU country names, written into the SQLite store with checks that
  * name the file, line and column of every problem. */
+#include "util/hash.h"
 #include "gazetteer/gazetteer.h"
 
 #include <ctype.h>
@@ -500,13 +501,6 @@ static void source_name_of(const char *path, char *out, size_t cap)
         *dot = 0;
 }
 
-static uint64_t fnv(uint64_t h, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-    return h;
-}
-
 char *sanctagp_read_file(const char *path, size_t *ret_len, sanctag_error *err)
 {
     FILE *f = fopen(path, "rb");
@@ -616,7 +610,7 @@ static int source_tsv(sqlite3 *db, const char *db_path, const char *path, sancta
     }
     char name[256], ver[32];
     source_name_of(path, name, sizeof name);
-    snprintf(ver, sizeof ver, "%016llx", (unsigned long long)fnv(0xcbf29ce484222325ull, buf, len));
+    snprintf(ver, sizeof ver, "%016llx", (unsigned long long)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, buf, len));
     sanctagp_writer *w = NULL;
     if ((rc = sanctagp_writer_new(db, db_path, name, "tsv", path, ver, &w, err))) {
         free(buf);
@@ -731,7 +725,7 @@ static int source_jsonl(sqlite3 *db, const char *db_path, const char *path, sanc
     }
     char name[256], ver[32];
     source_name_of(path, name, sizeof name);
-    snprintf(ver, sizeof ver, "%016llx", (unsigned long long)fnv(0xcbf29ce484222325ull, buf, len));
+    snprintf(ver, sizeof ver, "%016llx", (unsigned long long)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, buf, len));
     sanctagp_writer *w = NULL;
     if ((rc = sanctagp_writer_new(db, db_path, name, "jsonl", path, ver, &w, err))) {
         free(buf);

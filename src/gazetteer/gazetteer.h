@@ -7,6 +7,7 @@
 #include <stdarg.h>
 
 #include "core/matcher.h"
+#include "util/error.h"
 #include "sanctag.h"
 
 struct sanctag_gazetteer {
@@ -17,11 +18,6 @@ struct sanctag_gazetteer {
     size_t image_size;
     sanctagp_matcher m;    /* points into image */
 };
-
-/* Fills `err` (if not NULL) unless it already holds an error; returns code. */
-int sanctagp_error_set(sanctag_error *err, int code, const char *source, long line, long column,
-                       long long position, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
 
 /* Opens a gazetteer database. mode: 0 read-only (must exist and be a sanctag
  * gazetteer), 1 read-write (same), 2 create a new empty gazetteer (the file

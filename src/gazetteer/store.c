@@ -1,5 +1,7 @@
 /* store.c - the SQLite gazetteer: schema, versioning, compiling and loading
  * the matcher image, and the public sanctag_gazetteer object. */
+#include "util/hash.h"
+#include "util/mem.h"
 #include "gazetteer/gazetteer.h"
 
 #include <errno.h>
@@ -10,23 +12,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-int sanctagp_error_set(sanctag_error *err, int code, const char *source, long line, long column,
-                       long long position, const char *fmt, ...)
-{
-    if (!err || err->code != 0)
-        return code;
-    err->code = code;
-    err->line = line;
-    err->column = column;
-    err->position = position;
-    snprintf(err->source, sizeof err->source, "%s", source ? source : "");
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->text, sizeof err->text, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 const char *sanctag_status_name(int code)
 {
@@ -465,19 +450,6 @@ static uint32_t grows_find(const grows *g, sqlite3_int64 id)
     return lo < g->nent && g->ent[lo].id == id ? (uint32_t)lo : GNONE;
 }
 
-static int grow_array(void **p, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 1024;
-    void *q = realloc(*p, nc * elem);
-    if (!q)
-        return SANCTAG_E_NOMEM;
-    *p = q;
-    *cap = nc;
-    return 0;
-}
-
 static int grows_read(sqlite3 *db, const char *path, grows *g, sanctag_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -490,7 +462,7 @@ static int grows_read(sqlite3 *db, const char *path, grows *g, sanctag_error *er
                            -1, &st, NULL) != SQLITE_OK)
         goto dberr;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (g->nent >= GNONE || grow_array((void **)&g->ent, &g->entcap, g->nent, sizeof *g->ent))
+        if (g->nent >= GNONE || sanctagp_grow((void **)&g->ent, &g->entcap, (g->nent) + 1, sizeof *g->ent))
             goto nomem;
         gent *e = &g->ent[g->nent];
         e->id = sqlite3_column_int64(st, 0);
@@ -528,7 +500,7 @@ static int grows_read(sqlite3 *db, const char *path, grows *g, sanctag_error *er
                            -1, &st, NULL) != SQLITE_OK)
         goto dberr;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (grow_array((void **)&g->al, &g->alcap, g->nal, sizeof *g->al))
+        if (sanctagp_grow((void **)&g->al, &g->alcap, (g->nal) + 1, sizeof *g->al))
             goto nomem;
         galias *a = &g->al[g->nal];
         a->ent = grows_find(g, sqlite3_column_int64(st, 0));
@@ -581,19 +553,11 @@ fail:
 
 /* ---- content version -------------------------------------------------------- */
 
-static uint64_t fnv1a(uint64_t h, const char *data, size_t n)
-{
-    const unsigned char *b = (const unsigned char *)data;
-    for (size_t j = 0; j < n; j++)
-        h = (h ^ b[j]) * 0x100000001b3ull;
-    return h;
-}
-
 /* a row's columns, each followed by 0x1f, then 0x1e */
 static uint64_t fnv_row(uint64_t h, const char *p, const uint32_t *len, int n)
 {
     for (int i = 0; i < n; i++) {
-        h = fnv1a(h, p, len[i]);
+        h = sanctagp_fnv1a(h, p, len[i]);
         h = (h ^ 0x1f) * 0x100000001b3ull;
         p += len[i] + 1;
     }
@@ -710,7 +674,7 @@ static void *content_version(void *arg)
             __builtin_prefetch(g->buf + g->ent[g->al[order[i + AHEAD]].ent].off);
         const galias *a = &g->al[order[i]];
         const gent *e = &g->ent[a->ent];
-        h = fnv1a(h, g->buf + e->off, e->len[EC_KEY]); /* e.key first, as in the join */
+        h = sanctagp_fnv1a(h, g->buf + e->off, e->len[EC_KEY]); /* e.key first, as in the join */
         h = (h ^ 0x1f) * 0x100000001b3ull;
         h = fnv_row(h, g->buf + a->off, a->len, AC_N);
     }

@@ -161,31 +161,6 @@ json_t *sanctagp_error_json(const sanctag_gazetteer *gz, json_t *id, json_t *ext
     return doc;
 }
 
-int sanctagp_buf_append(sanctagp_buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 4096;
-        while (nc < b->len + n + 1)
-            nc *= 2;
-        char *q = realloc(b->p, nc);
-        if (!q)
-            return SANCTAG_E_NOMEM;
-        b->p = q;
-        b->cap = nc;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = 0;
-    return 0;
-}
-
-void sanctagp_buf_release(sanctagp_buf *b)
-{
-    free(b->p);
-    b->p = NULL;
-    b->len = b->cap = 0;
-}
-
 static int dump_cb(const char *s, size_t n, void *data)
 {
     return sanctagp_buf_append(data, s, n) ? -1 : 0;

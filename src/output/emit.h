@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sanctag.h"
+#include "util/buf.h"
 
 enum { OFF_BYTE = 0, OFF_CODEPOINT = 1, OFF_UTF16 = 2 };
 extern const char *const sanctagp_offset_names[3];
@@ -22,28 +23,6 @@ typedef struct sanctagp_emit_opts {
     int sentences;   /* add "sentence" per span and a "sentences" array */
     int format;      /* FMT_* */
 } sanctagp_emit_opts;
-
-/* Growable byte buffer; documents are serialised into one before writing, so
- * worker threads can format and a single writer keeps input order. */
-typedef struct sanctagp_buf {
-    char *p;
-    size_t len, cap;
-} sanctagp_buf;
-
-int sanctagp_buf_append(sanctagp_buf *b, const char *s, size_t n);
-void sanctagp_buf_release(sanctagp_buf *b);
-
-/* sanctagp_buf_append with the common case (it fits) inlined. */
-static inline int sanctagp_buf_put(sanctagp_buf *b, const char *s, size_t n)
-{
-    if (b->cap - b->len > n) {
-        memcpy(b->p + b->len, s, n);
-        b->len += n;
-        b->p[b->len] = 0;
-        return 0;
-    }
-    return sanctagp_buf_append(b, s, n);
-}
 
 /* Per-thread memo of the JSON an entity contributes to each of its spans (its
  * label, key, name, country and sanctions listing), so a feed that names the
