@@ -1,4 +1,4 @@
-/* test-cooccur.c - unit tests of src/cooccur.c: date parsing, periods, NPMI,
+/* test-cooccur.c - unit tests of src/cooccur/: date parsing, periods, NPMI,
  * counting per document / sentence / token window, country roll-up, label
  * selection, and exact merging of partial outputs. */
 #include <math.h>
