@@ -7,7 +7,7 @@ Input: a gazetteer DB made as in docs/alias-policy.md: build/gazetteers/default.
 A candidate: a curated entity (any source other than un-sc / ofac-sdn) and a listed record with the same
 label and an alias of the same normalised form (alias.norm; for a curated Indonesian name this goes through
 the curated entity's English aliases), whose countries are equal or one is empty; one-word matches only for
-aliases of >= 5 letters that are not all capitals (acronyms alone are too weak a proof).
+aliases of >= 5 letters (shorter acronyms alone are too weak a proof).
 Output (stdout, TSV): curated_key, list_source, list_ref, matched alias, list name, curated name.
 Each candidate is then checked by hand; true links go into gazetteers/links.tsv.
 Usage: scripts/link_candidates.py DB
@@ -23,7 +23,7 @@ for key, label, name, country, norm, text, src in db.execute(q):
     if len(norm) < 3:
         continue
     one = ' ' not in norm
-    if one and (len(norm) < 5 or text.isupper()):
+    if one and len(norm) < 5:
         continue
     d = lst if src in ('un-sc', 'ofac-sdn') else cur
     d.setdefault((label, norm), []).append((key, name, country, text, src))
