@@ -78,7 +78,8 @@ int sanctagp_rows_read(sqlite3 *db, const char *path, int key_order, sanctagp_ro
                            -1, &st, NULL) != SQLITE_OK)
         goto dberr;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (g->nent >= ROWS_NONE || sanctagp_grow((void **)&g->ent, &g->entcap, (g->nent) + 1, sizeof *g->ent))
+        if (g->nent >= ROWS_NONE ||
+            sanctagp_grow((void **)&g->ent, &g->entcap, g->nent + 1, sizeof *g->ent))
             goto nomem;
         sanctagp_rowent *e = &g->ent[g->nent];
         e->id = sqlite3_column_int64(st, 0);
@@ -116,7 +117,7 @@ int sanctagp_rows_read(sqlite3 *db, const char *path, int key_order, sanctagp_ro
                            -1, &st, NULL) != SQLITE_OK)
         goto dberr;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sanctagp_grow((void **)&g->al, &g->alcap, (g->nal) + 1, sizeof *g->al))
+        if (sanctagp_grow((void **)&g->al, &g->alcap, g->nal + 1, sizeof *g->al))
             goto nomem;
         sanctagp_rowalias *a = &g->al[g->nal];
         a->ent = rows_find(g, sqlite3_column_int64(st, 0));
