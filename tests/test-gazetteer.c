@@ -2,6 +2,7 @@
 #include <fcntl.h>
 
 #include "test.h"
+#include "gazetteer/queries.h"
 
 #define HDR "key\tlabel\tname\tcountry\talias\tlang\tkind\tcase\tsource\n"
 
@@ -150,11 +151,74 @@ static void test_open_errors(void)
     unlink(p);
 }
 
+/* The matcher compiled when a gazetteer is opened (stale, weak, older format)
+ * and the one refresh stores come from one path: byte-identical images, a
+ * listed entity's aliases first. And the lookup the CLI asks for. */
+static void test_one_compile_path(void)
+{
+    sanctag_error e = {0};
+    char *p = test_build_gaz(HDR "org:a\tORG\tA\t\tKorut\tid\t\t\tt\n"
+                                 "org:b\tORG\tB\t\tKorut\tid\t\t\tt\n"
+                                 "org:b\tORG\tB\t\tBee\ten\tweak\t\tt\n",
+                             &e);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    sqlite3 *db = NULL;
+    CHECK_EQ_INT(sanctagp_db_open(p, DB_WRITE, &db, &e), 0);
+    CHECK_EQ_INT(sanctagp_db_exec(db, p,
+                                  "BEGIN; UPDATE entity SET listed = 1, programs = '[\"x\"]' "
+                                  "WHERE key = 'org:b'",
+                                  &e),
+                 0);
+    CHECK_EQ_INT(sanctagp_db_refresh(db, p, &e), 0);
+    CHECK_EQ_INT(sanctagp_db_exec(db, p, "COMMIT", &e), 0);
+    char *version = sanctagp_db_meta(db, "version");
+    void *img = NULL;
+    size_t size = 0;
+    CHECK_EQ_INT(sanctagp_db_compile(db, p, 0, version, &img, &size, &e), 0);
+    sqlite3_stmt *st = NULL;
+    CHECK_EQ_INT(sqlite3_prepare_v2(db, "SELECT image FROM matcher", -1, &st, NULL), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW);
+    CHECK_EQ_INT(sqlite3_column_bytes(st, 0), (int)size);
+    CHECK(img && memcmp(sqlite3_column_blob(st, 0), img, size) == 0);
+    sqlite3_finalize(st);
+    free(img);
+    free(version);
+    sqlite3_close(db);
+
+    sanctagp_gazq *q = NULL;
+    CHECK_EQ_INT(sanctagp_gazq_open(p, &q, &e), 0);
+    if (q) {
+        /* the listed entity wins the shared alias; a weak alias is found, unmatched */
+        json_t *r = sanctagp_gazq_lookup(q, "Korut", "korut");
+        CHECK_EQ_INT((int)json_array_size(r), 2);
+        json_t *first = json_array_get(r, 0);
+        CHECK(strcmp(json_string_value(json_object_get(first, "key")), "org:b") == 0);
+        CHECK(json_object_get(first, "sanctions") != NULL);
+        json_decref(r);
+        r = sanctagp_gazq_lookup(q, "Bee", "bee");
+        CHECK_EQ_INT((int)json_array_size(r), 1);
+        CHECK(json_is_null(json_object_get(json_array_get(r, 0), "matches_as_typed")));
+        json_decref(r);
+        r = sanctagp_gazq_lookup(q, "org:a", "org:a");
+        CHECK_EQ_INT((int)json_array_size(r), 1);
+        json_decref(r);
+        r = sanctagp_gazq_stats(q);
+        json_t *listed = json_object_get(r, "listed");
+        CHECK_EQ_INT((int)json_integer_value(json_object_get(listed, "total")), 1);
+        json_decref(r);
+        sanctagp_gazq_close(q);
+    }
+    unlink(p);
+}
+
 int main(void)
 {
     test_source_errors();
     test_source_errors_more();
     test_refine_and_version();
     test_open_errors();
+    test_one_compile_path();
     return test_done("test-gazetteer");
 }

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "gazetteer/gazetteer.h"
+#include "gazetteer/queries.h"
 #include "cli.h"
 
 /* `sanctag gaz import` (cmd_gaz_import.c); argv[0] names the subcommand. */
@@ -120,17 +120,7 @@ static int gaz_build(int argc, char **argv)
     long long nent = 0, nal = 0, nsrc = 0;
     char *version = NULL;
     if (!rc) {
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(db,
-                               "SELECT (SELECT count(*) FROM entity), (SELECT count(*) FROM "
-                               "alias), (SELECT count(*) FROM source)",
-                               -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW) {
-            nent = sqlite3_column_int64(st, 0);
-            nal = sqlite3_column_int64(st, 1);
-            nsrc = sqlite3_column_int64(st, 2);
-        }
-        sqlite3_finalize(st);
+        sanctagp_db_counts(db, &nent, &nal, &nsrc);
         version = sanctagp_db_meta(db, "version");
         rc = sanctagp_db_exec(db, out, "VACUUM", &e);
     }
@@ -156,78 +146,60 @@ static int gaz_build(int argc, char **argv)
 
 /* ---- lookup ---------------------------------------------------------------- */
 
-static const char *policy_of(const char *alias, const char *stored, char *buf, size_t cap)
+/* One NAME's answer as text. */
+static void print_lookup(const char *name, const char *norm, json_t *res)
 {
-    if (strcmp(stored, "auto") != 0)
-        return stored;
-    sanctagp_tokens tk;
-    memset(&tk, 0, sizeof tk);
-    const char *r = "fold";
-    if (sanctagp_utf8_check(alias, strlen(alias), NULL) == 0 &&
-        sanctagp_tokenize(&tk, alias, strlen(alias)) == 0) {
-        int p = sanctagp_auto_policy(&tk);
-        r = p == POL_EXACT ? "exact" : p == POL_CAP ? "cap" : "fold";
+    printf("%s  (normalised: \"%s\")\n", name, norm);
+    if (json_array_size(res) == 0)
+        printf("  no entity has this alias\n");
+    size_t k;
+    json_t *o;
+    json_array_foreach(res, k, o)
+    {
+        const char *country = json_string_value(json_object_get(o, "country"));
+        printf("  %s  %s  \"%s\"%s%s%s\n", json_string_value(json_object_get(o, "key")),
+               json_string_value(json_object_get(o, "label")),
+               json_string_value(json_object_get(o, "name")), country ? "  [" : "",
+               country ? country : "", country ? "]" : "");
+        json_t *mt = json_object_get(o, "matches_as_typed");
+        json_t *fb = json_object_get(o, "found_by");
+        if (json_is_string(fb))
+            printf("    found by its entity key\n");
+        else if (fb)
+            printf("    not an alias as a whole; the tagger finds the mention \"%s\" in it\n",
+                   json_string_value(json_object_get(fb, "mention")));
+        else if (json_is_false(mt))
+            printf("    not matched as typed: its case policy wants another letter case\n");
+        else if (json_is_null(mt))
+            printf("    not matched by the tagger (weak alias; see --weak)\n");
+        const char *vf = json_string_value(json_object_get(o, "valid_from"));
+        const char *vt = json_string_value(json_object_get(o, "valid_to"));
+        if (vf || vt)
+            printf("    valid: %s .. %s\n", vf ? vf : "", vt ? vt : "");
+        json_t *sa = json_object_get(o, "sanctions");
+        if (sa) {
+            char *progs = json_dumps(json_object_get(sa, "programs"), JSON_COMPACT);
+            printf("    LISTED: %s %s programs %s listed on %s\n",
+                   json_string_value(json_object_get(sa, "source")),
+                   json_string_value(json_object_get(sa, "ref")), progs ? progs : "[]",
+                   json_string_value(json_object_get(sa, "listed_on")));
+            free(progs);
+        }
+        printf("    source: %s\n", json_string_value(json_object_get(o, "source")));
+        size_t q;
+        json_t *a;
+        json_array_foreach(json_object_get(o, "aliases"), q, a)
+        {
+            const char *lang = json_string_value(json_object_get(a, "lang"));
+            printf("    alias %-32s %-12s %-3s case %-12s from %s%s%s\n",
+                   json_string_value(json_object_get(a, "alias")),
+                   json_string_value(json_object_get(a, "kind")), *lang ? lang : "-",
+                   json_string_value(json_object_get(a, "case")),
+                   json_string_value(json_object_get(a, "source")),
+                   *json_string_value(json_object_get(a, "origin")) ? ": " : "",
+                   json_string_value(json_object_get(a, "origin")));
+        }
     }
-    sanctagp_tokens_release(&tk);
-    snprintf(buf, cap, "auto (%s)", r);
-    return buf;
-}
-
-static const char *txt(sqlite3_stmt *st, int i)
-{
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    return s ? s : "";
-}
-
-static json_t *alias_rows(sqlite3 *db, sqlite3_int64 eid)
-{
-    sqlite3_stmt *st;
-    json_t *arr = json_array();
-    if (sqlite3_prepare_v2(db,
-                           "SELECT a.text, a.lang, a.kind, a.case_policy, s.name, a.origin "
-                           "FROM alias a JOIN source s ON s.id = a.source_id "
-                           "WHERE a.entity_id = ? ORDER BY a.id",
-                           -1, &st, NULL) != SQLITE_OK)
-        return arr;
-    sqlite3_bind_int64(st, 1, eid);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        char pb[32];
-        json_t *a = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "alias", txt(st, 0), "lang",
-                              txt(st, 1), "kind", txt(st, 2), "case",
-                              policy_of(txt(st, 0), txt(st, 3), pb, sizeof pb), "source",
-                              txt(st, 4), "origin", txt(st, 5));
-        json_array_append_new(arr, a);
-    }
-    sqlite3_finalize(st);
-    return arr;
-}
-
-/* Entities the compiled matcher reaches for the whole of `name`, exactly as the
- * tagger would: appended to `keys` as {key: matches_as_typed}. */
-static void matcher_keys(const sanctag_gazetteer *gz, const char *name, json_t *keys)
-{
-    const sanctagp_matcher *m = &gz->m;
-    sanctagp_tokens tk;
-    memset(&tk, 0, sizeof tk);
-    size_t len = strlen(name);
-    if (sanctagp_utf8_check(name, len, NULL) || sanctagp_tokenize(&tk, name, len) || tk.n == 0)
-        goto out;
-    sanctagp_matcher_resolve(m, &tk);
-    uint32_t state = 0;
-    for (size_t i = 0; i < tk.n; i++) {
-        if (tk.v[i].id == 0 || (state = sanctagp_matcher_step(m, state, tk.v[i].id)) == 0)
-            goto out;
-    }
-    for (uint32_t k = sanctagp_acc_begin(m, state); k < sanctagp_acc_end(m, state); k++) {
-        const sanctagp_accept *a = &m->accept[k];
-        const char *key = sanctagp_str(m, m->ent[a->entity].key);
-        int ok = sanctagp_accept_ok(a, tk.v, (uint32_t)tk.n);
-        json_t *prev = json_object_get(keys, key);
-        if (!prev || (ok && !json_is_true(prev)))
-            json_object_set_new(keys, key, json_boolean(ok));
-    }
-out:
-    sanctagp_tokens_release(&tk);
 }
 
 static int gaz_lookup(int argc, char **argv)
@@ -259,36 +231,11 @@ static int gaz_lookup(int argc, char **argv)
         return EXIT_FATAL;
     sanctag_error e;
     memset(&e, 0, sizeof e);
-    sqlite3 *db = NULL;
-    if (sanctagp_db_open(path, DB_READ, &db, &e)) {
+    sanctagp_gazq *q = NULL;
+    if (sanctagp_gazq_open(path, &q, &e)) {
         cli_error(&e);
         return EXIT_FATAL;
     }
-    sqlite3_stmt *st = NULL, *by_norm = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT DISTINCT e.id, e.key, e.label, e.name, e.country, e.valid_from, "
-                           "e.valid_to, e.listed, e.programs, e.list_source, e.list_ref, "
-                           "e.listed_on, s.name, e.origin "
-                           "FROM entity e JOIN source s ON s.id = e.source_id WHERE e.key = ?",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db,
-                           "SELECT DISTINCT e.key FROM alias a JOIN entity e ON e.id = a.entity_id "
-                           "WHERE a.norm = ? ORDER BY e.id",
-                           -1, &by_norm, NULL) != SQLITE_OK) {
-        cli_warn("%s: %s", path, sqlite3_errmsg(db));
-        sqlite3_finalize(st);
-        sqlite3_close(db);
-        return EXIT_FATAL;
-    }
-    sanctag_gazetteer *gz = NULL;
-    if (sanctag_gazetteer_open(path, 0, &gz, &e)) {
-        cli_error(&e);
-        sqlite3_finalize(st);
-        sqlite3_finalize(by_norm);
-        sqlite3_close(db);
-        return EXIT_FATAL;
-    }
-    sanctag_tagger *tg = sanctag_tagger_new(gz); /* NULL (out of memory): no mention search */
     int missing = 0;
     for (int i = optind; i < argc; i++) {
         const char *name = argv[i];
@@ -298,82 +245,13 @@ static int gaz_lookup(int argc, char **argv)
             missing = 1;
             continue;
         }
-        /* what the tagger would match, then aliases it would not (weak ones) */
-        json_t *keys = json_object();
-        matcher_keys(gz, name, keys);
-        sqlite3_reset(by_norm);
-        sqlite3_bind_text(by_norm, 1, norm, -1, SQLITE_STATIC);
-        while (sqlite3_step(by_norm) == SQLITE_ROW)
-            if (!json_object_get(keys, txt(by_norm, 0)))
-                json_object_set_new(keys, txt(by_norm, 0), json_null());
-        /* not an alias: an entity key ("country:KP"), else a surface form as
-         * text has it ("Korut,", "sanksi DK PBB"): the mentions the tagger finds */
-        json_t *found = json_object(); /* key -> "key" or the mention's text */
-        if (json_object_size(keys) == 0) {
-            sqlite3_reset(st);
-            sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) == SQLITE_ROW) {
-                json_object_set_new(keys, name, json_true());
-                json_object_set_new(found, name, json_null());
-            }
+        json_t *res = sanctagp_gazq_lookup(q, name, norm);
+        if (!res) {
+            free(norm);
+            sanctagp_gazq_close(q);
+            cli_warn("out of memory");
+            return EXIT_FATAL;
         }
-        size_t nsp = 0;
-        const sanctag_span *sp = NULL;
-        if (json_object_size(keys) == 0 && tg &&
-            sanctag_tagger_tag(tg, name, strlen(name), 0, NULL) == 0)
-            sp = sanctag_tagger_spans(tg, &nsp);
-        for (size_t k = 0; k < nsp; k++) {
-            sanctag_entity ent;
-            if ((sp[k].flags & SANCTAG_SPAN_SUPPRESSOR) ||
-                sanctag_gazetteer_entity(gz, sp[k].entity, &ent) ||
-                json_object_get(keys, ent.key))
-                continue;
-            json_object_set_new(keys, ent.key, json_true());
-            json_object_set_new(found, ent.key,
-                                json_stringn(name + sp[k].start, sp[k].end - sp[k].start));
-        }
-        json_t *res = json_array();
-        const char *key;
-        json_t *how;
-        json_object_foreach(keys, key, how)
-        {
-            sqlite3_reset(st);
-            sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) != SQLITE_ROW)
-                continue;
-            json_t *o = json_pack("{s:s,s:s,s:s}", "key", txt(st, 1), "label", txt(st, 2),
-                                  "name", txt(st, 3));
-            /* true: the tagger matches the name as typed; false: only in another
-             * letter case (case policy); null: not by the matcher (weak alias).
-             * Found otherwise: "found_by" says how (absent: as an alias). */
-            json_t *fb = json_object_get(found, key);
-            if (!fb)
-                json_object_set(o, "matches_as_typed", how);
-            else if (json_is_null(fb))
-                json_object_set_new(o, "found_by", json_string("key"));
-            else
-                json_object_set_new(o, "found_by", json_pack("{s:O}", "mention", fb));
-            static const char *const opt[] = {NULL, NULL, NULL, NULL, "country", "valid_from",
-                                              "valid_to"};
-            for (int k = 4; k <= 6; k++)
-                if (*txt(st, k))
-                    json_object_set_new(o, opt[k], json_string(txt(st, k)));
-            if (sqlite3_column_int(st, 7)) {
-                json_t *progs = json_loads(txt(st, 8), 0, NULL);
-                json_object_set_new(o, "sanctions",
-                                    json_pack("{s:b,s:o,s:s,s:s,s:s}", "listed", 1, "programs",
-                                              progs ? progs : json_array(), "source",
-                                              txt(st, 9), "ref", txt(st, 10), "listed_on",
-                                              txt(st, 11)));
-            }
-            json_object_set_new(o, "source", json_string(txt(st, 12)));
-            if (*txt(st, 13))
-                json_object_set_new(o, "origin", json_string(txt(st, 13)));
-            json_object_set_new(o, "aliases", alias_rows(db, sqlite3_column_int64(st, 0)));
-            json_array_append_new(res, o);
-        }
-        json_decref(keys);
-        json_decref(found);
         if (json_array_size(res) == 0)
             missing = 1;
         if (as_json) {
@@ -383,66 +261,12 @@ static int gaz_lookup(int argc, char **argv)
             putchar('\n');
             json_decref(doc);
         } else {
-            printf("%s  (normalised: \"%s\")\n", name, norm);
-            if (json_array_size(res) == 0)
-                printf("  no entity has this alias\n");
-            size_t k;
-            json_t *o;
-            json_array_foreach(res, k, o)
-            {
-                const char *country = json_string_value(json_object_get(o, "country"));
-                printf("  %s  %s  \"%s\"%s%s%s\n", json_string_value(json_object_get(o, "key")),
-                       json_string_value(json_object_get(o, "label")),
-                       json_string_value(json_object_get(o, "name")), country ? "  [" : "",
-                       country ? country : "", country ? "]" : "");
-                json_t *mt = json_object_get(o, "matches_as_typed");
-                json_t *fb = json_object_get(o, "found_by");
-                if (json_is_string(fb))
-                    printf("    found by its entity key\n");
-                else if (fb)
-                    printf("    not an alias as a whole; the tagger finds the mention \"%s\" in it\n",
-                           json_string_value(json_object_get(fb, "mention")));
-                else if (json_is_false(mt))
-                    printf("    not matched as typed: its case policy wants another letter case\n");
-                else if (json_is_null(mt))
-                    printf("    not matched by the tagger (weak alias; see --weak)\n");
-                const char *vf = json_string_value(json_object_get(o, "valid_from"));
-                const char *vt = json_string_value(json_object_get(o, "valid_to"));
-                if (vf || vt)
-                    printf("    valid: %s .. %s\n", vf ? vf : "", vt ? vt : "");
-                json_t *sa = json_object_get(o, "sanctions");
-                if (sa) {
-                    char *progs = json_dumps(json_object_get(sa, "programs"), JSON_COMPACT);
-                    printf("    LISTED: %s %s programs %s listed on %s\n",
-                           json_string_value(json_object_get(sa, "source")),
-                           json_string_value(json_object_get(sa, "ref")), progs ? progs : "[]",
-                           json_string_value(json_object_get(sa, "listed_on")));
-                    free(progs);
-                }
-                printf("    source: %s\n", json_string_value(json_object_get(o, "source")));
-                size_t q;
-                json_t *a;
-                json_array_foreach(json_object_get(o, "aliases"), q, a)
-                {
-                    const char *lang = json_string_value(json_object_get(a, "lang"));
-                    printf("    alias %-32s %-12s %-3s case %-12s from %s%s%s\n",
-                           json_string_value(json_object_get(a, "alias")),
-                           json_string_value(json_object_get(a, "kind")), *lang ? lang : "-",
-                           json_string_value(json_object_get(a, "case")),
-                           json_string_value(json_object_get(a, "source")),
-                           *json_string_value(json_object_get(a, "origin")) ? ": " : "",
-                           json_string_value(json_object_get(a, "origin")));
-                }
-            }
+            print_lookup(name, norm, res);
             json_decref(res);
         }
         free(norm);
     }
-    sqlite3_finalize(st);
-    sqlite3_finalize(by_norm);
-    sqlite3_close(db);
-    sanctag_tagger_free(tg);
-    sanctag_gazetteer_unref(gz);
+    sanctagp_gazq_close(q);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_warn("write error: %s", strerror(errno));
         return EXIT_FATAL;

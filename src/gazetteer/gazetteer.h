@@ -43,7 +43,8 @@ int sanctagp_db_refresh_finish(sqlite3 *db, const char *path, sanctagp_refresh *
                                sanctag_error *err);
 void sanctagp_db_refresh_cancel(sanctagp_refresh *r);
 
-/* Compiles the matcher from the alias table (weak aliases when `weak`). */
+/* Compiles the matcher from the entity and alias rows, as sanctagp_db_refresh()
+ * does (rows.h: the one compile path), with weak aliases when `weak`. */
 int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *version,
                         void **ret_image, size_t *ret_size, sanctag_error *err);
 
