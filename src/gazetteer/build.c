@@ -1,7 +1,7 @@
-/* build.c - gazetteer sources: reviewable TSV and JSONL files and the
- * built-in ICU country names, written into the SQLite store with checks that
- * name the file, line and column of every problem. */
-#include "util/hash.h"
+/* build.c - gazetteer sources: the writer of one source's rows into the
+ * SQLite store, with checks that name the file, line and column of every
+ * problem, and `gaz build`'s sources: reviewable TSV and JSONL files (read by
+ * sources.c) and the built-in ICU country names (countries.c). */
 #include "gazetteer/gazetteer.h"
 
 #include <ctype.h>
@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 
 #include <jansson.h>
-#include <unicode/uloc.h>
-#include <unicode/ures.h>
-#include <unicode/ustring.h>
-#include <unicode/uversion.h>
+
+#include "gazetteer/countries.h"
+#include "gazetteer/sources.h"
+#include "util/hash.h"
 
 struct sanctagp_writer {
     sqlite3 *db;
@@ -273,8 +273,8 @@ static int insert_entity(sanctagp_writer *w, const sanctagp_row *r, sqlite3_int6
     return SQLITE_OK;
 }
 
-int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *where, long line,
-                        sanctag_error *err)
+/* The row's fields are well-formed. */
+static int check_row(const sanctagp_row *r, const char *where, long line, sanctag_error *err)
 {
     if (empty(r->key))
         return BAD(0, "%s:%ld: empty key", where, line);
@@ -326,6 +326,14 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
         if (!ok)
             return BAD(0, "%s:%ld: programs must be a JSON array of strings", where, line);
     }
+    return 0;
+}
+
+/* Tokenises the alias into w->tk and writes its normalised form, the one the
+ * matcher compares (tokens joined by one space), into w->norm. */
+static int alias_norm(sanctagp_writer *w, const sanctagp_row *r, const char *where, long line,
+                      sanctag_error *err)
+{
     size_t alen = strlen(r->alias);
     if (alen > 1000)
         return BAD(0, "%s:%ld: alias longer than 1000 bytes", where, line);
@@ -333,7 +341,6 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
         return BAD(0, "%s:%ld: alias is not valid UTF-8", where, line);
     if (sanctagp_tokenize(&w->tk, r->alias, alen))
         return sanctagp_error_set(err, SANCTAG_E_NOMEM, where, line, 0, -1, "out of memory");
-    /* the normalised form the matcher compares, tokens joined by one space */
     size_t need = 1, words = 0;
     for (size_t i = 0; i < w->tk.n; i++) {
         need += w->tk.v[i].norm_len + 1;
@@ -360,96 +367,91 @@ int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *w
         nw += w->tk.v[i].norm_len;
     }
     norm[nw] = 0;
+    return 0;
+}
 
-    /* the entity: create, or check the row agrees with what is known. A
-     * new key (the common case of a bulk import) is inserted straight away:
-     * one index search instead of a lookup and then an insert */
-    sqlite3_int64 eid = 0;
-    if (!empty(r->label) && insert_entity(w, r, &eid) != SQLITE_OK)
-        goto dberr;
-    if (eid)
-        goto have_entity;
-    sqlite3_stmt *st = w->sel_entity;
-    sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, r->key, -1, SQLITE_STATIC);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW) {
-        eid = sqlite3_column_int64(st, 0);
-        /* a later source may rename an entity ("Hong Kong" for ICU's "Hong Kong
-         * SAR China"); anything else must agree with what is known */
-        int other_source = sqlite3_column_int64(st, 7) != w->source_id;
-        if (other_source && w->exclusive) {
-            sqlite3_int64 sid = sqlite3_column_int64(st, 7);
-            sqlite3_reset(st);
-            sqlite3_stmt *q = NULL;
-            char owner[256] = "?";
-            if (sqlite3_prepare_v2(w->db, "SELECT name FROM source WHERE id = ?", -1, &q, NULL) ==
-                SQLITE_OK) {
-                sqlite3_bind_int64(q, 1, sid);
-                if (sqlite3_step(q) == SQLITE_ROW)
-                    snprintf(owner, sizeof owner, "%s", (const char *)sqlite3_column_text(q, 0));
-            }
-            sqlite3_finalize(q);
-            return sanctagp_error_set(err, SANCTAG_E_INVALID, where, line, 0, -1,
-                                      "%s:%ld: key '%s' already belongs to source '%s' in %s (an "
-                                      "imported list owns its entities: use other keys, or "
-                                      "re-import that source)",
-                                      where, line, r->key, owner, w->db_path);
-        }
-        int rename = other_source && !empty(r->name) &&
-                     strcmp(r->name, (const char *)sqlite3_column_text(st, 2)) != 0;
-        static const char *const names[] = {"label", "name", "country", "valid_from",
-                                            "valid_to", "attrs"};
-        const char *mine[] = {r->label, r->name, r->country, r->valid_from, r->valid_to,
-                              r->attrs};
-        for (int i = 0; i < 6; i++) {
-            if (i == 1 && other_source)
-                continue;
-            const char *have = (const char *)sqlite3_column_text(st, i + 1);
-            if (!empty(mine[i]) && !empty(have) && strcmp(mine[i], have) != 0) {
-                int rc = BAD(0, "%s:%ld: key '%s': %s '%s' conflicts with '%s' given earlier",
-                             where, line, r->key, names[i], mine[i], have);
-                sqlite3_reset(st);
-                return rc;
-            }
-        }
+static int db_error(sanctagp_writer *w, const char *where, long line, sanctag_error *err)
+{
+    return sanctagp_error_set(err, SANCTAG_E_DB, where, line, 0, -1, "%s:%ld: database error: %s",
+                              where, line, sqlite3_errmsg(w->db));
+}
+
+/* The row's key is an entity already (st, on its row): the row must agree
+ * with it; a later source may rename it; its other fields are refined. */
+static int update_entity(sanctagp_writer *w, const sanctagp_row *r, sqlite3_stmt *st,
+                         sqlite3_int64 eid, const char *where, long line, sanctag_error *err)
+{
+    /* a later source may rename an entity ("Hong Kong" for ICU's "Hong Kong
+     * SAR China"); anything else must agree with what is known */
+    int other_source = sqlite3_column_int64(st, 7) != w->source_id;
+    if (other_source && w->exclusive) {
+        sqlite3_int64 sid = sqlite3_column_int64(st, 7);
         sqlite3_reset(st);
-        if (rename) {
-            sqlite3_stmt *rn = w->ren_entity;
-            sqlite3_reset(rn);
-            sqlite3_bind_int64(rn, 1, eid);
-            sqlite3_bind_text(rn, 2, r->name, -1, SQLITE_STATIC);
-            if (sqlite3_step(rn) != SQLITE_DONE)
-                goto dberr;
+        sqlite3_stmt *q = NULL;
+        char owner[256] = "?";
+        if (sqlite3_prepare_v2(w->db, "SELECT name FROM source WHERE id = ?", -1, &q, NULL) ==
+            SQLITE_OK) {
+            sqlite3_bind_int64(q, 1, sid);
+            if (sqlite3_step(q) == SQLITE_ROW)
+                snprintf(owner, sizeof owner, "%s", (const char *)sqlite3_column_text(q, 0));
         }
-        sqlite3_stmt *u = w->upd_entity;
-        sqlite3_reset(u);
-        sqlite3_bind_int64(u, 1, eid);
-        sqlite3_bind_text(u, 2, r->country ? r->country : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(u, 3, r->valid_from ? r->valid_from : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(u, 4, r->valid_to ? r->valid_to : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(u, 5, r->attrs ? r->attrs : "", -1, SQLITE_STATIC);
-        sqlite3_bind_int(u, 6, r->listed ? 1 : 0);
-        sqlite3_bind_text(u, 7, r->programs ? r->programs : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(u, 8, r->list_source ? r->list_source : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(u, 9, r->list_ref ? r->list_ref : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(u, 10, r->listed_on ? r->listed_on : "", -1, SQLITE_STATIC);
-        if (sqlite3_step(u) != SQLITE_DONE)
-            goto dberr;
-    } else if (s == SQLITE_DONE) {
-        sqlite3_reset(st);
-        if (empty(r->label))
-            return BAD(0, "%s:%ld: key '%s' first appears without a label", where, line, r->key);
-        if (insert_entity(w, r, &eid) != SQLITE_OK || eid == 0)
-            goto dberr;
-    } else {
-        sqlite3_reset(st);
-        goto dberr;
+        sqlite3_finalize(q);
+        return sanctagp_error_set(err, SANCTAG_E_INVALID, where, line, 0, -1,
+                                  "%s:%ld: key '%s' already belongs to source '%s' in %s (an "
+                                  "imported list owns its entities: use other keys, or "
+                                  "re-import that source)",
+                                  where, line, r->key, owner, w->db_path);
     }
+    int rename = other_source && !empty(r->name) &&
+                 strcmp(r->name, (const char *)sqlite3_column_text(st, 2)) != 0;
+    static const char *const names[] = {"label", "name", "country", "valid_from",
+                                        "valid_to", "attrs"};
+    const char *mine[] = {r->label, r->name, r->country, r->valid_from, r->valid_to,
+                          r->attrs};
+    for (int i = 0; i < 6; i++) {
+        if (i == 1 && other_source)
+            continue;
+        const char *have = (const char *)sqlite3_column_text(st, i + 1);
+        if (!empty(mine[i]) && !empty(have) && strcmp(mine[i], have) != 0) {
+            int rc = BAD(0, "%s:%ld: key '%s': %s '%s' conflicts with '%s' given earlier",
+                         where, line, r->key, names[i], mine[i], have);
+            sqlite3_reset(st);
+            return rc;
+        }
+    }
+    sqlite3_reset(st);
+    if (rename) {
+        sqlite3_stmt *rn = w->ren_entity;
+        sqlite3_reset(rn);
+        sqlite3_bind_int64(rn, 1, eid);
+        sqlite3_bind_text(rn, 2, r->name, -1, SQLITE_STATIC);
+        if (sqlite3_step(rn) != SQLITE_DONE)
+            return db_error(w, where, line, err);
+    }
+    sqlite3_stmt *u = w->upd_entity;
+    sqlite3_reset(u);
+    sqlite3_bind_int64(u, 1, eid);
+    sqlite3_bind_text(u, 2, r->country ? r->country : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(u, 3, r->valid_from ? r->valid_from : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(u, 4, r->valid_to ? r->valid_to : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(u, 5, r->attrs ? r->attrs : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(u, 6, r->listed ? 1 : 0);
+    sqlite3_bind_text(u, 7, r->programs ? r->programs : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(u, 8, r->list_source ? r->list_source : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(u, 9, r->list_ref ? r->list_ref : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(u, 10, r->listed_on ? r->listed_on : "", -1, SQLITE_STATIC);
+    if (sqlite3_step(u) != SQLITE_DONE)
+        return db_error(w, where, line, err);
+    return 0;
+}
 
-have_entity:;
-    /* a new alias is inserted; one the entity has already (the same text
-     * again, or an earlier source's) is refined by the upsert */
+/* Adds the alias to entity eid: a new alias is inserted; one the entity has
+ * already (the same text again, or an earlier source's) is refined by the
+ * upsert. */
+static int add_alias(sanctagp_writer *w, const sanctagp_row *r, sqlite3_int64 eid,
+                     const char *where, long line, sanctag_error *err)
+{
+    const char *norm = w->norm;
     for (int k = 0; k < 2; k++) {
         sqlite3_stmt *a = k ? w->ins_alias : w->add_alias;
         sqlite3_reset(a);
@@ -472,16 +474,48 @@ have_entity:;
             sqlite3_bind_text(a, 9, r->origin ? r->origin : "", -1, SQLITE_STATIC);
         }
         if (sqlite3_step(a) != SQLITE_DONE)
-            goto dberr;
+            return db_error(w, where, line, err);
         int added = sqlite3_changes(w->db) == 1;
         sqlite3_reset(a);
         if (added || k)
             break;
     }
     return 0;
-dberr:
-    return sanctagp_error_set(err, SANCTAG_E_DB, where, line, 0, -1, "%s:%ld: database error: %s",
-                              where, line, sqlite3_errmsg(w->db));
+}
+
+int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *where, long line,
+                        sanctag_error *err)
+{
+    int rc;
+    if ((rc = check_row(r, where, line, err)) || (rc = alias_norm(w, r, where, line, err)))
+        return rc;
+    /* the entity: create, or check the row agrees with what is known. A
+     * new key (the common case of a bulk import) is inserted straight away:
+     * one index search instead of a lookup and then an insert */
+    sqlite3_int64 eid = 0;
+    if (!empty(r->label) && insert_entity(w, r, &eid) != SQLITE_OK)
+        return db_error(w, where, line, err);
+    if (eid)
+        return add_alias(w, r, eid, where, line, err);
+    sqlite3_stmt *st = w->sel_entity;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, r->key, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        eid = sqlite3_column_int64(st, 0);
+        if ((rc = update_entity(w, r, st, eid, where, line, err)))
+            return rc;
+    } else if (s == SQLITE_DONE) {
+        sqlite3_reset(st);
+        if (empty(r->label))
+            return BAD(0, "%s:%ld: key '%s' first appears without a label", where, line, r->key);
+        if (insert_entity(w, r, &eid) != SQLITE_OK || eid == 0)
+            return db_error(w, where, line, err);
+    } else {
+        sqlite3_reset(st);
+        return db_error(w, where, line, err);
+    }
+    return add_alias(w, r, eid, where, line, err);
 }
 
 /* ---- file helpers ---------------------------------------------------------- */
@@ -501,496 +535,106 @@ static void source_name_of(const char *path, char *out, size_t cap)
         *dot = 0;
 }
 
-char *sanctagp_read_file(const char *path, size_t *ret_len, sanctag_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    struct stat sb;
-    if (f && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fclose(f);
-        f = NULL;
-        errno = EISDIR;
-    }
-    if (!f) {
-        sanctagp_error_set(err, errno == ENOENT ? SANCTAG_E_NOTFOUND : SANCTAG_E_IO, path, 0, 0,
-                           -1, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (len + 1 >= cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf) {
-        sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "%s: out of memory", path);
-        return NULL;
-    }
-    if (bad) {
-        free(buf);
-        sanctagp_error_set(err, SANCTAG_E_IO, path, 0, 0, -1, "%s: read error", path);
-        return NULL;
-    }
-    buf[len] = 0;
-    *ret_len = len;
-    return buf;
-}
-
-/* Checks UTF-8 of the whole buffer, reporting line and column. */
-static int check_text(const char *path, const char *buf, size_t len, sanctag_error *err)
-{
-    size_t pos;
-    int rc = sanctagp_utf8_check(buf, len, &pos);
-    if (!rc)
-        return 0;
-    long line = 1, col = 1;
-    for (size_t i = 0; i < pos; i++) {
-        if (buf[i] == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
-    return sanctagp_error_set(err, rc, path, line, col, (long long)pos,
-                              "%s:%ld:%ld: %s at byte %zu", path, line, col,
-                              rc == SANCTAG_E_NUL ? "NUL byte" : "invalid UTF-8", pos);
-}
-
-/* ---- TSV ------------------------------------------------------------------- */
-
-enum { C_KEY, C_LABEL, C_NAME, C_COUNTRY, C_ALIAS, C_LANG, C_KIND, C_CASE, C_ACCENTS,
-       C_VALID_FROM, C_VALID_TO, C_SOURCE, C_ATTRS, C_NCOLS };
-static const char *const col_names[C_NCOLS] = {
-    "key", "label", "name", "country", "alias", "lang", "kind", "case", "accents",
-    "valid_from", "valid_to", "source", "attrs",
-};
-
-static void row_from_cols(sanctagp_row *r, const char *const v[C_NCOLS])
+/* The row of a source line: its columns. */
+static void row_from_cols(sanctagp_row *r, const char *const v[SRC_NCOLS])
 {
     memset(r, 0, sizeof *r);
-    r->key = v[C_KEY];
-    r->label = v[C_LABEL];
-    r->name = v[C_NAME];
-    r->country = v[C_COUNTRY];
-    r->alias = v[C_ALIAS];
-    r->lang = v[C_LANG];
-    r->kind = v[C_KIND];
-    r->case_policy = v[C_CASE];
-    r->accents = v[C_ACCENTS];
-    r->valid_from = v[C_VALID_FROM];
-    r->valid_to = v[C_VALID_TO];
-    r->origin = v[C_SOURCE];
-    r->attrs = v[C_ATTRS];
+    r->key = v[SRC_KEY];
+    r->label = v[SRC_LABEL];
+    r->name = v[SRC_NAME];
+    r->country = v[SRC_COUNTRY];
+    r->alias = v[SRC_ALIAS];
+    r->lang = v[SRC_LANG];
+    r->kind = v[SRC_KIND];
+    r->case_policy = v[SRC_CASE];
+    r->accents = v[SRC_ACCENTS];
+    r->valid_from = v[SRC_VALID_FROM];
+    r->valid_to = v[SRC_VALID_TO];
+    r->origin = v[SRC_SOURCE];
+    r->attrs = v[SRC_ATTRS];
 }
 
-static int source_tsv(sqlite3 *db, const char *db_path, const char *path, sanctag_error *err)
+/* One TSV row: one alias. */
+static int tsv_row(void *ctx, const char *path, long line, const char *const v[SRC_NCOLS],
+                   json_t *aliases, sanctag_error *err)
 {
-    size_t len;
-    char *buf = sanctagp_read_file(path, &len, err);
-    if (!buf)
-        return err ? err->code : SANCTAG_E_IO;
-    int rc = check_text(path, buf, len, err);
-    if (rc) {
-        free(buf);
-        return rc;
-    }
-    char name[256], ver[32];
-    source_name_of(path, name, sizeof name);
-    snprintf(ver, sizeof ver, "%016llx", (unsigned long long)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, buf, len));
-    sanctagp_writer *w = NULL;
-    if ((rc = sanctagp_writer_new(db, db_path, name, "tsv", path, ver, &w, err))) {
-        free(buf);
-        return rc;
-    }
-    int map[64]; /* file column -> C_* or -1 */
-    int ncols = 0, have_header = 0;
-    long line = 0;
-    char *p = buf, *end = buf + len;
-    while (p < end && !rc) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        char *le = nl ? nl : end;
-        line++;
-        *le = 0;
-        if (le > p && le[-1] == '\r')
-            le[-1] = 0;
-        char *cur = p;
-        p = nl ? nl + 1 : end;
-        if (*cur == '#' || *cur == 0)
-            continue;
-        /* split */
-        char *cells[64];
-        int n = 0;
-        for (char *c = cur;;) {
-            if (n == 64) {
-                rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
-                                        "%s:%ld: more than 64 columns", path, line);
-                break;
-            }
-            cells[n++] = c;
-            char *tab = strchr(c, '\t');
-            if (!tab)
-                break;
-            *tab = 0;
-            c = tab + 1;
-        }
-        if (rc)
-            break;
-        if (!have_header) {
-            int seen[C_NCOLS] = {0};
-            for (int i = 0; i < n; i++) {
-                map[i] = -1;
-                for (int k = 0; k < C_NCOLS; k++)
-                    if (strcmp(cells[i], col_names[k]) == 0)
-                        map[i] = k;
-                if (map[i] < 0) {
-                    rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
-                                            "%s:%ld: unknown column '%s' in header (known: key, "
-                                            "label, name, country, alias, lang, kind, case, "
-                                            "accents, valid_from, valid_to, source, attrs)",
-                                            path, line, cells[i]);
-                    break;
-                }
-                if (seen[map[i]]++) {
-                    rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
-                                            "%s:%ld: column '%s' twice in header", path, line,
-                                            cells[i]);
-                    break;
-                }
-            }
-            if (!rc && (!seen[C_KEY] || !seen[C_ALIAS] || !seen[C_LABEL] || !seen[C_SOURCE]))
-                rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
-                                        "%s:%ld: header must name at least the columns key, "
-                                        "label, alias and source",
-                                        path, line);
-            ncols = n;
-            have_header = 1;
-            continue;
-        }
-        if (n > ncols) {
-            rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
-                                    "%s:%ld: %d columns, the header has %d", path, line, n,
-                                    ncols);
-            break;
-        }
-        const char *v[C_NCOLS];
-        for (int k = 0; k < C_NCOLS; k++)
-            v[k] = "";
-        for (int i = 0; i < n; i++)
-            v[map[i]] = cells[i];
-        if (empty(v[C_SOURCE])) {
-            rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
-                                    "%s:%ld: empty source column: every row records where it "
-                                    "came from",
-                                    path, line);
-            break;
-        }
-        sanctagp_row r;
-        row_from_cols(&r, v);
-        rc = sanctagp_writer_add(w, &r, path, line, err);
-    }
-    if (!rc && !have_header)
-        rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, 0, 0, -1, "%s: no header line",
-                                path);
-    sanctagp_writer_free(w);
-    free(buf);
-    return rc;
-}
-
-/* ---- JSONL ----------------------------------------------------------------- */
-
-static int source_jsonl(sqlite3 *db, const char *db_path, const char *path, sanctag_error *err)
-{
-    size_t len;
-    char *buf = sanctagp_read_file(path, &len, err);
-    if (!buf)
-        return err ? err->code : SANCTAG_E_IO;
-    int rc = check_text(path, buf, len, err);
-    if (rc) {
-        free(buf);
-        return rc;
-    }
-    char name[256], ver[32];
-    source_name_of(path, name, sizeof name);
-    snprintf(ver, sizeof ver, "%016llx", (unsigned long long)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, buf, len));
-    sanctagp_writer *w = NULL;
-    if ((rc = sanctagp_writer_new(db, db_path, name, "jsonl", path, ver, &w, err))) {
-        free(buf);
-        return rc;
-    }
-    long line = 0;
-    char *p = buf, *end = buf + len;
-    while (p < end && !rc) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        char *le = nl ? nl : end;
-        line++;
-        char *cur = p;
-        size_t n = (size_t)(le - cur);
-        p = nl ? nl + 1 : end;
-        size_t k = 0;
-        while (k < n && isspace((unsigned char)cur[k]))
-            k++;
-        if (k == n)
-            continue;
-        json_error_t je;
-        json_t *o = json_loadb(cur, n, 0, &je);
-        if (!o || !json_is_object(o)) {
-            rc = sanctagp_error_set(err, SANCTAG_E_JSON, path, line, o ? 1 : je.column, -1,
-                                    "%s:%ld:%d: %s", path, line, o ? 1 : je.column,
-                                    o ? "expected a JSON object" : je.text);
-            json_decref(o);
-            break;
-        }
-        const char *v[C_NCOLS];
-        for (int c = 0; c < C_NCOLS; c++)
-            v[c] = "";
-        json_t *aliases = NULL;
-        const char *fk;
-        json_t *fv;
-        json_object_foreach(o, fk, fv)
-        {
-            int c = -1;
-            for (int i = 0; i < C_NCOLS; i++)
-                if (strcmp(fk, col_names[i]) == 0)
-                    c = i;
-            if (strcmp(fk, "aliases") == 0 && json_is_array(fv)) {
-                aliases = fv;
-                continue;
-            }
-            if (c == C_ATTRS && json_is_object(fv))
-                continue; /* serialised below */
-            if (c < 0 || !(json_is_string(fv) || json_is_null(fv))) {
-                rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
-                                        c < 0 ? "%s:%ld: unknown field '%s'"
-                                              : "%s:%ld: field '%s' must be a string",
-                                        path, line, fk);
-                break;
-            }
-            if (json_is_string(fv))
-                v[c] = json_string_value(fv);
-        }
-        char *attrs = NULL;
-        json_t *ja = json_object_get(o, "attrs");
-        if (!rc && ja && json_is_object(ja))
-            v[C_ATTRS] = attrs = json_dumps(ja, JSON_COMPACT | JSON_SORT_KEYS);
-        if (!rc && empty(v[C_SOURCE]))
-            rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
-                                    "%s:%ld: missing 'source': every record records where it "
-                                    "came from",
-                                    path, line);
-        sanctagp_row r;
-        row_from_cols(&r, v);
-        if (!rc && aliases) {
-            size_t i;
-            json_t *a;
-            json_array_foreach(aliases, i, a)
-            {
-                sanctagp_row ra = r;
-                if (json_is_string(a)) {
-                    ra.alias = json_string_value(a);
-                } else if (json_is_object(a)) {
-                    const char *s;
-                    if ((s = json_string_value(json_object_get(a, "alias"))))
-                        ra.alias = s;
-                    if ((s = json_string_value(json_object_get(a, "lang"))))
-                        ra.lang = s;
-                    if ((s = json_string_value(json_object_get(a, "kind"))))
-                        ra.kind = s;
-                    if ((s = json_string_value(json_object_get(a, "case"))))
-                        ra.case_policy = s;
-                    if ((s = json_string_value(json_object_get(a, "accents"))))
-                        ra.accents = s;
-                } else {
-                    rc = sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
-                                            "%s:%ld: aliases[%zu] must be a string or object",
-                                            path, line, i);
-                    break;
-                }
-                if ((rc = sanctagp_writer_add(w, &ra, path, line, err)))
-                    break;
-            }
-        } else if (!rc) {
-            rc = sanctagp_writer_add(w, &r, path, line, err);
-        }
-        free(attrs);
-        json_decref(o);
-    }
-    sanctagp_writer_free(w);
-    free(buf);
-    return rc;
-}
-
-/* ---- ICU countries --------------------------------------------------------- */
-
-/* Region codes ICU lists that are not ISO 3166-1 countries or territories. */
-static int not_iso(const char *cc)
-{
-    static const char *const skip[] = {"EA", "IC", "DG", "CP", "TA", "CQ", "EU", "EZ", "UN",
-                                       "QO", "ZZ"};
-    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
-        if (strcmp(cc, skip[i]) == 0)
-            return 1;
-    return 0;
-}
-
-static void u16_to_u8(const UChar *s, int32_t n, char *out, size_t cap)
-{
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t w = 0;
-    u_strToUTF8(out, (int32_t)cap - 1, &w, s, n, &st);
-    out[U_FAILURE(st) ? 0 : w] = 0;
-}
-
-static int icu_add(sanctagp_writer *w, const char *cc, const char *en, const char *alias,
-                   const char *lang, const char *kind, const char *origin, sanctag_error *err)
-{
+    (void)aliases;
+    if (empty(v[SRC_SOURCE]))
+        return sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                  "%s:%ld: empty source column: every row records where it "
+                                  "came from",
+                                  path, line);
     sanctagp_row r;
-    memset(&r, 0, sizeof r);
-    char key[16];
-    snprintf(key, sizeof key, "country:%s", cc);
-    r.key = key;
-    r.label = "COUNTRY";
-    r.name = en;
-    r.country = cc;
-    r.alias = alias;
-    r.lang = lang;
-    r.kind = kind;
-    r.origin = origin;
-    return sanctagp_writer_add(w, &r, "icu:countries", 0, err);
+    row_from_cols(&r, v);
+    return sanctagp_writer_add(ctx, &r, path, line, err);
 }
 
-/* Adds a display name, its "&" spelled out, and for "Myanmar (Burma)" both parts. */
-static int icu_add_forms(sanctagp_writer *w, const char *cc, const char *en, const char *name,
-                         const char *lang, const char *kind, int split, const char *origin,
-                         sanctag_error *err)
+/* One JSONL record: its alias, or each of its "aliases". */
+static int jsonl_record(void *ctx, const char *path, long line, const char *const v[SRC_NCOLS],
+                        json_t *aliases, sanctag_error *err)
 {
-    int rc;
-    if (!*name)
-        return 0;
-    if ((rc = icu_add(w, cc, en, name, lang, kind, origin, err)))
-        return rc;
-    char buf[512];
-    const char *amp = strstr(name, " & ");
-    if (amp) {
-        snprintf(buf, sizeof buf, "%.*s %s %s", (int)(amp - name), name,
-                 strcmp(lang, "id") == 0 ? "dan" : "and", amp + 3);
-        if ((rc = icu_add(w, cc, en, buf, lang, kind, origin, err)))
-            return rc;
+    if (empty(v[SRC_SOURCE]))
+        return sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                  "%s:%ld: missing 'source': every record records where it "
+                                  "came from",
+                                  path, line);
+    sanctagp_row r;
+    if (!aliases) {
+        row_from_cols(&r, v);
+        return sanctagp_writer_add(ctx, &r, path, line, err);
     }
-    size_t n = strlen(name);
-    const char *open = strrchr(name, '(');
-    if (split && open && open > name + 1 && name[n - 1] == ')') {
-        snprintf(buf, sizeof buf, "%.*s", (int)(open - name - 1), name);
-        if ((rc = icu_add(w, cc, en, buf, lang, kind, origin, err)))
-            return rc;
-        snprintf(buf, sizeof buf, "%.*s", (int)(name + n - 1 - open - 1), open + 1);
-        if ((rc = icu_add(w, cc, en, buf, lang, kind, origin, err)))
+    size_t i;
+    json_t *a;
+    json_array_foreach(aliases, i, a)
+    {
+        const char *va[SRC_NCOLS];
+        memcpy(va, v, sizeof va);
+        if (sanctagp_src_alias(a, va) < 0)
+            return sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                      "%s:%ld: aliases[%zu] must be a string or object", path,
+                                      line, i);
+        row_from_cols(&r, va);
+        int rc = sanctagp_writer_add(ctx, &r, path, line, err);
+        if (rc)
             return rc;
     }
     return 0;
 }
 
-static int source_icu_countries(sqlite3 *db, const char *db_path, sanctag_error *err)
+/* A .tsv or .jsonl source file: read with the one source reader, written as
+ * the source named after the file, versioned by a hash of its bytes. */
+static int source_file(sqlite3 *db, const char *db_path, const char *path, int jsonl,
+                       sanctag_error *err)
 {
-    UVersionInfo v;
-    char ver[U_MAX_VERSION_STRING_LENGTH];
-    u_getVersion(v);
-    u_versionToString(v, ver);
-    sanctagp_writer *w = NULL;
-    int rc = sanctagp_writer_new(db, db_path, "icu-countries", "icu", "icu:countries", ver, &w,
-                                 err);
+    char *buf;
+    size_t len;
+    int rc = sanctagp_src_load(path, 1, &buf, &len, err);
     if (rc)
         return rc;
-    static const char *const langs[] = {"en", "id"};
-    char origin[128];
-    for (const char *const *c = uloc_getISOCountries(); *c && !rc; c++) {
-        const char *cc = *c;
-        if (not_iso(cc))
-            continue;
-        char loc[8], en[256];
-        snprintf(loc, sizeof loc, "und_%s", cc);
-        UChar u[256];
-        UErrorCode st = U_ZERO_ERROR;
-        int32_t n = uloc_getDisplayCountry(loc, "en", u, 256, &st);
-        if (U_FAILURE(st) || n <= 0 || n >= 256)
-            continue;
-        u16_to_u8(u, n, en, sizeof en);
-        for (int l = 0; l < 2 && !rc; l++) {
-            char name[512];
-            st = U_ZERO_ERROR;
-            n = uloc_getDisplayCountry(loc, langs[l], u, 256, &st);
-            if (U_FAILURE(st) || n <= 0 || n >= 256)
-                continue;
-            u16_to_u8(u, n, name, sizeof name);
-            if (strcmp(name, cc) == 0)
-                continue; /* no translation: ICU echoes the code */
-            snprintf(origin, sizeof origin, "ICU %s locale data: uloc_getDisplayCountry(%s)",
-                     ver, langs[l]);
-            rc = icu_add_forms(w, cc, en, name, langs[l], "name", 1, origin, err);
-        }
-    }
-    /* short ("UK", "AS") and variant ("Ivory Coast", "Timor Timur") forms */
-    for (int l = 0; l < 2 && !rc; l++) {
-        UErrorCode st = U_ZERO_ERROR;
-        UResourceBundle *rb = ures_open(U_ICUDATA_NAME "-region", langs[l], &st);
-        static const char *const tables[] = {"Countries%short", "Countries%variant"};
-        for (int t = 0; t < 2 && !rc && U_SUCCESS(st); t++) {
-            UErrorCode st2 = U_ZERO_ERROR;
-            UResourceBundle *tb = ures_getByKey(rb, tables[t], NULL, &st2);
-            while (U_SUCCESS(st2) && ures_hasNext(tb) && !rc) {
-                int32_t n;
-                const char *cc;
-                const UChar *s = ures_getNextString(tb, &n, &cc, &st2);
-                if (U_FAILURE(st2) || !cc || strlen(cc) != 2 || not_iso(cc))
-                    continue;
-                char name[512], en[256], loc[8];
-                u16_to_u8(s, n, name, sizeof name);
-                snprintf(loc, sizeof loc, "und_%s", cc);
-                UChar u[256];
-                UErrorCode st3 = U_ZERO_ERROR;
-                int32_t m = uloc_getDisplayCountry(loc, "en", u, 256, &st3);
-                if (U_FAILURE(st3) || m <= 0 || m >= 256)
-                    continue;
-                u16_to_u8(u, m, en, sizeof en);
-                snprintf(origin, sizeof origin, "ICU %s locale data: %s (%s)", ver, tables[t],
-                         langs[l]);
-                int caps = 1;
-                for (const char *q = name; *q; q++)
-                    if (!(isupper((unsigned char)*q)))
-                        caps = 0;
-                rc = icu_add_forms(w, cc, en, name, langs[l], caps ? "abbreviation" : "name", 0,
-                                   origin, err);
-            }
-            ures_close(tb);
-        }
-        ures_close(rb);
-    }
+    char name[256], ver[32];
+    source_name_of(path, name, sizeof name);
+    snprintf(ver, sizeof ver, "%016llx",
+             (unsigned long long)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, buf, len));
+    sanctagp_writer *w = NULL;
+    rc = sanctagp_writer_new(db, db_path, name, jsonl ? "jsonl" : "tsv", path, ver, &w, err);
+    if (!rc && jsonl)
+        rc = sanctagp_src_jsonl(path, buf, len, SRC_GAZ, jsonl_record, w, err);
+    else if (!rc)
+        rc = sanctagp_src_tsv(path, buf, len, SRC_GAZ, tsv_row, w, err);
     sanctagp_writer_free(w);
+    free(buf);
     return rc;
 }
 
 int sanctagp_source_add(sqlite3 *db, const char *db_path, const char *src, sanctag_error *err)
 {
     if (strcmp(src, "icu:countries") == 0)
-        return source_icu_countries(db, db_path, err);
+        return sanctagp_source_icu_countries(db, db_path, err);
     size_t n = strlen(src);
     if (n > 4 && strcmp(src + n - 4, ".tsv") == 0)
-        return source_tsv(db, db_path, src, err);
+        return source_file(db, db_path, src, 0, err);
     if (n > 6 && strcmp(src + n - 6, ".jsonl") == 0)
-        return source_jsonl(db, db_path, src, err);
+        return source_file(db, db_path, src, 1, err);
     return sanctagp_error_set(err, SANCTAG_E_INVALID, src, 0, 0, -1,
                               "%s: unknown source type (expected a .tsv or .jsonl file, or "
                               "icu:countries)",

@@ -70,11 +70,4 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
                     const char *const *files, size_t nfiles, json_t **ret_report,
                     sanctag_error *err);
 
-/* ISO 3166-1 alpha-2 code of a country as sanctions lists name it ("Democratic
- * People's Republic of Korea", "Korea, North", "Iran (Islamic Republic of)",
- * "St. Kitts & Nevis", or a code "KP"): writes it to out[0..2] and returns 1,
- * or returns 0 when the name is not recognised ("na", "former Soviet Union").
- * Names come from ICU's English display names plus a table of list spellings. */
-int sanctagp_country_code(const char *name, char out[3]);
-
 #endif

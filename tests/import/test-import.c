@@ -5,6 +5,7 @@
  * Usage: test-import DATA_DIR   (DATA_DIR = tests/data/import) */
 #include <sys/stat.h>
 
+#include "gazetteer/countries.h"
 #include "import/import.h"
 #include "test.h"
 

@@ -1,0 +1,306 @@
+/* un_xml.c - the UN Security Council consolidated list (XML, libxml2). */
+#include "import/import_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "gazetteer/countries.h"
+
+/* ---- UN Security Council consolidated list (XML) -------------------------------- */
+
+static xmlNode *child(xmlNode *n, const char *name)
+{
+    for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+/* Trimmed text content of node (owned), NULL when absent or empty. */
+static char *node_text(xmlNode *n)
+{
+    if (!n)
+        return NULL;
+    xmlChar *c = xmlNodeGetContent(n);
+    if (!c)
+        return NULL;
+    char *t = sanctagp_clean_name((const char *)c);
+    xmlFree(c);
+    if (t && !*t) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+static char *child_text(xmlNode *n, const char *name)
+{
+    return node_text(child(n, name));
+}
+
+/* Words that make an entity name a company or body rather than a ship. */
+static int org_word_in(const char *name)
+{
+    static const char *const words[] = {
+        "company", "co", "corp", "corporation", "ltd", "limited", "inc", "llc", "jv", "group",
+        "shipping", "trading", "trade", "bank", "banking", "holding", "holdings", "marine",
+        "maritime", "management", "international", "enterprise", "enterprises", "industry",
+        "industries", "department", "bureau", "ministry", "committee", "office", "academy",
+        "agency", "association", "organization", "organisation", "front", "party", "army",
+        "force", "forces", "pte", "sa", "gmbh", "fze", "fzc", "llp", "plc", "bhd", "sdn", "oil",
+        "energy", "freight", "logistics", "services", "navigation", "lines", "line", "center",
+        "centre", "commission", "general", "network", "brigade", "battalion", "movement",
+    };
+    const char *p = name;
+    while (*p) {
+        while (*p && !isalnum((unsigned char)*p))
+            p++;
+        const char *w = p;
+        while (*p && isalnum((unsigned char)*p))
+            p++;
+        for (size_t i = 0; p > w && i < sizeof words / sizeof *words; i++)
+            if (sanctagp_lower_ascii_eq(w, (size_t)(p - w), words[i]))
+                return 1;
+    }
+    return 0;
+}
+
+/* Nationality: the country of a person; an entity's is that of its
+ * addresses when they all agree. */
+static void un_country(ientity *e, xmlNode *rec, int individual)
+{
+    for (xmlNode *nat = child(rec, "NATIONALITY"); nat; nat = NULL)
+        for (xmlNode *v = nat->children; v; v = v->next) {
+            if (v->type != XML_ELEMENT_NODE || strcmp((const char *)v->name, "VALUE") != 0)
+                continue;
+            char *t = node_text(v);
+            if (t)
+                sanctagp_country_note(e, t, "nationality");
+            free(t);
+        }
+    if (!individual) {
+        char first[3] = "";
+        int agree = 1;
+        for (xmlNode *a = rec->children; a; a = a->next) {
+            if (a->type != XML_ELEMENT_NODE || strcmp((const char *)a->name, "ENTITY_ADDRESS"))
+                continue;
+            char *c = child_text(a, "COUNTRY"), cc[3];
+            if (c && sanctagp_country_code(c, cc)) {
+                if (!*first)
+                    memcpy(first, cc, 3);
+                else if (strcmp(first, cc) != 0)
+                    agree = 0;
+            }
+            free(c);
+        }
+        if (*first && agree && !e->country)
+            e->country = xstrdup(first);
+    }
+}
+
+static int un_record(imp *m, const char *path, xmlNode *rec, int individual)
+{
+    long line = xmlGetLineNo(rec);
+    const char *what = individual ? "INDIVIDUAL" : "ENTITY";
+    char *ref = child_text(rec, "REFERENCE_NUMBER");
+    char *names[4] = {NULL, NULL, NULL, NULL};
+    char *list_type = NULL, *listed_on = NULL, *comments = NULL, *script = NULL, *dataid = NULL;
+    char *key = NULL, *full = NULL;
+    int rc = 0;
+    if (!ref) {
+        rc = sanctagp_error_set(m->err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                "%s:%ld: %s without REFERENCE_NUMBER", path, line, what);
+        goto out;
+    }
+    static const char *const name_fields[4] = {"FIRST_NAME", "SECOND_NAME", "THIRD_NAME",
+                                               "FOURTH_NAME"};
+    sbuf fb = {0};
+    for (int i = 0; i < (individual ? 4 : 1); i++) {
+        names[i] = child_text(rec, name_fields[i]);
+        if (names[i]) {
+            if (fb.n)
+                sanctagp_sb_puts(&fb, " ");
+            sanctagp_sb_puts(&fb, names[i]);
+        }
+    }
+    full = sanctagp_sb_take(&fb);
+    if (!full)
+        goto nomem;
+    if (!*full || !sanctagp_has_alpha(full)) {
+        rc = sanctagp_error_set(m->err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                "%s:%ld: %s %s has no name (FIRST_NAME)", path, line, what, ref);
+        goto out;
+    }
+    list_type = child_text(rec, "UN_LIST_TYPE");
+    listed_on = child_text(rec, "LISTED_ON");
+    comments = child_text(rec, "COMMENTS1");
+    script = child_text(rec, "NAME_ORIGINAL_SCRIPT");
+    dataid = child_text(rec, "DATAID");
+    char date[11] = "", imo[8] = "";
+    if (listed_on && !sanctagp_valid_date_prefix(listed_on, date)) {
+        line = xmlGetLineNo(child(rec, "LISTED_ON"));
+        rc = sanctagp_error_set(m->err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                "%s:%ld: %s %s: LISTED_ON '%s' is not a date (YYYY-MM-DD)", path,
+                                line, what, ref, listed_on);
+        goto out;
+    }
+    int has_imo = sanctagp_find_imo(comments, imo);
+    const char *label = individual ? "PERSON" : has_imo && !org_word_in(full) ? "VESSEL" : "ORG";
+    size_t kn = strlen(ref) + 4;
+    key = malloc(kn);
+    if (!key)
+        goto nomem;
+    snprintf(key, kn, "un:%s", ref);
+    ientity *e;
+    if ((rc = sanctagp_new_entity(m, key, label, path, line, &e)))
+        goto out;
+    e->listed = 1;
+    e->name = xstrdup(full);
+    e->list_ref = xstrdup(ref);
+    e->listed_on = *date ? xstrdup(date) : NULL;
+    if (!e->name || !e->list_ref)
+        goto nomem;
+    if (list_type)
+        sanctagp_program_push(e, list_type, strlen(list_type));
+    sanctagp_attr_set(e, "type", individual ? "individual" : "entity");
+    sanctagp_attr_set(e, "dataid", dataid);
+    sanctagp_attr_set(e, "un_list_type", list_type);
+    sanctagp_attr_set(e, "original_script", script);
+    if (has_imo)
+        sanctagp_attr_set(e, "imo", imo);
+    un_country(e, rec, individual);
+    int east_asian = (list_type && strcmp(list_type, "DPRK") == 0) ||
+                     sanctagp_east_asian_country(e->country);
+    if ((rc = sanctagp_add_name(e, full, 0, "UN list name")))
+        goto nomem;
+    if (individual && east_asian && names[0] && names[1]) {
+        /* the UN writes Korean and Chinese family names first (FIRST_NAME) */
+        sbuf gb = {0};
+        for (int i = 1; i < 4; i++)
+            if (names[i]) {
+                if (gb.n)
+                    sanctagp_sb_puts(&gb, " ");
+                sanctagp_sb_puts(&gb, names[i]);
+            }
+        sanctagp_sb_puts(&gb, " ");
+        sanctagp_sb_puts(&gb, names[0]);
+        char *flip = sanctagp_sb_take(&gb);
+        if (!flip || (rc = sanctagp_add_name(e, flip, 0, "generated: given name first"))) {
+            free(flip);
+            goto nomem;
+        }
+        free(flip);
+    }
+    if (script && (rc = sanctagp_add_name(e, script, 0, "UN list name in original script")))
+        goto nomem;
+    const char *alias_el = individual ? "INDIVIDUAL_ALIAS" : "ENTITY_ALIAS";
+    for (xmlNode *a = rec->children; a; a = a->next) {
+        if (a->type != XML_ELEMENT_NODE || strcmp((const char *)a->name, alias_el) != 0)
+            continue;
+        char *an = child_text(a, "ALIAS_NAME"), *q = child_text(a, "QUALITY");
+        int weak = q && strcasecmp(q, "Low") == 0;
+        if (an)
+            rc = sanctagp_add_name(e, an, weak, weak ? "UN alias, quality Low" : "UN alias");
+        free(an);
+        free(q);
+        if (rc)
+            goto nomem;
+    }
+    goto out;
+nomem:
+    rc = rc ? rc : sanctagp_import_oom(m, path, line);
+out:
+    free(ref);
+    for (int i = 0; i < 4; i++)
+        free(names[i]);
+    free(list_type);
+    free(listed_on);
+    free(comments);
+    free(script);
+    free(dataid);
+    free(key);
+    free(full);
+    return rc;
+}
+
+int sanctagp_parse_un(imp *m, const char *path)
+{
+    size_t len;
+    char *buf = sanctagp_read_file(path, &len, m->err);
+    if (!buf)
+        return m->err ? m->err->code : SANCTAG_E_IO;
+    m->hash = sanctagp_fnv1a(m->hash, buf, len);
+    xmlInitParser();
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt) {
+        free(buf);
+        return sanctagp_import_oom(m, path, 0);
+    }
+    if (len > INT32_MAX) {
+        xmlFreeParserCtxt(ctxt);
+        free(buf);
+        return sanctagp_error_set(m->err, SANCTAG_E_TOOBIG, path, 0, 0, -1, "%s: too big", path);
+    }
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, path, NULL,
+                                      XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR |
+                                          XML_PARSE_NOWARNING);
+    int rc = 0;
+    if (!doc || !ctxt->wellFormed) {
+        xmlErrorPtr xe = xmlCtxtGetLastError(ctxt);
+        long line = xe ? xe->line : 0;
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s", xe && xe->message ? xe->message : "parse error");
+        size_t ml = strlen(msg);
+        while (ml && (msg[ml - 1] == '\n' || msg[ml - 1] == ' '))
+            msg[--ml] = 0;
+        rc = sanctagp_error_set(m->err, SANCTAG_E_FORMAT, path, line, xe ? xe->int2 : 0, -1,
+                                "%s:%ld: malformed XML: %s", path, line, msg);
+        goto out;
+    }
+    xmlNode *root = xmlDocGetRootElement(doc);
+    if (!root || strcmp((const char *)root->name, "CONSOLIDATED_LIST") != 0) {
+        long line = root ? xmlGetLineNo(root) : 1;
+        rc = sanctagp_error_set(m->err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                "%s:%ld: root element is <%s>, not <CONSOLIDATED_LIST> (the UN "
+                                "Security Council consolidated list)",
+                                path, line, root ? (const char *)root->name : "");
+        goto out;
+    }
+    xmlChar *gen = xmlGetProp(root, (const xmlChar *)"dateGenerated");
+    if (gen && !*m->version)
+        snprintf(m->version, sizeof m->version, "%s", (const char *)gen);
+    xmlFree(gen);
+    for (xmlNode *sec = root->children; sec && !rc; sec = sec->next) {
+        if (sec->type != XML_ELEMENT_NODE)
+            continue;
+        int individuals = strcmp((const char *)sec->name, "INDIVIDUALS") == 0;
+        if (!individuals && strcmp((const char *)sec->name, "ENTITIES") != 0)
+            continue;
+        const char *want = individuals ? "INDIVIDUAL" : "ENTITY";
+        for (xmlNode *rec = sec->children; rec && !rc; rec = rec->next) {
+            if (rec->type != XML_ELEMENT_NODE)
+                continue;
+            if (strcmp((const char *)rec->name, want) != 0) {
+                long line = xmlGetLineNo(rec);
+                rc = sanctagp_error_set(m->err, SANCTAG_E_FORMAT, path, line, 0, -1,
+                                        "%s:%ld: <%s> inside <%s>, expected <%s>", path, line,
+                                        (const char *)rec->name, (const char *)sec->name, want);
+                break;
+            }
+            rc = un_record(m, path, rec, individuals);
+        }
+    }
+out:
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    free(buf);
+    return rc;
+}
