@@ -1,4 +1,4 @@
-/* text.c - UTF-8 validation, the tokenizer (original byte offsets kept) and
+/* text.c - the tokenizer (original byte offsets kept) and
  * per-token normalisation: an ASCII fast path, ICU NFKC case folding otherwise. */
 #include "core/text.h"
 #include "util/mem.h"
@@ -12,66 +12,6 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
-
-/* ---- UTF-8 ------------------------------------------------------------- */
-
-int sanctagp_utf8_check(const char *str, size_t len, size_t *ret_pos)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < len) {
-        /* ASCII fast path, 8 bytes at a time, NUL caught below */
-        while (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            /* any high bit set, or any zero byte? */
-            if ((w & 0x8080808080808080ull) ||
-                ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
-                break;
-            i += 8;
-        }
-        if (i >= len)
-            break;
-        unsigned char c = s[i];
-        if (c == 0) {
-            if (ret_pos)
-                *ret_pos = i;
-            return SANCTAG_E_NUL;
-        }
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t need;
-        uint32_t cp, min;
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1; cp = c & 0x1F; min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2; cp = c & 0x0F; min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3; cp = c & 0x07; min = 0x10000;
-        } else {
-            goto bad;
-        }
-        if (len - i <= need)
-            goto bad; /* truncated sequence */
-        for (size_t k = 1; k <= need; k++) {
-            unsigned char cc = s[i + k];
-            if ((cc & 0xC0) != 0x80)
-                goto bad;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            goto bad;
-        i += need + 1;
-        continue;
-    bad:
-        if (ret_pos)
-            *ret_pos = i;
-        return SANCTAG_E_UTF8;
-    }
-    return 0;
-}
 
 /* ---- character classes -------------------------------------------------- */
 
