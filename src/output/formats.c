@@ -87,23 +87,6 @@ static int append_label(sanctagp_buf *b, const char *label)
     return *label ? 0 : append(b, "_");
 }
 
-/* Copies the fields of `extra` not in `reserved` into `dst`. */
-static void copy_extra(json_t *dst, json_t *extra, const char *const *reserved, size_t nres)
-{
-    const char *k;
-    json_t *v;
-    if (!json_is_object(extra))
-        return;
-    json_object_foreach(extra, k, v)
-    {
-        int skip = 0;
-        for (size_t i = 0; i < nres; i++)
-            skip |= strcmp(k, reserved[i]) == 0;
-        if (!skip)
-            json_object_set(dst, k, v);
-    }
-}
-
 /* ---- spaCy ------------------------------------------------------------------ */
 
 int sanctagp_format_spacy(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
@@ -134,7 +117,7 @@ int sanctagp_format_spacy(sanctagp_buf *out, sanctagp_emitter *em, const sanctag
     ents = NULL;
     json_object_set(meta, "id", id ? id : json_null());
     static const char *const reserved[] = {"id"};
-    copy_extra(meta, extra, reserved, 1);
+    sanctagp_copy_fields(meta, extra, reserved, 1);
     json_object_set_new(doc, "meta", meta);
     free(cp);
     return sanctagp_put_json_line(out, doc);
@@ -170,7 +153,7 @@ int sanctagp_format_doccano(sanctagp_buf *out, sanctagp_emitter *em, const sanct
     }
     json_object_set(doc, "id", id ? id : json_null());
     static const char *const reserved[] = {"id", "text", "label"};
-    copy_extra(doc, extra, reserved, 3);
+    sanctagp_copy_fields(doc, extra, reserved, 3);
     json_object_set_new(doc, "text", json_stringn(text, len));
     json_object_set_new(doc, "label", labels);
     free(cp);

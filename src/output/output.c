@@ -108,25 +108,31 @@ static json_t *gaz_json(const sanctag_gazetteer *gz)
     return json_pack("{s:s}", "version", gz ? sanctag_gazetteer_version(gz) : "");
 }
 
+static const char *const contract_fields[] = {"id", "offsets", "spans", "sentences",
+                                              "gazetteer", "error"};
+#define NCONTRACT (sizeof contract_fields / sizeof *contract_fields)
+
 int sanctagp_contract_field(const char *key)
 {
-    static const char *const own[] = {"id", "offsets", "spans", "sentences", "gazetteer",
-                                      "error"};
-    for (size_t i = 0; i < sizeof own / sizeof *own; i++)
-        if (strcmp(key, own[i]) == 0)
+    for (size_t i = 0; i < NCONTRACT; i++)
+        if (strcmp(key, contract_fields[i]) == 0)
             return 1;
     return 0;
 }
 
-/* Copies passed-through input fields after "id", never over the contract's own. */
-static void add_extra(json_t *doc, json_t *extra)
+void sanctagp_copy_fields(json_t *dst, json_t *extra, const char *const *reserved, size_t nres)
 {
     const char *k;
     json_t *v;
+    if (!json_is_object(extra))
+        return;
     json_object_foreach(extra, k, v)
     {
-        if (!sanctagp_contract_field(k))
-            json_object_set(doc, k, v);
+        int skip = 0;
+        for (size_t i = 0; i < nres; i++)
+            skip |= strcmp(k, reserved[i]) == 0;
+        if (!skip)
+            json_object_set(dst, k, v);
     }
 }
 
@@ -157,8 +163,8 @@ static json_t *error_json(const sanctag_gazetteer *gz, json_t *id, json_t *extra
         return NULL;
     }
     json_object_set(doc, "id", id ? id : json_null());
-    if (extra)
-        add_extra(doc, extra);
+    /* passed-through input fields after "id", never over the contract's own */
+    sanctagp_copy_fields(doc, extra, contract_fields, NCONTRACT);
     json_object_set_new(doc, "offsets", json_string(sanctagp_offset_names[o->unit]));
     json_object_set_new(doc, "spans", json_array());
     json_object_set_new(er, "code", json_string(sanctag_status_name(e->code)));

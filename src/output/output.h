@@ -88,6 +88,10 @@ int sanctagp_doc_write(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_ta
  * replace one. */
 int sanctagp_contract_field(const char *key);
 
+/* Copies the fields of `extra` (borrowed; NULL or not an object: nothing)
+ * into object `dst`, except those named in reserved[0, nres). */
+void sanctagp_copy_fields(json_t *dst, json_t *extra, const char *const *reserved, size_t nres);
+
 /* Appends the compact JSON text of any value `v` (borrowed). Returns 0 or
  * SANCTAG_E_NOMEM. */
 int sanctagp_put_jansson(sanctagp_buf *out, json_t *v);
