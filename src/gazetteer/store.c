@@ -13,32 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *sanctag_status_name(int code)
-{
-    switch (code) {
-    case SANCTAG_OK: return "ok";
-    case SANCTAG_E_NOMEM: return "out_of_memory";
-    case SANCTAG_E_IO: return "io_error";
-    case SANCTAG_E_DB: return "database_error";
-    case SANCTAG_E_UTF8: return "invalid_utf8";
-    case SANCTAG_E_NUL: return "nul_byte";
-    case SANCTAG_E_EMPTY: return "empty_document";
-    case SANCTAG_E_JSON: return "invalid_json";
-    case SANCTAG_E_FORMAT: return "invalid_record";
-    case SANCTAG_E_INVALID: return "invalid_argument";
-    case SANCTAG_E_NOTFOUND: return "not_found";
-    case SANCTAG_E_ICU: return "icu_error";
-    case SANCTAG_E_SCHEMA: return "schema_version";
-    case SANCTAG_E_TOOBIG: return "too_big";
-    default: return "error";
-    }
-}
-
-void sanctag_free(void *p)
-{
-    free(p);
-}
-
 /* ---- schema -------------------------------------------------------------- */
 
 /* 64 KB pages: the compiled matcher is one BLOB of up to ~70 MB, which SQLite
