@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "output/emit.h"
+#include "output/output.h"
 #include "cli.h"
 
 static void help(FILE *f)

@@ -15,7 +15,8 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-#include "output/emit.h"
+#include "util/buf.h"
+#include "util/utf8.h"
 #include "cli.h"
 
 static void help(FILE *f)

@@ -19,9 +19,9 @@
 
 #include <jansson.h>
 
-#include "output/emit.h"
 #include "output/formats.h"
-#include "output/jsonfast.h"
+#include "output/output.h"
+#include "util/json.h"
 #include "core/text.h"
 #include "cli.h"
 #include "feed.h"
@@ -147,6 +147,7 @@ typedef struct batch {
 typedef struct worker {
     const tag_conf *conf;
     sanctag_tagger *tg;
+    sanctagp_emitter em; /* output options, gazetteer, entity memo */
     batch *b;          /* batch being processed */
     struct pool *pool; /* the pool it works for (threads only) */
     sanctagp_buf text; /* decoded text field */
@@ -223,7 +224,7 @@ static void write_brat(worker *w, json_t *id, const char *text, size_t len)
     const tag_conf *cf = w->conf;
     batch *b = w->b;
     w->ann.len = 0;
-    if (sanctagp_format_brat_ann(&w->ann, w->tg, cf->gz, text, len)) {
+    if (sanctagp_format_brat_ann(&w->ann, &w->em, w->tg, id, NULL, text, len)) {
         b->oom = 1;
         return;
     }
@@ -272,7 +273,7 @@ static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size
             return;
         }
         size_t from = b->out.len;
-        if (sanctagp_format_doc(&b->out, &cf->eo, w->tg, cf->gz, id, extra, text, len) ||
+        if (sanctagp_format_doc(&b->out, &w->em, w->tg, id, extra, text, len) ||
             (cf->listed_only && keep_listed(&b->out, from)))
             b->oom = 1;
         return;
@@ -302,7 +303,7 @@ static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size
     memcpy(e.text, msg, ml);
     e.text[ml] = 0;
     warn_to(b, msg);
-    if (sanctagp_format_error(&b->out, &cf->eo, cf->gz, id, extra, &e, file, line, text))
+    if (sanctagp_format_error(&b->out, &w->em, id, extra, &e, file, line, text))
         b->oom = 1;
 }
 
@@ -323,8 +324,7 @@ static void record_error(worker *w, json_t *id, json_t *extra, int code, const c
         snprintf(e.text, sizeof e.text, "%s: %s", file, what);
     b->ndocs++;
     warn_to(b, e.text);
-    if (sanctagp_format_error(&b->out, &w->conf->eo, w->conf->gz, id, extra, &e, file, line,
-                              NULL))
+    if (sanctagp_format_error(&b->out, &w->em, id, extra, &e, file, line, NULL))
         b->oom = 1;
 }
 
@@ -461,6 +461,7 @@ static int worker_init(worker *w, const tag_conf *cf)
     memset(w, 0, sizeof *w);
     w->conf = cf;
     w->tg = sanctag_tagger_new(cf->gz);
+    sanctagp_emitter_init(&w->em, cf->gz, &cf->eo);
     w->keys = calloc(2 + cf->nkeep, sizeof *w->keys);
     w->spans = calloc(2 + cf->nkeep, sizeof *w->spans);
     if (!w->tg || !w->keys || !w->spans)
@@ -475,6 +476,7 @@ static int worker_init(worker *w, const tag_conf *cf)
 static void worker_release(worker *w)
 {
     sanctag_tagger_free(w->tg);
+    sanctagp_emitter_release(&w->em);
     free(w->keys);
     free(w->spans);
     sanctagp_buf_release(&w->text);
