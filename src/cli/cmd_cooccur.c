@@ -16,6 +16,8 @@
 
 #include "cooccur/cooccur.h"
 #include "cli.h"
+#include "input.h"
+#include "pipeline.h"
 
 static void help(FILE *f)
 {
@@ -26,7 +28,8 @@ static void help(FILE *f)
             "Counts which entities are mentioned together, how often and since when, and\n"
             "writes a co-occurrence table. Input is the JSON Lines output of 'sanctag tag'\n"
             "('-' or no FILE reads standard input); with --tag, raw JSON Lines documents are\n"
-            "tagged here first.\n"
+            "tagged here first. A DIR is read recursively for *.txt and *.jsonl files in\n"
+            "name order; gzip'd input is decompressed.\n"
             "\n"
             "Input:\n"
             "  --tag                tag raw JSON Lines documents (fields --id-field, --text-field,\n"
@@ -64,6 +67,8 @@ static void help(FILE *f)
             "                       dateline city or the publisher's own name\n"
             "  --no-documents       leave out the per-document listing (jsonl, sqlite)\n"
             "  -q, --quiet          no summary on standard error\n"
+            "  -j, --jobs N         worker threads (default: all cores); the table is the\n"
+            "                       same for any N\n"
             "\n");
     fprintf(f,
             "Merging:\n"
@@ -104,7 +109,6 @@ typedef struct cooc_ctx {
     const char *id_field, *text_field, *date_field;
     int tag;
     sanctag_gazetteer *gz;
-    sanctag_tagger *tg;
     unsigned tag_flags;
     long bad_records, tag_errors, shown;
     int fatal;
@@ -264,9 +268,92 @@ static int count_tagged(cooc_ctx *x, json_t *o, const char *where)
     return rc ? lib_fail(x, rc, &e, where) : 0;
 }
 
-/* One raw document, tagged here. */
-static int count_raw(cooc_ctx *x, json_t *o, const char *where)
+/* ---- records through the shared pipeline ---------------------------------- */
+
+/* Workers parse each line (and with --tag tag its text); the writer counts in
+ * input order, so the table is the same whatever -j. */
+typedef struct parsed {
+    json_t *o;               /* the record, NULL when malformed */
+    char jerr[JSON_ERROR_TEXT_LENGTH];
+    int tag_rc;              /* --tag: the tagger's status (0 or an error) */
+    sanctag_error tag_err;   /* --tag: its message */
+    sanctag_span *spans;     /* --tag: the spans */
+    size_t nspans, nsent;
+    int oom;
+} parsed;
+
+typedef struct cooc_worker {
+    const cooc_ctx *x;
+    sanctag_tagger *tg;
+} cooc_worker;
+
+static void *worker_new(void *ctx)
 {
+    const cooc_ctx *x = ctx;
+    cooc_worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->x = x;
+    if (x->tag && !(w->tg = sanctag_tagger_new(x->gz))) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void worker_free(void *arg)
+{
+    cooc_worker *w = arg;
+    sanctag_tagger_free(w->tg);
+    free(w);
+}
+
+/* --tag: tags the record's text into p. */
+static void tag_record(cooc_worker *w, parsed *p)
+{
+    json_t *text = json_object_get(p->o, w->x->text_field);
+    if (!json_is_string(text))
+        return; /* reported by the writer */
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    p->tag_rc = sanctag_tagger_tag(w->tg, json_string_value(text), json_string_length(text),
+                                   w->x->tag_flags, &e);
+    if (p->tag_rc) {
+        p->tag_err = e;
+        return;
+    }
+    const sanctag_span *sp = sanctag_tagger_spans(w->tg, &p->nspans);
+    sanctag_tagger_sentences(w->tg, &p->nsent);
+    p->spans = malloc((p->nspans ? p->nspans : 1) * sizeof *p->spans);
+    if (!p->spans)
+        p->oom = 1;
+    else if (p->nspans)
+        memcpy(p->spans, sp, p->nspans * sizeof *sp);
+}
+
+static void process_item(void *arg, pl_batch *b, pl_item *it)
+{
+    cooc_worker *w = arg;
+    if (it->kind != FEED_REC_LINE)
+        return; /* input errors: the writer reports them */
+    parsed *p = calloc(1, sizeof *p);
+    if (!p) {
+        b->oom = 1;
+        return;
+    }
+    json_error_t je;
+    p->o = json_loadb(pl_data(b, it), it->len, JSON_ALLOW_NUL, &je);
+    if (!p->o)
+        snprintf(p->jerr, sizeof p->jerr, "%s", je.text);
+    else if (w->x->tag && json_is_object(p->o))
+        tag_record(w, p);
+    it->result = p;
+}
+
+/* One raw document, tagged by a worker. */
+static int count_raw(cooc_ctx *x, const parsed *p, const char *where)
+{
+    json_t *o = p->o;
     json_t *id = json_object_get(o, x->id_field);
     json_t *text = json_object_get(o, x->text_field);
     if (!json_is_string(text)) {
@@ -275,25 +362,21 @@ static int count_raw(cooc_ctx *x, json_t *o, const char *where)
                text ? " is not a string" : "");
         return count_error_doc(x, id, o, sanctag_status_name(SANCTAG_E_FORMAT), where);
     }
-    sanctag_error e;
-    memset(&e, 0, sizeof e);
-    int rc = sanctag_tagger_tag(x->tg, json_string_value(text), json_string_length(text),
-                                x->tag_flags, &e);
-    if (rc) {
+    if (p->tag_rc) {
         x->tag_errors++;
-        report(x, "%s: field '%s': %s", where, x->text_field, e.text[0] ? e.text : sanctag_status_name(rc));
-        return count_error_doc(x, id, o, sanctag_status_name(rc), where);
+        report(x, "%s: field '%s': %s", where, x->text_field,
+               p->tag_err.text[0] ? p->tag_err.text : sanctag_status_name(p->tag_rc));
+        return count_error_doc(x, id, o, sanctag_status_name(p->tag_rc), where);
     }
     const char *raw;
     int ok;
     record_date(x, o, &raw, &ok);
+    sanctag_error e;
     memset(&e, 0, sizeof e);
-    rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
-    size_t ns = 0, nsent = 0;
-    const sanctag_span *sp = sanctag_tagger_spans(x->tg, &ns);
-    sanctag_tagger_sentences(x->tg, &nsent);
+    int rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
+    const sanctag_span *sp = p->spans;
     sanctagp_cooc_totals *t = sanctagp_cooc_totals_of(x->c);
-    for (size_t i = 0; !rc && i < ns; i++) {
+    for (size_t i = 0; !rc && i < p->nspans; i++) {
         if (sp[i].flags & (SANCTAG_SPAN_NESTED | SANCTAG_SPAN_SUPPRESSOR)) {
             t->mentions_skipped++;
             continue;
@@ -306,75 +389,63 @@ static int count_raw(cooc_ctx *x, json_t *o, const char *where)
                                        sp[i].first_token + sp[i].ntokens);
     }
     if (!rc)
-        rc = sanctagp_cooc_doc_end(x->c, nsent, NULL, &e);
+        rc = sanctagp_cooc_doc_end(x->c, p->nsent, NULL, &e);
     return rc ? lib_fail(x, rc, &e, where) : 0;
 }
 
-/* Reads one input file of JSON Lines. Returns 0, or -1 after a fatal problem. */
-static int read_input(cooc_ctx *x, const char *path)
+/* Counts one parsed line. */
+static void count_line(cooc_ctx *x, const pl_item *it, const parsed *p)
 {
-    int is_stdin = strcmp(path, "-") == 0;
-    const char *name = is_stdin ? "<stdin>" : path;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    struct stat sb;
-    if (f && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fclose(f);
-        errno = EISDIR;
-        f = NULL;
-    }
-    if (!f) {
-        cli_warn("%s: cannot open: %s", path, strerror(errno));
-        x->fatal = 1;
-        return -1;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    long lineno = 0;
-    int rc = 0;
-    while (!rc && (n = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        size_t len = (size_t)n;
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            len--;
-        size_t k = 0;
-        while (k < len && (line[k] == ' ' || line[k] == '\t'))
-            k++;
-        if (k == len)
-            continue;
-        char where[600];
-        snprintf(where, sizeof where, "%s:%ld", name, lineno);
-        json_error_t je;
-        json_t *o = json_loadb(line, len, JSON_ALLOW_NUL, &je);
-        if (!o || !json_is_object(o)) {
-            if (x->tag) { /* as 'sanctag tag' does: an error document */
-                x->tag_errors++;
-                report(x, "%s: %s", where, o ? "line is not a JSON object" : je.text);
-                rc = count_error_doc(x, NULL, NULL,
-                                     sanctag_status_name(o ? SANCTAG_E_FORMAT : SANCTAG_E_JSON),
-                                     where);
-            } else {
-                x->bad_records++;
-                report(x, "%s: %s; record skipped", where,
-                       o ? "line is not a JSON object" : je.text);
-            }
-            json_decref(o);
-            continue;
+    char where[600];
+    snprintf(where, sizeof where, "%s:%ld", it->in->name, it->line);
+    json_t *o = p->o;
+    if (p->oom) {
+        lib_fail(x, SANCTAG_E_NOMEM, NULL, where);
+    } else if (!o || !json_is_object(o)) {
+        if (x->tag) { /* as 'sanctag tag' does: an error document */
+            x->tag_errors++;
+            report(x, "%s: %s", where, o ? "line is not a JSON object" : p->jerr);
+            count_error_doc(x, NULL, NULL,
+                            sanctag_status_name(o ? SANCTAG_E_FORMAT : SANCTAG_E_JSON), where);
+        } else {
+            x->bad_records++;
+            report(x, "%s: %s; record skipped", where, o ? "line is not a JSON object" : p->jerr);
         }
-        rc = x->tag ? count_raw(x, o, where) : count_tagged(x, o, where);
-        json_decref(o);
+    } else if (x->tag) {
+        count_raw(x, p, where);
+    } else {
+        count_tagged(x, o, where);
     }
-    int bad = ferror(f);
-    free(line);
-    if (!is_stdin)
-        fclose(f);
-    else
-        clearerr(stdin);
-    if (bad) {
-        cli_warn("%s: read error after line %ld", name, lineno);
+}
+
+static int count_batch(void *ctx, pl_batch *b)
+{
+    cooc_ctx *x = ctx;
+    if (b->oom && !x->fatal) {
+        cli_warn("out of memory");
         x->fatal = 1;
     }
-    return rc || bad ? -1 : 0;
+    for (size_t i = 0; i < b->n; i++) {
+        pl_item *it = &b->items[i];
+        parsed *p = it->result;
+        if (x->fatal) {
+            /* stopped at the first fatal problem: the rest is not counted */
+        } else if (it->kind == FEED_REC_OPEN_ERR) {
+            cli_warn("%s: cannot open: %s", it->in->path, strerror(it->err));
+            x->fatal = 1;
+        } else if (it->kind == FEED_REC_READ_ERR) {
+            cli_warn("%s: read error after line %ld", it->in->name, it->line);
+            x->fatal = 1;
+        } else if (p) {
+            count_line(x, it, p);
+        }
+        if (p) {
+            json_decref(p->o);
+            free(p->spans);
+            free(p);
+        }
+    }
+    return x->fatal;
 }
 
 /* "PERSON, org,COUNTRY" -> "COUNTRY,PERSON,org": sorted, unique, no blanks. */
@@ -527,6 +598,7 @@ int cmd_cooccur(int argc, char **argv)
         {"no-documents", no_argument, NULL, O_NODOCS},
         {"merge", no_argument, NULL, O_MERGE},
         {"quiet", no_argument, NULL, 'q'},
+        {"jobs", required_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
     cooc_ctx x;
@@ -545,14 +617,21 @@ int cmd_cooccur(int argc, char **argv)
     const char *tag_only = NULL;
     char **with = NULL;
     size_t nwith = 0, nwithout = 0;
-    int ch, rc;
-    while ((ch = getopt_long(argc, argv, "hf:o:q", opts, NULL)) != -1) {
+    int ch, rc, jobs = pl_default_jobs();
+    while ((ch = getopt_long(argc, argv, "hf:o:qj:", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':
             help(stdout);
             free(with);
             return fclose(stdout) == 0 ? EXIT_OK_ : EXIT_FATAL;
         case O_TAG: x.tag = 1; counting_opt = 1; break;
+        case 'j':
+            if (pl_parse_jobs(optarg, &jobs)) {
+                free(with);
+                return cli_usage("cooccur", "--jobs must be a number from 1 to 1024, not '%s'",
+                                 optarg);
+            }
+            break;
         case O_DB: db = optarg; tag_only = "--db"; break;
         case O_WEAK: weak = 1; tag_only = "--weak"; break;
         case O_NOPROP: x.tag_flags |= SANCTAG_TAG_NO_PROPAGATE; tag_only = "--no-propagate"; break;
@@ -831,18 +910,26 @@ int cmd_cooccur(int argc, char **argv)
                 x.fatal = 1;
                 goto finish;
             }
-            x.tg = sanctag_tagger_new(x.gz);
-            if (!x.tg || sanctagp_cooc_add_gazetteer(x.c, sanctag_gazetteer_version(x.gz))) {
+            if (sanctagp_cooc_add_gazetteer(x.c, sanctag_gazetteer_version(x.gz))) {
                 cli_warn("out of memory");
                 x.fatal = 1;
                 goto finish;
             }
         }
-        static char *stdin_only[] = {"-"};
-        char **inputs = optind < argc ? argv + optind : stdin_only;
-        int ninputs = optind < argc ? argc - optind : 1;
-        for (int i = 0; i < ninputs && !x.fatal; i++)
-            read_input(&x, inputs[i]);
+        feed_inputs inputs;
+        if (feed_expand(&inputs, argv + optind, argc - optind, FEED_JSONL)) {
+            cli_warn("out of memory");
+            x.fatal = 1;
+            goto finish;
+        }
+        static const pl_ops ops = {worker_new, worker_free, process_item, count_batch, NULL,
+                                   NULL};
+        int prc = pl_run(&ops, &x, &inputs, 0, jobs, NULL);
+        if (prc == -1 && !x.fatal)
+            cli_warn("out of memory");
+        if (prc)
+            x.fatal = 1;
+        feed_inputs_free(&inputs);
     }
 
 finish:
@@ -894,7 +981,6 @@ done:
     if (spool)
         fclose(spool);
     sanctagp_cooc_sqlite_close(sq);
-    sanctag_tagger_free(x.tg);
     sanctag_gazetteer_unref(x.gz);
     sanctagp_cooc_free(x.c);
     free(with);
