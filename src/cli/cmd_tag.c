@@ -19,6 +19,7 @@
 #include "output/emit.h"
 #include "output/formats.h"
 #include "output/jsonfast.h"
+#include "core/tagger.h"
 #include "core/text.h"
 #include "cli.h"
 #include "input.h"
@@ -147,27 +148,12 @@ static json_t *kept_fields(const tag_conf *cf, json_t *record)
     return o;
 }
 
-/* --listed-only: rewrites the JSON record appended to out at `from`, keeping
- * only the spans that carry "sanctions". Returns 0 or -1 (out of memory). */
-static int keep_listed(sanctagp_buf *out, size_t from)
+/* --listed-only: keeps the spans of entities on a sanctions list (those whose
+ * record gets a "sanctions" object). */
+static int span_listed(const sanctag_span *s, void *arg)
 {
-    json_t *doc = json_loadb(out->p + from, out->len - from, 0, NULL);
-    json_t *spans = json_object_get(doc, "spans");
-    if (!json_is_array(spans)) {
-        json_decref(doc);
-        return doc ? 0 : -1;
-    }
-    for (size_t i = json_array_size(spans); i-- > 0;)
-        if (!json_object_get(json_array_get(spans, i), "sanctions"))
-            json_array_remove(spans, i);
-    char *line = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    if (!line)
-        return -1;
-    out->len = from;
-    int rc = sanctagp_buf_append(out, line, strlen(line)) || sanctagp_buf_append(out, "\n", 1);
-    free(line);
-    return rc ? -1 : 0;
+    sanctag_entity e;
+    return sanctag_gazetteer_entity(arg, s->entity, &e) == 0 && e.listed;
 }
 
 static int write_file(int fd, const char *p, size_t n)
@@ -241,9 +227,9 @@ static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size
             write_brat(w, id, text, len);
             return;
         }
-        size_t from = b->out.len;
-        if (sanctagp_format_doc(&b->out, &cf->eo, w->tg, cf->gz, id, extra, text, len) ||
-            (cf->listed_only && keep_listed(&b->out, from)))
+        if (cf->listed_only)
+            sanctagp_tagger_keep_spans(w->tg, span_listed, cf->gz);
+        if (sanctagp_format_doc(&b->out, &cf->eo, w->tg, cf->gz, id, extra, text, len))
             b->oom = 1;
         return;
     }
