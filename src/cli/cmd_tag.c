@@ -557,6 +557,76 @@ static int add_keep(tag_conf *cf, const char *arg)
     return 0;
 }
 
+/* --format brat: -o names a directory, made when missing. EXIT_OK_ or the status. */
+static int brat_setup(tag_conf *cf, const char **outpath)
+{
+    struct stat sb;
+    const char *dir = *outpath;
+    if (!dir)
+        return cli_usage("tag", "--format brat writes two files per document: give -o DIR");
+    if (stat(dir, &sb) != 0 && mkdir(dir, 0777) != 0) {
+        cli_warn("%s: cannot create directory: %s", dir, strerror(errno));
+        return EXIT_FATAL;
+    }
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return cli_usage("tag", "--format brat: %s is not a directory", dir);
+    cf->brat_dir = dir;
+    *outpath = "/dev/null";
+    return EXIT_OK_;
+}
+
+/* Tags `inputs` into `out` through the pipeline; closes `out`, reports, and
+ * returns the exit status. */
+static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
+                   const char *outpath, int jobs, int progress_mode)
+{
+    int rc = EXIT_OK_;
+    run r;
+    memset(&r, 0, sizeof r);
+    r.conf = cf;
+    r.out = out->f;
+    r.progress = progress_mode < 0 ? isatty(2) : progress_mode;
+    r.total = inputs->total;
+    r.total_known = !inputs->unknown;
+    clock_gettime(CLOCK_MONOTONIC, &r.t0);
+    r.last = r.t0;
+    static const pl_ops ops = {worker_new, worker_free, process_item, write_batch, on_progress,
+                               &interrupted};
+    interrupted = 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    int prc = pl_run(&ops, &r, inputs, 0, jobs, &r.bytes_in);
+    int setup_ok = prc != -2;
+    if (!setup_ok)
+        r.fatal = 1;
+    else if (prc)
+        r.oom = 1;
+    progress(&r, 1);
+    if (r.oom)
+        cli_warn("out of memory");
+    int saved = r.write_errno ? r.write_errno : errno;
+    int closed = cli_out_close(out, !r.write_failed && !r.oom && !r.fatal && setup_ok &&
+                                         !interrupted);
+    if (r.write_failed && closed == 0)
+        cli_warn("%s: write error: %s", outpath ? outpath : "standard output", strerror(saved));
+    if (r.nerrs)
+        cli_warn("%ld of %ld documents had errors (see their \"error\" objects)", r.nerrs,
+                 r.ndocs);
+    if (interrupted) {
+        cli_warn("interrupted after %ld documents%s", r.ndocs,
+                 outpath ? "; nothing written" : "; output ends with the last complete record");
+        rc = EXIT_INTERRUPTED;
+    } else if (r.write_failed || closed || r.fatal || r.oom)
+        rc = EXIT_FATAL;
+    else if (r.nerrs)
+        rc = EXIT_DOCS;
+    return rc;
+}
+
 int cmd_tag(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -653,19 +723,8 @@ int cmd_tag(int argc, char **argv)
                          sanctagp_format_name(cf.eo.format));
     if (cf.eo.format != FMT_JSON)
         cf.eo.unit = OFF_CODEPOINT;
-    if (cf.eo.format == FMT_BRAT) {
-        struct stat sb;
-        if (!outpath)
-            return cli_usage("tag", "--format brat writes two files per document: give -o DIR");
-        if (stat(outpath, &sb) != 0 && mkdir(outpath, 0777) != 0) {
-            cli_warn("%s: cannot create directory: %s", outpath, strerror(errno));
-            return EXIT_FATAL;
-        }
-        if (stat(outpath, &sb) != 0 || !S_ISDIR(sb.st_mode))
-            return cli_usage("tag", "--format brat: %s is not a directory", outpath);
-        cf.brat_dir = outpath;
-        outpath = "/dev/null";
-    }
+    if (cf.eo.format == FMT_BRAT && (rc = brat_setup(&cf, &outpath)) != EXIT_OK_)
+        return rc;
     const char *dbpath = cli_find_db(db);
     if (!dbpath)
         return EXIT_FATAL;
@@ -688,53 +747,11 @@ int cmd_tag(int argc, char **argv)
         return EXIT_FATAL;
     }
 
-    run r;
-    memset(&r, 0, sizeof r);
-    r.conf = &cf;
-    r.out = out.f;
-    r.progress = progress_mode < 0 ? isatty(2) : progress_mode;
-    r.total = inputs.total;
-    r.total_known = !inputs.unknown;
-    clock_gettime(CLOCK_MONOTONIC, &r.t0);
-    r.last = r.t0;
-    static const pl_ops ops = {worker_new, worker_free, process_item, write_batch, on_progress,
-                               &interrupted};
-    interrupted = 0;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    int prc = pl_run(&ops, &r, &inputs, 0, jobs, &r.bytes_in);
-    int setup_ok = prc != -2;
-    if (!setup_ok)
-        r.fatal = 1;
-    else if (prc)
-        r.oom = 1;
-    progress(&r, 1);
-    if (r.oom)
-        cli_warn("out of memory");
-    int saved = r.write_errno ? r.write_errno : errno;
-    int closed = cli_out_close(&out, !r.write_failed && !r.oom && !r.fatal && setup_ok &&
-                                         !interrupted);
-    if (r.write_failed && closed == 0)
-        cli_warn("%s: write error: %s", outpath ? outpath : "standard output", strerror(saved));
-    if (r.nerrs)
-        cli_warn("%ld of %ld documents had errors (see their \"error\" objects)", r.nerrs,
-                 r.ndocs);
+    rc = run_tag(&cf, &inputs, &out, outpath, jobs, progress_mode);
     for (size_t i = 0; i < cf.nkeep; i++)
         free(cf.keep[i]);
     free(cf.keep);
     feed_inputs_free(&inputs);
     sanctag_gazetteer_unref(cf.gz);
-    if (interrupted) {
-        cli_warn("interrupted after %ld documents%s", r.ndocs,
-                 outpath ? "; nothing written" : "; output ends with the last complete record");
-        rc = EXIT_INTERRUPTED;
-    } else if (r.write_failed || closed || r.fatal || r.oom)
-        rc = EXIT_FATAL;
-    else if (r.nerrs)
-        rc = EXIT_DOCS;
     return rc;
 }
