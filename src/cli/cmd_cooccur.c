@@ -448,6 +448,46 @@ static int count_batch(void *ctx, pl_batch *b)
     return x->fatal;
 }
 
+/* Counts the documents of `paths` (tagged output, or raw with --tag) through
+ * the pipeline; x->fatal after a fatal problem (reported). */
+static void count_inputs(cooc_ctx *x, const char *db, int weak, char **paths, int npaths,
+                         int jobs)
+{
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    if (x->tag) {
+        const char *dbpath = cli_find_db(db);
+        if (!dbpath) {
+            x->fatal = 1;
+            return;
+        }
+        if (sanctag_gazetteer_open(dbpath, weak ? SANCTAG_OPEN_WEAK : 0, &x->gz, &e)) {
+            cli_error(&e);
+            x->fatal = 1;
+            return;
+        }
+        if (sanctagp_cooc_add_gazetteer(x->c, sanctag_gazetteer_version(x->gz))) {
+            cli_warn("out of memory");
+            x->fatal = 1;
+            return;
+        }
+    }
+    feed_inputs inputs;
+    if (feed_expand(&inputs, paths, npaths, FEED_JSONL)) {
+        cli_warn("out of memory");
+        x->fatal = 1;
+        return;
+    }
+    static const pl_ops ops = {worker_new, worker_free, process_item, count_batch, NULL,
+                               NULL};
+    int prc = pl_run(&ops, x, &inputs, 0, jobs, NULL);
+    if (prc == -1 && !x->fatal)
+        cli_warn("out of memory");
+    if (prc)
+        x->fatal = 1;
+    feed_inputs_free(&inputs);
+}
+
 /* "PERSON, org,COUNTRY" -> "COUNTRY,PERSON,org": sorted, unique, no blanks. */
 static int normalise_labels(const char *in, char *out, size_t cap)
 {
@@ -567,12 +607,237 @@ static void summary(cooc_ctx *x, int merged)
                 (unsigned long long)sanctagp_cooc_conflicts(c));
 }
 
-int cmd_cooccur(int argc, char **argv)
+/* The command line of cooccur. */
+typedef struct cooc_args {
+    cooc_ctx x;
+    sanctagp_cooc_opts co;
+    sanctagp_cooc_out out;
+    const char *db, *outpath;
+    int format, entities_table, weak, merge, quiet, no_docs, jobs;
+    int counting_opt; /* a counting option was given (not allowed with --merge) */
+    const char *tag_only;
+    char **with;      /* --with keys, then --without keys */
+    size_t nwith, nwithout;
+} cooc_args;
+
+enum {
+    O_TAG = 256, O_DB, O_WEAK, O_NOPROP, O_IDF, O_TEXTF, O_DATEF, O_ORDER, O_WINDOW, O_BY,
+    O_PERIOD, O_LABEL, O_TABLE, O_MIN, O_TOP, O_SORT, O_WITH, O_WITHOUT, O_NODOCS, O_MERGE,
+};
+
+/* One counting option (--date-field, --date-order, --window, --by, --period,
+ * --label). Returns EXIT_OK_ or the exit status of a usage error. */
+static int counting_option(cooc_args *a, int ch)
 {
-    enum {
-        O_TAG = 256, O_DB, O_WEAK, O_NOPROP, O_IDF, O_TEXTF, O_DATEF, O_ORDER, O_WINDOW, O_BY,
-        O_PERIOD, O_LABEL, O_TABLE, O_MIN, O_TOP, O_SORT, O_WITH, O_WITHOUT, O_NODOCS, O_MERGE,
-    };
+    switch (ch) {
+    case O_DATEF:
+        a->x.date_field = optarg;
+        a->counting_opt = 1;
+        if (strlen(optarg) >= sizeof a->co.date_field)
+            return cli_usage("cooccur", "--date-field: name too long");
+        return EXIT_OK_;
+    case O_ORDER:
+        a->counting_opt = 1;
+        if (strcmp(optarg, "dmy") == 0) {
+            a->co.date_order = COOC_ORDER_DMY;
+        } else if (strcmp(optarg, "mdy") == 0) {
+            a->co.date_order = COOC_ORDER_MDY;
+        } else {
+            return cli_usage("cooccur", "--date-order must be dmy or mdy, not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    case O_WINDOW: {
+        a->counting_opt = 1;
+        uint64_t n;
+        if (strcmp(optarg, "document") == 0) {
+            a->co.window = COOC_WIN_DOCUMENT;
+        } else if (strcmp(optarg, "sentence") == 0) {
+            a->co.window = COOC_WIN_SENTENCE;
+        } else if (parse_count(optarg, &n) == 0 && n <= 100000) {
+            a->co.window = COOC_WIN_TOKENS;
+            a->co.tokens = (unsigned)n;
+        } else {
+            return cli_usage("cooccur",
+                             "--window must be document, sentence or a number of tokens "
+                             "(0-100000), not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    }
+    case O_BY:
+        a->counting_opt = 1;
+        if (strcmp(optarg, "entity") == 0) {
+            a->co.by = COOC_BY_ENTITY;
+        } else if (strcmp(optarg, "country") == 0) {
+            a->co.by = COOC_BY_COUNTRY;
+        } else {
+            return cli_usage("cooccur", "--by must be entity or country, not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    case O_PERIOD: {
+        a->counting_opt = 1;
+        static const char *const p[] = {"none", "day", "week", "month", "year"};
+        int i = 0;
+        while (i < 5 && strcmp(p[i], optarg) != 0)
+            i++;
+        if (i == 5) {
+            return cli_usage("cooccur",
+                             "--period must be none, day, week, month or year, not '%s'",
+                             optarg);
+        }
+        a->co.period = i;
+        return EXIT_OK_;
+    }
+    case O_LABEL:
+        a->counting_opt = 1;
+        if (normalise_labels(optarg, a->co.labels, sizeof a->co.labels)) {
+            return cli_usage("cooccur", "--label needs a comma-separated list of labels");
+        }
+        return EXIT_OK_;
+    }
+    return EXIT_OK_;
+}
+
+/* One output option (--format, --table, --min-count, --top, --sort, --with,
+ * --without). Returns EXIT_OK_ or the exit status of a usage error. */
+static int output_option(cooc_args *a, int ch)
+{
+    switch (ch) {
+    case 'f': {
+        int i = 0;
+        while (i < 5 && strcmp(format_names[i], optarg) != 0)
+            i++;
+        if (i == 5) {
+            return cli_usage("cooccur",
+                             "--format must be csv, jsonl, sqlite, graphml or gexf, not '%s'",
+                             optarg);
+        }
+        a->format = i;
+        return EXIT_OK_;
+    }
+    case O_TABLE:
+        if (strcmp(optarg, "pairs") == 0) {
+            a->entities_table = 0;
+        } else if (strcmp(optarg, "entities") == 0) {
+            a->entities_table = 1;
+        } else {
+            return cli_usage("cooccur", "--table must be pairs or entities, not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    case O_MIN:
+        if (parse_count(optarg, &a->out.min_count) || a->out.min_count < 1) {
+            return cli_usage("cooccur", "--min-count needs a number >= 1, not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    case O_TOP:
+        if (parse_count(optarg, &a->out.top) || a->out.top < 1) {
+            return cli_usage("cooccur", "--top needs a number >= 1, not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    case O_SORT:
+        if (strcmp(optarg, "count") == 0) {
+            a->out.sort_npmi = 0;
+        } else if (strcmp(optarg, "npmi") == 0) {
+            a->out.sort_npmi = 1;
+        } else {
+            return cli_usage("cooccur", "--sort must be count or npmi, not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    case O_WITH:
+    case O_WITHOUT: {
+        /* one array: --with keys from the front, --without keys from the back */
+        char **nw = realloc(a->with, (a->nwith + a->nwithout + 1) * sizeof *nw);
+        if (!nw) {
+            cli_warn("out of memory");
+            return EXIT_FATAL;
+        }
+        a->with = nw;
+        if (ch == O_WITH) {
+            memmove(a->with + a->nwith + 1, a->with + a->nwith, a->nwithout * sizeof *a->with);
+            a->with[a->nwith++] = optarg;
+        } else {
+            a->with[a->nwith + a->nwithout++] = optarg;
+        }
+        return EXIT_OK_;
+    }
+    }
+    return EXIT_OK_;
+}
+
+/* --merge: the counting options of the partial outputs `files`, which must
+ * agree, into *co. Returns EXIT_OK_ or the exit status (reported). */
+static int merge_options(char **files, int n, int format, int want_docs, int quiet,
+                         sanctagp_cooc_opts *co)
+{
+    sanctag_error e;
+    sanctagp_cooc_opts first;
+    memset(&first, 0, sizeof first);
+    int all_listed = 1;
+    for (int i = 0; i < n; i++) {
+        sanctagp_cooc_opts po;
+        memset(&e, 0, sizeof e);
+        if (sanctagp_cooc_probe_file(files[i], &po, &e)) {
+            cli_error(&e);
+            return EXIT_FATAL;
+        }
+        const char *diff;
+        if (i == 0) {
+            first = po;
+        } else if ((diff = sanctagp_cooc_opts_diff(&first, &po))) {
+            cli_warn("%s: counted with a different --%s than %s: cannot merge", files[i], diff,
+                     files[0]);
+            return EXIT_FATAL;
+        }
+        all_listed &= po.documents;
+    }
+    if (format == F_GRAPHML && first.period != COOC_PER_NONE)
+        return cli_usage("cooccur", "the inputs have periods: GraphML is a static graph; use "
+                                    "--format gexf");
+    if (want_docs && !all_listed && !quiet)
+        cli_warn("some inputs list no documents (--no-documents): the merged output lists "
+                 "none");
+    *co = first;
+    co->documents = want_docs && all_listed;
+    return EXIT_OK_;
+}
+
+/* Writes the table in `format` to f (or the SQLite database sq); x->fatal
+ * when that failed (reported). */
+static void write_table(cooc_ctx *x, const sanctagp_cooc_out *out, int by, int format,
+                        int entities_table, FILE *f, FILE *spool, sanctagp_cooc_sqlite *sq,
+                        const char *outpath, int quiet)
+{
+    sanctag_error e;
+    int rc;
+    for (size_t i = 0; i < out->nwith + out->nwithout; i++)
+        if (!sanctagp_cooc_has_node(x->c, out->with[i]))
+            cli_warn("%s %s: no such %s in the input", i < out->nwith ? "--with" : "--without",
+                     out->with[i], by == COOC_BY_COUNTRY ? "country code" : "entity key");
+    uint64_t unknown_docs = 0;
+    switch (format) {
+    case F_CSV: rc = sanctagp_cooc_write_csv(x->c, f, out, entities_table); break;
+    case F_JSONL: rc = sanctagp_cooc_write_jsonl(x->c, f, out, spool); break;
+    case F_GRAPHML: rc = sanctagp_cooc_write_graphml(x->c, f, out); break;
+    case F_GEXF: rc = sanctagp_cooc_write_gexf(x->c, f, out, &unknown_docs); break;
+    default:
+        memset(&e, 0, sizeof e);
+        rc = sanctagp_cooc_sqlite_finish(x->c, sq, out, &e);
+        if (rc)
+            cli_warn("%s: %s", outpath, e.text);
+        break;
+    }
+    if (rc == SANCTAG_E_NOMEM)
+        cli_warn("out of memory");
+    if (rc)
+        x->fatal = 1;
+    if (unknown_docs && !quiet)
+        cli_warn("%llu documents in period \"unknown\" (no readable date) are not on the GEXF "
+                 "timeline", (unsigned long long)unknown_docs);
+}
+
+/* Parses the command line into *a (a->with is the caller's to free): -1 to
+ * run, else the exit status. */
+static int parse_args(cooc_args *a, int argc, char **argv)
+{
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
         {"tag", no_argument, NULL, O_TAG},
@@ -601,185 +866,69 @@ int cmd_cooccur(int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
-    cooc_ctx x;
-    memset(&x, 0, sizeof x);
-    x.id_field = "id";
-    x.text_field = "text";
-    x.date_field = "date";
-    sanctagp_cooc_opts co;
-    memset(&co, 0, sizeof co);
-    sanctagp_cooc_out out;
-    memset(&out, 0, sizeof out);
-    out.min_count = 1;
-    const char *db = NULL, *outpath = NULL;
-    int format = -1, entities_table = 0, weak = 0, merge = 0, quiet = 0, no_docs = 0;
-    int counting_opt = 0; /* a counting option was given (not allowed with --merge) */
-    const char *tag_only = NULL;
-    char **with = NULL;
-    size_t nwith = 0, nwithout = 0;
-    int ch, rc, jobs = pl_default_jobs();
+    memset(a, 0, sizeof *a);
+    a->x.id_field = "id";
+    a->x.text_field = "text";
+    a->x.date_field = "date";
+    a->out.min_count = 1;
+    a->format = -1;
+    a->jobs = pl_default_jobs();
+    int ch, st;
     while ((ch = getopt_long(argc, argv, "hf:o:qj:", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':
             help(stdout);
-            free(with);
             return fclose(stdout) == 0 ? EXIT_OK_ : EXIT_FATAL;
-        case O_TAG: x.tag = 1; counting_opt = 1; break;
+        case O_TAG: a->x.tag = 1; a->counting_opt = 1; break;
         case 'j':
-            if (pl_parse_jobs(optarg, &jobs)) {
-                free(with);
+            if (pl_parse_jobs(optarg, &a->jobs))
                 return cli_usage("cooccur", "--jobs must be a number from 1 to 1024, not '%s'",
                                  optarg);
-            }
             break;
-        case O_DB: db = optarg; tag_only = "--db"; break;
-        case O_WEAK: weak = 1; tag_only = "--weak"; break;
-        case O_NOPROP: x.tag_flags |= SANCTAG_TAG_NO_PROPAGATE; tag_only = "--no-propagate"; break;
-        case O_IDF: x.id_field = optarg; tag_only = "--id-field"; break;
-        case O_TEXTF: x.text_field = optarg; tag_only = "--text-field"; break;
-        case O_DATEF:
-            x.date_field = optarg;
-            counting_opt = 1;
-            if (strlen(optarg) >= sizeof co.date_field) {
-                free(with);
-                return cli_usage("cooccur", "--date-field: name too long");
-            }
+        case O_DB: a->db = optarg; a->tag_only = "--db"; break;
+        case O_WEAK: a->weak = 1; a->tag_only = "--weak"; break;
+        case O_NOPROP:
+            a->x.tag_flags |= SANCTAG_TAG_NO_PROPAGATE;
+            a->tag_only = "--no-propagate";
             break;
-        case O_ORDER:
-            counting_opt = 1;
-            if (strcmp(optarg, "dmy") == 0) {
-                co.date_order = COOC_ORDER_DMY;
-            } else if (strcmp(optarg, "mdy") == 0) {
-                co.date_order = COOC_ORDER_MDY;
-            } else {
-                free(with);
-                return cli_usage("cooccur", "--date-order must be dmy or mdy, not '%s'", optarg);
-            }
+        case O_IDF: a->x.id_field = optarg; a->tag_only = "--id-field"; break;
+        case O_TEXTF: a->x.text_field = optarg; a->tag_only = "--text-field"; break;
+        case 'o': a->outpath = optarg; break;
+        case O_NODOCS: a->no_docs = 1; break;
+        case O_MERGE: a->merge = 1; break;
+        case 'q': a->quiet = 1; break;
+        case O_DATEF: case O_ORDER: case O_WINDOW: case O_BY: case O_PERIOD: case O_LABEL:
+            if ((st = counting_option(a, ch)) != EXIT_OK_)
+                return st;
             break;
-        case O_WINDOW: {
-            counting_opt = 1;
-            uint64_t n;
-            if (strcmp(optarg, "document") == 0) {
-                co.window = COOC_WIN_DOCUMENT;
-            } else if (strcmp(optarg, "sentence") == 0) {
-                co.window = COOC_WIN_SENTENCE;
-            } else if (parse_count(optarg, &n) == 0 && n <= 100000) {
-                co.window = COOC_WIN_TOKENS;
-                co.tokens = (unsigned)n;
-            } else {
-                free(with);
-                return cli_usage("cooccur",
-                                 "--window must be document, sentence or a number of tokens "
-                                 "(0-100000), not '%s'", optarg);
-            }
+        case 'f': case O_TABLE: case O_MIN: case O_TOP: case O_SORT: case O_WITH: case O_WITHOUT:
+            if ((st = output_option(a, ch)) != EXIT_OK_)
+                return st;
             break;
-        }
-        case O_BY:
-            counting_opt = 1;
-            if (strcmp(optarg, "entity") == 0) {
-                co.by = COOC_BY_ENTITY;
-            } else if (strcmp(optarg, "country") == 0) {
-                co.by = COOC_BY_COUNTRY;
-            } else {
-                free(with);
-                return cli_usage("cooccur", "--by must be entity or country, not '%s'", optarg);
-            }
-            break;
-        case O_PERIOD: {
-            counting_opt = 1;
-            static const char *const p[] = {"none", "day", "week", "month", "year"};
-            int i = 0;
-            while (i < 5 && strcmp(p[i], optarg) != 0)
-                i++;
-            if (i == 5) {
-                free(with);
-                return cli_usage("cooccur",
-                                 "--period must be none, day, week, month or year, not '%s'",
-                                 optarg);
-            }
-            co.period = i;
-            break;
-        }
-        case O_LABEL:
-            counting_opt = 1;
-            if (normalise_labels(optarg, co.labels, sizeof co.labels)) {
-                free(with);
-                return cli_usage("cooccur", "--label needs a comma-separated list of labels");
-            }
-            break;
-        case 'f': {
-            int i = 0;
-            while (i < 5 && strcmp(format_names[i], optarg) != 0)
-                i++;
-            if (i == 5) {
-                free(with);
-                return cli_usage("cooccur",
-                                 "--format must be csv, jsonl, sqlite, graphml or gexf, not '%s'",
-                                 optarg);
-            }
-            format = i;
-            break;
-        }
-        case 'o': outpath = optarg; break;
-        case O_TABLE:
-            if (strcmp(optarg, "pairs") == 0) {
-                entities_table = 0;
-            } else if (strcmp(optarg, "entities") == 0) {
-                entities_table = 1;
-            } else {
-                free(with);
-                return cli_usage("cooccur", "--table must be pairs or entities, not '%s'", optarg);
-            }
-            break;
-        case O_MIN:
-            if (parse_count(optarg, &out.min_count) || out.min_count < 1) {
-                free(with);
-                return cli_usage("cooccur", "--min-count needs a number >= 1, not '%s'", optarg);
-            }
-            break;
-        case O_TOP:
-            if (parse_count(optarg, &out.top) || out.top < 1) {
-                free(with);
-                return cli_usage("cooccur", "--top needs a number >= 1, not '%s'", optarg);
-            }
-            break;
-        case O_SORT:
-            if (strcmp(optarg, "count") == 0) {
-                out.sort_npmi = 0;
-            } else if (strcmp(optarg, "npmi") == 0) {
-                out.sort_npmi = 1;
-            } else {
-                free(with);
-                return cli_usage("cooccur", "--sort must be count or npmi, not '%s'", optarg);
-            }
-            break;
-        case O_WITH:
-        case O_WITHOUT: {
-            /* one array: --with keys from the front, --without keys from the back */
-            char **nw = realloc(with, (nwith + nwithout + 1) * sizeof *nw);
-            if (!nw) {
-                free(with);
-                cli_warn("out of memory");
-                return EXIT_FATAL;
-            }
-            with = nw;
-            if (ch == O_WITH) {
-                memmove(with + nwith + 1, with + nwith, nwithout * sizeof *with);
-                with[nwith++] = optarg;
-            } else {
-                with[nwith + nwithout++] = optarg;
-            }
-            break;
-        }
-        case O_NODOCS: no_docs = 1; break;
-        case O_MERGE: merge = 1; break;
-        case 'q': quiet = 1; break;
         default:
-            free(with);
             fprintf(stderr, "Try 'sanctag cooccur --help'.\n");
             return EXIT_USAGE;
         }
     }
+    return -1;
+}
+
+int cmd_cooccur(int argc, char **argv)
+{
+    cooc_args a;
+    int rc = parse_args(&a, argc, argv);
+    if (rc >= 0) {
+        free(a.with);
+        return rc;
+    }
+    cooc_ctx x = a.x;
+    sanctagp_cooc_opts co = a.co;
+    sanctagp_cooc_out out = a.out;
+    const char *db = a.db, *outpath = a.outpath, *tag_only = a.tag_only;
+    int format = a.format, entities_table = a.entities_table, weak = a.weak, merge = a.merge;
+    int quiet = a.quiet, no_docs = a.no_docs, counting_opt = a.counting_opt, jobs = a.jobs;
+    char **with = a.with;
+    size_t nwith = a.nwith, nwithout = a.nwithout;
     out.with = with;
     out.nwith = nwith;
     out.without = with ? with + nwith : NULL;
@@ -821,37 +970,11 @@ int cmd_cooccur(int argc, char **argv)
 
     /* the table: from the options, or from the merge inputs */
     if (merge) {
-        sanctagp_cooc_opts first;
-        int all_listed = 1;
-        for (int i = optind; i < argc; i++) {
-            sanctagp_cooc_opts po;
-            memset(&e, 0, sizeof e);
-            if (sanctagp_cooc_probe_file(argv[i], &po, &e)) {
-                cli_error(&e);
-                free(with);
-                return EXIT_FATAL;
-            }
-            const char *diff;
-            if (i == optind) {
-                first = po;
-            } else if ((diff = sanctagp_cooc_opts_diff(&first, &po))) {
-                cli_warn("%s: counted with a different --%s than %s: cannot merge", argv[i], diff,
-                         argv[optind]);
-                free(with);
-                return EXIT_FATAL;
-            }
-            all_listed &= po.documents;
-        }
-        if (format == F_GRAPHML && first.period != COOC_PER_NONE) {
+        rc = merge_options(argv + optind, argc - optind, format, want_docs, quiet, &co);
+        if (rc != EXIT_OK_) {
             free(with);
-            return cli_usage("cooccur", "the inputs have periods: GraphML is a static graph; use "
-                                        "--format gexf");
+            return rc;
         }
-        if (want_docs && !all_listed && !quiet)
-            cli_warn("some inputs list no documents (--no-documents): the merged output lists "
-                     "none");
-        co = first;
-        co.documents = want_docs && all_listed;
     } else {
         snprintf(co.date_field, sizeof co.date_field, "%s", x.date_field);
         co.documents = want_docs;
@@ -899,65 +1022,12 @@ int cmd_cooccur(int argc, char **argv)
             }
         }
     } else {
-        if (x.tag) {
-            const char *dbpath = cli_find_db(db);
-            if (!dbpath) {
-                x.fatal = 1;
-                goto finish;
-            }
-            if (sanctag_gazetteer_open(dbpath, weak ? SANCTAG_OPEN_WEAK : 0, &x.gz, &e)) {
-                cli_error(&e);
-                x.fatal = 1;
-                goto finish;
-            }
-            if (sanctagp_cooc_add_gazetteer(x.c, sanctag_gazetteer_version(x.gz))) {
-                cli_warn("out of memory");
-                x.fatal = 1;
-                goto finish;
-            }
-        }
-        feed_inputs inputs;
-        if (feed_expand(&inputs, argv + optind, argc - optind, FEED_JSONL)) {
-            cli_warn("out of memory");
-            x.fatal = 1;
-            goto finish;
-        }
-        static const pl_ops ops = {worker_new, worker_free, process_item, count_batch, NULL,
-                                   NULL};
-        int prc = pl_run(&ops, &x, &inputs, 0, jobs, NULL);
-        if (prc == -1 && !x.fatal)
-            cli_warn("out of memory");
-        if (prc)
-            x.fatal = 1;
-        feed_inputs_free(&inputs);
+        count_inputs(&x, db, weak, argv + optind, argc - optind, jobs);
     }
 
 finish:
     if (!x.fatal) {
-        for (size_t i = 0; i < nwith + nwithout; i++)
-            if (!sanctagp_cooc_has_node(x.c, with[i]))
-                cli_warn("%s %s: no such %s in the input", i < nwith ? "--with" : "--without",
-                         with[i], co.by == COOC_BY_COUNTRY ? "country code" : "entity key");
-        uint64_t unknown_docs = 0;
-        switch (format) {
-        case F_CSV: rc = sanctagp_cooc_write_csv(x.c, o.f, &out, entities_table); break;
-        case F_JSONL: rc = sanctagp_cooc_write_jsonl(x.c, o.f, &out, spool); break;
-        case F_GRAPHML: rc = sanctagp_cooc_write_graphml(x.c, o.f, &out); break;
-        case F_GEXF: rc = sanctagp_cooc_write_gexf(x.c, o.f, &out, &unknown_docs); break;
-        default:
-            memset(&e, 0, sizeof e);
-            rc = sanctagp_cooc_sqlite_finish(x.c, sq, &out, &e);
-            if (rc)
-                cli_warn("%s: %s", outpath, e.text);
-            break;
-        }
-        if (rc == SANCTAG_E_NOMEM)
-            cli_warn("out of memory");
-        if (rc)
-            x.fatal = 1;
-        if (unknown_docs && !quiet)
-            cli_warn("%llu documents in period \"unknown\" (no readable date) are not on the GEXF "
-                     "timeline", (unsigned long long)unknown_docs);
+        write_table(&x, &out, co.by, format, entities_table, o.f, spool, sq, outpath, quiet);
     }
     sanctagp_cooc_sqlite_close(sq);
     sq = NULL;
