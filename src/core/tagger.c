@@ -8,6 +8,7 @@
 #include "core/image.h"
 #include "core/names.h"
 #include "core/text.h"
+#include "core/tagger.h"
 
 typedef struct cand {
     uint32_t tok, ntok;
@@ -502,6 +503,17 @@ const sanctag_span *sanctag_tagger_spans(const sanctag_tagger *tg, size_t *ret_n
 {
     *ret_n = tg->n_spans;
     return tg->spans;
+}
+
+size_t sanctagp_tagger_keep_spans(sanctag_tagger *tg,
+                                  int (*keep)(const sanctag_span *s, void *arg), void *arg)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < tg->n_spans; i++)
+        if (keep(&tg->spans[i], arg))
+            tg->spans[w++] = tg->spans[i];
+    tg->n_spans = w;
+    return w;
 }
 
 const sanctag_sentence *sanctag_tagger_sentences(const sanctag_tagger *tg, size_t *ret_n)
