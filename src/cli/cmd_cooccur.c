@@ -47,8 +47,10 @@ static void help(FILE *f)
             "                       needs 'sanctag tag --sentences'); N: once per document\n"
             "                       where the two mentions are at most N tokens apart (needs\n"
             "                       --tag: tagged output has no token positions)\n"
-            "  --by entity|country  count entities (default) or roll them up to their country\n"
-            "                       code (entities without one are left out)\n"
+            "  --by entity|country  count entities (default) or roll them up to their own\n"
+            "                       country code, \"entity_country\" in tagged output (KBRI\n"
+            "                       Singapura, Indonesia's embassy: ID); entities without\n"
+            "                       one are left out\n"
             "  --period P           none (default), day, week (ISO), month or year of the\n"
             "                       document date; undated documents go to period \"unknown\"\n"
             "  --label LIST         count only mentions with these labels (comma-separated,\n"
@@ -216,11 +218,22 @@ static void summary(cooc_ctx *x, int merged)
             fprintf(stderr, "  (numeric dates with day and month both <= 12 need --date-order "
                             "dmy or mdy)\n");
     }
-    if (sanctagp_cooc_conflicts(c))
+    if (sanctagp_cooc_conflicts(c)) {
+        const sanctagp_cooc_conflict *ex;
+        size_t nex = sanctagp_cooc_conflict_examples(c, &ex);
         fprintf(stderr,
                 "sanctag cooccur: %llu times an entity had another name, label or country than "
-                "before (different gazetteer versions?); the smallest value was kept\n",
+                "before (different gazetteer versions?); the smallest value was kept:\n",
                 (unsigned long long)sanctagp_cooc_conflicts(c));
+        for (size_t i = 0; i < nex; i++)
+            fprintf(stderr, "  %s: %s \"%s\" (kept) and \"%s\"\n", ex[i].key, ex[i].field,
+                    ex[i].a, ex[i].b);
+    }
+    if (x->old_org_country)
+        fprintf(stderr,
+                "sanctag cooccur: %llu ORG spans carry no \"entity_country\" (output of an older "
+                "sanctag): their entity's country is unknown; tag again, or count with --tag\n",
+                (unsigned long long)x->old_org_country);
 }
 
 /* The command line of cooccur. */

@@ -87,6 +87,24 @@ static int count_error_doc(cooc_ctx *x, json_t *id, json_t *rec, const char *cod
     return rc ? lib_fail(x, rc, &e, where) : 0;
 }
 
+/* The entity's own country of tagged span `s`, the country `cooccur --tag`
+ * counts (DESIGN.md "Countries of a span"): "entity_country"; output written
+ * before that field existed has it only in "country", and there only for
+ * labels other than ORG (an ORG's "country" is the country its mention names). */
+static const char *span_entity_country(cooc_ctx *x, json_t *s)
+{
+    json_t *ec = json_object_get(s, "entity_country");
+    if (ec)
+        return json_string_value(ec);
+    const char *label = json_string_value(json_object_get(s, "label"));
+    const char *country = json_string_value(json_object_get(s, "country"));
+    if (!label || strcmp(label, "ORG") != 0)
+        return country;
+    if (country && !json_object_get(s, "named_country"))
+        x->old_org_country++; /* older output: the entity's own country is unknown */
+    return NULL;
+}
+
 /* One line of 'sanctag tag' output. Returns 0, or a negative code to stop. */
 static int count_tagged(cooc_ctx *x, json_t *o, const char *where)
 {
@@ -158,8 +176,7 @@ static int count_tagged(cooc_ctx *x, json_t *o, const char *where)
         rc = sanctagp_cooc_doc_mention(x->c, json_string_value(json_object_get(s, "entity")),
                                        json_string_value(json_object_get(s, "name")),
                                        json_string_value(json_object_get(s, "label")),
-                                       json_string_value(json_object_get(s, "country")),
-                                       (uint32_t)sn, 0, 0);
+                                       span_entity_country(x, s), (uint32_t)sn, 0, 0);
     }
     if (!rc)
         rc = sanctagp_cooc_doc_end(x->c, sent ? json_array_size(sentences) : 0, NULL, &e);

@@ -15,6 +15,7 @@ typedef struct cooc_ctx {
     sanctag_gazetteer *gz;
     unsigned tag_flags;
     long bad_records, tag_errors, shown;
+    uint64_t old_org_country; /* ORG spans of older output without entity_country */
     int fatal;
     char unparsed_ex[3][80], ambiguous_ex[3][80];
     int n_unparsed_ex, n_ambiguous_ex;

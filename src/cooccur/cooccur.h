@@ -200,6 +200,14 @@ int sanctagp_cooc_documents_listed(const sanctagp_cooc *c);
 /* Number of node keys whose name/label/country differed between records
  * (different gazetteer versions): the smallest value was kept. */
 uint64_t sanctagp_cooc_conflicts(const sanctagp_cooc *c);
+/* A conflict: node `key` had `field` ("name", "label" or "country") `a`
+ * (kept, the smaller) and `b`. */
+typedef struct sanctagp_cooc_conflict {
+    const char *key, *field, *a, *b;
+} sanctagp_cooc_conflict;
+/* The first few conflicts (at most 4, one per node and field): borrowed,
+ * valid while `c` lives. Returns their number. */
+size_t sanctagp_cooc_conflict_examples(const sanctagp_cooc *c, const sanctagp_cooc_conflict **ret);
 /* Whether node key `key` exists. */
 int sanctagp_cooc_has_node(const sanctagp_cooc *c, const char *key);
 

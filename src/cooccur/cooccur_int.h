@@ -117,6 +117,8 @@ struct sanctagp_cooc {
     size_t npairs, pairs_cap;
     strmap gaz;
     uint64_t conflicts;
+    sanctagp_cooc_conflict conflict_ex[4]; /* the first conflicts (owned strings) */
+    size_t nconflict_ex;
     uint64_t doc_no; /* documents listed so far */
     sanctagp_cooc_doc_sink sink;
     void *sink_data;
