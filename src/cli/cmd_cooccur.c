@@ -59,6 +59,8 @@ static void help(FILE *f)
             "Output:\n"
             "  -f, --format F       csv (default), jsonl, sqlite, graphml or gexf; default\n"
             "                       from the -o extension (.csv .jsonl .db .sqlite .graphml .gexf)\n"
+            "                       (CSV: a text cell starting = + - @ gets a leading ' so\n"
+            "                       spreadsheets never run it as a formula)\n"
             "  -o, --output FILE    write FILE atomically (required for sqlite)\n"
             "  --table pairs|entities  which table CSV writes (default: pairs)\n"
             "  --min-count N        keep pairs counted at least N times\n"

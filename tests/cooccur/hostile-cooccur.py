@@ -73,6 +73,46 @@ with tempfile.TemporaryDirectory() as tmp:
             failed.append(f"{what}: the name is not kept with U+FFFD in place of "
                           f"U+FFFE/U+FFFF: {text[:300]!r}")
 
+# --- CSV: formula injection (19.6) ----------------------------------------
+FORMULAS = ['=HYPERLINK("http://evil.example/x","Reuters")', "+cmd|' /C calc'!A0", "-2+3",
+            "@SUM(A1:A9)", "\t=1+1", "\r=1+1"]
+SAFE = ["-3", "+1.5", "Reuters", "a=b"]  # numbers stay numbers; = inside is harmless
+
+
+def csv_names(out):
+    rows = list(csv.DictReader(io.StringIO(out.decode())))
+    return {r[k] for r in rows for k in ("a_name", "b_name")}
+
+
+def check_cells(what, names, want):
+    for n in want:
+        neutral = "'" + n if n in FORMULAS else n
+        if neutral not in names:
+            failed.append(f"{what}: want cell {neutral!r} among {sorted(names)!r}")
+
+
+names = FORMULAS + SAFE
+feed = "".join(record(i, [span(f"org:n{k}", n) for k, n in enumerate(names)])
+               for i in range(2)).encode()
+check_cells("tag | cooccur", csv_names(run(["cooccur", "-q"], stdin=feed).stdout), names)
+
+with tempfile.TemporaryDirectory() as tmp:
+    tsv = os.path.join(tmp, "evil.tsv")
+    with open(tsv, "w", encoding="utf-8") as f:
+        f.write("key\tlabel\tname\tcountry\talias\tlang\tkind\tcase\tsource\n")
+        f.write(f"org:evil\tORG\t{FORMULAS[0]}\t\tReuters\ten\tname\t\tevil\n")
+        f.write("org:un\tORG\t@United Nations\t\tPBB\tid\tname\t\tevil\n")
+    db = os.path.join(tmp, "evil.db")
+    run(["gaz", "build", db, tsv], ok=(0,))
+    doc = os.path.join(tmp, "doc.jsonl")
+    with open(doc, "w") as f:
+        f.write('{"id": "1", "text": "Reuters melaporkan PBB bersidang."}\n')
+    got = csv_names(run(["cooccur", "-q", "--tag", "--db", db, doc]).stdout)
+    check_cells("cooccur --tag (list names)", got,
+                [FORMULAS[0]])
+    if "'@United Nations" not in got:
+        failed.append(f"cooccur --tag: '@United Nations' not neutralised: {sorted(got)!r}")
+
 for f in failed:
     print("FAIL: " + f, file=sys.stderr)
 sys.exit(1 if failed else 0)
