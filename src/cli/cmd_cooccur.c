@@ -55,6 +55,10 @@ static void help(FILE *f)
             "                       document date; undated documents go to period \"unknown\"\n"
             "  --label LIST         count only mentions with these labels (comma-separated,\n"
             "                       e.g. PERSON,COUNTRY)\n"
+            "  --max-unit-entities N  refuse a unit (sentence, else document) with more than\n"
+            "                       N distinct entities (default 1000; 0: no limit): its\n"
+            "                       pairs, and memory, grow with N squared; such a document\n"
+            "                       counts as one without entities, with a warning (exit 1)\n"
             "\n"
             "Output:\n"
             "  -f, --format F       csv (default), jsonl, sqlite, graphml or gexf; default\n"
@@ -94,7 +98,8 @@ static void help(FILE *f)
             "Spans marked nested or suppressor are not counted; records with an \"error\"\n"
             "object count as documents without entities.\n"
             "Exit status: 0 ok, 1 some input records were malformed and skipped (or could not\n"
-            "be tagged, with --tag), 2 usage, 3 fatal (nothing written).\n"
+            "be tagged, with --tag, or had a unit beyond --max-unit-entities), 2 usage, 3 fatal\n"
+            "(nothing written).\n"
             "\n"
             "Examples:\n"
             "  sanctag tag --jsonl feed.jsonl | sanctag cooccur --top 20\n"
@@ -246,6 +251,7 @@ typedef struct cooc_args {
     const char *db, *outpath;
     int format, entities_table, weak, merge, quiet, no_docs, jobs;
     int counting_opt; /* a counting option was given (not allowed with --merge) */
+    size_t unit_limit; /* --max-unit-entities */
     const char *tag_only;
     char **with;      /* --with keys, then --without keys */
     size_t nwith, nwithout;
@@ -254,6 +260,7 @@ typedef struct cooc_args {
 enum {
     O_TAG = 256, O_DB, O_WEAK, O_NOPROP, O_IDF, O_TEXTF, O_DATEF, O_ORDER, O_WINDOW, O_BY,
     O_PERIOD, O_LABEL, O_TABLE, O_MIN, O_TOP, O_SORT, O_WITH, O_WITHOUT, O_NODOCS, O_MERGE,
+    O_UNITMAX,
 };
 
 /* One counting option (--date-field, --date-order, --window, --by, --period,
@@ -324,6 +331,15 @@ static int counting_option(cooc_args *a, int ch)
             return cli_usage("cooccur", "--label needs a comma-separated list of labels");
         }
         return EXIT_OK_;
+    case O_UNITMAX: {
+        uint64_t n;
+        if (parse_count(optarg, &n) || n > 1000000)
+            return cli_usage("cooccur",
+                             "--max-unit-entities must be a number from 0 (no limit) to "
+                             "1000000, not '%s'", optarg);
+        a->unit_limit = (size_t)n;
+        return EXIT_OK_;
+    }
     }
     return EXIT_OK_;
 }
@@ -495,6 +511,7 @@ static int parse_args(cooc_args *a, int argc, char **argv)
         {"merge", no_argument, NULL, O_MERGE},
         {"quiet", no_argument, NULL, 'q'},
         {"jobs", required_argument, NULL, 'j'},
+        {"max-unit-entities", required_argument, NULL, O_UNITMAX},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
@@ -502,6 +519,7 @@ static int parse_args(cooc_args *a, int argc, char **argv)
     a->x.text_field = "text";
     a->x.date_field = "date";
     a->out.min_count = 1;
+    a->unit_limit = SANCTAGP_COOC_UNIT_LIMIT;
     a->format = -1;
     a->jobs = pl_default_jobs();
     int ch, st;
@@ -529,6 +547,7 @@ static int parse_args(cooc_args *a, int argc, char **argv)
         case O_MERGE: a->merge = 1; break;
         case 'q': a->quiet = 1; break;
         case O_DATEF: case O_ORDER: case O_WINDOW: case O_BY: case O_PERIOD: case O_LABEL:
+        case O_UNITMAX:
             if ((st = counting_option(a, ch)) != EXIT_OK_)
                 return st;
             break;
@@ -617,6 +636,7 @@ int cmd_cooccur(int argc, char **argv)
         cli_warn("out of memory");
         return EXIT_FATAL;
     }
+    sanctagp_cooc_set_unit_limit(x.c, a.unit_limit);
 
     cli_out o;
     memset(&o, 0, sizeof o);
@@ -674,9 +694,13 @@ finish:
     if (x.tag_errors)
         cli_warn("%ld documents could not be tagged (counted as documents without entities)",
                  x.tag_errors);
+    if (x.too_big)
+        cli_warn("%ld documents had a unit with more than %zu distinct entities "
+                 "(--max-unit-entities) and were counted as documents without entities",
+                 x.too_big, a.unit_limit);
     if (x.fatal)
         status = EXIT_FATAL;
-    else if (x.bad_records || x.tag_errors)
+    else if (x.bad_records || x.tag_errors || x.too_big)
         status = EXIT_DOCS;
 done:
     if (spool)

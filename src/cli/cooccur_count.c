@@ -72,6 +72,18 @@ static int lib_fail(cooc_ctx *x, int rc, const sanctag_error *e, const char *whe
     return rc;
 }
 
+/* After doc_end: a unit beyond the limit is reported and counting goes on
+ * (the document counted without entities); any other failure is fatal. */
+static int doc_done(cooc_ctx *x, int rc, const sanctag_error *e, const char *where)
+{
+    if (rc == SANCTAG_E_TOOBIG) {
+        x->too_big++;
+        report(x, "%s: %s (--max-unit-entities raises the limit)", where, e->text);
+        return 0;
+    }
+    return rc ? lib_fail(x, rc, e, where) : 0;
+}
+
 /* Counts an error document (no entities). */
 static int count_error_doc(cooc_ctx *x, json_t *id, json_t *rec, const char *code,
                            const char *where)
@@ -180,7 +192,7 @@ static int count_tagged(cooc_ctx *x, json_t *o, const char *where)
     }
     if (!rc)
         rc = sanctagp_cooc_doc_end(x->c, sent ? json_array_size(sentences) : 0, NULL, &e);
-    return rc ? lib_fail(x, rc, &e, where) : 0;
+    return doc_done(x, rc, &e, where);
 }
 
 /* ---- records through the shared pipeline ---------------------------------- */
@@ -305,7 +317,7 @@ static int count_raw(cooc_ctx *x, const parsed *p, const char *where)
     }
     if (!rc)
         rc = sanctagp_cooc_doc_end(x->c, p->nsent, NULL, &e);
-    return rc ? lib_fail(x, rc, &e, where) : 0;
+    return doc_done(x, rc, &e, where);
 }
 
 /* Counts one parsed line. */

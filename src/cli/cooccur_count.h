@@ -15,6 +15,7 @@ typedef struct cooc_ctx {
     sanctag_gazetteer *gz;
     unsigned tag_flags;
     long bad_records, tag_errors, shown;
+    long too_big; /* documents refused: a unit beyond the unit limit */
     uint64_t old_org_country; /* ORG spans of older output without entity_country */
     int fatal;
     char unparsed_ex[3][80], ambiguous_ex[3][80];

@@ -142,9 +142,19 @@ int sanctagp_cooc_doc_mention(sanctagp_cooc *c, const char *key, const char *nam
                               const char *label, const char *country, uint32_t sentence,
                               uint32_t tok_first, uint32_t tok_end);
 /* `nsentences`: sentences in the document (sentence windows; 0 for error
- * records); `error`: the error code of an error record or NULL. */
+ * records); `error`: the error code of an error record or NULL.
+ * A unit (sentence, else the document) with more distinct nodes than the
+ * unit limit is refused: its pairs, and the table's memory, grow with the
+ * square of that number. The document is then counted as an error document
+ * "too_big" (no entities) and SANCTAG_E_TOOBIG returned with a message in
+ * *err; counting may go on. */
 int sanctagp_cooc_doc_end(sanctagp_cooc *c, uint64_t nsentences, const char *error,
                           sanctag_error *err);
+/* The default unit limit: 1,000 distinct entities (at most 499,500 pairs) in
+ * one unit, far above any news article (a few dozen). */
+#define SANCTAGP_COOC_UNIT_LIMIT 1000
+/* Sets the unit limit (0: none). */
+void sanctagp_cooc_set_unit_limit(sanctagp_cooc *c, size_t limit);
 
 /* Records a gazetteer version seen in the input. */
 int sanctagp_cooc_add_gazetteer(sanctagp_cooc *c, const char *version);

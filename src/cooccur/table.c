@@ -192,6 +192,7 @@ sanctagp_cooc *sanctagp_cooc_new(const sanctagp_cooc_opts *o)
     if (!c)
         return NULL;
     c->o = *o;
+    c->unit_limit = SANCTAGP_COOC_UNIT_LIMIT;
     if (parse_labels(c)) {
         sanctagp_cooc_free(c);
         return NULL;

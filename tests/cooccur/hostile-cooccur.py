@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -112,6 +113,48 @@ with tempfile.TemporaryDirectory() as tmp:
                 [FORMULAS[0]])
     if "'@United Nations" not in got:
         failed.append(f"cooccur --tag: '@United Nations' not neutralised: {sorted(got)!r}")
+
+# --- one unit with too many entities (19.12) -----------------------------
+def big(i, n, sentence=None):
+    spans = [span(f"org:b{k}", f"B{k}") for k in range(n)]
+    r = json.loads(record(i, spans))
+    if sentence is not None:
+        for s in r["spans"]:
+            s["sentence"] = sentence
+        r["sentences"] = [[0, 1], [1, 2]]
+    return json.dumps(r) + "\n"
+
+
+small = record(1, [span("org:a", "A"), span("org:b", "B")])
+feed = (small + big(2, 4000) + small).encode()
+p = run(["cooccur"], stdin=feed, ok=(1,))
+err = p.stderr.decode()
+rows = list(csv.DictReader(io.StringIO(p.stdout.decode())))
+if [(r["a"], r["b"], r["count"]) for r in rows] != [("org:a", "org:b", "2")]:
+    failed.append(f"4,000 entities: the other documents must still be counted: {rows[:3]}")
+if "<stdin>:2: " not in err:
+    failed.append(f"4,000 entities: the warning must name the record: {err}")
+if "4000 distinct entities" not in err or "--max-unit-entities" not in err:
+    failed.append(f"4,000 entities: the warning must give the number and the option: {err}")
+if resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss > 300 * 1024:
+    failed.append("4,000 entities in one unit: more than 300 MB resident "
+                  f"({resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss} KB)")
+# the limit is an option; 0 lifts it
+p = run(["cooccur", "-q", "--max-unit-entities", "50", "--table", "entities"],
+        stdin=(small + big(2, 51) + big(3, 50)).encode(), ok=(1,))
+keys = {r["key"] for r in csv.DictReader(io.StringIO(p.stdout.decode()))}
+if "org:b49" not in keys or p.stdout.decode().count("org:b0,") != 1:
+    failed.append(f"--max-unit-entities 50: 50 entities counted once, 51 refused: {sorted(keys)}")
+p = run(["cooccur", "-q", "--max-unit-entities", "0"], stdin=big(1, 60).encode(), ok=(0,))
+if p.stdout.decode().count("\n") != 1 + 60 * 59 // 2:
+    failed.append("--max-unit-entities 0: every pair of 60 entities must be counted")
+# sentence windows: the sentence is the unit
+p = run(["cooccur", "--window", "sentence", "--max-unit-entities", "50"],
+        stdin=big(1, 51, sentence=1).encode(), ok=(1,))
+if "one sentence has 51 distinct entities" not in p.stderr.decode():
+    failed.append(f"--window sentence: the refused unit is a sentence: {p.stderr.decode()}")
+if run(["cooccur", "--max-unit-entities", "x"], stdin=b"", ok=(2,)).returncode != 2:
+    failed.append("--max-unit-entities x must be a usage error")
 
 for f in failed:
     print("FAIL: " + f, file=sys.stderr)
