@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -70,11 +71,16 @@ static void help(FILE *f)
             "  --min-count N        keep pairs counted at least N times\n"
             "  --top N              keep the first N pairs of each period (after --sort)\n"
             "  --sort count|npmi    order within a period (default: count, then npmi)\n"
-            "  --with KEY           keep pairs involving entity KEY (repeatable)\n"
+            "  --with KEY           keep pairs involving entity KEY (repeatable), KEY in\n"
+            "                       column a; a key the input lacks but that looks like\n"
+            "                       one it has (KP: country:KP) is a usage error\n"
             "  --without KEY        drop pairs involving entity KEY (repeatable), e.g. the\n"
             "                       dateline city or the publisher's own name\n"
             "  --no-documents       leave out the per-document listing (jsonl, sqlite)\n"
             "  -q, --quiet          no summary on standard error\n"
+            "  --progress=auto|always|never\n"
+            "                       progress line on stderr while counting (documents, share\n"
+            "                       of the input, time left); auto: on a terminal, without -q\n"
             "  -j, --jobs N         worker threads (default: all cores); the table is the\n"
             "                       same for any N\n"
             "\n");
@@ -217,6 +223,13 @@ static void summary(cooc_ctx *x, int merged)
         if (o->period != COOC_PER_NONE && unknown)
             fprintf(stderr, "; %llu documents in period \"unknown\"", (unsigned long long)unknown);
         fputc('\n', stderr);
+        if (t->undated && !merged && x->tag)
+            fprintf(stderr, "  (missing: those documents have no field '%s'; --date-field "
+                            "NAME reads the date from another field)\n", o->date_field);
+        else if (t->undated && !merged)
+            fprintf(stderr, "  (missing: 'sanctag tag' copies the date into its output only "
+                            "with --keep %s; or count the raw documents with --tag)\n",
+                    o->date_field);
         for (int i = 0; i < x->n_unparsed_ex; i++)
             fprintf(stderr, "  unreadable: \"%s\"\n", x->unparsed_ex[i]);
         for (int i = 0; i < x->n_ambiguous_ex; i++)
@@ -252,6 +265,7 @@ typedef struct cooc_args {
     int format, entities_table, weak, merge, quiet, no_docs, jobs;
     int counting_opt; /* a counting option was given (not allowed with --merge) */
     size_t unit_limit; /* --max-unit-entities */
+    int progress;      /* --progress: -1 auto (a terminal, not -q), 0 never, 1 always */
     const char *tag_only;
     char **with;      /* --with keys, then --without keys */
     size_t nwith, nwithout;
@@ -260,7 +274,7 @@ typedef struct cooc_args {
 enum {
     O_TAG = 256, O_DB, O_WEAK, O_NOPROP, O_IDF, O_TEXTF, O_DATEF, O_ORDER, O_WINDOW, O_BY,
     O_PERIOD, O_LABEL, O_TABLE, O_MIN, O_TOP, O_SORT, O_WITH, O_WITHOUT, O_NODOCS, O_MERGE,
-    O_UNITMAX,
+    O_UNITMAX, O_PROGRESS,
 };
 
 /* One counting option (--date-field, --date-order, --window, --by, --period,
@@ -449,16 +463,44 @@ static int merge_options(char **files, int n, int format, int want_docs, int qui
 
 /* Writes the table in `format` to f (or the SQLite database sq); x->fatal
  * when that failed (reported). */
-static void write_table(cooc_ctx *x, const sanctagp_cooc_out *out, int by, int format,
+/* Checks the --with/--without keys against the counted nodes. A key that is
+ * absent but may have meant another (KP for country:KP) or has the wrong
+ * form for --by is a usage error (EXIT_USAGE, nothing written); a well-formed
+ * key that is merely absent from this input is only warned about. */
+static int check_keys(const cooc_ctx *x, const sanctagp_cooc_out *out, int by)
+{
+    const char *what = by == COOC_BY_COUNTRY ? "country code" : "entity key";
+    for (size_t i = 0; i < out->nwith + out->nwithout; i++) {
+        const char *k = out->with[i], *opt = i < out->nwith ? "--with" : "--without";
+        if (sanctagp_cooc_has_node(x->c, k))
+            continue;
+        const char *sug = sanctagp_cooc_suggest_node(x->c, k);
+        if (sug)
+            return cli_usage("cooccur", "%s %s: no such %s in the input; did you mean %s %s?",
+                             opt, k, what, opt, sug);
+        const char *colon = strchr(k, ':');
+        int code = strlen(k) == 2 && isupper((unsigned char)k[0]) && isupper((unsigned char)k[1]);
+        if (by == COOC_BY_COUNTRY && colon)
+            return cli_usage("cooccur", "%s %s: with --by country the keys are country codes; "
+                                        "did you mean %s %s?", opt, k, opt, colon + 1);
+        if (by != COOC_BY_COUNTRY && code)
+            return cli_usage("cooccur", "%s %s: entity keys have a prefix; did you mean %s "
+                                        "country:%s (or --by country)?", opt, k, opt, k);
+        if (by != COOC_BY_COUNTRY && !colon)
+            return cli_usage("cooccur", "%s %s: entity keys have a prefix, such as country:KP "
+                                        "or person:kim-jong-un ('sanctag gaz lookup NAME' "
+                                        "shows them)", opt, k);
+        cli_warn("%s %s: no such %s in the input", opt, k, what);
+    }
+    return EXIT_OK_;
+}
+
+static void write_table(cooc_ctx *x, const sanctagp_cooc_out *out, int format,
                         int entities_table, FILE *f, FILE *spool, sanctagp_cooc_sqlite *sq,
                         const char *outpath, int quiet)
 {
     sanctag_error e;
     int rc;
-    for (size_t i = 0; i < out->nwith + out->nwithout; i++)
-        if (!sanctagp_cooc_has_node(x->c, out->with[i]))
-            cli_warn("%s %s: no such %s in the input", i < out->nwith ? "--with" : "--without",
-                     out->with[i], by == COOC_BY_COUNTRY ? "country code" : "entity key");
     uint64_t unknown_docs = 0;
     switch (format) {
     case F_CSV: rc = sanctagp_cooc_write_csv(x->c, f, out, entities_table); break;
@@ -512,6 +554,7 @@ static int parse_args(cooc_args *a, int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"jobs", required_argument, NULL, 'j'},
         {"max-unit-entities", required_argument, NULL, O_UNITMAX},
+        {"progress", required_argument, NULL, O_PROGRESS},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
@@ -520,6 +563,7 @@ static int parse_args(cooc_args *a, int argc, char **argv)
     a->x.date_field = "date";
     a->out.min_count = 1;
     a->unit_limit = SANCTAGP_COOC_UNIT_LIMIT;
+    a->progress = -1;
     a->format = -1;
     a->jobs = pl_default_jobs();
     int ch, st;
@@ -546,6 +590,15 @@ static int parse_args(cooc_args *a, int argc, char **argv)
         case O_NODOCS: a->no_docs = 1; break;
         case O_MERGE: a->merge = 1; break;
         case 'q': a->quiet = 1; break;
+        case O_PROGRESS:
+            if (strcmp(optarg, "auto") == 0)
+                a->progress = -1;
+            else if (strcmp(optarg, "always") == 0 || strcmp(optarg, "never") == 0)
+                a->progress = optarg[0] == 'a';
+            else
+                return cli_usage("cooccur", "--progress must be auto, always or never, not '%s'",
+                                 optarg);
+            break;
         case O_DATEF: case O_ORDER: case O_WINDOW: case O_BY: case O_PERIOD: case O_LABEL:
         case O_UNITMAX:
             if ((st = counting_option(a, ch)) != EXIT_OK_)
@@ -613,6 +666,7 @@ int cmd_cooccur(int argc, char **argv)
                 free(with);
                 return cli_usage("cooccur", "--merge reads files, not standard input");
             }
+    int key_status = EXIT_OK_;
     int want_docs = (format == F_JSONL || format == F_SQLITE) && !no_docs;
     sanctag_error e;
     memset(&e, 0, sizeof e);
@@ -673,13 +727,16 @@ int cmd_cooccur(int argc, char **argv)
             }
         }
     } else {
+        x.progress = a.progress < 0 ? isatty(2) && !quiet : a.progress;
         count_inputs(&x, db, weak, argv + optind, argc - optind, jobs);
+        count_progress_end(&x);
     }
 
 finish:
-    if (!x.fatal) {
-        write_table(&x, &out, co.by, format, entities_table, o.f, spool, sq, outpath, quiet);
-    }
+    if (!x.fatal && (key_status = check_keys(&x, &out, co.by)) != EXIT_OK_)
+        x.fatal = 1;
+    if (!x.fatal)
+        write_table(&x, &out, format, entities_table, o.f, spool, sq, outpath, quiet);
     sanctagp_cooc_sqlite_close(sq);
     sq = NULL;
     if (o.f && cli_out_close(&o, !x.fatal))
@@ -694,12 +751,16 @@ finish:
     if (x.tag_errors)
         cli_warn("%ld documents could not be tagged (counted as documents without entities)",
                  x.tag_errors);
+    if (x.dup_ids)
+        cli_warn("%ld documents repeat the id of an earlier one (the first: %s at %s): the same "
+                 "feed read twice? They were counted again", x.dup_ids, x.dup_example,
+                 x.dup_where);
     if (x.too_big)
         cli_warn("%ld documents had a unit with more than %zu distinct entities "
                  "(--max-unit-entities) and were counted as documents without entities",
                  x.too_big, a.unit_limit);
     if (x.fatal)
-        status = EXIT_FATAL;
+        status = key_status != EXIT_OK_ ? key_status : EXIT_FATAL;
     else if (x.bad_records || x.tag_errors || x.too_big)
         status = EXIT_DOCS;
 done:
@@ -707,6 +768,7 @@ done:
         fclose(spool);
     sanctagp_cooc_sqlite_close(sq);
     sanctag_gazetteer_unref(x.gz);
+    json_decref(x.ids);
     sanctagp_cooc_free(x.c);
     free(with);
     return status;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -16,8 +17,50 @@
 
 static void report(cooc_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Seconds on the monotonic clock. */
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void count_progress_end(cooc_ctx *x)
+{
+    if (x->progress_at > 0)
+        fputs("\r\033[K", stderr); /* the summary follows */
+    x->progress_at = 0;
+}
+
+/* Rewrites the progress line (--progress): documents counted, share of the
+ * input read, time left; at most twice a second. */
+static void on_progress(void *ctx, uint64_t bytes_in, uint64_t done)
+{
+    cooc_ctx *x = ctx;
+    (void)bytes_in;
+    double t = now_s();
+    if (!x->progress || t - x->progress_at < 0.5)
+        return;
+    if (x->progress_t0 == 0)
+        x->progress_t0 = t;
+    x->progress_at = t;
+    unsigned long long docs = sanctagp_cooc_totals_of(x->c)->documents;
+    if (x->input_total && done) {
+        double share = (double)done / (double)x->input_total, el = t - x->progress_t0;
+        int left = share > 0.01 && share < 1 ? (int)(el / share - el) : 0;
+        fprintf(stderr, "\r\033[Ksanctag cooccur: %llu documents, %.0f%% of the input, %d:%02d left",
+                docs, share * 100, left / 60, left % 60);
+    } else {
+        fprintf(stderr, "\r\033[Ksanctag cooccur: %llu documents, %.0f MB read", docs,
+                (double)done / 1e6);
+    }
+    fflush(stderr);
+}
+
 static void report(cooc_ctx *x, const char *fmt, ...)
 {
+    if (x->progress_at > 0)
+        fputs("\r\033[K", stderr); /* the message replaces the progress line */
     if (x->shown++ < 20) {
         char msg[1024];
         va_list ap;
@@ -84,6 +127,29 @@ static int doc_done(cooc_ctx *x, int rc, const sanctag_error *e, const char *whe
     return rc ? lib_fail(x, rc, e, where) : 0;
 }
 
+/* Notes document id `id` (NULL or null: none); a repeated one is counted
+ * for the summary, the first with an example. */
+static void note_id(cooc_ctx *x, json_t *id, const char *where)
+{
+    if (!id || json_is_null(id))
+        return;
+    char *dump = json_is_string(id) ? NULL : json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT);
+    const char *key = dump ? dump : json_string_value(id);
+    if (!key || (!x->ids && !(x->ids = json_object()))) {
+        free(dump);
+        return; /* out of memory: duplicates are only a warning */
+    }
+    if (json_object_get(x->ids, key)) {
+        if (x->dup_ids++ == 0) {
+            snprintf(x->dup_example, sizeof x->dup_example, "\"%.50s\"", key);
+            snprintf(x->dup_where, sizeof x->dup_where, "%s", where);
+        }
+    } else {
+        json_object_set_new(x->ids, key, json_true());
+    }
+    free(dump);
+}
+
 /* Counts an error document (no entities). */
 static int count_error_doc(cooc_ctx *x, json_t *id, json_t *rec, const char *code,
                            const char *where)
@@ -93,6 +159,7 @@ static int count_error_doc(cooc_ctx *x, json_t *id, json_t *rec, const char *cod
     record_date(x, rec, &raw, &ok);
     sanctag_error e;
     memset(&e, 0, sizeof e);
+    note_id(x, id, where);
     int rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
     if (!rc)
         rc = sanctagp_cooc_doc_end(x->c, 0, code, &e);
@@ -169,6 +236,7 @@ static int count_tagged(cooc_ctx *x, json_t *o, const char *where)
     record_date(x, o, &raw, &ok);
     sanctag_error e;
     memset(&e, 0, sizeof e);
+    note_id(x, id, where);
     int rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
     sanctagp_cooc_totals *t = sanctagp_cooc_totals_of(x->c);
     json_array_foreach(spans, i, s) {
@@ -300,6 +368,7 @@ static int count_raw(cooc_ctx *x, const parsed *p, const char *where)
     record_date(x, o, &raw, &ok);
     sanctag_error e;
     memset(&e, 0, sizeof e);
+    note_id(x, id, where);
     int rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
     const sanctag_span *sp = p->spans;
     sanctagp_cooc_totals *t = sanctagp_cooc_totals_of(x->c);
@@ -402,7 +471,8 @@ void count_inputs(cooc_ctx *x, const char *db, int weak, char **paths, int npath
         x->fatal = 1;
         return;
     }
-    static const pl_ops ops = {worker_new, worker_free, process_item, count_batch, NULL,
+    x->input_total = inputs.unknown ? 0 : inputs.total;
+    static const pl_ops ops = {worker_new, worker_free, process_item, count_batch, on_progress,
                                NULL};
     int prc = pl_run(&ops, x, &inputs, 0, jobs, NULL);
     if (prc == -1 && !x->fatal)

@@ -220,6 +220,11 @@ typedef struct sanctagp_cooc_conflict {
 size_t sanctagp_cooc_conflict_examples(const sanctagp_cooc *c, const sanctagp_cooc_conflict **ret);
 /* Whether node key `key` exists. */
 int sanctagp_cooc_has_node(const sanctagp_cooc *c, const char *key);
+/* A node key the user may have meant by `key`, which is no node: the same
+ * ignoring case, or equal to its part after the prefix ("KP" ->
+ * "country:KP"), or to `key` without its prefix ("country:KP" -> "KP" when
+ * counting by country). NULL when none. */
+const char *sanctagp_cooc_suggest_node(const sanctagp_cooc *c, const char *key);
 
 /* NPMI of a pair seen in `cxy` of `n` units, its members in `cx` and `cy`. */
 double sanctagp_npmi(uint64_t cxy, uint64_t cx, uint64_t cy, uint64_t n);

@@ -2,6 +2,7 @@
  * keys, gazetteer versions), the (period, node) and (period, pair) row maps,
  * and the rows' counts, which only ever add up. See cooccur.h for the model. */
 #include <string.h>
+#include <strings.h>
 
 #include "cooccur/cooccur_int.h"
 #include "util/hash.h"
@@ -276,6 +277,25 @@ int sanctagp_cooc_documents_listed(const sanctagp_cooc *c)
 uint64_t sanctagp_cooc_conflicts(const sanctagp_cooc *c)
 {
     return c->conflicts;
+}
+
+/* The part of key `k` after its "prefix:", or all of it. */
+static const char *key_tail(const char *k)
+{
+    const char *colon = strchr(k, ':');
+    return colon ? colon + 1 : k;
+}
+
+const char *sanctagp_cooc_suggest_node(const sanctagp_cooc *c, const char *key)
+{
+    const char *tail = key_tail(key);
+    for (size_t i = 0; i < c->nodes.n; i++) {
+        const char *k = c->nodes.keys[i];
+        if (strcasecmp(k, key) == 0 || strcasecmp(key_tail(k), key) == 0 ||
+            strcasecmp(k, tail) == 0)
+            return k;
+    }
+    return NULL;
 }
 
 int sanctagp_cooc_has_node(const sanctagp_cooc *c, const char *key)

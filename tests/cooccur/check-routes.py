@@ -13,25 +13,15 @@ nothing else ran, which cannot happen: the fixture part always runs).
 """
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
+from cooctest import Runner
+
 sanctag, routes_tsv, routes_feed, gold = sys.argv[1:5]
-if os.environ.get("SANCTAG_WRAPPER"):  # meson test --setup=valgrind
-    os.environ["SANCTAG_REAL"] = os.path.abspath(sanctag)
-    sanctag = os.environ["SANCTAG_WRAPPER"]
-os.environ.pop("SANCTAG_DB", None)
-os.environ["LC_ALL"] = "C"
-failed = []
 CONFLICT = "times an entity had another name"
-
-
-def run(args, stdin=None, ok=(0, 1)):
-    p = subprocess.run([sanctag] + args, input=stdin, capture_output=True)
-    if p.returncode not in ok:
-        sys.exit(f"FAIL: sanctag {' '.join(args)}: exit {p.returncode}: {p.stderr.decode()}")
-    return p
+T = Runner(sanctag)
+failed, run = T.failed, T.run
 
 
 def compare(name, feed, db):
@@ -114,6 +104,4 @@ if os.path.exists(gold):
 else:
     print(f"note: {gold} not found: gold part skipped", file=sys.stderr)
 
-for f in failed:
-    print("FAIL: " + f, file=sys.stderr)
-sys.exit(1 if failed else 0)
+T.finish()

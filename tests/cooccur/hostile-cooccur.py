@@ -17,25 +17,15 @@ import io
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+from cooctest import Runner
+
 sanctag = sys.argv[1]
-if os.environ.get("SANCTAG_WRAPPER"):  # meson test --setup=valgrind
-    os.environ["SANCTAG_REAL"] = os.path.abspath(sanctag)
-    sanctag = os.environ["SANCTAG_WRAPPER"]
-os.environ.pop("SANCTAG_DB", None)
-failed = []
-
-
-def run(args, stdin=None, ok=(0, 1)):
-    p = subprocess.run([sanctag] + args, input=stdin, capture_output=True)
-    if p.returncode not in ok:
-        sys.exit(f"FAIL: sanctag {' '.join(args)}: exit {p.returncode}: "
-                 f"{p.stderr.decode(errors='replace')[:500]}")
-    return p
+T = Runner(sanctag)
+failed, run = T.failed, T.run
 
 
 def span(key, name, label="ORG", country=None):
@@ -156,6 +146,4 @@ if "one sentence has 51 distinct entities" not in p.stderr.decode():
 if run(["cooccur", "--max-unit-entities", "x"], stdin=b"", ok=(2,)).returncode != 2:
     failed.append("--max-unit-entities x must be a usage error")
 
-for f in failed:
-    print("FAIL: " + f, file=sys.stderr)
-sys.exit(1 if failed else 0)
+T.finish()
