@@ -256,6 +256,26 @@ static void summary(cooc_ctx *x, int merged)
                 (unsigned long long)x->old_org_country);
 }
 
+/* The warnings after a run about the documents of the input; returns the
+ * exit status they call for (EXIT_DOCS when some were not counted as given). */
+static int final_warnings(const cooc_ctx *x, size_t unit_limit)
+{
+    if (x->bad_records)
+        cli_warn("%ld malformed input records were skipped", x->bad_records);
+    if (x->tag_errors)
+        cli_warn("%ld documents could not be tagged (counted as documents without entities)",
+                 x->tag_errors);
+    if (x->dup_ids)
+        cli_warn("%ld documents repeat the id of an earlier one (the first: %s at %s): the same "
+                 "feed read twice? They were counted again", x->dup_ids, x->dup_example,
+                 x->dup_where);
+    if (x->too_big)
+        cli_warn("%ld documents had a unit with more than %zu distinct entities "
+                 "(--max-unit-entities) and were counted as documents without entities",
+                 x->too_big, unit_limit);
+    return x->bad_records || x->tag_errors || x->too_big ? EXIT_DOCS : EXIT_OK_;
+}
+
 /* The command line of cooccur. */
 typedef struct cooc_args {
     cooc_ctx x;
@@ -746,29 +766,15 @@ finish:
     o.path = o.tmp = NULL;
     if (!quiet && !x.fatal)
         summary(&x, merge);
-    if (x.bad_records)
-        cli_warn("%ld malformed input records were skipped", x.bad_records);
-    if (x.tag_errors)
-        cli_warn("%ld documents could not be tagged (counted as documents without entities)",
-                 x.tag_errors);
-    if (x.dup_ids)
-        cli_warn("%ld documents repeat the id of an earlier one (the first: %s at %s): the same "
-                 "feed read twice? They were counted again", x.dup_ids, x.dup_example,
-                 x.dup_where);
-    if (x.too_big)
-        cli_warn("%ld documents had a unit with more than %zu distinct entities "
-                 "(--max-unit-entities) and were counted as documents without entities",
-                 x.too_big, a.unit_limit);
+    status = final_warnings(&x, a.unit_limit);
     if (x.fatal)
         status = key_status != EXIT_OK_ ? key_status : EXIT_FATAL;
-    else if (x.bad_records || x.tag_errors || x.too_big)
-        status = EXIT_DOCS;
 done:
     if (spool)
         fclose(spool);
     sanctagp_cooc_sqlite_close(sq);
     sanctag_gazetteer_unref(x.gz);
-    json_decref(x.ids);
+    free(x.ids);
     sanctagp_cooc_free(x.c);
     free(with);
     return status;

@@ -14,6 +14,7 @@
 #include "cooccur_count.h"
 #include "input.h"
 #include "pipeline.h"
+#include "util/hash.h"
 
 static void report(cooc_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -127,6 +128,35 @@ static int doc_done(cooc_ctx *x, int rc, const sanctag_error *e, const char *whe
     return rc ? lib_fail(x, rc, e, where) : 0;
 }
 
+/* Whether 64-bit id hash `h` (never 0) was in the set; adds it if not. An
+ * open-addressing table of hashes: no allocation per id, so counting stays
+ * as fast as without it (a false "repeated" needs a 64-bit collision). */
+static int idset_seen(cooc_ctx *x, uint64_t h)
+{
+    if (x->nids * 2 >= x->ids_cap) {
+        size_t cap = x->ids_cap ? x->ids_cap * 2 : 1024;
+        uint64_t *t = calloc(cap, sizeof *t);
+        if (!t)
+            return 0; /* out of memory: duplicates are only a warning */
+        for (size_t i = 0; i < x->ids_cap; i++)
+            for (size_t j = x->ids[i] & (cap - 1); x->ids[i]; j = (j + 1) & (cap - 1))
+                if (!t[j]) {
+                    t[j] = x->ids[i];
+                    break;
+                }
+        free(x->ids);
+        x->ids = t;
+        x->ids_cap = cap;
+    }
+    size_t j = h & (x->ids_cap - 1);
+    for (; x->ids[j]; j = (j + 1) & (x->ids_cap - 1))
+        if (x->ids[j] == h)
+            return 1;
+    x->ids[j] = h;
+    x->nids++;
+    return 0;
+}
+
 /* Notes document id `id` (NULL or null: none); a repeated one is counted
  * for the summary, the first with an example. */
 static void note_id(cooc_ctx *x, json_t *id, const char *where)
@@ -135,17 +165,14 @@ static void note_id(cooc_ctx *x, json_t *id, const char *where)
         return;
     char *dump = json_is_string(id) ? NULL : json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT);
     const char *key = dump ? dump : json_string_value(id);
-    if (!key || (!x->ids && !(x->ids = json_object()))) {
-        free(dump);
-        return; /* out of memory: duplicates are only a warning */
-    }
-    if (json_object_get(x->ids, key)) {
-        if (x->dup_ids++ == 0) {
+    size_t n = dump ? strlen(dump) : json_string_length(id);
+    if (key) {
+        uint64_t h = sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, dump ? "j" : "s", 1);
+        h = sanctagp_fnv1a(h, key, n);
+        if (idset_seen(x, h ? h : 1) && x->dup_ids++ == 0) {
             snprintf(x->dup_example, sizeof x->dup_example, "\"%.50s\"", key);
             snprintf(x->dup_where, sizeof x->dup_where, "%s", where);
         }
-    } else {
-        json_object_set_new(x->ids, key, json_true());
     }
     free(dump);
 }

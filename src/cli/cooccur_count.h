@@ -4,8 +4,6 @@
 #ifndef SANCTAG_COOCCUR_COUNT_H
 #define SANCTAG_COOCCUR_COUNT_H
 
-#include <jansson.h>
-
 #include "cooccur/cooccur.h"
 #include "sanctag.h"
 
@@ -18,7 +16,8 @@ typedef struct cooc_ctx {
     unsigned tag_flags;
     long bad_records, tag_errors, shown;
     long too_big; /* documents refused: a unit beyond the unit limit */
-    json_t *ids;  /* ids seen (a set), NULL before the first */
+    uint64_t *ids; /* hashes of the ids seen (open addressing, 0 = empty) */
+    size_t nids, ids_cap;
     long dup_ids; /* documents whose id was seen before */
     char dup_example[64], dup_where[160];
     int progress;               /* --progress: a progress line on stderr */
