@@ -590,15 +590,18 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
         const sanctagp_token *t0 = &tk->v[last_word];
         size_t letters = cp_count(a.text + t0->start, t0->end - t0->start);
         int whole = words == 1 && letters >= 2 && cjk(a.text + t0->start, t0->end - t0->start);
-        const char *kind = "name", *policy = "fold";
+        const char *kind = "name", *policy = "fold", *why = NULL;
         int recase = 0;
         if (sanctagp_is_person(e)) {
-            if (words == 1 && !whole)
+            if (words == 1 && !whole) {
                 kind = "weak";
+                why = "one word of a person's name (a surname or given name alone)";
+            }
         } else if (words == 1) {
             int vessel = strcmp(e->label, "VESSEL") == 0;
             if (letters <= 2) {
                 kind = "weak";
+                why = "one word of one or two letters";
                 policy = "exact";
             } else if (vessel) {
                 policy = "exact";
@@ -612,8 +615,20 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
             policy = "cap";
             recase = 1;
         }
-        if (a.weak)
+        if (a.weak) {
             kind = "weak";
+            why = "marked low quality by the list";
+        }
+        if (why) {
+            a.rule = "structure";
+            a.evidence = xstrdup(why);
+        }
+        a.words = (int)words;
+        a.letters = (int)letters;
+        a.allcaps = 1;
+        for (size_t k = 0; k < tk->n; k++)
+            if (tk->v[k].kind == TK_WORD && tk->v[k].cls != TC_UPPER)
+                a.allcaps = 0;
         /* the normalised form, for duplicates */
         sbuf nb = {0};
         for (size_t k = 0; k < tk->n; k++) {
@@ -625,7 +640,7 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
         char *text = recase ? news_case(a.text) : xstrdup(a.text);
         a.kind = xstrdup(kind);
         a.case_policy = xstrdup(policy);
-        if (!norm || !text || !a.kind || !a.case_policy) {
+        if (!norm || !text || !a.kind || !a.case_policy || (why && !a.evidence)) {
             free(norm);
             free(text);
             sanctagp_ialias_free(&a);
@@ -656,8 +671,9 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
     for (size_t i = w; i < e->nal; i++)
         sanctagp_ialias_free(&e->al[i]);
     e->nal = w;
+    /* the normal forms stay with their aliases, for the policy (policy.c) */
     for (size_t k = 0; k < w; k++)
-        free(norms[k]);
+        e->al[k].norm = norms[k];
     free(norms);
     return rc;
 }
