@@ -431,9 +431,12 @@ static char *qualifier(sanctagp_policy *p, const ientity *e, const ialias *a, in
     int known = 0;
     for (int k = 0; n == 1 && k < LX_N; k++)
         known |= smap_get(&p->lex[k], w[0], wl[0], 0) != NULL;
-    if (open && known && abbreviates(a->text, e->name, (size_t)(open - e->name)) == 0)
-        return fmt("not an abbreviation of \"%.*s\" and a word of the lexicon",
-                   (int)(open - e->name), e->name);
+    size_t before = open ? (size_t)(open - e->name) : 0;
+    while (before && e->name[before - 1] == ' ')
+        before--;
+    if (open && known && abbreviates(a->text, e->name, before) == 0)
+        return fmt("not an abbreviation of \"%.*s\" and a word of the lexicon", (int)before,
+                   e->name);
     return NULL;
 }
 
