@@ -87,7 +87,7 @@ enum { LX_COMMON, LX_GIVEN, LX_UPPER, LX_CAP, LX_N };
 static const char *const lx_names[LX_N] = {"common", "given", "upper", "cap"};
 
 enum { R_QUALIFIER, R_PLACE, R_CURATED, R_LABEL, R_LEGAL, R_COMMON, R_ACRONYM, R_NEWS,
-       R_PERSON, R_STRUCTURE, R_N };
+       R_ARTICLE, R_PERSON, R_STRUCTURE, R_N };
 static const struct {
     const char *name, *action;
 } rules[R_N] = {
@@ -95,6 +95,7 @@ static const struct {
     {"collision-curated", "dropped"}, {"collision-label", "dropped"},
     {"legal-form", "dropped"},       {"common-word", "weak"},
     {"acronym-in-news", "weak"},     {"name-in-news", "weak"},
+    {"article-and-word", "weak"},
     {"common-person-name", "weak"},  {"structure", "weak"},
 };
 
@@ -354,10 +355,41 @@ static int one_word_rule(sanctagp_policy *p, const ientity *e, const ialias *a, 
     return -1;
 }
 
-/* A person name of common given-name tokens only, or of two words one of
- * which a common East Asian surname (a two-syllable name many share). */
+/* The Arabic "servant of" / "father of" that makes one given name or a
+ * kunya of the word after it ("Abdul Qadir", "Abu Usama"), and the article. */
+static int arabic_prefix(const char *w, size_t n)
+{
+    static const char *const list[] = {"abd", "abdul", "abdel", "abdur", "abdus", "abu",
+                                       "abou"};
+    for (size_t i = 0; i < sizeof list / sizeof *list; i++)
+        if (sanctagp_lower_ascii_eq(w, n, list[i]))
+            return 1;
+    return 0;
+}
+
+/* A non-person name of two words, the Arabic article and one word ("Al
+ * Aqsa", "Al-Haramain"): a noun many mosques, hospitals and trains bear. */
+static int article_rule(const ientity *e, const ialias *a, const char **w, const size_t *wl,
+                        int n, char **ev)
+{
+    if (n != 2 || sanctagp_is_person(e) || strcmp(a->kind, "weak") == 0 ||
+        !(sanctagp_lower_ascii_eq(w[0], wl[0], "al") || sanctagp_lower_ascii_eq(w[0], wl[0], "el")))
+        return -1;
+    *ev = fmt("the Arabic article and one word (\"%.*s\"): a name many places and bodies bear",
+              (int)wl[1], w[1]);
+    return R_ARTICLE;
+}
+
+/* A person name of common given-name tokens only, of two words one of which
+ * a common East Asian surname (a two-syllable name many share), or of an
+ * Arabic "Abdul"/"Abu" and one word (one given name or a kunya). */
 static int person_rule(sanctagp_policy *p, const char **w, const size_t *wl, int n, char **ev)
 {
+    if (n == 2 && arabic_prefix(w[0], wl[0])) {
+        *ev = fmt("\"%.*s %.*s\": one Arabic given name or kunya, shared by many", (int)wl[0],
+                  w[0], (int)wl[1], w[1]);
+        return R_PERSON;
+    }
     for (int i = 0; n == 2 && i < 2; i++)
         if (sanctagp_east_asian_surname(w[i], wl[i])) {
             *ev = fmt("two words, \"%.*s\" a common East Asian surname", (int)wl[i], w[i]);
@@ -466,6 +498,8 @@ int sanctagp_policy_apply(sanctagp_policy *p, ientity *e)
             r = one_word_rule(p, e, a, w[0], wl[0], &ev);
         } else if (n >= 2 && sanctagp_is_person(e) && strcmp(a->kind, "weak") != 0) {
             r = person_rule(p, w, wl, n, &ev);
+        } else if (n == 2) {
+            r = article_rule(e, a, w, wl, n, &ev);
         }
         json_decref(coll);
         if (r == -2 || (r >= 0 && !ev)) {

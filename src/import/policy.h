@@ -27,10 +27,14 @@
  *                               letters written so in the news sample
  *   name-in-news       weak     one non-person word written capitalised in
  *                               >= 2 articles of the news sample ("Sukhoi")
+ *   article-and-word   weak     a non-person name of the Arabic article and
+ *                               one word ("Al Aqsa": many mosques bear it)
  *   common-person-name weak     a person name of >= 2 words, each a common
- *                               given-name token ("Abdul Majid"), or of two
+ *                               given-name token ("Abdul Majid"), of two
  *                               words one a common East Asian surname
- *                               ("Yu Jin")
+ *                               ("Yu Jin"), or of an Arabic "Abdul"/"Abu" and
+ *                               one word (one given name or a kunya:
+ *                               "Abdul Qadir", "Abu Usama")
  *   structure          weak     names.c: one word of a person's name, one or
  *                               two letters, marked low quality by the list
  *
