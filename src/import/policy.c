@@ -17,6 +17,7 @@
 #define ACRONYM_MAX 6         /* letters of an acronym checked against the news */
 #define ACRONYM_MIN_DOCS 1    /* written in capitals in this many news articles */
 #define NEWS_NAME_MIN_DOCS 2  /* a word capitalised in this many articles names other things */
+#define EAST_ASIAN_MIN_DOCS 10 /* both syllables of a two-word East Asian name this often */
 
 static const char *const list_formats[] = {"un-xml", "ofac-csv", "ftm"};
 
@@ -380,8 +381,9 @@ static int article_rule(const ientity *e, const ialias *a, const char **w, const
     return R_ARTICLE;
 }
 
-/* A person name of common given-name tokens only, of two words one of which
- * a common East Asian surname (a two-syllable name many share), or of an
+/* A person name of common given-name tokens only, of two words of <= 4
+ * letters capitalised in >= 10 news articles each, one of which a common
+ * East Asian surname (a two-syllable name many share), or of an
  * Arabic "Abdul"/"Abu" and one word (one given name or a kunya). */
 static int person_rule(sanctagp_policy *p, const char **w, const size_t *wl, int n, char **ev)
 {
@@ -390,9 +392,16 @@ static int person_rule(sanctagp_policy *p, const char **w, const size_t *wl, int
                   w[0], (int)wl[1], w[1]);
         return R_PERSON;
     }
-    for (int i = 0; n == 2 && i < 2; i++)
+    /* two romanised syllables, both names the news writes often: "Yu Jin",
+     * "Sun Wei" (not "Neil Tsang", nor "Kim Kyu": "Kyu" is rare) */
+    sentry *c0 = n == 2 ? smap_get(&p->lex[LX_CAP], w[0], wl[0], 0) : NULL;
+    sentry *c1 = n == 2 ? smap_get(&p->lex[LX_CAP], w[1], wl[1], 0) : NULL;
+    int common = c0 && c1 && c0->n >= EAST_ASIAN_MIN_DOCS && c1->n >= EAST_ASIAN_MIN_DOCS;
+    for (int i = 0; common && wl[0] <= 4 && wl[1] <= 4 && i < 2; i++)
         if (sanctagp_east_asian_surname(w[i], wl[i])) {
-            *ev = fmt("two words, \"%.*s\" a common East Asian surname", (int)wl[i], w[i]);
+            *ev = fmt("two short words capitalised in %ld and %ld news articles, \"%.*s\" a "
+                      "common East Asian surname",
+                      c0->n, c1->n, (int)wl[i], w[i]);
             return R_PERSON;
         }
     char buf[512];

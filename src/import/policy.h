@@ -31,7 +31,9 @@
  *                               one word ("Al Aqsa": many mosques bear it)
  *   common-person-name weak     a person name of >= 2 words, each a common
  *                               given-name token ("Abdul Majid"), of two
- *                               words one a common East Asian surname
+ *                               words of <= 4 letters capitalised in >= 10
+ *                               news articles each, one a common East
+ *                               Asian surname
  *                               ("Yu Jin"), or of an Arabic "Abdul"/"Abu" and
  *                               one word (one given name or a kunya:
  *                               "Abdul Qadir", "Abu Usama")
