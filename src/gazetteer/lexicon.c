@@ -32,7 +32,7 @@ const char sanctagp_lexicon_schema[] =
     "  entity_key TEXT NOT NULL,\n"
     "  text TEXT NOT NULL,\n"
     "  norm TEXT NOT NULL,\n"
-    "  action TEXT NOT NULL,           -- weak or dropped\n"
+    "  action TEXT NOT NULL,           -- weak, dropped or cap (matched only capitalised)\n"
     "  rule TEXT NOT NULL,\n"
     "  evidence TEXT\n"
     ");\n"

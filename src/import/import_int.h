@@ -180,6 +180,11 @@ int sanctagp_add_name(ientity *e, const char *raw, int weak, const char *origin)
 int sanctagp_add_person_name(ientity *e, const char *surname, const char *given, int east_asian,
                              int weak, const char *origin);
 int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk);
+/* "of", "and", "bin", "al", "de" ...: name particles news writes in lower case. */
+int sanctagp_function_word(const char *w, size_t n);
+/* The text a "cap" case policy is computed from: all capitals title-cased,
+ * particles after the first word lower-cased ("Bank of East Land"). Owned. */
+char *sanctagp_news_case(const char *s);
 
 /* ---- one reader a list format ---- */
 

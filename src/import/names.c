@@ -438,7 +438,7 @@ int sanctagp_add_person_name(ientity *e, const char *surname, const char *given,
 
 /* ---- case policy and kind ------------------------------------------------------- */
 
-static int function_word(const char *w, size_t n)
+int sanctagp_function_word(const char *w, size_t n)
 {
     static const char *const list[] = {
         "of", "and", "the", "for", "in", "on", "at", "to", "by", "with", "from", "de", "del",
@@ -455,7 +455,7 @@ static int function_word(const char *w, size_t n)
  * title-cased ("BANK OF EAST LAND" -> "Bank Of East Land"), then function
  * words after the first lower-cased ("Bank of East Land"), so that news
  * casing satisfies it. Owned. */
-static char *news_case(const char *s)
+char *sanctagp_news_case(const char *s)
 {
     const uint8_t *p = (const uint8_t *)s;
     int32_t len = (int32_t)strlen(s), i = 0;
@@ -509,7 +509,7 @@ static char *news_case(const char *s)
         size_t w = k;
         while (k < n && (isalpha((unsigned char)t[k]) || (unsigned char)t[k] >= 0x80))
             k++;
-        if (!first && function_word(t + w, k - w))
+        if (!first && sanctagp_function_word(t + w, k - w))
             for (size_t j = w; j < k; j++)
                 t[j] = (char)tolower((unsigned char)t[j]);
         first = 0;
@@ -637,7 +637,7 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
             sanctagp_sb_putn(&nb, tk->arena + tk->v[k].norm_off, tk->v[k].norm_len);
         }
         char *norm = sanctagp_sb_take(&nb);
-        char *text = recase ? news_case(a.text) : xstrdup(a.text);
+        char *text = recase ? sanctagp_news_case(a.text) : xstrdup(a.text);
         a.kind = xstrdup(kind);
         a.case_policy = xstrdup(policy);
         if (!norm || !text || !a.kind || !a.case_policy || (why && !a.evidence)) {

@@ -88,7 +88,7 @@ enum { LX_COMMON, LX_GIVEN, LX_UPPER, LX_CAP, LX_N };
 static const char *const lx_names[LX_N] = {"common", "given", "upper", "cap"};
 
 enum { R_QUALIFIER, R_PLACE, R_CURATED, R_LABEL, R_LEGAL, R_COMMON, R_ACRONYM, R_NEWS,
-       R_ARTICLE, R_PERSON, R_STRUCTURE, R_N };
+       R_ARTICLE, R_PERSON, R_CASE, R_STRUCTURE, R_N };
 static const struct {
     const char *name, *action;
 } rules[R_N] = {
@@ -97,7 +97,8 @@ static const struct {
     {"legal-form", "dropped"},       {"common-word", "weak"},
     {"acronym-in-news", "weak"},     {"name-in-news", "weak"},
     {"article-and-word", "weak"},
-    {"common-person-name", "weak"},  {"structure", "weak"},
+    {"common-person-name", "weak"},  {"person-common-word", "cap"},
+    {"structure", "weak"},
 };
 
 struct sanctagp_policy {
@@ -356,6 +357,27 @@ static int one_word_rule(sanctagp_policy *p, const ientity *e, const ialias *a, 
     return -1;
 }
 
+/* A person name matched in any case with a common word in it ("Fan YANG":
+ * "fan yang" is "fans who"): matched only capitalised as the list writes it. */
+static int person_case_rule(sanctagp_policy *p, const ialias *a, const char **w,
+                            const size_t *wl, int n, char **ev)
+{
+    if (!a->case_policy || strcmp(a->case_policy, "fold") != 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        sentry *s = sanctagp_function_word(w[i], wl[i])
+                        ? NULL
+                        : smap_get(&p->lex[LX_COMMON], w[i], wl[i], 0);
+        if (s) {
+            *ev = fmt("\"%.*s\" is a common word (lexicon common: %s): matched only "
+                      "capitalised",
+                      (int)wl[i], w[i], s->ev ? s->ev : "");
+            return R_CASE;
+        }
+    }
+    return -1;
+}
+
 /* The Arabic "servant of" / "father of" that makes one given name or a
  * kunya of the word after it ("Abdul Qadir", "Abu Usama"), and the article. */
 static int arabic_prefix(const char *w, size_t n)
@@ -506,7 +528,8 @@ int sanctagp_policy_apply(sanctagp_policy *p, ientity *e)
         } else if (n == 1) {
             r = one_word_rule(p, e, a, w[0], wl[0], &ev);
         } else if (n >= 2 && sanctagp_is_person(e) && strcmp(a->kind, "weak") != 0) {
-            r = person_rule(p, w, wl, n, &ev);
+            if ((r = person_rule(p, w, wl, n, &ev)) < 0)
+                r = person_case_rule(p, a, w, wl, n, &ev);
         } else if (n == 2) {
             r = article_rule(e, a, w, wl, n, &ev);
         }
@@ -526,12 +549,21 @@ int sanctagp_policy_apply(sanctagp_policy *p, ientity *e)
         p->count[r]++;
         if (strcmp(rules[r].action, "dropped") == 0) {
             a->dropped = 1;
-        } else {
-            char *kind = xstrdup("weak");
-            if (!kind)
-                return SANCTAG_E_NOMEM;
-            free(a->kind);
-            a->kind = kind;
+            continue;
+        }
+        int weak = strcmp(rules[r].action, "weak") == 0;
+        char *v = xstrdup(weak ? "weak" : "cap");
+        /* capitals needed where news writes them: not on particles ("bin") */
+        char *text = weak ? NULL : sanctagp_news_case(a->text);
+        if (!v || (!weak && !text)) {
+            free(v);
+            return SANCTAG_E_NOMEM;
+        }
+        free(weak ? a->kind : a->case_policy);
+        *(weak ? &a->kind : &a->case_policy) = v;
+        if (text) {
+            free(a->text);
+            a->text = text;
         }
     }
     return 0;

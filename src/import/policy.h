@@ -37,6 +37,8 @@
  *                               ("Yu Jin"), or of an Arabic "Abdul"/"Abu" and
  *                               one word (one given name or a kunya:
  *                               "Abdul Qadir", "Abu Usama")
+ *   person-common-word cap      a person name with a common word in it is
+ *                               matched only capitalised ("fan yang")
  *   structure          weak     names.c: one word of a person's name, one or
  *                               two letters, marked low quality by the list
  *
@@ -59,7 +61,7 @@ int sanctagp_policy_new(sqlite3 *db, const char *db_path, const iset *set,
                         sanctagp_policy **ret, sanctag_error *err);
 
 /* Applies the rules to the aliases of `e` (finalized): sets kind "weak",
- * or `dropped`, with rule and evidence. Returns 0 or SANCTAG_E_NOMEM. */
+ * case policy "cap" or `dropped`, with rule and evidence. Returns 0 or SANCTAG_E_NOMEM. */
 int sanctagp_policy_apply(sanctagp_policy *p, ientity *e);
 
 /* Number of collisions found so far. */

@@ -65,7 +65,10 @@ static int write_reason(sqlite3_stmt *st, const char *source, const ientity *e, 
     sqlite3_bind_text(st, 2, e->key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, a->text, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, a->norm ? a->norm : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, a->dropped ? "dropped" : "weak", -1, SQLITE_STATIC);
+    const char *action = a->dropped                      ? "dropped"
+                         : strcmp(a->kind, "weak") == 0 ? "weak"
+                                                        : "cap";
+    sqlite3_bind_text(st, 5, action, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, a->rule, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, a->evidence ? a->evidence : "", -1, SQLITE_STATIC);
     return sqlite3_step(st) == SQLITE_DONE ? 0 : SANCTAG_E_DB;
