@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "fuzz.h"
-#include "output/jsonfast.h"
+#include "util/json.h"
 
 #define FAIL()                                                                     \
     do {                                                                           \

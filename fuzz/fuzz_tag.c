@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "output/emit.h"
+#include "output/output.h"
 
 static sanctag_gazetteer *gz;
 static sanctag_tagger *tg;
@@ -94,8 +94,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ss[i].start > ss[i].end || ss[i].end > len)
             abort();
     sanctagp_emit_opts o = {(int)(opt >> 3) % 3, (opt >> 5) & 1, FMT_JSON};
+    sanctagp_emitter em;
+    sanctagp_emitter_init(&em, gz, &o);
     sanctagp_buf b = {0};
-    if (sanctagp_doc_write(&b, tg, gz, NULL, NULL, text, len, &o) == 0) {
+    if (sanctagp_doc_write(&b, &em, tg, NULL, NULL, text, len) == 0) {
         /* the output is one valid JSON object */
         json_error_t je;
         json_t *doc = json_loadb(b.p, b.len, 0, &je);
@@ -104,5 +106,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_decref(doc);
     }
     sanctagp_buf_release(&b);
+    sanctagp_emitter_release(&em);
     return 0;
 }

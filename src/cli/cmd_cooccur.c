@@ -16,6 +16,8 @@
 
 #include "cooccur/cooccur.h"
 #include "cli.h"
+#include "cooccur_count.h"
+#include "pipeline.h"
 
 static void help(FILE *f)
 {
@@ -26,7 +28,8 @@ static void help(FILE *f)
             "Counts which entities are mentioned together, how often and since when, and\n"
             "writes a co-occurrence table. Input is the JSON Lines output of 'sanctag tag'\n"
             "('-' or no FILE reads standard input); with --tag, raw JSON Lines documents are\n"
-            "tagged here first.\n"
+            "tagged here first. A DIR is read recursively for *.txt and *.jsonl files in\n"
+            "name order; gzip'd input is decompressed.\n"
             "\n"
             "Input:\n"
             "  --tag                tag raw JSON Lines documents (fields --id-field, --text-field,\n"
@@ -64,6 +67,8 @@ static void help(FILE *f)
             "                       dateline city or the publisher's own name\n"
             "  --no-documents       leave out the per-document listing (jsonl, sqlite)\n"
             "  -q, --quiet          no summary on standard error\n"
+            "  -j, --jobs N         worker threads (default: all cores); the table is the\n"
+            "                       same for any N\n"
             "\n");
     fprintf(f,
             "Merging:\n"
@@ -98,284 +103,6 @@ static void help(FILE *f)
 
 enum { F_CSV, F_JSONL, F_SQLITE, F_GRAPHML, F_GEXF };
 static const char *const format_names[] = {"csv", "jsonl", "sqlite", "graphml", "gexf"};
-
-typedef struct cooc_ctx {
-    sanctagp_cooc *c;
-    const char *id_field, *text_field, *date_field;
-    int tag;
-    sanctag_gazetteer *gz;
-    sanctag_tagger *tg;
-    unsigned tag_flags;
-    long bad_records, tag_errors, shown;
-    int fatal;
-    char unparsed_ex[3][80], ambiguous_ex[3][80];
-    int n_unparsed_ex, n_ambiguous_ex;
-} cooc_ctx;
-
-static void report(cooc_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void report(cooc_ctx *x, const char *fmt, ...)
-{
-    if (x->shown++ < 20) {
-        char msg[1024];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        cli_warn("%s", msg);
-    } else if (x->shown == 21) {
-        cli_warn("further input problems are not shown");
-    }
-}
-
-/* Keeps a few examples of dates that could not be read, for the summary. */
-static void note_date(cooc_ctx *x, const char *date)
-{
-    int32_t ymd;
-    int st = sanctagp_cooc_parse_date(date, strlen(date),
-                                      sanctagp_cooc_options(x->c)->date_order, &ymd);
-    char (*ex)[80] = st == COOC_DATE_AMBIGUOUS ? x->ambiguous_ex : x->unparsed_ex;
-    int *n = st == COOC_DATE_AMBIGUOUS ? &x->n_ambiguous_ex : &x->n_unparsed_ex;
-    if (st == COOC_DATE_OK || *n >= 3)
-        return;
-    for (int i = 0; i < *n; i++)
-        if (strncmp(ex[i], date, sizeof ex[i] - 1) == 0)
-            return;
-    snprintf(ex[(*n)++], sizeof ex[0], "%s", date);
-}
-
-/* The date of record `o`: *ret_raw (borrowed) and whether it is usable. */
-static void record_date(cooc_ctx *x, json_t *o, const char **ret_raw, int *ret_ok)
-{
-    json_t *d = o ? json_object_get(o, x->date_field) : NULL;
-    *ret_raw = NULL;
-    *ret_ok = 1;
-    if (!d || json_is_null(d))
-        return;
-    if (json_is_string(d)) {
-        *ret_raw = json_string_value(d);
-        note_date(x, *ret_raw);
-    } else {
-        *ret_ok = 0;
-    }
-}
-
-static int lib_fail(cooc_ctx *x, int rc, const sanctag_error *e, const char *where)
-{
-    if (e && e->text[0])
-        cli_warn("%s: %s", where, e->text);
-    else
-        cli_warn("%s: %s", where, sanctag_status_name(rc));
-    x->fatal = 1;
-    return rc;
-}
-
-/* Counts an error document (no entities). */
-static int count_error_doc(cooc_ctx *x, json_t *id, json_t *rec, const char *code,
-                           const char *where)
-{
-    const char *raw;
-    int ok;
-    record_date(x, rec, &raw, &ok);
-    sanctag_error e;
-    memset(&e, 0, sizeof e);
-    int rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
-    if (!rc)
-        rc = sanctagp_cooc_doc_end(x->c, 0, code, &e);
-    return rc ? lib_fail(x, rc, &e, where) : 0;
-}
-
-/* One line of 'sanctag tag' output. Returns 0, or a negative code to stop. */
-static int count_tagged(cooc_ctx *x, json_t *o, const char *where)
-{
-    const sanctagp_cooc_opts *opt = sanctagp_cooc_options(x->c);
-    int sent = opt->window == COOC_WIN_SENTENCE;
-    json_t *id = json_object_get(o, "id");
-    json_t *gz = json_object_get(json_object_get(o, "gazetteer"), "version");
-    if (json_is_string(gz) && sanctagp_cooc_add_gazetteer(x->c, json_string_value(gz)))
-        return lib_fail(x, SANCTAG_E_NOMEM, NULL, where);
-    json_t *error = json_object_get(o, "error");
-    if (error) {
-        const char *code = json_string_value(json_object_get(error, "code"));
-        return count_error_doc(x, id, o, code ? code : "error", where);
-    }
-    json_t *spans = json_object_get(o, "spans");
-    if (!json_is_array(spans)) {
-        x->bad_records++;
-        report(x, "%s: no \"spans\" array: not 'sanctag tag' output (raw documents need --tag); "
-                  "record skipped", where);
-        return 0;
-    }
-    json_t *sentences = json_object_get(o, "sentences");
-    if (sent && !json_is_array(sentences)) {
-        cli_warn("%s: no sentence indexes: --window sentence needs input tagged with "
-                 "'sanctag tag --sentences' (or use --tag)", where);
-        x->fatal = 1;
-        return SANCTAG_E_FORMAT;
-    }
-    /* check every span before counting anything of the record */
-    size_t i;
-    json_t *s;
-    json_array_foreach(spans, i, s) {
-        json_t *key = json_object_get(s, "entity");
-        if (!json_is_object(s) || !json_is_string(key)) {
-            x->bad_records++;
-            report(x, "%s: span %zu has no \"entity\" key; record skipped", where, i);
-            return 0;
-        }
-        if (sent && !json_is_integer(json_object_get(s, "sentence")) &&
-            !json_is_true(json_object_get(s, "nested")) &&
-            !json_is_true(json_object_get(s, "suppressor"))) {
-            cli_warn("%s: span %zu has no sentence index: --window sentence needs input tagged "
-                     "with 'sanctag tag --sentences' (or use --tag)", where, i);
-            x->fatal = 1;
-            return SANCTAG_E_FORMAT;
-        }
-    }
-    const char *raw;
-    int ok;
-    record_date(x, o, &raw, &ok);
-    sanctag_error e;
-    memset(&e, 0, sizeof e);
-    int rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
-    sanctagp_cooc_totals *t = sanctagp_cooc_totals_of(x->c);
-    json_array_foreach(spans, i, s) {
-        if (rc)
-            break;
-        if (json_is_true(json_object_get(s, "nested")) ||
-            json_is_true(json_object_get(s, "suppressor"))) {
-            t->mentions_skipped++;
-            continue;
-        }
-        json_int_t sn = sent ? json_integer_value(json_object_get(s, "sentence")) : 0;
-        if (sn < 0 || sn > (json_int_t)UINT32_MAX) {
-            cli_warn("%s: span %zu: bad sentence index", where, i);
-            x->fatal = 1;
-            return SANCTAG_E_FORMAT;
-        }
-        rc = sanctagp_cooc_doc_mention(x->c, json_string_value(json_object_get(s, "entity")),
-                                       json_string_value(json_object_get(s, "name")),
-                                       json_string_value(json_object_get(s, "label")),
-                                       json_string_value(json_object_get(s, "country")),
-                                       (uint32_t)sn, 0, 0);
-    }
-    if (!rc)
-        rc = sanctagp_cooc_doc_end(x->c, sent ? json_array_size(sentences) : 0, NULL, &e);
-    return rc ? lib_fail(x, rc, &e, where) : 0;
-}
-
-/* One raw document, tagged here. */
-static int count_raw(cooc_ctx *x, json_t *o, const char *where)
-{
-    json_t *id = json_object_get(o, x->id_field);
-    json_t *text = json_object_get(o, x->text_field);
-    if (!json_is_string(text)) {
-        x->tag_errors++;
-        report(x, "%s: %s '%s'%s", where, text ? "field" : "no field", x->text_field,
-               text ? " is not a string" : "");
-        return count_error_doc(x, id, o, sanctag_status_name(SANCTAG_E_FORMAT), where);
-    }
-    sanctag_error e;
-    memset(&e, 0, sizeof e);
-    int rc = sanctag_tagger_tag(x->tg, json_string_value(text), json_string_length(text),
-                                x->tag_flags, &e);
-    if (rc) {
-        x->tag_errors++;
-        report(x, "%s: field '%s': %s", where, x->text_field, e.text[0] ? e.text : sanctag_status_name(rc));
-        return count_error_doc(x, id, o, sanctag_status_name(rc), where);
-    }
-    const char *raw;
-    int ok;
-    record_date(x, o, &raw, &ok);
-    memset(&e, 0, sizeof e);
-    rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
-    size_t ns = 0, nsent = 0;
-    const sanctag_span *sp = sanctag_tagger_spans(x->tg, &ns);
-    sanctag_tagger_sentences(x->tg, &nsent);
-    sanctagp_cooc_totals *t = sanctagp_cooc_totals_of(x->c);
-    for (size_t i = 0; !rc && i < ns; i++) {
-        if (sp[i].flags & (SANCTAG_SPAN_NESTED | SANCTAG_SPAN_SUPPRESSOR)) {
-            t->mentions_skipped++;
-            continue;
-        }
-        sanctag_entity en;
-        if (sanctag_gazetteer_entity(x->gz, sp[i].entity, &en))
-            continue;
-        rc = sanctagp_cooc_doc_mention(x->c, en.key, en.name, en.label, en.country,
-                                       sp[i].sentence, sp[i].first_token,
-                                       sp[i].first_token + sp[i].ntokens);
-    }
-    if (!rc)
-        rc = sanctagp_cooc_doc_end(x->c, nsent, NULL, &e);
-    return rc ? lib_fail(x, rc, &e, where) : 0;
-}
-
-/* Reads one input file of JSON Lines. Returns 0, or -1 after a fatal problem. */
-static int read_input(cooc_ctx *x, const char *path)
-{
-    int is_stdin = strcmp(path, "-") == 0;
-    const char *name = is_stdin ? "<stdin>" : path;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    struct stat sb;
-    if (f && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fclose(f);
-        errno = EISDIR;
-        f = NULL;
-    }
-    if (!f) {
-        cli_warn("%s: cannot open: %s", path, strerror(errno));
-        x->fatal = 1;
-        return -1;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    long lineno = 0;
-    int rc = 0;
-    while (!rc && (n = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        size_t len = (size_t)n;
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            len--;
-        size_t k = 0;
-        while (k < len && (line[k] == ' ' || line[k] == '\t'))
-            k++;
-        if (k == len)
-            continue;
-        char where[600];
-        snprintf(where, sizeof where, "%s:%ld", name, lineno);
-        json_error_t je;
-        json_t *o = json_loadb(line, len, JSON_ALLOW_NUL, &je);
-        if (!o || !json_is_object(o)) {
-            if (x->tag) { /* as 'sanctag tag' does: an error document */
-                x->tag_errors++;
-                report(x, "%s: %s", where, o ? "line is not a JSON object" : je.text);
-                rc = count_error_doc(x, NULL, NULL,
-                                     sanctag_status_name(o ? SANCTAG_E_FORMAT : SANCTAG_E_JSON),
-                                     where);
-            } else {
-                x->bad_records++;
-                report(x, "%s: %s; record skipped", where,
-                       o ? "line is not a JSON object" : je.text);
-            }
-            json_decref(o);
-            continue;
-        }
-        rc = x->tag ? count_raw(x, o, where) : count_tagged(x, o, where);
-        json_decref(o);
-    }
-    int bad = ferror(f);
-    free(line);
-    if (!is_stdin)
-        fclose(f);
-    else
-        clearerr(stdin);
-    if (bad) {
-        cli_warn("%s: read error after line %ld", name, lineno);
-        x->fatal = 1;
-    }
-    return rc || bad ? -1 : 0;
-}
 
 /* "PERSON, org,COUNTRY" -> "COUNTRY,PERSON,org": sorted, unique, no blanks. */
 static int normalise_labels(const char *in, char *out, size_t cap)
@@ -496,12 +223,237 @@ static void summary(cooc_ctx *x, int merged)
                 (unsigned long long)sanctagp_cooc_conflicts(c));
 }
 
-int cmd_cooccur(int argc, char **argv)
+/* The command line of cooccur. */
+typedef struct cooc_args {
+    cooc_ctx x;
+    sanctagp_cooc_opts co;
+    sanctagp_cooc_out out;
+    const char *db, *outpath;
+    int format, entities_table, weak, merge, quiet, no_docs, jobs;
+    int counting_opt; /* a counting option was given (not allowed with --merge) */
+    const char *tag_only;
+    char **with;      /* --with keys, then --without keys */
+    size_t nwith, nwithout;
+} cooc_args;
+
+enum {
+    O_TAG = 256, O_DB, O_WEAK, O_NOPROP, O_IDF, O_TEXTF, O_DATEF, O_ORDER, O_WINDOW, O_BY,
+    O_PERIOD, O_LABEL, O_TABLE, O_MIN, O_TOP, O_SORT, O_WITH, O_WITHOUT, O_NODOCS, O_MERGE,
+};
+
+/* One counting option (--date-field, --date-order, --window, --by, --period,
+ * --label). Returns EXIT_OK_ or the exit status of a usage error. */
+static int counting_option(cooc_args *a, int ch)
 {
-    enum {
-        O_TAG = 256, O_DB, O_WEAK, O_NOPROP, O_IDF, O_TEXTF, O_DATEF, O_ORDER, O_WINDOW, O_BY,
-        O_PERIOD, O_LABEL, O_TABLE, O_MIN, O_TOP, O_SORT, O_WITH, O_WITHOUT, O_NODOCS, O_MERGE,
-    };
+    switch (ch) {
+    case O_DATEF:
+        a->x.date_field = optarg;
+        a->counting_opt = 1;
+        if (strlen(optarg) >= sizeof a->co.date_field)
+            return cli_usage("cooccur", "--date-field: name too long");
+        return EXIT_OK_;
+    case O_ORDER:
+        a->counting_opt = 1;
+        if (strcmp(optarg, "dmy") == 0) {
+            a->co.date_order = COOC_ORDER_DMY;
+        } else if (strcmp(optarg, "mdy") == 0) {
+            a->co.date_order = COOC_ORDER_MDY;
+        } else {
+            return cli_usage("cooccur", "--date-order must be dmy or mdy, not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    case O_WINDOW: {
+        a->counting_opt = 1;
+        uint64_t n;
+        if (strcmp(optarg, "document") == 0) {
+            a->co.window = COOC_WIN_DOCUMENT;
+        } else if (strcmp(optarg, "sentence") == 0) {
+            a->co.window = COOC_WIN_SENTENCE;
+        } else if (parse_count(optarg, &n) == 0 && n <= 100000) {
+            a->co.window = COOC_WIN_TOKENS;
+            a->co.tokens = (unsigned)n;
+        } else {
+            return cli_usage("cooccur",
+                             "--window must be document, sentence or a number of tokens "
+                             "(0-100000), not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    }
+    case O_BY:
+        a->counting_opt = 1;
+        if (strcmp(optarg, "entity") == 0) {
+            a->co.by = COOC_BY_ENTITY;
+        } else if (strcmp(optarg, "country") == 0) {
+            a->co.by = COOC_BY_COUNTRY;
+        } else {
+            return cli_usage("cooccur", "--by must be entity or country, not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    case O_PERIOD: {
+        a->counting_opt = 1;
+        static const char *const p[] = {"none", "day", "week", "month", "year"};
+        int i = 0;
+        while (i < 5 && strcmp(p[i], optarg) != 0)
+            i++;
+        if (i == 5) {
+            return cli_usage("cooccur",
+                             "--period must be none, day, week, month or year, not '%s'",
+                             optarg);
+        }
+        a->co.period = i;
+        return EXIT_OK_;
+    }
+    case O_LABEL:
+        a->counting_opt = 1;
+        if (normalise_labels(optarg, a->co.labels, sizeof a->co.labels)) {
+            return cli_usage("cooccur", "--label needs a comma-separated list of labels");
+        }
+        return EXIT_OK_;
+    }
+    return EXIT_OK_;
+}
+
+/* One output option (--format, --table, --min-count, --top, --sort, --with,
+ * --without). Returns EXIT_OK_ or the exit status of a usage error. */
+static int output_option(cooc_args *a, int ch)
+{
+    switch (ch) {
+    case 'f': {
+        int i = 0;
+        while (i < 5 && strcmp(format_names[i], optarg) != 0)
+            i++;
+        if (i == 5) {
+            return cli_usage("cooccur",
+                             "--format must be csv, jsonl, sqlite, graphml or gexf, not '%s'",
+                             optarg);
+        }
+        a->format = i;
+        return EXIT_OK_;
+    }
+    case O_TABLE:
+        if (strcmp(optarg, "pairs") == 0) {
+            a->entities_table = 0;
+        } else if (strcmp(optarg, "entities") == 0) {
+            a->entities_table = 1;
+        } else {
+            return cli_usage("cooccur", "--table must be pairs or entities, not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    case O_MIN:
+        if (parse_count(optarg, &a->out.min_count) || a->out.min_count < 1) {
+            return cli_usage("cooccur", "--min-count needs a number >= 1, not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    case O_TOP:
+        if (parse_count(optarg, &a->out.top) || a->out.top < 1) {
+            return cli_usage("cooccur", "--top needs a number >= 1, not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    case O_SORT:
+        if (strcmp(optarg, "count") == 0) {
+            a->out.sort_npmi = 0;
+        } else if (strcmp(optarg, "npmi") == 0) {
+            a->out.sort_npmi = 1;
+        } else {
+            return cli_usage("cooccur", "--sort must be count or npmi, not '%s'", optarg);
+        }
+        return EXIT_OK_;
+    case O_WITH:
+    case O_WITHOUT: {
+        /* one array: --with keys from the front, --without keys from the back */
+        char **nw = realloc(a->with, (a->nwith + a->nwithout + 1) * sizeof *nw);
+        if (!nw) {
+            cli_warn("out of memory");
+            return EXIT_FATAL;
+        }
+        a->with = nw;
+        if (ch == O_WITH) {
+            memmove(a->with + a->nwith + 1, a->with + a->nwith, a->nwithout * sizeof *a->with);
+            a->with[a->nwith++] = optarg;
+        } else {
+            a->with[a->nwith + a->nwithout++] = optarg;
+        }
+        return EXIT_OK_;
+    }
+    }
+    return EXIT_OK_;
+}
+
+/* --merge: the counting options of the partial outputs `files`, which must
+ * agree, into *co. Returns EXIT_OK_ or the exit status (reported). */
+static int merge_options(char **files, int n, int format, int want_docs, int quiet,
+                         sanctagp_cooc_opts *co)
+{
+    sanctag_error e;
+    sanctagp_cooc_opts first;
+    memset(&first, 0, sizeof first);
+    int all_listed = 1;
+    for (int i = 0; i < n; i++) {
+        sanctagp_cooc_opts po;
+        memset(&e, 0, sizeof e);
+        if (sanctagp_cooc_probe_file(files[i], &po, &e)) {
+            cli_error(&e);
+            return EXIT_FATAL;
+        }
+        const char *diff;
+        if (i == 0) {
+            first = po;
+        } else if ((diff = sanctagp_cooc_opts_diff(&first, &po))) {
+            cli_warn("%s: counted with a different --%s than %s: cannot merge", files[i], diff,
+                     files[0]);
+            return EXIT_FATAL;
+        }
+        all_listed &= po.documents;
+    }
+    if (format == F_GRAPHML && first.period != COOC_PER_NONE)
+        return cli_usage("cooccur", "the inputs have periods: GraphML is a static graph; use "
+                                    "--format gexf");
+    if (want_docs && !all_listed && !quiet)
+        cli_warn("some inputs list no documents (--no-documents): the merged output lists "
+                 "none");
+    *co = first;
+    co->documents = want_docs && all_listed;
+    return EXIT_OK_;
+}
+
+/* Writes the table in `format` to f (or the SQLite database sq); x->fatal
+ * when that failed (reported). */
+static void write_table(cooc_ctx *x, const sanctagp_cooc_out *out, int by, int format,
+                        int entities_table, FILE *f, FILE *spool, sanctagp_cooc_sqlite *sq,
+                        const char *outpath, int quiet)
+{
+    sanctag_error e;
+    int rc;
+    for (size_t i = 0; i < out->nwith + out->nwithout; i++)
+        if (!sanctagp_cooc_has_node(x->c, out->with[i]))
+            cli_warn("%s %s: no such %s in the input", i < out->nwith ? "--with" : "--without",
+                     out->with[i], by == COOC_BY_COUNTRY ? "country code" : "entity key");
+    uint64_t unknown_docs = 0;
+    switch (format) {
+    case F_CSV: rc = sanctagp_cooc_write_csv(x->c, f, out, entities_table); break;
+    case F_JSONL: rc = sanctagp_cooc_write_jsonl(x->c, f, out, spool); break;
+    case F_GRAPHML: rc = sanctagp_cooc_write_graphml(x->c, f, out); break;
+    case F_GEXF: rc = sanctagp_cooc_write_gexf(x->c, f, out, &unknown_docs); break;
+    default:
+        memset(&e, 0, sizeof e);
+        rc = sanctagp_cooc_sqlite_finish(x->c, sq, out, &e);
+        if (rc)
+            cli_warn("%s: %s", outpath, e.text);
+        break;
+    }
+    if (rc == SANCTAG_E_NOMEM)
+        cli_warn("out of memory");
+    if (rc)
+        x->fatal = 1;
+    if (unknown_docs && !quiet)
+        cli_warn("%llu documents in period \"unknown\" (no readable date) are not on the GEXF "
+                 "timeline", (unsigned long long)unknown_docs);
+}
+
+/* Parses the command line into *a (a->with is the caller's to free): -1 to
+ * run, else the exit status. */
+static int parse_args(cooc_args *a, int argc, char **argv)
+{
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
         {"tag", no_argument, NULL, O_TAG},
@@ -527,180 +479,72 @@ int cmd_cooccur(int argc, char **argv)
         {"no-documents", no_argument, NULL, O_NODOCS},
         {"merge", no_argument, NULL, O_MERGE},
         {"quiet", no_argument, NULL, 'q'},
+        {"jobs", required_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
-    cooc_ctx x;
-    memset(&x, 0, sizeof x);
-    x.id_field = "id";
-    x.text_field = "text";
-    x.date_field = "date";
-    sanctagp_cooc_opts co;
-    memset(&co, 0, sizeof co);
-    sanctagp_cooc_out out;
-    memset(&out, 0, sizeof out);
-    out.min_count = 1;
-    const char *db = NULL, *outpath = NULL;
-    int format = -1, entities_table = 0, weak = 0, merge = 0, quiet = 0, no_docs = 0;
-    int counting_opt = 0; /* a counting option was given (not allowed with --merge) */
-    const char *tag_only = NULL;
-    char **with = NULL;
-    size_t nwith = 0, nwithout = 0;
-    int ch, rc;
-    while ((ch = getopt_long(argc, argv, "hf:o:q", opts, NULL)) != -1) {
+    memset(a, 0, sizeof *a);
+    a->x.id_field = "id";
+    a->x.text_field = "text";
+    a->x.date_field = "date";
+    a->out.min_count = 1;
+    a->format = -1;
+    a->jobs = pl_default_jobs();
+    int ch, st;
+    while ((ch = getopt_long(argc, argv, "hf:o:qj:", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':
             help(stdout);
-            free(with);
             return fclose(stdout) == 0 ? EXIT_OK_ : EXIT_FATAL;
-        case O_TAG: x.tag = 1; counting_opt = 1; break;
-        case O_DB: db = optarg; tag_only = "--db"; break;
-        case O_WEAK: weak = 1; tag_only = "--weak"; break;
-        case O_NOPROP: x.tag_flags |= SANCTAG_TAG_NO_PROPAGATE; tag_only = "--no-propagate"; break;
-        case O_IDF: x.id_field = optarg; tag_only = "--id-field"; break;
-        case O_TEXTF: x.text_field = optarg; tag_only = "--text-field"; break;
-        case O_DATEF:
-            x.date_field = optarg;
-            counting_opt = 1;
-            if (strlen(optarg) >= sizeof co.date_field) {
-                free(with);
-                return cli_usage("cooccur", "--date-field: name too long");
-            }
-            break;
-        case O_ORDER:
-            counting_opt = 1;
-            if (strcmp(optarg, "dmy") == 0) {
-                co.date_order = COOC_ORDER_DMY;
-            } else if (strcmp(optarg, "mdy") == 0) {
-                co.date_order = COOC_ORDER_MDY;
-            } else {
-                free(with);
-                return cli_usage("cooccur", "--date-order must be dmy or mdy, not '%s'", optarg);
-            }
-            break;
-        case O_WINDOW: {
-            counting_opt = 1;
-            uint64_t n;
-            if (strcmp(optarg, "document") == 0) {
-                co.window = COOC_WIN_DOCUMENT;
-            } else if (strcmp(optarg, "sentence") == 0) {
-                co.window = COOC_WIN_SENTENCE;
-            } else if (parse_count(optarg, &n) == 0 && n <= 100000) {
-                co.window = COOC_WIN_TOKENS;
-                co.tokens = (unsigned)n;
-            } else {
-                free(with);
-                return cli_usage("cooccur",
-                                 "--window must be document, sentence or a number of tokens "
-                                 "(0-100000), not '%s'", optarg);
-            }
-            break;
-        }
-        case O_BY:
-            counting_opt = 1;
-            if (strcmp(optarg, "entity") == 0) {
-                co.by = COOC_BY_ENTITY;
-            } else if (strcmp(optarg, "country") == 0) {
-                co.by = COOC_BY_COUNTRY;
-            } else {
-                free(with);
-                return cli_usage("cooccur", "--by must be entity or country, not '%s'", optarg);
-            }
-            break;
-        case O_PERIOD: {
-            counting_opt = 1;
-            static const char *const p[] = {"none", "day", "week", "month", "year"};
-            int i = 0;
-            while (i < 5 && strcmp(p[i], optarg) != 0)
-                i++;
-            if (i == 5) {
-                free(with);
-                return cli_usage("cooccur",
-                                 "--period must be none, day, week, month or year, not '%s'",
+        case O_TAG: a->x.tag = 1; a->counting_opt = 1; break;
+        case 'j':
+            if (pl_parse_jobs(optarg, &a->jobs))
+                return cli_usage("cooccur", "--jobs must be a number from 1 to 1024, not '%s'",
                                  optarg);
-            }
-            co.period = i;
             break;
-        }
-        case O_LABEL:
-            counting_opt = 1;
-            if (normalise_labels(optarg, co.labels, sizeof co.labels)) {
-                free(with);
-                return cli_usage("cooccur", "--label needs a comma-separated list of labels");
-            }
+        case O_DB: a->db = optarg; a->tag_only = "--db"; break;
+        case O_WEAK: a->weak = 1; a->tag_only = "--weak"; break;
+        case O_NOPROP:
+            a->x.tag_flags |= SANCTAG_TAG_NO_PROPAGATE;
+            a->tag_only = "--no-propagate";
             break;
-        case 'f': {
-            int i = 0;
-            while (i < 5 && strcmp(format_names[i], optarg) != 0)
-                i++;
-            if (i == 5) {
-                free(with);
-                return cli_usage("cooccur",
-                                 "--format must be csv, jsonl, sqlite, graphml or gexf, not '%s'",
-                                 optarg);
-            }
-            format = i;
+        case O_IDF: a->x.id_field = optarg; a->tag_only = "--id-field"; break;
+        case O_TEXTF: a->x.text_field = optarg; a->tag_only = "--text-field"; break;
+        case 'o': a->outpath = optarg; break;
+        case O_NODOCS: a->no_docs = 1; break;
+        case O_MERGE: a->merge = 1; break;
+        case 'q': a->quiet = 1; break;
+        case O_DATEF: case O_ORDER: case O_WINDOW: case O_BY: case O_PERIOD: case O_LABEL:
+            if ((st = counting_option(a, ch)) != EXIT_OK_)
+                return st;
             break;
-        }
-        case 'o': outpath = optarg; break;
-        case O_TABLE:
-            if (strcmp(optarg, "pairs") == 0) {
-                entities_table = 0;
-            } else if (strcmp(optarg, "entities") == 0) {
-                entities_table = 1;
-            } else {
-                free(with);
-                return cli_usage("cooccur", "--table must be pairs or entities, not '%s'", optarg);
-            }
+        case 'f': case O_TABLE: case O_MIN: case O_TOP: case O_SORT: case O_WITH: case O_WITHOUT:
+            if ((st = output_option(a, ch)) != EXIT_OK_)
+                return st;
             break;
-        case O_MIN:
-            if (parse_count(optarg, &out.min_count) || out.min_count < 1) {
-                free(with);
-                return cli_usage("cooccur", "--min-count needs a number >= 1, not '%s'", optarg);
-            }
-            break;
-        case O_TOP:
-            if (parse_count(optarg, &out.top) || out.top < 1) {
-                free(with);
-                return cli_usage("cooccur", "--top needs a number >= 1, not '%s'", optarg);
-            }
-            break;
-        case O_SORT:
-            if (strcmp(optarg, "count") == 0) {
-                out.sort_npmi = 0;
-            } else if (strcmp(optarg, "npmi") == 0) {
-                out.sort_npmi = 1;
-            } else {
-                free(with);
-                return cli_usage("cooccur", "--sort must be count or npmi, not '%s'", optarg);
-            }
-            break;
-        case O_WITH:
-        case O_WITHOUT: {
-            /* one array: --with keys from the front, --without keys from the back */
-            char **nw = realloc(with, (nwith + nwithout + 1) * sizeof *nw);
-            if (!nw) {
-                free(with);
-                cli_warn("out of memory");
-                return EXIT_FATAL;
-            }
-            with = nw;
-            if (ch == O_WITH) {
-                memmove(with + nwith + 1, with + nwith, nwithout * sizeof *with);
-                with[nwith++] = optarg;
-            } else {
-                with[nwith + nwithout++] = optarg;
-            }
-            break;
-        }
-        case O_NODOCS: no_docs = 1; break;
-        case O_MERGE: merge = 1; break;
-        case 'q': quiet = 1; break;
         default:
-            free(with);
             fprintf(stderr, "Try 'sanctag cooccur --help'.\n");
             return EXIT_USAGE;
         }
     }
+    return -1;
+}
+
+int cmd_cooccur(int argc, char **argv)
+{
+    cooc_args a;
+    int rc = parse_args(&a, argc, argv);
+    if (rc >= 0) {
+        free(a.with);
+        return rc;
+    }
+    cooc_ctx x = a.x;
+    sanctagp_cooc_opts co = a.co;
+    sanctagp_cooc_out out = a.out;
+    const char *db = a.db, *outpath = a.outpath, *tag_only = a.tag_only;
+    int format = a.format, entities_table = a.entities_table, weak = a.weak, merge = a.merge;
+    int quiet = a.quiet, no_docs = a.no_docs, counting_opt = a.counting_opt, jobs = a.jobs;
+    char **with = a.with;
+    size_t nwith = a.nwith, nwithout = a.nwithout;
     out.with = with;
     out.nwith = nwith;
     out.without = with ? with + nwith : NULL;
@@ -742,37 +586,11 @@ int cmd_cooccur(int argc, char **argv)
 
     /* the table: from the options, or from the merge inputs */
     if (merge) {
-        sanctagp_cooc_opts first;
-        int all_listed = 1;
-        for (int i = optind; i < argc; i++) {
-            sanctagp_cooc_opts po;
-            memset(&e, 0, sizeof e);
-            if (sanctagp_cooc_probe_file(argv[i], &po, &e)) {
-                cli_error(&e);
-                free(with);
-                return EXIT_FATAL;
-            }
-            const char *diff;
-            if (i == optind) {
-                first = po;
-            } else if ((diff = sanctagp_cooc_opts_diff(&first, &po))) {
-                cli_warn("%s: counted with a different --%s than %s: cannot merge", argv[i], diff,
-                         argv[optind]);
-                free(with);
-                return EXIT_FATAL;
-            }
-            all_listed &= po.documents;
-        }
-        if (format == F_GRAPHML && first.period != COOC_PER_NONE) {
+        rc = merge_options(argv + optind, argc - optind, format, want_docs, quiet, &co);
+        if (rc != EXIT_OK_) {
             free(with);
-            return cli_usage("cooccur", "the inputs have periods: GraphML is a static graph; use "
-                                        "--format gexf");
+            return rc;
         }
-        if (want_docs && !all_listed && !quiet)
-            cli_warn("some inputs list no documents (--no-documents): the merged output lists "
-                     "none");
-        co = first;
-        co.documents = want_docs && all_listed;
     } else {
         snprintf(co.date_field, sizeof co.date_field, "%s", x.date_field);
         co.documents = want_docs;
@@ -820,57 +638,12 @@ int cmd_cooccur(int argc, char **argv)
             }
         }
     } else {
-        if (x.tag) {
-            const char *dbpath = cli_find_db(db);
-            if (!dbpath) {
-                x.fatal = 1;
-                goto finish;
-            }
-            if (sanctag_gazetteer_open(dbpath, weak ? SANCTAG_OPEN_WEAK : 0, &x.gz, &e)) {
-                cli_error(&e);
-                x.fatal = 1;
-                goto finish;
-            }
-            x.tg = sanctag_tagger_new(x.gz);
-            if (!x.tg || sanctagp_cooc_add_gazetteer(x.c, sanctag_gazetteer_version(x.gz))) {
-                cli_warn("out of memory");
-                x.fatal = 1;
-                goto finish;
-            }
-        }
-        static char *stdin_only[] = {"-"};
-        char **inputs = optind < argc ? argv + optind : stdin_only;
-        int ninputs = optind < argc ? argc - optind : 1;
-        for (int i = 0; i < ninputs && !x.fatal; i++)
-            read_input(&x, inputs[i]);
+        count_inputs(&x, db, weak, argv + optind, argc - optind, jobs);
     }
 
 finish:
     if (!x.fatal) {
-        for (size_t i = 0; i < nwith + nwithout; i++)
-            if (!sanctagp_cooc_has_node(x.c, with[i]))
-                cli_warn("%s %s: no such %s in the input", i < nwith ? "--with" : "--without",
-                         with[i], co.by == COOC_BY_COUNTRY ? "country code" : "entity key");
-        uint64_t unknown_docs = 0;
-        switch (format) {
-        case F_CSV: rc = sanctagp_cooc_write_csv(x.c, o.f, &out, entities_table); break;
-        case F_JSONL: rc = sanctagp_cooc_write_jsonl(x.c, o.f, &out, spool); break;
-        case F_GRAPHML: rc = sanctagp_cooc_write_graphml(x.c, o.f, &out); break;
-        case F_GEXF: rc = sanctagp_cooc_write_gexf(x.c, o.f, &out, &unknown_docs); break;
-        default:
-            memset(&e, 0, sizeof e);
-            rc = sanctagp_cooc_sqlite_finish(x.c, sq, &out, &e);
-            if (rc)
-                cli_warn("%s: %s", outpath, e.text);
-            break;
-        }
-        if (rc == SANCTAG_E_NOMEM)
-            cli_warn("out of memory");
-        if (rc)
-            x.fatal = 1;
-        if (unknown_docs && !quiet)
-            cli_warn("%llu documents in period \"unknown\" (no readable date) are not on the GEXF "
-                     "timeline", (unsigned long long)unknown_docs);
+        write_table(&x, &out, co.by, format, entities_table, o.f, spool, sq, outpath, quiet);
     }
     sanctagp_cooc_sqlite_close(sq);
     sq = NULL;
@@ -894,7 +667,6 @@ done:
     if (spool)
         fclose(spool);
     sanctagp_cooc_sqlite_close(sq);
-    sanctag_tagger_free(x.tg);
     sanctag_gazetteer_unref(x.gz);
     sanctagp_cooc_free(x.c);
     free(with);

@@ -8,8 +8,10 @@
 
 #include <jansson.h>
 
-#include "output/emit.h"
+#include "output/output.h"
 #include "cli.h"
+#include "input.h"
+#include "pipeline.h"
 
 static void help(FILE *f)
 {
@@ -20,7 +22,7 @@ static void help(FILE *f)
             "{\"id\", \"text\", \"spans\": [{\"start\", \"end\", \"label\", \"country\"?}]} with UTF-8\n"
             "byte offsets (the format of ../shared/gold). Without PRED.jsonl the texts of GOLD\n"
             "are tagged with the gazetteer; with it, PRED.jsonl is sanctag output for the same\n"
-            "documents (matched by id; any offsets unit).\n"
+            "documents (matched by id; any offsets unit). Either may be gzip'd.\n"
             "\n"
             "Prints, per label (COUNTRY, LOCATION, ORG, PERSON) and overall, precision,\n"
             "recall and F1 of strict span matches (same start, end and label; for COUNTRY\n"
@@ -31,6 +33,8 @@ static void help(FILE *f)
             "  --db PATH     gazetteer used to tag GOLD's texts (default: the bundled one)\n"
             "  --errors      list every miss and false positive with its context\n"
             "  --json        print the figures as one JSON object\n"
+            "  -j, --jobs N  worker threads (default: all cores); the figures are the same\n"
+            "                for any N\n"
             "\n"
             "Examples:\n"
             "  sanctag eval ../shared/gold/dev.jsonl\n"
@@ -162,237 +166,296 @@ static void prf(counts c, double *p, double *r, double *f)
     *f = *p + *r > 0 ? 2 * *p * *r / (*p + *r) : 0.0;
 }
 
-int cmd_eval(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"db", required_argument, NULL, 'd'},
-        {"errors", no_argument, NULL, 'e'},
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *db = NULL;
-    int show_errors = 0, as_json = 0, ch;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'h':
-            help(stdout);
-            return EXIT_OK_;
-        case 'd': db = optarg; break;
-        case 'e': show_errors = 1; break;
-        case 'j': as_json = 1; break;
-        default:
-            fprintf(stderr, "Try 'sanctag eval --help'.\n");
-            return EXIT_USAGE;
-        }
-    }
-    if (argc - optind < 1 || argc - optind > 2)
-        return cli_usage("eval", "needs GOLD.jsonl and optionally PRED.jsonl");
-    const char *gold_path = argv[optind];
-    const char *pred_path = argc - optind == 2 ? argv[optind + 1] : NULL;
+/* ---- one gold document ------------------------------------------------------ */
 
-    sanctag_gazetteer *gz = NULL;
-    sanctag_tagger *tg = NULL;
-    json_t *pred_by_id = NULL;
+/* The run: read-only while workers run, counted by the writer. */
+typedef struct eval_run {
+    const char *gold_path, *pred_path;
+    sanctag_gazetteer *gz;  /* tagging here (no PRED file) */
+    json_t *pred_by_id;     /* predictions by id (PRED file) */
+    int show_errors, as_json;
+    counts per[NLAB + 1], docset;
+    long ndocs, bad;
+    int stop, fatal;
+} eval_run;
+
+/* A worker's verdict on one gold line, for the writer. */
+typedef struct judged {
+    json_t *g;          /* the gold record (owns the text) */
+    const char *text;
+    size_t len;
+    sp *gs, *ps;
+    size_t ng, np;
+    char msg[1100];     /* a warning to print first, or "" */
+    int bad;            /* not a usable gold record: msg says why */
+} judged;
+
+typedef struct eval_worker {
+    const eval_run *r;
+    sanctag_tagger *tg;
+} eval_worker;
+
+static void *worker_new(void *ctx)
+{
+    const eval_run *r = ctx;
+    eval_worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->r = r;
+    if (r->gz && !(w->tg = sanctag_tagger_new(r->gz))) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void worker_free(void *arg)
+{
+    eval_worker *w = arg;
+    sanctag_tagger_free(w->tg);
+    free(w);
+}
+
+/* The tagger's spans of j's text as predictions. */
+static void tag_spans(eval_worker *w, judged *j, long ln)
+{
+    sanctag_gazetteer *gz = w->r->gz;
     sanctag_error e;
     memset(&e, 0, sizeof e);
-    if (pred_path) {
-        FILE *pf = fopen(pred_path, "r");
-        if (!pf) {
-            cli_warn("%s: cannot open: %s", pred_path, strerror(errno));
-            return EXIT_FATAL;
-        }
-        pred_by_id = json_object();
-        char *line = NULL;
-        size_t cap = 0;
-        long ln = 0;
-        while (getline(&line, &cap, pf) >= 0) {
-            ln++;
-            json_error_t je;
-            json_t *o = json_loads(line, 0, &je);
-            if (!o || !json_is_object(o)) {
-                cli_warn("%s:%ld:%d: %s", pred_path, ln, je.column,
-                         o ? "not a JSON object" : je.text);
-                json_decref(o);
-                continue;
-            }
-            json_t *id = json_object_get(o, "id");
-            char *key = json_dumps(id ? id : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
-            if (key)
-                json_object_set_new(pred_by_id, key, o);
-            else
-                json_decref(o);
-            free(key);
-        }
-        free(line);
-        fclose(pf);
-    } else {
-        const char *path = cli_find_db(db);
-        if (!path)
-            return EXIT_FATAL;
-        if (sanctag_gazetteer_open(path, 0, &gz, &e)) {
-            cli_error(&e);
-            return EXIT_FATAL;
-        }
-        tg = sanctag_tagger_new(gz);
-        if (!tg) {
-            sanctag_gazetteer_unref(gz);
-            cli_warn("out of memory");
-            return EXIT_FATAL;
-        }
+    if (sanctag_tagger_tag(w->tg, j->text, j->len, 0, &e) != 0) {
+        snprintf(j->msg, sizeof j->msg, "%s:%ld: %s", w->r->gold_path, ln, e.text);
+        j->ps = calloc(1, sizeof *j->ps);
+        return;
     }
-
-    FILE *gf = fopen(gold_path, "r");
-    if (!gf) {
-        cli_warn("%s: cannot open: %s", gold_path, strerror(errno));
-        sanctag_tagger_free(tg);
-        sanctag_gazetteer_unref(gz);
-        json_decref(pred_by_id);
-        return EXIT_FATAL;
-    }
-    counts per[NLAB + 1];
-    counts docset = {0, 0, 0};
-    memset(per, 0, sizeof per);
-    long ndocs = 0, bad = 0, ln = 0;
-    char *line = NULL;
-    size_t cap = 0;
-    FILE *ef = stdout;
-    while (getline(&line, &cap, gf) >= 0) {
-        ln++;
-        json_error_t je;
-        json_t *g = json_loads(line, 0, &je);
-        json_t *gt = g ? json_object_get(g, "text") : NULL;
-        if (!g || !json_is_string(gt)) {
-            cli_warn("%s:%ld: %s", gold_path, ln, g ? "no string field 'text'" : je.text);
-            json_decref(g);
-            bad++;
+    size_t n;
+    const sanctag_span *s = sanctag_tagger_spans(w->tg, &n);
+    j->ps = calloc(n ? n : 1, sizeof *j->ps);
+    for (size_t i = 0; j->ps && i < n; i++) {
+        sanctag_entity ent;
+        if (sanctag_gazetteer_entity(gz, s[i].entity, &ent))
             continue;
-        }
-        const char *text = json_string_value(gt);
-        size_t len = json_string_length(gt);
-        json_t *id = json_object_get(g, "id");
-        size_t ng = 0, np = 0;
-        sp *gs = read_spans(json_object_get(g, "spans"), text, len, OFF_BYTE, &ng);
-        sp *ps = NULL;
-        if (pred_by_id) {
-            char *key = json_dumps(id ? id : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
-            json_t *p = key ? json_object_get(pred_by_id, key) : NULL;
-            free(key);
-            if (!p)
-                cli_warn("%s:%ld: no prediction for this id in %s", gold_path, ln, pred_path);
-            const char *un = p ? json_string_value(json_object_get(p, "offsets")) : NULL;
-            int unit = p ? sanctagp_offset_unit(un ? un : "codepoint") : OFF_BYTE;
-            ps = read_spans(p ? json_object_get(p, "spans") : NULL, text, len,
-                            unit < 0 ? OFF_CODEPOINT : unit, &np);
+        sp *p = &j->ps[j->np];
+        p->start = (long)s[i].start;
+        p->end = (long)s[i].end;
+        p->label = label_index(ent.label);
+        const char *cc = ent.country;
+        sanctag_entity ce;
+        if (strcmp(ent.label, "ORG") == 0)
+            cc = (s[i].named_country != UINT32_MAX &&
+                  sanctag_gazetteer_entity(gz, s[i].named_country, &ce) == 0)
+                     ? ce.country
+                     : "";
+        snprintf(p->country, 3, "%s", cc);
+        j->np++;
+    }
+}
+
+/* The predictions of the PRED file for j's id. */
+static void file_spans(eval_worker *w, judged *j, json_t *id, long ln)
+{
+    char *key = json_dumps(id ? id : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
+    json_t *p = key ? json_object_get(w->r->pred_by_id, key) : NULL;
+    free(key);
+    if (!p)
+        snprintf(j->msg, sizeof j->msg, "%s:%ld: no prediction for this id in %s",
+                 w->r->gold_path, ln, w->r->pred_path);
+    const char *un = p ? json_string_value(json_object_get(p, "offsets")) : NULL;
+    int unit = p ? sanctagp_offset_unit(un ? un : "codepoint") : OFF_BYTE;
+    j->ps = read_spans(p ? json_object_get(p, "spans") : NULL, j->text, j->len,
+                       unit < 0 ? OFF_CODEPOINT : unit, &j->np);
+}
+
+static void process_item(void *arg, pl_batch *b, pl_item *it)
+{
+    eval_worker *w = arg;
+    if (it->kind != FEED_REC_LINE)
+        return; /* input errors: the writer reports them */
+    judged *j = calloc(1, sizeof *j);
+    if (!(it->result = j)) {
+        b->oom = 1;
+        return;
+    }
+    json_error_t je;
+    j->g = json_loads(pl_data(b, it), 0, &je);
+    json_t *gt = j->g ? json_object_get(j->g, "text") : NULL;
+    if (!j->g || !json_is_string(gt)) {
+        snprintf(j->msg, sizeof j->msg, "%s:%ld: %s", w->r->gold_path, it->line,
+                 j->g ? "no string field 'text'" : je.text);
+        j->bad = 1;
+        return;
+    }
+    j->text = json_string_value(gt);
+    j->len = json_string_length(gt);
+    j->gs = read_spans(json_object_get(j->g, "spans"), j->text, j->len, OFF_BYTE, &j->ng);
+    if (w->r->pred_by_id)
+        file_spans(w, j, json_object_get(j->g, "id"), it->line);
+    else
+        tag_spans(w, j, it->line);
+}
+
+/* Counts one judged document (and prints its errors with --errors). */
+static void score(eval_run *r, judged *j)
+{
+    FILE *ef = stdout;
+    int print = r->show_errors && !r->as_json;
+    sp *gs = j->gs, *ps = j->ps;
+    const char *text = j->text;
+    size_t len = j->len, ng = j->ng, np = j->np;
+    r->ndocs++;
+    for (size_t i = 0; i < ng; i++)
+        for (size_t k = 0; k < np; k++)
+            if (!ps[k].matched && same(&gs[i], &ps[k])) {
+                gs[i].matched = ps[k].matched = 1;
+                break;
+            }
+    json_t *id = json_object_get(j->g, "id");
+    char idbuf[128];
+    snprintf(idbuf, sizeof idbuf, "%s", json_is_string(id) ? json_string_value(id) : "(no id)");
+    for (size_t i = 0; i < ng; i++) {
+        if (gs[i].label < 0)
+            continue;
+        counts *c = &r->per[gs[i].label];
+        if (gs[i].matched) {
+            c->tp++;
         } else {
-            memset(&e, 0, sizeof e);
-            if (sanctag_tagger_tag(tg, text, len, 0, &e) == 0) {
-                size_t n;
-                const sanctag_span *s = sanctag_tagger_spans(tg, &n);
-                ps = calloc(n ? n : 1, sizeof *ps);
-                for (size_t i = 0; ps && i < n; i++) {
-                    sanctag_entity ent;
-                    if (sanctag_gazetteer_entity(gz, s[i].entity, &ent))
-                        continue;
-                    ps[np].start = (long)s[i].start;
-                    ps[np].end = (long)s[i].end;
-                    ps[np].label = label_index(ent.label);
-                    const char *cc = ent.country;
-                    sanctag_entity ce;
-                    if (strcmp(ent.label, "ORG") == 0)
-                        cc = (s[i].named_country != UINT32_MAX &&
-                              sanctag_gazetteer_entity(gz, s[i].named_country, &ce) == 0)
-                                 ? ce.country
-                                 : "";
-                    snprintf(ps[np].country, 3, "%s", cc);
-                    np++;
-                }
-            } else {
-                cli_warn("%s:%ld: %s", gold_path, ln, e.text);
-                ps = calloc(1, sizeof *ps);
+            c->fn++;
+            if (print) {
+                fprintf(ef, "MISS %s %s%s%s '%.*s' bytes %ld-%ld\n", idbuf,
+                        labels[gs[i].label], gs[i].country[0] ? ":" : "", gs[i].country,
+                        (int)(gs[i].end - gs[i].start), text + gs[i].start, gs[i].start,
+                        gs[i].end);
+                context(ef, text, len, gs[i].start, gs[i].end);
             }
         }
-        if (!gs || !ps) {
-            cli_warn("out of memory");
-            free(gs);
-            free(ps);
-            json_decref(g);
+    }
+    for (size_t k = 0; k < np; k++) {
+        if (ps[k].label < 0 || ps[k].matched)
+            continue;
+        r->per[ps[k].label].fp++;
+        if (print) {
+            fprintf(ef, "FP   %s %s%s%s '%.*s' bytes %ld-%ld\n", idbuf, labels[ps[k].label],
+                    ps[k].country[0] ? ":" : "", ps[k].country, (int)(ps[k].end - ps[k].start),
+                    text + ps[k].start, ps[k].start, ps[k].end);
+            context(ef, text, len, ps[k].start, ps[k].end);
+        }
+    }
+    /* document-level country sets */
+    char(*gset)[3] = calloc(ng + 1, 3), (*pset)[3] = calloc(np + 1, 3);
+    if (gset && pset) {
+        size_t kg = country_set(gs, ng, gset), kp = country_set(ps, np, pset);
+        for (size_t i = 0; i < kp; i++) {
+            if (has_code(gset, kg, pset[i])) {
+                r->docset.tp++;
+            } else {
+                r->docset.fp++;
+                if (print)
+                    fprintf(ef, "DOC-FP   %s country %s\n", idbuf, pset[i]);
+            }
+        }
+        for (size_t i = 0; i < kg; i++)
+            if (!has_code(pset, kp, gset[i])) {
+                r->docset.fn++;
+                if (print)
+                    fprintf(ef, "DOC-MISS %s country %s\n", idbuf, gset[i]);
+            }
+    }
+    free(gset);
+    free(pset);
+}
+
+static int write_batch(void *ctx, pl_batch *b)
+{
+    eval_run *r = ctx;
+    if (b->oom)
+        r->stop = 1;
+    for (size_t i = 0; i < b->n; i++) {
+        pl_item *it = &b->items[i];
+        judged *j = it->result;
+        if (r->stop || r->fatal) {
+            /* stopped */
+        } else if (it->kind == FEED_REC_OPEN_ERR) {
+            cli_warn("%s: cannot open: %s", r->gold_path, strerror(it->err));
+            r->fatal = 1;
+        } else if (it->kind == FEED_REC_READ_ERR) {
+            cli_warn("%s: read error after line %ld", r->gold_path, it->line);
+            r->fatal = 1;
+        } else if (j) {
+            if (j->msg[0])
+                cli_warn("%s", j->msg);
+            if (j->bad) {
+                r->bad++;
+            } else if (!j->gs || !j->ps) {
+                cli_warn("out of memory");
+                r->stop = 1;
+            } else {
+                score(r, j);
+            }
+        }
+        if (j) {
+            free(j->gs);
+            free(j->ps);
+            json_decref(j->g);
+            free(j);
+        }
+    }
+    return r->stop || r->fatal;
+}
+
+/* PRED.jsonl into an object by id (each id as compact JSON). NULL after
+ * printing why. */
+static json_t *load_preds(const char *pred_path)
+{
+    char *paths[] = {(char *)pred_path};
+    feed_inputs in;
+    if (feed_expand(&in, paths, 1, FEED_JSONL)) {
+        cli_warn("out of memory");
+        return NULL;
+    }
+    json_t *by_id = json_object();
+    feed_iter it;
+    feed_rec rec;
+    feed_iter_init(&it, &in, 1);
+    while (by_id && feed_iter_next(&it, &rec) == 1) {
+        if (rec.kind == FEED_REC_OPEN_ERR) {
+            cli_warn("%s: cannot open: %s", pred_path, strerror(rec.err));
+            json_decref(by_id);
+            by_id = NULL;
             break;
         }
-        ndocs++;
-        for (size_t i = 0; i < ng; i++)
-            for (size_t j = 0; j < np; j++)
-                if (!ps[j].matched && same(&gs[i], &ps[j])) {
-                    gs[i].matched = ps[j].matched = 1;
-                    break;
-                }
-        char idbuf[128];
-        snprintf(idbuf, sizeof idbuf, "%s",
-                 json_is_string(id) ? json_string_value(id) : "(no id)");
-        for (size_t i = 0; i < ng; i++) {
-            if (gs[i].label < 0)
-                continue;
-            counts *c = &per[gs[i].label];
-            if (gs[i].matched) {
-                c->tp++;
-            } else {
-                c->fn++;
-                if (show_errors && !as_json) {
-                    fprintf(ef, "MISS %s %s%s%s '%.*s' bytes %ld-%ld\n", idbuf,
-                            labels[gs[i].label], gs[i].country[0] ? ":" : "", gs[i].country,
-                            (int)(gs[i].end - gs[i].start), text + gs[i].start, gs[i].start,
-                            gs[i].end);
-                    context(ef, text, len, gs[i].start, gs[i].end);
-                }
-            }
+        if (rec.kind != FEED_REC_LINE)
+            break; /* a read error ends the file, as it did */
+        json_error_t je;
+        json_t *o = json_loadb(rec.data, rec.len, 0, &je);
+        if (!o || !json_is_object(o)) {
+            cli_warn("%s:%ld:%d: %s", pred_path, rec.line, je.column,
+                     o ? "not a JSON object" : je.text);
+            json_decref(o);
+            continue;
         }
-        for (size_t j = 0; j < np; j++) {
-            if (ps[j].label < 0 || ps[j].matched)
-                continue;
-            per[ps[j].label].fp++;
-            if (show_errors && !as_json) {
-                fprintf(ef, "FP   %s %s%s%s '%.*s' bytes %ld-%ld\n", idbuf, labels[ps[j].label],
-                        ps[j].country[0] ? ":" : "", ps[j].country,
-                        (int)(ps[j].end - ps[j].start), text + ps[j].start, ps[j].start,
-                        ps[j].end);
-                context(ef, text, len, ps[j].start, ps[j].end);
-            }
-        }
-        /* document-level country sets */
-        char(*gset)[3] = calloc(ng + 1, 3), (*pset)[3] = calloc(np + 1, 3);
-        if (gset && pset) {
-            size_t kg = country_set(gs, ng, gset), kp = country_set(ps, np, pset);
-            for (size_t i = 0; i < kp; i++) {
-                if (has_code(gset, kg, pset[i])) {
-                    docset.tp++;
-                } else {
-                    docset.fp++;
-                    if (show_errors && !as_json)
-                        fprintf(ef, "DOC-FP   %s country %s\n", idbuf, pset[i]);
-                }
-            }
-            for (size_t i = 0; i < kg; i++)
-                if (!has_code(pset, kp, gset[i])) {
-                    docset.fn++;
-                    if (show_errors && !as_json)
-                        fprintf(ef, "DOC-MISS %s country %s\n", idbuf, gset[i]);
-                }
-        }
-        free(gset);
-        free(pset);
-        free(gs);
-        free(ps);
-        json_decref(g);
+        json_t *id = json_object_get(o, "id");
+        char *key = json_dumps(id ? id : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
+        if (key)
+            json_object_set_new(by_id, key, o);
+        else
+            json_decref(o);
+        free(key);
     }
-    free(line);
-    fclose(gf);
+    feed_iter_close(&it);
+    feed_inputs_free(&in);
+    return by_id;
+}
+
+static void print_report(eval_run *run)
+{
+    counts *per = run->per, docset = run->docset;
+    long ndocs = run->ndocs;
     for (int i = 0; i < NLAB; i++) {
         per[NLAB].tp += per[i].tp;
         per[NLAB].fp += per[i].fp;
         per[NLAB].fn += per[i].fn;
     }
     double p, r, f;
-    if (as_json) {
+    if (run->as_json) {
         json_t *o = json_object();
         json_object_set_new(o, "documents", json_integer(ndocs));
         json_t *lab = json_object();
@@ -414,7 +477,7 @@ int cmd_eval(int argc, char **argv)
         putchar('\n');
         json_decref(o);
     } else {
-        printf("%s: %ld documents, strict span match\n", gold_path, ndocs);
+        printf("%s: %ld documents, strict span match\n", run->gold_path, ndocs);
         printf("%-14s %6s %6s %6s %9s %7s %6s\n", "label", "tp", "fp", "fn", "precision",
                "recall", "f1");
         for (int i = 0; i <= NLAB; i++) {
@@ -426,10 +489,77 @@ int cmd_eval(int argc, char **argv)
         printf("%-14s %6ld %6ld %6ld %9.3f %7.3f %6.3f\n", "doc-countries", docset.tp, docset.fp,
                docset.fn, p, r, f);
     }
-    sanctag_tagger_free(tg);
-    sanctag_gazetteer_unref(gz);
-    json_decref(pred_by_id);
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"db", required_argument, NULL, 'd'},
+        {"errors", no_argument, NULL, 'e'},
+        {"json", no_argument, NULL, 'J'},
+        {"jobs", required_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL;
+    int show_errors = 0, as_json = 0, ch, jobs = pl_default_jobs();
+    while ((ch = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+            help(stdout);
+            return EXIT_OK_;
+        case 'd': db = optarg; break;
+        case 'e': show_errors = 1; break;
+        case 'J': as_json = 1; break;
+        case 'j':
+            if (pl_parse_jobs(optarg, &jobs))
+                return cli_usage("eval", "--jobs must be a number from 1 to 1024, not '%s'",
+                                 optarg);
+            break;
+        default:
+            fprintf(stderr, "Try 'sanctag eval --help'.\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind < 1 || argc - optind > 2)
+        return cli_usage("eval", "needs GOLD.jsonl and optionally PRED.jsonl");
+
+    eval_run r;
+    memset(&r, 0, sizeof r);
+    r.gold_path = argv[optind];
+    r.pred_path = argc - optind == 2 ? argv[optind + 1] : NULL;
+    r.show_errors = show_errors;
+    r.as_json = as_json;
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    if (r.pred_path) {
+        if (!(r.pred_by_id = load_preds(r.pred_path)))
+            return EXIT_FATAL;
+    } else {
+        const char *path = cli_find_db(db);
+        if (!path)
+            return EXIT_FATAL;
+        if (sanctag_gazetteer_open(path, 0, &r.gz, &e)) {
+            cli_error(&e);
+            return EXIT_FATAL;
+        }
+    }
+    feed_inputs in;
+    int rc = feed_expand(&in, argv + optind, 1, FEED_JSONL);
+    static const pl_ops ops = {worker_new, worker_free, process_item, write_batch, NULL, NULL};
+    if (rc == 0) {
+        rc = pl_run(&ops, &r, &in, 1, jobs, NULL);
+        feed_inputs_free(&in);
+    }
+    if (rc == -1)
+        cli_warn("out of memory");
+    if (rc == 0 && !r.fatal)
+        print_report(&r);
+    sanctag_gazetteer_unref(r.gz);
+    json_decref(r.pred_by_id);
+    if (rc || r.fatal)
+        return EXIT_FATAL;
     if (fflush(stdout) != 0)
         return EXIT_FATAL;
-    return bad ? EXIT_DOCS : EXIT_OK_;
+    return r.bad ? EXIT_DOCS : EXIT_OK_;
 }

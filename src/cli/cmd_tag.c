@@ -1,14 +1,11 @@
 /* cmd_tag.c - `sanctag tag`: documents in, one JSON line per document out,
  * in input order, errors included.
  *
- * Pipeline: the main thread reads inputs into batches (a bounded ring, so a
- * feed of any size runs in bounded memory), worker threads parse, tag and
- * format whole batches, and the main thread writes finished batches strictly
- * in input order. With -j 1 everything runs on the main thread. */
+ * The records come through the shared pipeline (pipeline.h): workers parse,
+ * tag and format them, the main thread writes them in input order. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +16,14 @@
 
 #include <jansson.h>
 
-#include "output/emit.h"
 #include "output/formats.h"
-#include "output/jsonfast.h"
+#include "output/output.h"
+#include "util/json.h"
+#include "core/tagger.h"
 #include "core/text.h"
 #include "cli.h"
-#include "feed.h"
+#include "input.h"
+#include "pipeline.h"
 
 static void help(FILE *f)
 {
@@ -116,39 +115,12 @@ typedef struct tag_conf {
     int listed_only; /* --listed-only: drop spans of entities not on a sanctions list */
 } tag_conf;
 
-/* ---- batches ------------------------------------------------------------ */
-
-enum { IT_PLAIN, IT_JSONL, IT_IOERR };
-
-typedef struct item {
-    int kind;
-    size_t off, len;  /* bytes in the batch arena: document, line, or message */
-    const char *name; /* input name (lives for the run) */
-    long line;
-    unsigned long seq; /* document number in the run, from 1 */
-} item;
-
-enum { B_FREE, B_FILLED, B_WORKING, B_DONE };
-
-typedef struct batch {
-    item *items;
-    size_t n, cap;
-    sanctagp_buf in;   /* input bytes of all items */
-    sanctagp_buf out;  /* formatted records */
-    sanctagp_buf err;  /* messages for stderr, one per line */
-    long ndocs, nerrs;
-    int state, oom, write_err;
-} batch;
-
-#define BATCH_ITEMS 256
-#define BATCH_BYTES (1u << 20)
-
 /* Per-worker state. */
 typedef struct worker {
     const tag_conf *conf;
     sanctag_tagger *tg;
-    batch *b;          /* batch being processed */
-    struct pool *pool; /* the pool it works for (threads only) */
+    sanctagp_emitter em; /* output options, gazetteer, entity memo */
+    pl_batch *b;       /* batch being processed */
     sanctagp_buf text; /* decoded text field */
     sanctagp_buf idbuf; /* decoded id, when a string */
     sanctagp_buf ann;  /* --format brat: the .ann of one document */
@@ -157,7 +129,7 @@ typedef struct worker {
     sanctagp_jspan *spans;
 } worker;
 
-static void warn_to(batch *b, const char *msg)
+static void warn_to(pl_batch *b, const char *msg)
 {
     b->nerrs++;
     if (sanctagp_buf_append(&b->err, msg, strlen(msg)) || sanctagp_buf_append(&b->err, "\n", 1))
@@ -177,27 +149,12 @@ static json_t *kept_fields(const tag_conf *cf, json_t *record)
     return o;
 }
 
-/* --listed-only: rewrites the JSON record appended to out at `from`, keeping
- * only the spans that carry "sanctions". Returns 0 or -1 (out of memory). */
-static int keep_listed(sanctagp_buf *out, size_t from)
+/* --listed-only: keeps the spans of entities on a sanctions list (those whose
+ * record gets a "sanctions" object). */
+static int span_listed(const sanctag_span *s, void *arg)
 {
-    json_t *doc = json_loadb(out->p + from, out->len - from, 0, NULL);
-    json_t *spans = json_object_get(doc, "spans");
-    if (!json_is_array(spans)) {
-        json_decref(doc);
-        return doc ? 0 : -1;
-    }
-    for (size_t i = json_array_size(spans); i-- > 0;)
-        if (!json_object_get(json_array_get(spans, i), "sanctions"))
-            json_array_remove(spans, i);
-    char *line = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    if (!line)
-        return -1;
-    out->len = from;
-    int rc = sanctagp_buf_append(out, line, strlen(line)) || sanctagp_buf_append(out, "\n", 1);
-    free(line);
-    return rc ? -1 : 0;
+    sanctag_entity e;
+    return sanctag_gazetteer_entity(arg, s->entity, &e) == 0 && e.listed;
 }
 
 static int write_file(int fd, const char *p, size_t n)
@@ -221,9 +178,9 @@ static int write_file(int fd, const char *p, size_t n)
 static void write_brat(worker *w, json_t *id, const char *text, size_t len)
 {
     const tag_conf *cf = w->conf;
-    batch *b = w->b;
+    pl_batch *b = w->b;
     w->ann.len = 0;
-    if (sanctagp_format_brat_ann(&w->ann, w->tg, cf->gz, text, len)) {
+    if (sanctagp_format_brat_ann(&w->ann, &w->em, w->tg, id, NULL, text, len)) {
         b->oom = 1;
         return;
     }
@@ -261,7 +218,7 @@ static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size
                     const char *file, long line, const char *where, const char *field)
 {
     const tag_conf *cf = w->conf;
-    batch *b = w->b;
+    pl_batch *b = w->b;
     sanctag_error e;
     memset(&e, 0, sizeof e);
     b->ndocs++;
@@ -271,9 +228,9 @@ static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size
             write_brat(w, id, text, len);
             return;
         }
-        size_t from = b->out.len;
-        if (sanctagp_format_doc(&b->out, &cf->eo, w->tg, cf->gz, id, extra, text, len) ||
-            (cf->listed_only && keep_listed(&b->out, from)))
+        if (cf->listed_only)
+            sanctagp_tagger_keep_spans(w->tg, span_listed, cf->gz);
+        if (sanctagp_format_doc(&b->out, &w->em, w->tg, id, extra, text, len))
             b->oom = 1;
         return;
     }
@@ -302,14 +259,14 @@ static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size
     memcpy(e.text, msg, ml);
     e.text[ml] = 0;
     warn_to(b, msg);
-    if (sanctagp_format_error(&b->out, &cf->eo, cf->gz, id, extra, &e, file, line, text))
+    if (sanctagp_format_error(&b->out, &w->em, id, extra, &e, file, line, text))
         b->oom = 1;
 }
 
 static void record_error(worker *w, json_t *id, json_t *extra, int code, const char *file,
                          long line, long column, const char *what)
 {
-    batch *b = w->b;
+    pl_batch *b = w->b;
     sanctag_error e;
     memset(&e, 0, sizeof e);
     e.code = code;
@@ -323,8 +280,7 @@ static void record_error(worker *w, json_t *id, json_t *extra, int code, const c
         snprintf(e.text, sizeof e.text, "%s: %s", file, what);
     b->ndocs++;
     warn_to(b, e.text);
-    if (sanctagp_format_error(&b->out, &w->conf->eo, w->conf->gz, id, extra, &e, file, line,
-                              NULL))
+    if (sanctagp_format_error(&b->out, &w->em, id, extra, &e, file, line, NULL))
         b->oom = 1;
 }
 
@@ -336,7 +292,7 @@ static const char *json_type_name(const json_t *o)
 
 /* The fast path: a strict scan finds the fields without building the record;
  * 1 when the line was handled, 0 to fall back to Jansson. */
-static int process_jsonl_fast(worker *w, const item *it, const char *line)
+static int process_jsonl_fast(worker *w, const pl_item *it, const char *line)
 {
     const tag_conf *cf = w->conf;
     size_t nk = 2 + cf->nkeep;
@@ -376,22 +332,22 @@ static int process_jsonl_fast(worker *w, const item *it, const char *line)
     if (!stx->found || stx->type != 's') {
         snprintf(what, sizeof what, stx->found ? "field '%s' is not a string" : "no field '%s'",
                  cf->text_field);
-        record_error(w, id, extra, SANCTAG_E_FORMAT, it->name, it->line, 0, what);
+        record_error(w, id, extra, SANCTAG_E_FORMAT, it->in->name, it->line, 0, what);
     } else if (sanctagp_json_unescape(line + stx->off, stx->len, &w->text) != 0) {
         json_decref(extra);
         json_decref(id);
         return 0;
     } else {
         char where[512];
-        snprintf(where, sizeof where, "%s:%ld", it->name, it->line);
-        tag_one(w, id, extra, w->text.p, w->text.len, it->name, it->line, where, cf->text_field);
+        snprintf(where, sizeof where, "%s:%ld", it->in->name, it->line);
+        tag_one(w, id, extra, w->text.p, w->text.len, it->in->name, it->line, where, cf->text_field);
     }
     json_decref(extra);
     json_decref(id);
     return 1;
 }
 
-static void process_jsonl(worker *w, const item *it, const char *line)
+static void process_jsonl(worker *w, const pl_item *it, const char *line)
 {
     const tag_conf *cf = w->conf;
     if (process_jsonl_fast(w, it, line))
@@ -402,12 +358,12 @@ static void process_jsonl(worker *w, const item *it, const char *line)
     char what[400];
     if (!o) {
         snprintf(what, sizeof what, "malformed JSON: %s", je.text);
-        record_error(w, NULL, NULL, SANCTAG_E_JSON, it->name, it->line, je.column, what);
+        record_error(w, NULL, NULL, SANCTAG_E_JSON, it->in->name, it->line, je.column, what);
         return;
     }
     if (!json_is_object(o)) {
         snprintf(what, sizeof what, "line is a JSON %s, not an object", json_type_name(o));
-        record_error(w, NULL, NULL, SANCTAG_E_FORMAT, it->name, it->line, 0, what);
+        record_error(w, NULL, NULL, SANCTAG_E_FORMAT, it->in->name, it->line, 0, what);
         json_decref(o);
         return;
     }
@@ -417,128 +373,94 @@ static void process_jsonl(worker *w, const item *it, const char *line)
     if (!text || !json_is_string(text)) {
         snprintf(what, sizeof what, text ? "field '%s' is not a string" : "no field '%s'",
                  cf->text_field);
-        record_error(w, id, extra, SANCTAG_E_FORMAT, it->name, it->line, 0, what);
+        record_error(w, id, extra, SANCTAG_E_FORMAT, it->in->name, it->line, 0, what);
     } else {
         char where[512];
-        snprintf(where, sizeof where, "%s:%ld", it->name, it->line);
-        tag_one(w, id, extra, json_string_value(text), json_string_length(text), it->name,
+        snprintf(where, sizeof where, "%s:%ld", it->in->name, it->line);
+        tag_one(w, id, extra, json_string_value(text), json_string_length(text), it->in->name,
                 it->line, where, cf->text_field);
     }
     json_decref(extra);
     json_decref(o);
 }
 
-static void process_batch(worker *w, batch *b)
+static void process_item(void *arg, pl_batch *b, pl_item *it)
 {
+    worker *w = arg;
+    const char *data = pl_data(b, it);
     w->b = b;
-    b->out.len = 0;
-    b->err.len = 0;
-    b->ndocs = b->nerrs = 0;
-    b->oom = 0;
-    for (size_t i = 0; i < b->n; i++) {
-        const item *it = &b->items[i];
-        const char *data = b->in.p + it->off;
-        w->seq = it->seq;
-        if (it->kind == IT_JSONL) {
-            process_jsonl(w, it, data);
-        } else if (it->kind == IT_PLAIN) {
-            json_t *id = sanctagp_json_string_lossy(strcmp(it->name, "<stdin>") == 0 ? "-"
-                                                                                  : it->name);
-            tag_one(w, id, NULL, data, it->len, it->name, 0, it->name, NULL);
-            json_decref(id);
-        } else {
-            json_t *id = sanctagp_json_string_lossy(it->name);
-            char msg[600];
-            snprintf(msg, sizeof msg, "%.*s", (int)it->len, data);
-            record_error(w, id, NULL, SANCTAG_E_IO, it->name, 0, 0, msg);
-            json_decref(id);
-        }
+    w->seq = it->seq;
+    if (it->kind == FEED_REC_LINE) {
+        process_jsonl(w, it, data);
+    } else if (it->kind == FEED_REC_DOC) {
+        json_t *id = sanctagp_json_string_lossy(strcmp(it->in->name, "<stdin>") == 0 ? "-"
+                                                                                  : it->in->name);
+        tag_one(w, id, NULL, data, it->len, it->in->name, 0, it->in->name, NULL);
+        json_decref(id);
+    } else {
+        json_t *id = sanctagp_json_string_lossy(it->in->name);
+        char what[64], msg[600];
+        if (it->kind == FEED_REC_OPEN_ERR)
+            snprintf(what, sizeof what, "cannot open");
+        else if (it->in->mode == FEED_PLAIN)
+            snprintf(what, sizeof what, "cannot read");
+        else
+            snprintf(what, sizeof what, "read error after line %ld", it->line);
+        snprintf(msg, sizeof msg, "%s: %s", what, strerror(it->err));
+        record_error(w, id, NULL, SANCTAG_E_IO, it->in->name, 0, 0, msg);
+        json_decref(id);
     }
 }
 
-static int worker_init(worker *w, const tag_conf *cf)
+static void worker_free(void *arg)
 {
-    memset(w, 0, sizeof *w);
-    w->conf = cf;
-    w->tg = sanctag_tagger_new(cf->gz);
-    w->keys = calloc(2 + cf->nkeep, sizeof *w->keys);
-    w->spans = calloc(2 + cf->nkeep, sizeof *w->spans);
-    if (!w->tg || !w->keys || !w->spans)
-        return -1;
-    w->keys[0] = cf->id_field;
-    w->keys[1] = cf->text_field;
-    for (size_t k = 0; k < cf->nkeep; k++)
-        w->keys[2 + k] = cf->keep[k];
-    return 0;
-}
-
-static void worker_release(worker *w)
-{
+    worker *w = arg;
+    if (!w)
+        return;
     sanctag_tagger_free(w->tg);
+    sanctagp_emitter_release(&w->em);
     free(w->keys);
     free(w->spans);
     sanctagp_buf_release(&w->text);
     sanctagp_buf_release(&w->idbuf);
     sanctagp_buf_release(&w->ann);
-    memset(w, 0, sizeof *w);
+    free(w);
 }
 
-/* ---- the pool ----------------------------------------------------------- */
-
-typedef struct pool {
-    pthread_mutex_t mu;
-    pthread_cond_t work, done;
-    batch *ring;
-    size_t nring;
-    size_t next_work;   /* ring index a worker takes next (in submission order) */
-    size_t submitted;   /* batches handed to workers */
-    size_t taken;
-    int stop;
-    worker *workers;
-    pthread_t *threads;
-    int nthreads;
-} pool;
-
-static void *worker_main(void *arg)
+static void *worker_new(void *ctx)
 {
-    worker *w = arg;
-    pool *p = w->pool;
-    for (;;) {
-        pthread_mutex_lock(&p->mu);
-        while (!p->stop && p->taken == p->submitted)
-            pthread_cond_wait(&p->work, &p->mu);
-        if (p->taken == p->submitted && p->stop) {
-            pthread_mutex_unlock(&p->mu);
-            return NULL;
-        }
-        batch *b = &p->ring[p->taken % p->nring];
-        p->taken++;
-        b->state = B_WORKING;
-        pthread_mutex_unlock(&p->mu);
-        process_batch(w, b);
-        pthread_mutex_lock(&p->mu);
-        b->state = B_DONE;
-        pthread_cond_broadcast(&p->done);
-        pthread_mutex_unlock(&p->mu);
+    const tag_conf *cf = *(const tag_conf **)ctx; /* run starts with its conf */
+    worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->conf = cf;
+    w->tg = sanctag_tagger_new(cf->gz);
+    sanctagp_emitter_init(&w->em, cf->gz, &cf->eo);
+    w->keys = calloc(2 + cf->nkeep, sizeof *w->keys);
+    w->spans = calloc(2 + cf->nkeep, sizeof *w->spans);
+    if (!w->tg || !w->keys || !w->spans) {
+        worker_free(w);
+        return NULL;
     }
+    w->keys[0] = cf->id_field;
+    w->keys[1] = cf->text_field;
+    for (size_t k = 0; k < cf->nkeep; k++)
+        w->keys[2 + k] = cf->keep[k];
+    return w;
 }
 
 /* ---- output ------------------------------------------------------------- */
 
 typedef struct run {
-    const tag_conf *conf;
-    pool pool;
-    worker self;         /* -j 1: the main thread works */
-    size_t written;      /* batches written */
-    size_t filling;      /* index of the batch being filled (= batches created) */
-    unsigned long nitems;
+    const tag_conf *conf; /* first: worker_new() reads it */
     FILE *out;
     long ndocs, nerrs, shown;
-    int write_failed, oom, fatal;
+    int write_failed, write_errno, oom, fatal;
     /* progress */
     int progress;
     struct timespec t0, last;
-    uint64_t bytes_in, done_before, total;
+    uint64_t bytes_in, done;
+    uint64_t total;
     int total_known;
 } run;
 
@@ -547,7 +469,7 @@ static double since(const struct timespec *a, const struct timespec *b)
     return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static void progress(run *r, uint64_t cur_offset, int final)
+static void progress(run *r, int final)
 {
     if (!r->progress)
         return;
@@ -559,7 +481,7 @@ static void progress(run *r, uint64_t cur_offset, int final)
     double el = since(&r->t0, &now);
     double mbs = el > 0 ? (double)r->bytes_in / 1e6 / el : 0;
     char eta[48] = "";
-    uint64_t done = r->done_before + cur_offset;
+    uint64_t done = r->done;
     if (r->total_known && r->total && done > 0 && !final) {
         double left = el * (double)(r->total - (done < r->total ? done : r->total)) / (double)done;
         snprintf(eta, sizeof eta, "  ETA %d:%02d", (int)left / 60, (int)left % 60);
@@ -571,16 +493,30 @@ static void progress(run *r, uint64_t cur_offset, int final)
     fflush(stderr);
 }
 
-static void write_batch(run *r, batch *b)
+static void on_progress(void *ctx, uint64_t bytes_in, uint64_t done)
 {
+    run *r = ctx;
+    r->bytes_in = bytes_in;
+    r->done = done;
+    progress(r, 0);
+}
+
+static int write_batch(void *ctx, pl_batch *b)
+{
+    run *r = ctx;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->items[i].kind == FEED_REC_OPEN_ERR || b->items[i].kind == FEED_REC_READ_ERR)
+            r->fatal = 1;
     if (b->oom)
         r->oom = 1;
     if (b->write_err) {
         r->write_failed = 1;
         b->write_err = 0;
     }
-    if (!r->write_failed && b->out.len && fwrite(b->out.p, 1, b->out.len, r->out) != b->out.len)
+    if (!r->write_failed && b->out.len && fwrite(b->out.p, 1, b->out.len, r->out) != b->out.len) {
         r->write_failed = 1;
+        r->write_errno = errno;
+    }
     r->ndocs += b->ndocs;
     /* messages in input order, the first 20 only */
     const char *p = b->err.p, *end = b->err.p + b->err.len;
@@ -598,172 +534,7 @@ static void write_batch(run *r, batch *b)
         p += n + 1;
     }
     r->nerrs += b->nerrs;
-    b->n = 0;
-    b->in.len = 0;
-    b->state = B_FREE;
-}
-
-/* The batch to fill next: waits for its ring slot to be written first. */
-static batch *next_batch(run *r)
-{
-    pool *p = &r->pool;
-    batch *b = &p->ring[r->filling % p->nring];
-    if (p->nthreads == 0)
-        return b;
-    pthread_mutex_lock(&p->mu);
-    while (r->written < r->filling && r->filling - r->written >= p->nring) {
-        batch *old = &p->ring[r->written % p->nring];
-        while (old->state != B_DONE)
-            pthread_cond_wait(&p->done, &p->mu);
-        pthread_mutex_unlock(&p->mu);
-        write_batch(r, old);
-        r->written++;
-        pthread_mutex_lock(&p->mu);
-    }
-    pthread_mutex_unlock(&p->mu);
-    return b;
-}
-
-/* Hands the current batch over (or processes it at once with -j 1) and writes
- * whatever is finished in order. */
-static void submit(run *r)
-{
-    pool *p = &r->pool;
-    batch *b = &p->ring[r->filling % p->nring];
-    if (b->n == 0)
-        return;
-    if (p->nthreads == 0) {
-        process_batch(&r->self, b);
-        write_batch(r, b);
-        r->filling++;
-        r->written++;
-        return;
-    }
-    pthread_mutex_lock(&p->mu);
-    b->state = B_FILLED;
-    p->submitted++;
-    r->filling++;
-    pthread_cond_signal(&p->work);
-    /* write finished batches without waiting */
-    while (r->written < r->filling && p->ring[r->written % p->nring].state == B_DONE) {
-        batch *old = &p->ring[r->written % p->nring];
-        pthread_mutex_unlock(&p->mu);
-        write_batch(r, old);
-        r->written++;
-        pthread_mutex_lock(&p->mu);
-    }
-    pthread_mutex_unlock(&p->mu);
-}
-
-static void drain(run *r)
-{
-    submit(r);
-    pool *p = &r->pool;
-    if (p->nthreads == 0)
-        return;
-    pthread_mutex_lock(&p->mu);
-    while (r->written < r->filling) {
-        batch *old = &p->ring[r->written % p->nring];
-        while (old->state != B_DONE)
-            pthread_cond_wait(&p->done, &p->mu);
-        pthread_mutex_unlock(&p->mu);
-        write_batch(r, old);
-        r->written++;
-        pthread_mutex_lock(&p->mu);
-    }
-    pthread_mutex_unlock(&p->mu);
-}
-
-/* Adds an item to the batch being filled, submitting it when full. */
-static int add_item(run *r, int kind, const char *data, size_t len, const char *name, long line)
-{
-    batch *b = next_batch(r);
-    if (b->n == b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : BATCH_ITEMS;
-        item *v = realloc(b->items, nc * sizeof *v);
-        if (!v)
-            return -1;
-        b->items = v;
-        b->cap = nc;
-    }
-    item *it = &b->items[b->n];
-    it->kind = kind;
-    it->off = b->in.len;
-    it->len = len;
-    it->name = name;
-    it->line = line;
-    it->seq = ++r->nitems;
-    /* NUL-terminate each item: json_loadb does not need it, messages do */
-    if (sanctagp_buf_append(&b->in, data, len) || sanctagp_buf_append(&b->in, "", 1))
-        return -1;
-    b->n++;
-    r->bytes_in += len;
-    if (b->n >= BATCH_ITEMS || b->in.len >= BATCH_BYTES)
-        submit(r);
-    return 0;
-}
-
-static int io_error_item(run *r, const feed_input *in, const char *what, int err)
-{
-    char msg[512];
-    snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
-    r->fatal = 1;
-    return add_item(r, IT_IOERR, msg, strlen(msg), in->name, 0);
-}
-
-static int read_input(run *r, const feed_input *in)
-{
-    feed_reader *fr = feed_open(in->path);
-    if (!fr)
-        return io_error_item(r, in, "cannot open", errno);
-    int rc = 0;
-    if (in->mode == FEED_PLAIN) {
-        char *text = NULL;
-        size_t len = 0;
-        if (feed_read_all(fr, &text, &len) != 0) {
-            rc = io_error_item(r, in, "cannot read", errno);
-        } else {
-            rc = add_item(r, IT_PLAIN, text, len, in->name, 0);
-            free(text);
-        }
-        r->done_before += in->size;
-        feed_close(fr);
-        return rc;
-    }
-    const char *line;
-    size_t len;
-    long lineno = 0;
-    int got;
-    while (!r->write_failed && !interrupted && (got = feed_next_line(fr, &line, &len)) == 1) {
-        lineno++;
-        size_t k = 0;
-        while (k < len && (line[k] == ' ' || line[k] == '\t'))
-            k++;
-        if (k == len)
-            continue; /* blank line: not a document */
-        if ((rc = add_item(r, IT_JSONL, line, len, in->name, lineno)))
-            break;
-        if ((lineno & 1023) == 0)
-            progress(r, feed_offset(fr), 0);
-    }
-    if (!rc && !r->write_failed && got < 0) {
-        char what[64];
-        snprintf(what, sizeof what, "read error after line %ld", lineno);
-        rc = io_error_item(r, in, what, errno);
-    }
-    r->done_before += in->size;
-    feed_close(fr);
-    return rc;
-}
-
-static int parse_jobs(const char *s, int *ret)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == 0 || *end != 0 || v < 1 || v > 1024)
-        return -1;
-    *ret = (int)v;
-    return 0;
+    return r->write_failed;
 }
 
 static int add_keep(tag_conf *cf, const char *arg)
@@ -786,6 +557,76 @@ static int add_keep(tag_conf *cf, const char *arg)
     }
     free(copy);
     return 0;
+}
+
+/* --format brat: -o names a directory, made when missing. EXIT_OK_ or the status. */
+static int brat_setup(tag_conf *cf, const char **outpath)
+{
+    struct stat sb;
+    const char *dir = *outpath;
+    if (!dir)
+        return cli_usage("tag", "--format brat writes two files per document: give -o DIR");
+    if (stat(dir, &sb) != 0 && mkdir(dir, 0777) != 0) {
+        cli_warn("%s: cannot create directory: %s", dir, strerror(errno));
+        return EXIT_FATAL;
+    }
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return cli_usage("tag", "--format brat: %s is not a directory", dir);
+    cf->brat_dir = dir;
+    *outpath = "/dev/null";
+    return EXIT_OK_;
+}
+
+/* Tags `inputs` into `out` through the pipeline; closes `out`, reports, and
+ * returns the exit status. */
+static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
+                   const char *outpath, int jobs, int progress_mode)
+{
+    int rc = EXIT_OK_;
+    run r;
+    memset(&r, 0, sizeof r);
+    r.conf = cf;
+    r.out = out->f;
+    r.progress = progress_mode < 0 ? isatty(2) : progress_mode;
+    r.total = inputs->total;
+    r.total_known = !inputs->unknown;
+    clock_gettime(CLOCK_MONOTONIC, &r.t0);
+    r.last = r.t0;
+    static const pl_ops ops = {worker_new, worker_free, process_item, write_batch, on_progress,
+                               &interrupted};
+    interrupted = 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    int prc = pl_run(&ops, &r, inputs, 0, jobs, &r.bytes_in);
+    int setup_ok = prc != -2;
+    if (!setup_ok)
+        r.fatal = 1;
+    else if (prc)
+        r.oom = 1;
+    progress(&r, 1);
+    if (r.oom)
+        cli_warn("out of memory");
+    int saved = r.write_errno ? r.write_errno : errno;
+    int closed = cli_out_close(out, !r.write_failed && !r.oom && !r.fatal && setup_ok &&
+                                         !interrupted);
+    if (r.write_failed && closed == 0)
+        cli_warn("%s: write error: %s", outpath ? outpath : "standard output", strerror(saved));
+    if (r.nerrs)
+        cli_warn("%ld of %ld documents had errors (see their \"error\" objects)", r.nerrs,
+                 r.ndocs);
+    if (interrupted) {
+        cli_warn("interrupted after %ld documents%s", r.ndocs,
+                 outpath ? "; nothing written" : "; output ends with the last complete record");
+        rc = EXIT_INTERRUPTED;
+    } else if (r.write_failed || closed || r.fatal || r.oom)
+        rc = EXIT_FATAL;
+    else if (r.nerrs)
+        rc = EXIT_DOCS;
+    return rc;
 }
 
 int cmd_tag(int argc, char **argv)
@@ -817,8 +658,7 @@ int cmd_tag(int argc, char **argv)
     cf.eo.unit = OFF_CODEPOINT;
     const char *db = NULL, *outpath = NULL;
     int mode = FEED_AUTO, weak = 0, ch, rc = EXIT_OK_;
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    int jobs = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
+    int jobs = pl_default_jobs();
     int progress_mode = -1; /* auto */
     int offsets_given = 0;
     while ((ch = getopt_long(argc, argv, "ho:j:", opts, NULL)) != -1) {
@@ -857,7 +697,7 @@ int cmd_tag(int argc, char **argv)
                                  sanctagp_format_list);
             break;
         case 'j':
-            if (parse_jobs(optarg, &jobs))
+            if (pl_parse_jobs(optarg, &jobs))
                 return cli_usage("tag", "--jobs must be a number from 1 to 1024, not '%s'",
                                  optarg);
             break;
@@ -885,19 +725,8 @@ int cmd_tag(int argc, char **argv)
                          sanctagp_format_name(cf.eo.format));
     if (cf.eo.format != FMT_JSON)
         cf.eo.unit = OFF_CODEPOINT;
-    if (cf.eo.format == FMT_BRAT) {
-        struct stat sb;
-        if (!outpath)
-            return cli_usage("tag", "--format brat writes two files per document: give -o DIR");
-        if (stat(outpath, &sb) != 0 && mkdir(outpath, 0777) != 0) {
-            cli_warn("%s: cannot create directory: %s", outpath, strerror(errno));
-            return EXIT_FATAL;
-        }
-        if (stat(outpath, &sb) != 0 || !S_ISDIR(sb.st_mode))
-            return cli_usage("tag", "--format brat: %s is not a directory", outpath);
-        cf.brat_dir = outpath;
-        outpath = "/dev/null";
-    }
+    if (cf.eo.format == FMT_BRAT && (rc = brat_setup(&cf, &outpath)) != EXIT_OK_)
+        return rc;
     const char *dbpath = cli_find_db(db);
     if (!dbpath)
         return EXIT_FATAL;
@@ -920,113 +749,11 @@ int cmd_tag(int argc, char **argv)
         return EXIT_FATAL;
     }
 
-    run r;
-    memset(&r, 0, sizeof r);
-    r.conf = &cf;
-    r.out = out.f;
-    r.progress = progress_mode < 0 ? isatty(2) : progress_mode;
-    r.total = inputs.total;
-    r.total_known = !inputs.unknown;
-    clock_gettime(CLOCK_MONOTONIC, &r.t0);
-    r.last = r.t0;
-    pool *p = &r.pool;
-    p->nthreads = jobs > 1 ? jobs : 0;
-    p->nring = p->nthreads ? (size_t)p->nthreads * 2 + 2 : 1;
-    p->ring = calloc(p->nring, sizeof *p->ring);
-    int setup_ok = p->ring != NULL;
-    if (setup_ok && p->nthreads) {
-        pthread_mutex_init(&p->mu, NULL);
-        pthread_cond_init(&p->work, NULL);
-        pthread_cond_init(&p->done, NULL);
-        p->workers = calloc((size_t)p->nthreads, sizeof *p->workers);
-        p->threads = calloc((size_t)p->nthreads, sizeof *p->threads);
-        setup_ok = p->workers && p->threads;
-        int started = 0;
-        for (int i = 0; setup_ok && i < p->nthreads; i++) {
-            worker *w = &p->workers[i];
-            if (worker_init(w, &cf) != 0) {
-                worker_release(w);
-                setup_ok = 0;
-                break;
-            }
-            w->pool = p;
-            if (pthread_create(&p->threads[i], NULL, worker_main, w) != 0) {
-                worker_release(w);
-                setup_ok = 0;
-                break;
-            }
-            started++;
-        }
-        p->nthreads = started;
-    } else if (setup_ok) {
-        setup_ok = worker_init(&r.self, &cf) == 0;
-    }
-    if (!setup_ok) {
-        cli_warn("cannot start: out of memory or threads");
-        r.fatal = 1;
-    }
-
-    interrupted = 0;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    for (size_t i = 0; setup_ok && i < inputs.n && !r.write_failed && !interrupted; i++) {
-        if (read_input(&r, &inputs.v[i])) {
-            r.oom = 1;
-            break;
-        }
-    }
-    if (setup_ok)
-        drain(&r);
-    if (p->nthreads) {
-        pthread_mutex_lock(&p->mu);
-        p->stop = 1;
-        pthread_cond_broadcast(&p->work);
-        pthread_mutex_unlock(&p->mu);
-        for (int i = 0; i < p->nthreads; i++) {
-            pthread_join(p->threads[i], NULL);
-            worker_release(&p->workers[i]);
-        }
-        pthread_mutex_destroy(&p->mu);
-        pthread_cond_destroy(&p->work);
-        pthread_cond_destroy(&p->done);
-    }
-    worker_release(&r.self);
-    progress(&r, 0, 1);
-    if (r.oom)
-        cli_warn("out of memory");
-    int saved = errno;
-    int closed = cli_out_close(&out, !r.write_failed && !r.oom && !r.fatal && setup_ok &&
-                                         !interrupted);
-    if (r.write_failed && closed == 0)
-        cli_warn("%s: write error: %s", outpath ? outpath : "standard output", strerror(saved));
-    if (r.nerrs)
-        cli_warn("%ld of %ld documents had errors (see their \"error\" objects)", r.nerrs,
-                 r.ndocs);
-    for (size_t i = 0; i < p->nring && p->ring; i++) {
-        free(p->ring[i].items);
-        sanctagp_buf_release(&p->ring[i].in);
-        sanctagp_buf_release(&p->ring[i].out);
-        sanctagp_buf_release(&p->ring[i].err);
-    }
-    free(p->ring);
-    free(p->workers);
-    free(p->threads);
+    rc = run_tag(&cf, &inputs, &out, outpath, jobs, progress_mode);
     for (size_t i = 0; i < cf.nkeep; i++)
         free(cf.keep[i]);
     free(cf.keep);
     feed_inputs_free(&inputs);
     sanctag_gazetteer_unref(cf.gz);
-    if (interrupted) {
-        cli_warn("interrupted after %ld documents%s", r.ndocs,
-                 outpath ? "; nothing written" : "; output ends with the last complete record");
-        rc = EXIT_INTERRUPTED;
-    } else if (r.write_failed || closed || r.fatal || r.oom)
-        rc = EXIT_FATAL;
-    else if (r.nerrs)
-        rc = EXIT_DOCS;
     return rc;
 }

@@ -171,6 +171,14 @@ static inline uint32_t sanctagp_dict_home(const sanctagp_matcher *m, const char 
 }
 uint32_t sanctagp_dict_probe(const sanctagp_matcher *m, uint32_t home, const char *s, size_t n);
 
+/* The inline key of a token in a dictionary slot: its first 8 bytes, zero-padded. */
+static inline uint64_t sanctagp_dict_key(const char *s, size_t n)
+{
+    uint64_t k = 0;
+    memcpy(&k, s, n < 8 ? n : 8);
+    return k;
+}
+
 /* The start filter: one bit per value of a token hash's top filter_log2 bits,
  * set for every token that begins an alias. False when the token with hash
  * `h` (sanctagp_hash) cannot begin any alias; no false negatives. The same

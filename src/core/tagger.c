@@ -3,10 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/error.h"
 #include "util/mem.h"
-#include "output/emit.h"
-#include "gazetteer/gazetteer.h"
+#include "core/image.h"
+#include "core/names.h"
 #include "core/text.h"
+#include "core/tagger.h"
 
 typedef struct cand {
     uint32_t tok, ntok;
@@ -31,14 +33,7 @@ struct sanctag_tagger {
     size_t probe_cap;
     uint32_t *cand;     /* tokens that begin some alias, in order */
     size_t cand_cap, n_cand;
-    sanctagp_ecache *ecache; /* emit.c's rendered entities */
 };
-
-sanctagp_ecache **sanctagp_tagger_ecache(const sanctag_tagger *tg)
-{
-    /* the memo belongs to the tagger, which is used by one thread at a time */
-    return &((sanctag_tagger *)tg)->ecache;
-}
 
 /* A short form ("Kim") or acronym ("IAEA") that names `entity` in this document
  * from token `from` on. */
@@ -74,7 +69,6 @@ void sanctag_tagger_free(sanctag_tagger *tg)
     free(tg->covered);
     free(tg->probe);
     free(tg->cand);
-    sanctagp_ecache_free(tg->ecache);
     free(tg);
 }
 
@@ -243,16 +237,6 @@ static int add_form(sanctag_tagger *tg, uint32_t tok, uint32_t entity, uint32_t 
     return 0;
 }
 
-/* Family name first: the short form of "Kim Jong Un" is "Kim", of "Donald Trump" "Trump". */
-static int family_name_first(const char *cc)
-{
-    static const char *const list[] = {"KP", "KR", "CN", "TW", "HK", "MO", "VN", "SG"};
-    for (size_t i = 0; i < sizeof list / sizeof *list; i++)
-        if (strcmp(cc, list[i]) == 0)
-            return 1;
-    return 0;
-}
-
 /* Document-level propagation: after a full mention, later short forms of a
  * person and acronyms defined in parentheses resolve to the same entity when
  * no other entity of the document claims them. */
@@ -286,7 +270,7 @@ static int propagate(sanctag_tagger *tg)
                     words++;
                 }
             if (words >= 2) {
-                uint32_t f = family_name_first(sanctagp_str(m, e->country)) ? first : last;
+                uint32_t f = sanctagp_family_name_first(sanctagp_str(m, e->country)) ? first : last;
                 if (tk->v[f].norm_len >= 2 && add_form(tg, f, s->entity, b, 0))
                     return SANCTAG_E_NOMEM;
             }
@@ -519,6 +503,17 @@ const sanctag_span *sanctag_tagger_spans(const sanctag_tagger *tg, size_t *ret_n
 {
     *ret_n = tg->n_spans;
     return tg->spans;
+}
+
+size_t sanctagp_tagger_keep_spans(sanctag_tagger *tg,
+                                  int (*keep)(const sanctag_span *s, void *arg), void *arg)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < tg->n_spans; i++)
+        if (keep(&tg->spans[i], arg))
+            tg->spans[w++] = tg->spans[i];
+    tg->n_spans = w;
+    return w;
 }
 
 const sanctag_sentence *sanctag_tagger_sentences(const sanctag_tagger *tg, size_t *ret_n)

@@ -1,4 +1,4 @@
-/* text.c - UTF-8 validation, the tokenizer (original byte offsets kept) and
+/* text.c - the tokenizer (original byte offsets kept) and
  * per-token normalisation: an ASCII fast path, ICU NFKC case folding otherwise. */
 #include "core/text.h"
 #include "util/mem.h"
@@ -12,66 +12,6 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
-
-/* ---- UTF-8 ------------------------------------------------------------- */
-
-int sanctagp_utf8_check(const char *str, size_t len, size_t *ret_pos)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < len) {
-        /* ASCII fast path, 8 bytes at a time, NUL caught below */
-        while (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            /* any high bit set, or any zero byte? */
-            if ((w & 0x8080808080808080ull) ||
-                ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
-                break;
-            i += 8;
-        }
-        if (i >= len)
-            break;
-        unsigned char c = s[i];
-        if (c == 0) {
-            if (ret_pos)
-                *ret_pos = i;
-            return SANCTAG_E_NUL;
-        }
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t need;
-        uint32_t cp, min;
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1; cp = c & 0x1F; min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2; cp = c & 0x0F; min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3; cp = c & 0x07; min = 0x10000;
-        } else {
-            goto bad;
-        }
-        if (len - i <= need)
-            goto bad; /* truncated sequence */
-        for (size_t k = 1; k <= need; k++) {
-            unsigned char cc = s[i + k];
-            if ((cc & 0xC0) != 0x80)
-                goto bad;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            goto bad;
-        i += need + 1;
-        continue;
-    bad:
-        if (ret_pos)
-            *ret_pos = i;
-        return SANCTAG_E_UTF8;
-    }
-    return 0;
-}
 
 /* ---- character classes -------------------------------------------------- */
 
@@ -455,6 +395,149 @@ static int is_abbrev(const char *w, size_t n)
 
 /* ---- tokenizer ---------------------------------------------------------- */
 
+/* The class (CC_*) of non-ASCII code point `cp`. */
+static int high_class(UChar32 cp)
+{
+    if (cp == 0x2029 || cp == 0x2028 || cp == 0x85)
+        return CC_NL;
+    if (u_isUWhiteSpace(cp))
+        return CC_SPACE;
+    if (is_transparent_sep(cp))
+        return CC_HYPHEN;
+    if (is_word_cp(cp))
+        return CC_HIGH;
+    return CC_PUNCT;
+}
+
+/* The normalised form of non-ASCII punctuation token `t` (code point `cp`),
+ * appended to the arena: a curly quote becomes the ASCII one, anything else
+ * is case folded. Returns 0 or an error code. */
+static int punct_norm(sanctagp_tokens *tk, sanctagp_token *t, UChar32 cp)
+{
+    int rc;
+    UChar32 canon = punct_canon(cp);
+    t->norm_off = (uint32_t)tk->arena_len;
+    if (canon < 0x80) { /* a curly quote: the ASCII one */
+        if (sanctagp_grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + 1 + 8, 1))
+            return SANCTAG_E_NOMEM;
+        tk->arena[tk->arena_len++] = (char)canon;
+    } else {
+        char buf[8];
+        size_t bl = 0;
+        U8_APPEND_UNSAFE(buf, bl, canon);
+        t->flags |= TF_NONASCII;
+        if ((rc = icu_fold_append(tk, buf, bl)))
+            return rc;
+    }
+    t->norm_len = (uint32_t)(tk->arena_len - t->norm_off);
+    return 0;
+}
+
+/* Sentence bookkeeping after punctuation token `t` (code point `cp`):
+ * *after_terminal becomes 1 after a sentence terminal (kept through closing
+ * quotes and brackets), 0 otherwise; *terminal_blocked says the terminal
+ * is an abbreviation's period. */
+static void punct_sentence(const sanctagp_tokens *tk, const sanctagp_token *t, UChar32 cp,
+                           int *after_terminal, int *terminal_blocked)
+{
+    if (is_terminal(cp)) {
+        if (*after_terminal != 1) {
+            *terminal_blocked = 0;
+            if (cp == '.' && tk->n >= 2) {
+                const sanctagp_token *p = &tk->v[tk->n - 2];
+                /* "U.S." and "Mr." do not end sentences: the word must be
+                 * glued to the period */
+                if (p->kind == TK_WORD && p->end == t->start &&
+                    is_abbrev(tk->arena + p->norm_off, p->norm_len))
+                    *terminal_blocked = 1;
+            }
+        }
+        *after_terminal = 1;
+    } else if (*after_terminal == 1 && is_closer(cp)) {
+        /* closing quotes or brackets right after the terminal keep it */
+    } else {
+        *after_terminal = 0;
+    }
+}
+
+/* A word token `t` that starts at *pi with byte `c` (class `cls`, code point
+ * `cp` of `clen` bytes) and is not plain ASCII: scans to its end (left in
+ * *pi), counts its cased letters, and normalises it (in place when ASCII
+ * after all, through ICU otherwise). Sets t->cls, t->norm_*, *first_upper.
+ * Returns 0 or an error code. */
+static int word_general(sanctagp_tokens *tk, sanctagp_token *t, const unsigned char *s,
+                        size_t len, size_t *pi, unsigned char c, int cls, UChar32 cp, size_t clen,
+                        int *ret_first_upper)
+{
+    int rc, nonascii = 0, nupper = 0, nlower = 0, first_upper = -1;
+    size_t i = *pi, wstart = i;
+    for (;;) {
+        if (c < 0x80) {
+            if (cls == CC_UPPER) {
+                nupper++;
+                if (first_upper < 0)
+                    first_upper = 1;
+            } else if (cls == CC_LOWER) {
+                nlower++;
+                if (first_upper < 0)
+                    first_upper = 0;
+            }
+            i += 1;
+        } else {
+            nonascii = 1;
+            if (u_isupper(cp) || u_istitle(cp)) {
+                nupper++;
+                if (first_upper < 0)
+                    first_upper = 1;
+            } else if (u_islower(cp)) {
+                nlower++;
+                if (first_upper < 0)
+                    first_upper = 0;
+            }
+            i += clen;
+        }
+        if (i >= len)
+            break;
+        c = s[i];
+        if (c < 0x80) {
+            cls = ascii_class[c];
+            if (cls != CC_LOWER && cls != CC_UPPER && cls != CC_DIGIT)
+                break;
+            cp = c;
+            clen = 1;
+        } else {
+            size_t j = i;
+            U8_NEXT_UNSAFE(s, j, cp);
+            if (!is_word_cp(cp))
+                break;
+            cls = CC_HIGH;
+            clen = j - i;
+        }
+    }
+    if (!nonascii) {
+        t->norm_len = (uint32_t)(i - wstart); /* the copy, in place */
+    } else {
+        t->flags |= TF_NONASCII;
+        t->norm_off = (uint32_t)tk->arena_len;
+        if ((rc = icu_fold_append(tk, (const char *)s + wstart, i - wstart)))
+            return rc;
+        t->norm_len = (uint32_t)(tk->arena_len - t->norm_off);
+    }
+    if (nupper + nlower == 0)
+        t->cls = TC_NONE;
+    else if (nupper == 0)
+        t->cls = TC_LOWER;
+    else if (nlower == 0)
+        t->cls = TC_UPPER;
+    else if (first_upper == 1 && nupper == 1)
+        t->cls = TC_TITLE;
+    else
+        t->cls = TC_MIXED;
+    *pi = i;
+    *ret_first_upper = first_upper;
+    return 0;
+}
+
 static int push_token(sanctagp_tokens *tk, sanctagp_token **ret)
 {
     if (tk->n == tk->cap && sanctagp_grow((void **)&tk->v, &tk->cap, tk->n + 1, sizeof *tk->v))
@@ -494,16 +577,7 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
             size_t j = i;
             U8_NEXT_UNSAFE(s, j, cp);
             clen = j - i;
-            if (cp == 0x2029 || cp == 0x2028 || cp == 0x85)
-                cls = CC_NL;
-            else if (u_isUWhiteSpace(cp))
-                cls = CC_SPACE;
-            else if (is_transparent_sep(cp))
-                cls = CC_HYPHEN;
-            else if (is_word_cp(cp))
-                cls = CC_HIGH;
-            else
-                cls = CC_PUNCT;
+            cls = high_class(cp);
             if (cp == 0x2029)
                 newlines++; /* a paragraph separator counts as a blank line */
         }
@@ -545,42 +619,10 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
             t->end = (uint32_t)i;
             if (cp < 0x80) {
                 t->norm_len = 1; /* the copy has the canonical form ('`' -> '\'') */
-            } else {
-                UChar32 canon = punct_canon(cp);
-                t->norm_off = (uint32_t)tk->arena_len;
-                if (canon < 0x80) { /* a curly quote: the ASCII one */
-                    if (sanctagp_grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + 1 + 8, 1))
-                        return SANCTAG_E_NOMEM;
-                    tk->arena[tk->arena_len++] = (char)canon;
-                } else {
-                    char buf[8];
-                    size_t bl = 0;
-                    U8_APPEND_UNSAFE(buf, bl, canon);
-                    t->flags |= TF_NONASCII;
-                    if ((rc = icu_fold_append(tk, buf, bl)))
-                        return rc;
-                }
-                t->norm_len = (uint32_t)(tk->arena_len - t->norm_off);
+            } else if ((rc = punct_norm(tk, t, cp))) {
+                return rc;
             }
-            /* sentence bookkeeping */
-            if (is_terminal(cp)) {
-                if (after_terminal != 1) {
-                    terminal_blocked = 0;
-                    if (cp == '.' && tk->n >= 2) {
-                        const sanctagp_token *p = &tk->v[tk->n - 2];
-                        /* "U.S." and "Mr." do not end sentences: the word must be
-                         * glued to the period */
-                        if (p->kind == TK_WORD && p->end == t->start &&
-                            is_abbrev(tk->arena + p->norm_off, p->norm_len))
-                            terminal_blocked = 1;
-                    }
-                }
-                after_terminal = 1;
-            } else if (after_terminal == 1 && is_closer(cp)) {
-                /* closing quotes or brackets right after the terminal keep it */
-            } else {
-                after_terminal = 0;
-            }
+            punct_sentence(tk, t, cp, &after_terminal, &terminal_blocked);
             /* "kata, kata" and "(kata": after punctuation that ends no sentence,
              * a word (after at most one space) starts no sentence either */
             if (after_terminal == 0 && i < len) {
@@ -600,8 +642,7 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
 
         /* a word: letters, marks, digits; ASCII fast path lower-cases in place */
         t->kind = TK_WORD;
-        int nonascii = 0, nupper = 0, nlower = 0, first_upper = -1;
-        size_t wstart = i;
+        int first_upper = -1;
         if (c < 0x80) {
             /* an ASCII word: its end and case class from the pre-pass bitmaps */
             size_t j = word_run_end(tk, i);
@@ -611,70 +652,10 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
                 i = j;
                 goto word_done;
             }
-            /* a non-ASCII byte follows: the general loop below */
+            /* a non-ASCII byte follows: word_general() */
         }
-        for (;;) {
-            if (c < 0x80) {
-                if (cls == CC_UPPER) {
-                    nupper++;
-                    if (first_upper < 0)
-                        first_upper = 1;
-                } else if (cls == CC_LOWER) {
-                    nlower++;
-                    if (first_upper < 0)
-                        first_upper = 0;
-                }
-                i += 1;
-            } else {
-                nonascii = 1;
-                if (u_isupper(cp) || u_istitle(cp)) {
-                    nupper++;
-                    if (first_upper < 0)
-                        first_upper = 1;
-                } else if (u_islower(cp)) {
-                    nlower++;
-                    if (first_upper < 0)
-                        first_upper = 0;
-                }
-                i += clen;
-            }
-            if (i >= len)
-                break;
-            c = s[i];
-            if (c < 0x80) {
-                cls = ascii_class[c];
-                if (cls != CC_LOWER && cls != CC_UPPER && cls != CC_DIGIT)
-                    break;
-                cp = c;
-                clen = 1;
-            } else {
-                size_t j = i;
-                U8_NEXT_UNSAFE(s, j, cp);
-                if (!is_word_cp(cp))
-                    break;
-                cls = CC_HIGH;
-                clen = j - i;
-            }
-        }
-        if (!nonascii) {
-            t->norm_len = (uint32_t)(i - wstart); /* the copy, in place */
-        } else {
-            t->flags |= TF_NONASCII;
-            t->norm_off = (uint32_t)tk->arena_len;
-            if ((rc = icu_fold_append(tk, (const char *)s + wstart, i - wstart)))
-                return rc;
-            t->norm_len = (uint32_t)(tk->arena_len - t->norm_off);
-        }
-        if (nupper + nlower == 0)
-            t->cls = TC_NONE;
-        else if (nupper == 0)
-            t->cls = TC_LOWER;
-        else if (nlower == 0)
-            t->cls = TC_UPPER;
-        else if (first_upper == 1 && nupper == 1)
-            t->cls = TC_TITLE;
-        else
-            t->cls = TC_MIXED;
+        if ((rc = word_general(tk, t, s, len, &i, c, cls, cp, clen, &first_upper)))
+            return rc;
     word_done:
         t->end = (uint32_t)i;
         if (first_upper == 1)

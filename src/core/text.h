@@ -1,4 +1,4 @@
-/* text.h - private: UTF-8 checks, tokenizer with original offsets, per-token normalisation. */
+/* text.h - private: tokenizer with original offsets, per-token normalisation. */
 #ifndef SANCTAG_TEXT_H
 #define SANCTAG_TEXT_H
 
@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "sanctag.h"
+#include "util/utf8.h" /* sanctagp_utf8_check */
 
 /* Token kinds. Whitespace and hyphens (U+002D, U+2010-2012, U+2212, ...) are
  * separators and never tokens: that is what makes "Jong-un", "Jong un" and
@@ -54,10 +55,6 @@ typedef struct sanctagp_tokens {
     uint64_t *bits;            /* per-byte class bitmaps of the document (text.c) */
     size_t bits_cap;
 } sanctagp_tokens;
-
-/* Strict UTF-8 validation (no overlongs, surrogates, > U+10FFFF) that also
- * rejects NUL. Returns 0, SANCTAG_E_UTF8 or SANCTAG_E_NUL with *ret_pos. */
-int sanctagp_utf8_check(const char *s, size_t len, size_t *ret_pos);
 
 /* Tokenizes valid UTF-8 `s` into `tk` (cleared first), normalising each token
  * (ASCII: lower-case; otherwise NFKC case fold via ICU) and marking sentence

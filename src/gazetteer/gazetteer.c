@@ -1,7 +1,7 @@
-/* gazetteer.c - the public sanctag_gazetteer object: opening a gazetteer
+/* gazetteer.c - opening a gazetteer: the public sanctag_gazetteer object
  * (loading its stored matcher image, or compiling one when it is stale, of an
- * older format or wanted with weak aliases), references, entity access; and
- * the library's status names and sanctag_free(). */
+ * older format or wanted with weak aliases). References and entity access
+ * are read-only accessors of the loaded image (core/image.c). */
 #include "gazetteer/gazetteer.h"
 #include "gazetteer/rows.h"
 
@@ -11,35 +11,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-const char *sanctag_status_name(int code)
-{
-    switch (code) {
-    case SANCTAG_OK: return "ok";
-    case SANCTAG_E_NOMEM: return "out_of_memory";
-    case SANCTAG_E_IO: return "io_error";
-    case SANCTAG_E_DB: return "database_error";
-    case SANCTAG_E_UTF8: return "invalid_utf8";
-    case SANCTAG_E_NUL: return "nul_byte";
-    case SANCTAG_E_EMPTY: return "empty_document";
-    case SANCTAG_E_JSON: return "invalid_json";
-    case SANCTAG_E_FORMAT: return "invalid_record";
-    case SANCTAG_E_INVALID: return "invalid_argument";
-    case SANCTAG_E_NOTFOUND: return "not_found";
-    case SANCTAG_E_ICU: return "icu_error";
-    case SANCTAG_E_SCHEMA: return "schema_version";
-    case SANCTAG_E_TOOBIG: return "too_big";
-    default: return "error";
-    }
-}
-
-void sanctag_free(void *p)
-{
-    free(p);
-}
-
-/* A gazetteer whose stored matcher is of an older image format (written by an
- * earlier sanctag) gets the one just compiled, when the file is writable and
- * not busy, so later start-ups are fast again. Failure changes nothing. */
 static void store_upgraded(const char *path, const char *version, const void *img, size_t size)
 {
     if (access(path, W_OK) != 0)
@@ -198,58 +169,4 @@ fail:
         free(gz);
     }
     return rc;
-}
-
-sanctag_gazetteer *sanctag_gazetteer_ref(sanctag_gazetteer *gz)
-{
-    if (gz)
-        __atomic_add_fetch(&gz->refs, 1, __ATOMIC_RELAXED);
-    return gz;
-}
-
-void sanctag_gazetteer_unref(sanctag_gazetteer *gz)
-{
-    if (!gz || __atomic_sub_fetch(&gz->refs, 1, __ATOMIC_ACQ_REL) != 0)
-        return;
-    free(gz->path);
-    free(gz->image);
-    free(gz);
-}
-
-const char *sanctag_gazetteer_version(const sanctag_gazetteer *gz)
-{
-    return gz->version;
-}
-
-const char *sanctag_gazetteer_path(const sanctag_gazetteer *gz)
-{
-    return gz->path;
-}
-
-uint32_t sanctag_gazetteer_entity_count(const sanctag_gazetteer *gz)
-{
-    return gz->m.h->n_entities;
-}
-
-uint32_t sanctag_gazetteer_alias_count(const sanctag_gazetteer *gz)
-{
-    return gz->m.h->n_aliases;
-}
-
-int sanctag_gazetteer_entity(const sanctag_gazetteer *gz, uint32_t index, sanctag_entity *ret)
-{
-    if (!gz || index >= gz->m.h->n_entities)
-        return SANCTAG_E_INVALID;
-    const sanctagp_ent *e = &gz->m.ent[index];
-    const sanctagp_matcher *m = &gz->m;
-    ret->key = sanctagp_str(m, e->key);
-    ret->label = sanctagp_str(m, e->label);
-    ret->name = sanctagp_str(m, e->name);
-    ret->country = sanctagp_str(m, e->country);
-    ret->listed = (int)e->listed;
-    ret->programs = sanctagp_str(m, e->programs);
-    ret->list_source = sanctagp_str(m, e->list_source);
-    ret->list_ref = sanctagp_str(m, e->list_ref);
-    ret->listed_on = sanctagp_str(m, e->listed_on);
-    return 0;
 }

@@ -1,23 +1,15 @@
-/* gazetteer.h - private: the SQLite gazetteer store, its sources and the
- * sanctag_gazetteer object (an immutable loaded matcher image). */
+/* gazetteer.h - private: the SQLite gazetteer store and its sources; the store
+ * opens and fills the sanctag_gazetteer object (core/image.h). */
 #ifndef SANCTAG_GAZETTEER_H
 #define SANCTAG_GAZETTEER_H
 
 #include <sqlite3.h>
 #include <stdarg.h>
 
+#include "core/image.h"
 #include "core/matcher.h"
 #include "util/error.h"
 #include "sanctag.h"
-
-struct sanctag_gazetteer {
-    int refs;              /* atomic */
-    char *path;
-    char version[64];
-    void *image;           /* owned, 8-byte aligned */
-    size_t image_size;
-    sanctagp_matcher m;    /* points into image */
-};
 
 /* Opens a gazetteer database. mode: 0 read-only (must exist and be a sanctag
  * gazetteer), 1 read-write (same), 2 create a new empty gazetteer (the file

@@ -8,50 +8,11 @@
 
 #include "core/text.h"
 
-static const char *const format_names[] = {
-    [FMT_JSON] = "json", [FMT_SPACY] = "spacy", [FMT_DOCCANO] = "doccano",
-    [FMT_CONLL] = "conll", [FMT_BRAT] = "brat",
-};
-#define NFORMATS (sizeof format_names / sizeof *format_names)
-
-const char sanctagp_format_list[] = "json, spacy, doccano, conll, brat";
-
-int sanctagp_format_from_name(const char *name)
-{
-    for (size_t i = 0; name && i < NFORMATS; i++)
-        if (format_names[i] && strcmp(name, format_names[i]) == 0)
-            return (int)i;
-    return -1;
-}
-
-const char *sanctagp_format_name(int format)
-{
-    return format >= 0 && (size_t)format < NFORMATS ? format_names[format] : NULL;
-}
-
 /* ---- helpers --------------------------------------------------------------- */
 
 static int append(sanctagp_buf *b, const char *s)
 {
     return sanctagp_buf_append(b, s, strlen(s));
-}
-
-static int dump_cb(const char *s, size_t n, void *data)
-{
-    return sanctagp_buf_append(data, s, n) ? -1 : 0;
-}
-
-/* Appends `j` (a new reference, consumed; NULL means out of memory) as one
- * compact JSON line. */
-static int append_json_line(sanctagp_buf *out, json_t *j)
-{
-    if (!j)
-        return SANCTAG_E_NOMEM;
-    int rc = json_dump_callback(j, dump_cb, out, JSON_COMPACT);
-    json_decref(j);
-    if (rc != 0 || sanctagp_buf_append(out, "\n", 1))
-        return SANCTAG_E_NOMEM;
-    return 0;
 }
 
 typedef struct bref {
@@ -126,29 +87,13 @@ static int append_label(sanctagp_buf *b, const char *label)
     return *label ? 0 : append(b, "_");
 }
 
-/* Copies the fields of `extra` not in `reserved` into `dst`. */
-static void copy_extra(json_t *dst, json_t *extra, const char *const *reserved, size_t nres)
-{
-    const char *k;
-    json_t *v;
-    if (!json_is_object(extra))
-        return;
-    json_object_foreach(extra, k, v)
-    {
-        int skip = 0;
-        for (size_t i = 0; i < nres; i++)
-            skip |= strcmp(k, reserved[i]) == 0;
-        if (!skip)
-            json_object_set(dst, k, v);
-    }
-}
-
 /* ---- spaCy ------------------------------------------------------------------ */
 
-int sanctagp_format_spacy(sanctagp_buf *out, const sanctag_tagger *tg,
-                          const sanctag_gazetteer *gz, json_t *id, json_t *extra,
-                          const char *text, size_t len)
+int sanctagp_format_spacy(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
+                          json_t *id, json_t *extra, const char *text, size_t len)
 {
+    const sanctag_gazetteer *gz = em->gz;
+
     size_t n;
     const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
     size_t *cp = codepoints(text, sp, n);
@@ -172,10 +117,10 @@ int sanctagp_format_spacy(sanctagp_buf *out, const sanctag_tagger *tg,
     ents = NULL;
     json_object_set(meta, "id", id ? id : json_null());
     static const char *const reserved[] = {"id"};
-    copy_extra(meta, extra, reserved, 1);
+    sanctagp_copy_fields(meta, extra, reserved, 1);
     json_object_set_new(doc, "meta", meta);
     free(cp);
-    return append_json_line(out, doc);
+    return sanctagp_put_json_line(out, doc);
 oom:
     free(cp);
     json_decref(doc);
@@ -186,10 +131,11 @@ oom:
 
 /* ---- doccano ---------------------------------------------------------------- */
 
-int sanctagp_format_doccano(sanctagp_buf *out, const sanctag_tagger *tg,
-                            const sanctag_gazetteer *gz, json_t *id, json_t *extra,
-                            const char *text, size_t len)
+int sanctagp_format_doccano(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
+                            json_t *id, json_t *extra, const char *text, size_t len)
 {
+    const sanctag_gazetteer *gz = em->gz;
+
     size_t n;
     const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
     size_t *cp = codepoints(text, sp, n);
@@ -207,11 +153,11 @@ int sanctagp_format_doccano(sanctagp_buf *out, const sanctag_tagger *tg,
     }
     json_object_set(doc, "id", id ? id : json_null());
     static const char *const reserved[] = {"id", "text", "label"};
-    copy_extra(doc, extra, reserved, 3);
+    sanctagp_copy_fields(doc, extra, reserved, 3);
     json_object_set_new(doc, "text", json_stringn(text, len));
     json_object_set_new(doc, "label", labels);
     free(cp);
-    return append_json_line(out, doc);
+    return sanctagp_put_json_line(out, doc);
 oom:
     free(cp);
     json_decref(doc);
@@ -221,9 +167,13 @@ oom:
 
 /* ---- CoNLL BIO -------------------------------------------------------------- */
 
-int sanctagp_format_conll(sanctagp_buf *out, const sanctag_tagger *tg,
-                          const sanctag_gazetteer *gz, const char *text, size_t len)
+int sanctagp_format_conll(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
+                          json_t *id, json_t *extra, const char *text, size_t len)
 {
+    const sanctag_gazetteer *gz = em->gz;
+    (void)id;
+    (void)extra;
+
     size_t n;
     const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
     sanctagp_tokens tk;
@@ -334,9 +284,13 @@ static int brat_fragments(sanctagp_buf *out, sanctagp_buf *frag_text, const char
     return 0;
 }
 
-int sanctagp_format_brat_ann(sanctagp_buf *out, const sanctag_tagger *tg,
-                             const sanctag_gazetteer *gz, const char *text, size_t len)
+int sanctagp_format_brat_ann(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
+                             json_t *id, json_t *extra, const char *text, size_t len)
 {
+    const sanctag_gazetteer *gz = em->gz;
+    (void)id;
+    (void)extra;
+
     size_t n;
     const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
     (void)len;

@@ -1,13 +1,10 @@
 /* formats.h - private: interoperability output formats for one tagged document
  * (spaCy and doccano JSON Lines, brat standoff, CoNLL BIO).
  *
- * Every function here is pure: it reads the spans of the last successful
- * sanctag_tagger_tag() on `tg` (the document `text` of `len` bytes, valid
- * UTF-8, exactly as it was tagged) and APPENDS text to `out`. None prints,
- * none keeps state, so worker threads may format documents concurrently (one
- * tagger and one buffer per thread). Each returns 0, or SANCTAG_E_NOMEM with
- * `out` holding a partial record that the caller must discard (truncate back
- * to its length before the call).
+ * Each is a sanctagp_doc_writer (output.h) of the format table: it reads the
+ * spans of the last successful sanctag_tagger_tag() on `tg` and APPENDS text
+ * to `out`; it keeps no state, so worker threads may format documents
+ * concurrently (one tagger, emitter and buffer per thread).
  *
  * Offsets in these formats are always codepoints (Python string indexes),
  * whatever --offsets says: it is what spaCy, doccano and brat count in.
@@ -17,18 +14,8 @@
 
 #include <jansson.h>
 
-#include "output/emit.h"
+#include "output/output.h"
 #include "sanctag.h"
-
-/* FMT_* value of a --format name ("json", "spacy", "doccano", "conll",
- * "brat"), or -1 when unknown. */
-int sanctagp_format_from_name(const char *name);
-
-/* The --format name of FMT_* `format` ("json", ...), or NULL when unknown. */
-const char *sanctagp_format_name(int format);
-
-/* Names of all formats, comma separated, for messages: "json, spacy, ...". */
-extern const char sanctagp_format_list[];
 
 /* spaCy JSON Lines: one line
  *   {"text": T, "ents": [{"start": s, "end": e, "label": L, "kb_id": KEY}, ...],
@@ -38,16 +25,14 @@ extern const char sanctagp_format_list[];
  * since a spaCy Doc's entities cannot overlap), and each start/end falls on
  * a token boundary of sanctag's tokenizer. `id` and `extra` are borrowed and
  * may be NULL (id gives null; extra: fields copied into "meta", "id" kept). */
-int sanctagp_format_spacy(sanctagp_buf *out, const sanctag_tagger *tg,
-                          const sanctag_gazetteer *gz, json_t *id, json_t *extra,
-                          const char *text, size_t len);
+int sanctagp_format_spacy(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
+                          json_t *id, json_t *extra, const char *text, size_t len);
 
 /* doccano sequence-labelling JSON Lines: one line
  *   {"id": ID, ...extra, "text": T, "label": [[s, e, L], ...]}
  * with every span (nested ones too: doccano allows overlapping spans). */
-int sanctagp_format_doccano(sanctagp_buf *out, const sanctag_tagger *tg,
-                            const sanctag_gazetteer *gz, json_t *id, json_t *extra,
-                            const char *text, size_t len);
+int sanctagp_format_doccano(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
+                            json_t *id, json_t *extra, const char *text, size_t len);
 
 /* CoNLL-2003 style BIO: "-DOCSTART- O" and an empty line, then one
  * "TOKEN TAG" line per token (TAG is O, B-LABEL or I-LABEL), an empty line
@@ -55,8 +40,8 @@ int sanctagp_format_doccano(sanctagp_buf *out, const sanctag_tagger *tg,
  * separators, so they are not tokens); nested spans are left out. Control
  * characters in a token are written as U+FFFD and whitespace in a label as
  * '_', so a line always splits into exactly two fields. */
-int sanctagp_format_conll(sanctagp_buf *out, const sanctag_tagger *tg,
-                          const sanctag_gazetteer *gz, const char *text, size_t len);
+int sanctagp_format_conll(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
+                          json_t *id, json_t *extra, const char *text, size_t len);
 
 /* The brat standoff annotation (.ann) for a document whose .txt file holds
  * `text` byte for byte: per span a text-bound line
@@ -68,8 +53,8 @@ int sanctagp_format_conll(sanctagp_buf *out, const sanctag_tagger *tg,
  *   listed=SOURCE:REF programs=[...] (nested|ambiguous|propagated|suppressor)
  * naming the entity (country as the JSON output gives it) and its listing. Every span is written, nested ones
  * too. Empty when the document has no spans. */
-int sanctagp_format_brat_ann(sanctagp_buf *out, const sanctag_tagger *tg,
-                             const sanctag_gazetteer *gz, const char *text, size_t len);
+int sanctagp_format_brat_ann(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
+                             json_t *id, json_t *extra, const char *text, size_t len);
 
 /* A file name stem for the brat files of a document, written to `buf` (`cap`
  * bytes, at least 32): a string id with every byte outside [A-Za-z0-9._-]

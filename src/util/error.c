@@ -1,4 +1,5 @@
-/* error.c - filling a sanctag_error (see error.h). */
+/* error.c - status names (sanctag_status_name of the public API) and filling
+ * a sanctag_error (see error.h). */
 #include "util/error.h"
 
 #include <stdarg.h>
@@ -19,4 +20,25 @@ int sanctagp_error_set(sanctag_error *err, int code, const char *source, long li
     vsnprintf(err->text, sizeof err->text, fmt, ap);
     va_end(ap);
     return code;
+}
+
+const char *sanctag_status_name(int code)
+{
+    switch (code) {
+    case SANCTAG_OK: return "ok";
+    case SANCTAG_E_NOMEM: return "out_of_memory";
+    case SANCTAG_E_IO: return "io_error";
+    case SANCTAG_E_DB: return "database_error";
+    case SANCTAG_E_UTF8: return "invalid_utf8";
+    case SANCTAG_E_NUL: return "nul_byte";
+    case SANCTAG_E_EMPTY: return "empty_document";
+    case SANCTAG_E_JSON: return "invalid_json";
+    case SANCTAG_E_FORMAT: return "invalid_record";
+    case SANCTAG_E_INVALID: return "invalid_argument";
+    case SANCTAG_E_NOTFOUND: return "not_found";
+    case SANCTAG_E_ICU: return "icu_error";
+    case SANCTAG_E_SCHEMA: return "schema_version";
+    case SANCTAG_E_TOOBIG: return "too_big";
+    default: return "error";
+    }
 }

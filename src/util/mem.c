@@ -1,4 +1,4 @@
-/* mem.c - the growth helper (see mem.h). */
+/* mem.c - the growth helper (see mem.h) and sanctag_free. */
 #include "util/mem.h"
 
 #include <stdint.h>
@@ -26,4 +26,10 @@ int sanctagp_grow(void **p, size_t *cap, size_t need, size_t elem)
     *p = q;
     *cap = nc;
     return 0;
+}
+
+/* Frees memory the public API hands out (sanctag.h). */
+void sanctag_free(void *p)
+{
+    free(p);
 }

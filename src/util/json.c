@@ -1,6 +1,6 @@
-/* jsonfast.c - strict allocation-free JSON validation of one feed record,
+/* json.c - strict allocation-free JSON validation of one feed record,
  * string decoding and string encoding for the output hot path. */
-#include "output/jsonfast.h"
+#include "util/json.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -8,7 +8,8 @@
 
 #include <string.h>
 
-#include "core/text.h"
+#include "sanctag.h"
+#include "util/utf8.h"
 
 typedef struct scan {
     const unsigned char *s;

@@ -1,6 +1,7 @@
-/* feed.c - reading inputs of `sanctag tag`: path expansion (directories),
- * plain or gzip'd files and stdin through zlib, line splitting of any length. */
-#include "feed.h"
+/* input.c - reading the inputs of the commands: path expansion (directories),
+ * plain or gzip'd files and stdin through zlib, line splitting of any length,
+ * and the record iterator over all inputs. */
+#include "input.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -279,4 +280,90 @@ void feed_close(feed_reader *r)
     gzclose(r->gz);
     free(r->buf);
     free(r);
+}
+
+/* ---- the record iterator ----------------------------------------------- */
+
+void feed_iter_init(feed_iter *it, const feed_inputs *ins, int keep_blank)
+{
+    memset(it, 0, sizeof *it);
+    it->ins = ins;
+    it->keep_blank = keep_blank;
+}
+
+/* Ends the current input and moves to the next. */
+static void iter_advance(feed_iter *it)
+{
+    feed_close(it->r);
+    it->r = NULL;
+    it->done_before += it->ins->v[it->i].size;
+    it->i++;
+}
+
+static int iter_error(feed_iter *it, feed_rec *rec, int kind, int err, long line)
+{
+    rec->kind = kind;
+    rec->err = err;
+    rec->line = line;
+    rec->data = NULL;
+    rec->len = 0;
+    iter_advance(it);
+    return 1;
+}
+
+int feed_iter_next(feed_iter *it, feed_rec *rec)
+{
+    free(it->doc);
+    it->doc = NULL;
+    while (it->i < it->ins->n) {
+        const feed_input *in = &it->ins->v[it->i];
+        rec->in = in;
+        if (!it->r) {
+            it->r = feed_open(in->path);
+            it->lineno = 0;
+            if (!it->r)
+                return iter_error(it, rec, FEED_REC_OPEN_ERR, errno, 0);
+        }
+        if (in->mode == FEED_PLAIN) {
+            if (feed_read_all(it->r, &it->doc, &rec->len) != 0)
+                return iter_error(it, rec, FEED_REC_READ_ERR, errno, 0);
+            rec->kind = FEED_REC_DOC;
+            rec->data = it->doc;
+            rec->line = 0;
+            iter_advance(it);
+            return 1;
+        }
+        const char *line;
+        size_t len;
+        int got;
+        while ((got = feed_next_line(it->r, &line, &len)) == 1) {
+            it->lineno++;
+            size_t k = 0;
+            while (!it->keep_blank && k < len && (line[k] == ' ' || line[k] == '\t'))
+                k++;
+            if (!it->keep_blank && k == len)
+                continue; /* blank line: not a document */
+            rec->kind = FEED_REC_LINE;
+            rec->data = line;
+            rec->len = len;
+            rec->line = it->lineno;
+            return 1;
+        }
+        if (got < 0)
+            return iter_error(it, rec, FEED_REC_READ_ERR, errno, it->lineno);
+        iter_advance(it);
+    }
+    return 0;
+}
+
+uint64_t feed_iter_done(const feed_iter *it)
+{
+    return it->done_before + (it->r ? feed_offset(it->r) : 0);
+}
+
+void feed_iter_close(feed_iter *it)
+{
+    feed_close(it->r);
+    free(it->doc);
+    memset(it, 0, sizeof *it);
 }

@@ -1,11 +1,12 @@
-/* emitfast.c - writes the output record of a tagged document straight into a
- * buffer: the contract of DESIGN.md, field for field in the order
- * sanctagp_doc_json() documents, without building a Jansson tree per span. */
+/* json.c - the json format: writes the output record of a tagged document
+ * (docs/DESIGN.md, "Output contract") straight into a buffer, field for
+ * field, without building a Jansson tree per span; entities already rendered
+ * come from the emitter's memo. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/emit.h"
-#include "output/jsonfast.h"
+#include "output/output.h"
+#include "util/json.h"
 
 #define PUT(s) sanctagp_buf_put(out, s, sizeof(s) - 1)
 
@@ -14,18 +15,12 @@ static int put_str(sanctagp_buf *out, const char *s)
     return sanctagp_json_put_string(out, s, strlen(s));
 }
 
-/* "key": JSON value of a Jansson object, compact */
-static int dump_cb(const char *s, size_t n, void *data)
-{
-    return sanctagp_buf_append(data, s, n) ? -1 : 0;
-}
-
+/* a Jansson value, compact */
 static int put_json(sanctagp_buf *out, json_t *v)
 {
     if (json_is_string(v)) /* the same bytes as Jansson's, without its dump machinery */
         return sanctagp_json_put_string(out, json_string_value(v), json_string_length(v));
-    return json_dump_callback(v, dump_cb, out, JSON_COMPACT | JSON_ENCODE_ANY) ? SANCTAG_E_NOMEM
-                                                                               : 0;
+    return sanctagp_put_jansson(out, v);
 }
 
 static int offref_cmp(const void *x, const void *y)
@@ -41,8 +36,9 @@ struct ecache_slot {
     uint32_t off, lena, lenb;
 };
 
+/* an open-addressing table of entity index -> rendered bytes in `arena`;
+ * valid for the one gazetteer of its emitter */
 struct sanctagp_ecache {
-    const sanctag_gazetteer *gz;
     struct ecache_slot *v;
     size_t cap, used;
     sanctagp_buf arena;
@@ -104,17 +100,55 @@ static int render_entity(sanctagp_buf *out, const sanctag_entity *e, size_t *ret
     return rc;
 }
 
-/* Where entity `idx`'s rendered fields are: in the tagger's memo, or, when it
+static size_t ecache_home(const sanctagp_ecache *c, uint32_t idx)
+{
+    return (idx * 0x9E3779B1u) & (c->cap - 1);
+}
+
+static sanctagp_ecache *ecache_new(void)
+{
+    sanctagp_ecache *c = calloc(1, sizeof *c);
+    if (c) {
+        c->cap = 256;
+        if (!(c->v = calloc(c->cap, sizeof *c->v))) {
+            free(c);
+            c = NULL;
+        }
+    }
+    return c;
+}
+
+/* Doubles the table. Returns 0 or SANCTAG_E_NOMEM. */
+static int ecache_rehash(sanctagp_ecache *c)
+{
+    size_t nc = c->cap * 2;
+    struct ecache_slot *nv = calloc(nc, sizeof *nv);
+    if (!nv)
+        return SANCTAG_E_NOMEM;
+    for (size_t k = 0; k < c->cap; k++) {
+        if (!c->v[k].ent1)
+            continue;
+        size_t j = ((c->v[k].ent1 - 1) * 0x9E3779B1u) & (nc - 1);
+        while (nv[j].ent1)
+            j = (j + 1) & (nc - 1);
+        nv[j] = c->v[k];
+    }
+    free(c->v);
+    c->v = nv;
+    c->cap = nc;
+    return 0;
+}
+
+/* Where entity `idx`'s rendered fields are: in the emitter's memo, or, when it
  * cannot keep them, freshly rendered into `tmp`. Returns 0, 1 for an entity
  * index out of range, or SANCTAG_E_NOMEM. */
-static int entity_json(const sanctag_tagger *tg, const sanctag_gazetteer *gz, uint32_t idx,
-                       sanctagp_buf *tmp, const char **ret_a, size_t *ret_lena, size_t *ret_lenb)
+static int entity_json(sanctagp_emitter *em, uint32_t idx, sanctagp_buf *tmp, const char **ret_a,
+                       size_t *ret_lena, size_t *ret_lenb)
 {
     sanctag_entity e;
-    sanctagp_ecache **cp = sanctagp_tagger_ecache(tg);
-    sanctagp_ecache *c = *cp;
-    if (c && c->gz == gz) {
-        size_t i = (idx * 0x9E3779B1u) & (c->cap - 1);
+    sanctagp_ecache *c = em->memo;
+    if (c) {
+        size_t i = ecache_home(c, idx);
         while (c->v[i].ent1) {
             if (c->v[i].ent1 == idx + 1) {
                 *ret_a = c->arena.p + c->v[i].off;
@@ -125,42 +159,17 @@ static int entity_json(const sanctag_tagger *tg, const sanctag_gazetteer *gz, ui
             i = (i + 1) & (c->cap - 1);
         }
     }
-    if (sanctag_gazetteer_entity(gz, idx, &e))
+    if (sanctag_gazetteer_entity(em->gz, idx, &e))
         return 1;
-    if (!c || c->gz != gz) {
-        sanctagp_ecache_free(c);
-        *cp = c = calloc(1, sizeof *c);
-        if (c) {
-            c->gz = gz;
-            c->cap = 256;
-            if (!(c->v = calloc(c->cap, sizeof *c->v))) {
-                free(c);
-                *cp = c = NULL;
-            }
-        }
-    }
+    if (!c)
+        em->memo = c = ecache_new(); /* without one, render every time */
     if (c && c->arena.len < ECACHE_MAX_BYTES) {
-        if (c->used * 2 >= c->cap) {
-            size_t nc = c->cap * 2;
-            struct ecache_slot *nv = calloc(nc, sizeof *nv);
-            if (!nv)
-                return SANCTAG_E_NOMEM;
-            for (size_t k = 0; k < c->cap; k++) {
-                if (!c->v[k].ent1)
-                    continue;
-                size_t j = ((c->v[k].ent1 - 1) * 0x9E3779B1u) & (nc - 1);
-                while (nv[j].ent1)
-                    j = (j + 1) & (nc - 1);
-                nv[j] = c->v[k];
-            }
-            free(c->v);
-            c->v = nv;
-            c->cap = nc;
-        }
+        if (c->used * 2 >= c->cap && ecache_rehash(c))
+            return SANCTAG_E_NOMEM;
         size_t off = c->arena.len, la, lb;
         if (render_entity(&c->arena, &e, &la, &lb))
             return SANCTAG_E_NOMEM;
-        size_t i = (idx * 0x9E3779B1u) & (c->cap - 1);
+        size_t i = ecache_home(c, idx);
         while (c->v[i].ent1)
             i = (i + 1) & (c->cap - 1);
         c->v[i] = (struct ecache_slot){idx + 1, (uint32_t)off, (uint32_t)la, (uint32_t)lb};
@@ -219,10 +228,75 @@ static int convert_offsets(const sanctag_span *sp, size_t n, const sanctag_sente
     return 0;
 }
 
-int sanctagp_doc_write(sanctagp_buf *out, const sanctag_tagger *tg, const sanctag_gazetteer *gz,
-                       json_t *id, json_t *extra, const char *text, size_t len,
-                       const sanctagp_emit_opts *o)
+/* Input fields passed through (--keep), after "id", never over the contract's own. */
+static int put_extra(sanctagp_buf *out, json_t *extra)
 {
+    const char *k;
+    json_t *v;
+    int rc = 0;
+    json_object_foreach(extra, k, v)
+    {
+        if (sanctagp_contract_field(k))
+            continue;
+        rc |= PUT(",");
+        rc |= put_str(out, k);
+        rc |= PUT(":");
+        rc |= put_json(out, v);
+    }
+    return rc;
+}
+
+/* One span object (after a comma unless `first`): [start, end) in the output unit;
+ * the entity's rendered fields are ea[0, la) and ea[la, la + lb). */
+static int put_span(sanctagp_buf *out, const sanctagp_emitter *em, const sanctag_span *s,
+                    size_t start, size_t end, const char *text, const char *ea, size_t la,
+                    size_t lb, int first)
+{
+    int rc = first ? PUT("{\"start\":") : PUT(",{\"start\":");
+    rc |= sanctagp_json_put_uint(out, start);
+    rc |= PUT(",\"end\":");
+    rc |= sanctagp_json_put_uint(out, end);
+    rc |= PUT(",\"text\":");
+    rc |= sanctagp_json_put_string(out, text + s->start, s->end - s->start);
+    rc |= sanctagp_buf_put(out, ea, la);
+    if (s->named_country != UINT32_MAX) {
+        /* an ORG takes the country named inside it: "Kementerian Luar Negeri AS" */
+        sanctag_entity ent, ce;
+        if (sanctag_gazetteer_entity(em->gz, s->entity, &ent) == 0 &&
+            strcmp(ent.label, "ORG") == 0 &&
+            sanctag_gazetteer_entity(em->gz, s->named_country, &ce) == 0 && *ce.country) {
+            rc |= PUT(",\"country\":");
+            rc |= put_str(out, ce.country);
+        }
+    }
+    rc |= PUT(",\"alias\":{\"kind\":");
+    rc |= put_str(out, s->alias_kind);
+    if (*s->alias_lang) {
+        rc |= PUT(",\"lang\":");
+        rc |= put_str(out, s->alias_lang);
+    }
+    rc |= PUT("}");
+    rc |= sanctagp_buf_put(out, ea + la, lb);
+    if (s->flags & SANCTAG_SPAN_NESTED)
+        rc |= PUT(",\"nested\":true");
+    if (s->flags & SANCTAG_SPAN_AMBIGUOUS)
+        rc |= PUT(",\"ambiguous\":true");
+    if (s->flags & SANCTAG_SPAN_PROPAGATED)
+        rc |= PUT(",\"propagated\":true");
+    if (s->flags & SANCTAG_SPAN_SUPPRESSOR)
+        rc |= PUT(",\"suppressor\":true");
+    if (em->o.sentences) {
+        rc |= PUT(",\"sentence\":");
+        rc |= sanctagp_json_put_uint(out, s->sentence);
+    }
+    rc |= PUT("}");
+    return rc;
+}
+
+int sanctagp_doc_write(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
+                       json_t *id, json_t *extra, const char *text, size_t len)
+{
+    const sanctagp_emit_opts *o = &em->o;
     size_t n, ns = 0;
     const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
     const sanctag_sentence *se = o->sentences ? sanctag_tagger_sentences(tg, &ns) : NULL;
@@ -246,24 +320,8 @@ int sanctagp_doc_write(sanctagp_buf *out, const sanctag_tagger *tg, const sancta
 
     rc |= PUT("{\"id\":");
     rc |= put_json(out, id ? id : json_null());
-    if (extra) {
-        static const char *const reserved[] = {"id", "offsets", "spans", "sentences",
-                                               "gazetteer", "error"};
-        const char *k;
-        json_t *v;
-        json_object_foreach(extra, k, v)
-        {
-            int skip = 0;
-            for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
-                skip |= strcmp(k, reserved[i]) == 0;
-            if (skip)
-                continue;
-            rc |= PUT(",");
-            rc |= put_str(out, k);
-            rc |= PUT(":");
-            rc |= put_json(out, v);
-        }
-    }
+    if (extra)
+        rc |= put_extra(out, extra);
     rc |= PUT(",\"offsets\":");
     rc |= put_str(out, sanctagp_offset_names[o->unit]);
     rc |= PUT(",\"spans\":[");
@@ -271,52 +329,15 @@ int sanctagp_doc_write(sanctagp_buf *out, const sanctag_tagger *tg, const sancta
     for (size_t i = 0; i < n && !rc; i++) {
         const char *ea;
         size_t la, lb;
-        int er = entity_json(tg, gz, sp[i].entity, &tmp, &ea, &la, &lb);
+        int er = entity_json(em, sp[i].entity, &tmp, &ea, &la, &lb);
         if (er == 1)
             continue;
         if (er) {
             rc = er;
             break;
         }
-        rc |= first ? PUT("{\"start\":") : PUT(",{\"start\":");
+        rc |= put_span(out, em, &sp[i], OFF(2 * i), OFF(2 * i + 1), text, ea, la, lb, first);
         first = 0;
-        rc |= sanctagp_json_put_uint(out, OFF(2 * i));
-        rc |= PUT(",\"end\":");
-        rc |= sanctagp_json_put_uint(out, OFF(2 * i + 1));
-        rc |= PUT(",\"text\":");
-        rc |= sanctagp_json_put_string(out, text + sp[i].start, sp[i].end - sp[i].start);
-        rc |= sanctagp_buf_put(out, ea, la);
-        if (sp[i].named_country != UINT32_MAX) {
-            /* an ORG takes the country named inside it: "Kementerian Luar Negeri AS" */
-            sanctag_entity ent, ce;
-            if (sanctag_gazetteer_entity(gz, sp[i].entity, &ent) == 0 &&
-                strcmp(ent.label, "ORG") == 0 &&
-                sanctag_gazetteer_entity(gz, sp[i].named_country, &ce) == 0 && *ce.country) {
-                rc |= PUT(",\"country\":");
-                rc |= put_str(out, ce.country);
-            }
-        }
-        rc |= PUT(",\"alias\":{\"kind\":");
-        rc |= put_str(out, sp[i].alias_kind);
-        if (*sp[i].alias_lang) {
-            rc |= PUT(",\"lang\":");
-            rc |= put_str(out, sp[i].alias_lang);
-        }
-        rc |= PUT("}");
-        rc |= sanctagp_buf_put(out, ea + la, lb);
-        if (sp[i].flags & SANCTAG_SPAN_NESTED)
-            rc |= PUT(",\"nested\":true");
-        if (sp[i].flags & SANCTAG_SPAN_AMBIGUOUS)
-            rc |= PUT(",\"ambiguous\":true");
-        if (sp[i].flags & SANCTAG_SPAN_PROPAGATED)
-            rc |= PUT(",\"propagated\":true");
-        if (sp[i].flags & SANCTAG_SPAN_SUPPRESSOR)
-            rc |= PUT(",\"suppressor\":true");
-        if (o->sentences) {
-            rc |= PUT(",\"sentence\":");
-            rc |= sanctagp_json_put_uint(out, sp[i].sentence);
-        }
-        rc |= PUT("}");
     }
     rc |= PUT("]");
     if (o->sentences) {
@@ -331,7 +352,7 @@ int sanctagp_doc_write(sanctagp_buf *out, const sanctag_tagger *tg, const sancta
         rc |= PUT("]");
     }
     rc |= PUT(",\"gazetteer\":{\"version\":");
-    rc |= put_str(out, gz ? sanctag_gazetteer_version(gz) : "");
+    rc |= put_str(out, em->gz ? sanctag_gazetteer_version(em->gz) : "");
     rc |= PUT("}}\n");
 #undef OFF
     if (conv != conv_small)

@@ -1,4 +1,5 @@
-/* jsonfast.h - private: the hot path of JSON Lines in and out.
+/* json.h - private: the JSON Lines record scanner and the JSON string writer,
+ * the hot path of JSON Lines in (cli input) and out (output/json.c).
  *
  * Reading a feed line with Jansson builds every field of the record (IndoSum
  * records carry the text twice); the tagger needs two. The scanner validates
@@ -6,12 +7,12 @@
  * hands back where the wanted top-level values are. Anything it does not
  * accept goes to Jansson, which then produces the error message, so messages
  * do not depend on the path taken. */
-#ifndef SANCTAG_JSONFAST_H
-#define SANCTAG_JSONFAST_H
+#ifndef SANCTAG_UTIL_JSON_H
+#define SANCTAG_UTIL_JSON_H
 
 #include <stddef.h>
 
-#include "output/emit.h"
+#include "util/buf.h"
 
 /* Where a top-level value lies in the line: [off, off + len), raw JSON text. */
 typedef struct sanctagp_jspan {

@@ -1,0 +1,384 @@
+/* cooccur_count.c - `sanctag cooccur`: reading the inputs and counting each
+ * document into the table. Workers parse each line (and with --tag tag it);
+ * the writer counts in input order, so the table is the same for any -j. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "cooccur_count.h"
+#include "input.h"
+#include "pipeline.h"
+
+static void report(cooc_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void report(cooc_ctx *x, const char *fmt, ...)
+{
+    if (x->shown++ < 20) {
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        cli_warn("%s", msg);
+    } else if (x->shown == 21) {
+        cli_warn("further input problems are not shown");
+    }
+}
+
+/* Keeps a few examples of dates that could not be read, for the summary. */
+static void note_date(cooc_ctx *x, const char *date)
+{
+    int32_t ymd;
+    int st = sanctagp_cooc_parse_date(date, strlen(date),
+                                      sanctagp_cooc_options(x->c)->date_order, &ymd);
+    char (*ex)[80] = st == COOC_DATE_AMBIGUOUS ? x->ambiguous_ex : x->unparsed_ex;
+    int *n = st == COOC_DATE_AMBIGUOUS ? &x->n_ambiguous_ex : &x->n_unparsed_ex;
+    if (st == COOC_DATE_OK || *n >= 3)
+        return;
+    for (int i = 0; i < *n; i++)
+        if (strncmp(ex[i], date, sizeof ex[i] - 1) == 0)
+            return;
+    snprintf(ex[(*n)++], sizeof ex[0], "%s", date);
+}
+
+/* The date of record `o`: *ret_raw (borrowed) and whether it is usable. */
+static void record_date(cooc_ctx *x, json_t *o, const char **ret_raw, int *ret_ok)
+{
+    json_t *d = o ? json_object_get(o, x->date_field) : NULL;
+    *ret_raw = NULL;
+    *ret_ok = 1;
+    if (!d || json_is_null(d))
+        return;
+    if (json_is_string(d)) {
+        *ret_raw = json_string_value(d);
+        note_date(x, *ret_raw);
+    } else {
+        *ret_ok = 0;
+    }
+}
+
+static int lib_fail(cooc_ctx *x, int rc, const sanctag_error *e, const char *where)
+{
+    if (e && e->text[0])
+        cli_warn("%s: %s", where, e->text);
+    else
+        cli_warn("%s: %s", where, sanctag_status_name(rc));
+    x->fatal = 1;
+    return rc;
+}
+
+/* Counts an error document (no entities). */
+static int count_error_doc(cooc_ctx *x, json_t *id, json_t *rec, const char *code,
+                           const char *where)
+{
+    const char *raw;
+    int ok;
+    record_date(x, rec, &raw, &ok);
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    int rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
+    if (!rc)
+        rc = sanctagp_cooc_doc_end(x->c, 0, code, &e);
+    return rc ? lib_fail(x, rc, &e, where) : 0;
+}
+
+/* One line of 'sanctag tag' output. Returns 0, or a negative code to stop. */
+static int count_tagged(cooc_ctx *x, json_t *o, const char *where)
+{
+    const sanctagp_cooc_opts *opt = sanctagp_cooc_options(x->c);
+    int sent = opt->window == COOC_WIN_SENTENCE;
+    json_t *id = json_object_get(o, "id");
+    json_t *gz = json_object_get(json_object_get(o, "gazetteer"), "version");
+    if (json_is_string(gz) && sanctagp_cooc_add_gazetteer(x->c, json_string_value(gz)))
+        return lib_fail(x, SANCTAG_E_NOMEM, NULL, where);
+    json_t *error = json_object_get(o, "error");
+    if (error) {
+        const char *code = json_string_value(json_object_get(error, "code"));
+        return count_error_doc(x, id, o, code ? code : "error", where);
+    }
+    json_t *spans = json_object_get(o, "spans");
+    if (!json_is_array(spans)) {
+        x->bad_records++;
+        report(x, "%s: no \"spans\" array: not 'sanctag tag' output (raw documents need --tag); "
+                  "record skipped", where);
+        return 0;
+    }
+    json_t *sentences = json_object_get(o, "sentences");
+    if (sent && !json_is_array(sentences)) {
+        cli_warn("%s: no sentence indexes: --window sentence needs input tagged with "
+                 "'sanctag tag --sentences' (or use --tag)", where);
+        x->fatal = 1;
+        return SANCTAG_E_FORMAT;
+    }
+    /* check every span before counting anything of the record */
+    size_t i;
+    json_t *s;
+    json_array_foreach(spans, i, s) {
+        json_t *key = json_object_get(s, "entity");
+        if (!json_is_object(s) || !json_is_string(key)) {
+            x->bad_records++;
+            report(x, "%s: span %zu has no \"entity\" key; record skipped", where, i);
+            return 0;
+        }
+        if (sent && !json_is_integer(json_object_get(s, "sentence")) &&
+            !json_is_true(json_object_get(s, "nested")) &&
+            !json_is_true(json_object_get(s, "suppressor"))) {
+            cli_warn("%s: span %zu has no sentence index: --window sentence needs input tagged "
+                     "with 'sanctag tag --sentences' (or use --tag)", where, i);
+            x->fatal = 1;
+            return SANCTAG_E_FORMAT;
+        }
+    }
+    const char *raw;
+    int ok;
+    record_date(x, o, &raw, &ok);
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    int rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
+    sanctagp_cooc_totals *t = sanctagp_cooc_totals_of(x->c);
+    json_array_foreach(spans, i, s) {
+        if (rc)
+            break;
+        if (json_is_true(json_object_get(s, "nested")) ||
+            json_is_true(json_object_get(s, "suppressor"))) {
+            t->mentions_skipped++;
+            continue;
+        }
+        json_int_t sn = sent ? json_integer_value(json_object_get(s, "sentence")) : 0;
+        if (sn < 0 || sn > (json_int_t)UINT32_MAX) {
+            cli_warn("%s: span %zu: bad sentence index", where, i);
+            x->fatal = 1;
+            return SANCTAG_E_FORMAT;
+        }
+        rc = sanctagp_cooc_doc_mention(x->c, json_string_value(json_object_get(s, "entity")),
+                                       json_string_value(json_object_get(s, "name")),
+                                       json_string_value(json_object_get(s, "label")),
+                                       json_string_value(json_object_get(s, "country")),
+                                       (uint32_t)sn, 0, 0);
+    }
+    if (!rc)
+        rc = sanctagp_cooc_doc_end(x->c, sent ? json_array_size(sentences) : 0, NULL, &e);
+    return rc ? lib_fail(x, rc, &e, where) : 0;
+}
+
+/* ---- records through the shared pipeline ---------------------------------- */
+
+/* Workers parse each line (and with --tag tag its text); the writer counts in
+ * input order, so the table is the same whatever -j. */
+typedef struct parsed {
+    json_t *o;               /* the record, NULL when malformed */
+    char jerr[JSON_ERROR_TEXT_LENGTH];
+    int tag_rc;              /* --tag: the tagger's status (0 or an error) */
+    sanctag_error tag_err;   /* --tag: its message */
+    sanctag_span *spans;     /* --tag: the spans */
+    size_t nspans, nsent;
+    int oom;
+} parsed;
+
+typedef struct cooc_worker {
+    const cooc_ctx *x;
+    sanctag_tagger *tg;
+} cooc_worker;
+
+static void *worker_new(void *ctx)
+{
+    const cooc_ctx *x = ctx;
+    cooc_worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->x = x;
+    if (x->tag && !(w->tg = sanctag_tagger_new(x->gz))) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void worker_free(void *arg)
+{
+    cooc_worker *w = arg;
+    sanctag_tagger_free(w->tg);
+    free(w);
+}
+
+/* --tag: tags the record's text into p. */
+static void tag_record(cooc_worker *w, parsed *p)
+{
+    json_t *text = json_object_get(p->o, w->x->text_field);
+    if (!json_is_string(text))
+        return; /* reported by the writer */
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    p->tag_rc = sanctag_tagger_tag(w->tg, json_string_value(text), json_string_length(text),
+                                   w->x->tag_flags, &e);
+    if (p->tag_rc) {
+        p->tag_err = e;
+        return;
+    }
+    const sanctag_span *sp = sanctag_tagger_spans(w->tg, &p->nspans);
+    sanctag_tagger_sentences(w->tg, &p->nsent);
+    p->spans = malloc((p->nspans ? p->nspans : 1) * sizeof *p->spans);
+    if (!p->spans)
+        p->oom = 1;
+    else if (p->nspans)
+        memcpy(p->spans, sp, p->nspans * sizeof *sp);
+}
+
+static void process_item(void *arg, pl_batch *b, pl_item *it)
+{
+    cooc_worker *w = arg;
+    if (it->kind != FEED_REC_LINE)
+        return; /* input errors: the writer reports them */
+    parsed *p = calloc(1, sizeof *p);
+    if (!p) {
+        b->oom = 1;
+        return;
+    }
+    json_error_t je;
+    p->o = json_loadb(pl_data(b, it), it->len, JSON_ALLOW_NUL, &je);
+    if (!p->o)
+        snprintf(p->jerr, sizeof p->jerr, "%s", je.text);
+    else if (w->x->tag && json_is_object(p->o))
+        tag_record(w, p);
+    it->result = p;
+}
+
+/* One raw document, tagged by a worker. */
+static int count_raw(cooc_ctx *x, const parsed *p, const char *where)
+{
+    json_t *o = p->o;
+    json_t *id = json_object_get(o, x->id_field);
+    json_t *text = json_object_get(o, x->text_field);
+    if (!json_is_string(text)) {
+        x->tag_errors++;
+        report(x, "%s: %s '%s'%s", where, text ? "field" : "no field", x->text_field,
+               text ? " is not a string" : "");
+        return count_error_doc(x, id, o, sanctag_status_name(SANCTAG_E_FORMAT), where);
+    }
+    if (p->tag_rc) {
+        x->tag_errors++;
+        report(x, "%s: field '%s': %s", where, x->text_field,
+               p->tag_err.text[0] ? p->tag_err.text : sanctag_status_name(p->tag_rc));
+        return count_error_doc(x, id, o, sanctag_status_name(p->tag_rc), where);
+    }
+    const char *raw;
+    int ok;
+    record_date(x, o, &raw, &ok);
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    int rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
+    const sanctag_span *sp = p->spans;
+    sanctagp_cooc_totals *t = sanctagp_cooc_totals_of(x->c);
+    for (size_t i = 0; !rc && i < p->nspans; i++) {
+        if (sp[i].flags & (SANCTAG_SPAN_NESTED | SANCTAG_SPAN_SUPPRESSOR)) {
+            t->mentions_skipped++;
+            continue;
+        }
+        sanctag_entity en;
+        if (sanctag_gazetteer_entity(x->gz, sp[i].entity, &en))
+            continue;
+        rc = sanctagp_cooc_doc_mention(x->c, en.key, en.name, en.label, en.country,
+                                       sp[i].sentence, sp[i].first_token,
+                                       sp[i].first_token + sp[i].ntokens);
+    }
+    if (!rc)
+        rc = sanctagp_cooc_doc_end(x->c, p->nsent, NULL, &e);
+    return rc ? lib_fail(x, rc, &e, where) : 0;
+}
+
+/* Counts one parsed line. */
+static void count_line(cooc_ctx *x, const pl_item *it, const parsed *p)
+{
+    char where[600];
+    snprintf(where, sizeof where, "%s:%ld", it->in->name, it->line);
+    json_t *o = p->o;
+    if (p->oom) {
+        lib_fail(x, SANCTAG_E_NOMEM, NULL, where);
+    } else if (!o || !json_is_object(o)) {
+        if (x->tag) { /* as 'sanctag tag' does: an error document */
+            x->tag_errors++;
+            report(x, "%s: %s", where, o ? "line is not a JSON object" : p->jerr);
+            count_error_doc(x, NULL, NULL,
+                            sanctag_status_name(o ? SANCTAG_E_FORMAT : SANCTAG_E_JSON), where);
+        } else {
+            x->bad_records++;
+            report(x, "%s: %s; record skipped", where, o ? "line is not a JSON object" : p->jerr);
+        }
+    } else if (x->tag) {
+        count_raw(x, p, where);
+    } else {
+        count_tagged(x, o, where);
+    }
+}
+
+static int count_batch(void *ctx, pl_batch *b)
+{
+    cooc_ctx *x = ctx;
+    if (b->oom && !x->fatal) {
+        cli_warn("out of memory");
+        x->fatal = 1;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        pl_item *it = &b->items[i];
+        parsed *p = it->result;
+        if (x->fatal) {
+            /* stopped at the first fatal problem: the rest is not counted */
+        } else if (it->kind == FEED_REC_OPEN_ERR) {
+            cli_warn("%s: cannot open: %s", it->in->path, strerror(it->err));
+            x->fatal = 1;
+        } else if (it->kind == FEED_REC_READ_ERR) {
+            cli_warn("%s: read error after line %ld", it->in->name, it->line);
+            x->fatal = 1;
+        } else if (p) {
+            count_line(x, it, p);
+        }
+        if (p) {
+            json_decref(p->o);
+            free(p->spans);
+            free(p);
+        }
+    }
+    return x->fatal;
+}
+
+void count_inputs(cooc_ctx *x, const char *db, int weak, char **paths, int npaths, int jobs)
+{
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    if (x->tag) {
+        const char *dbpath = cli_find_db(db);
+        if (!dbpath) {
+            x->fatal = 1;
+            return;
+        }
+        if (sanctag_gazetteer_open(dbpath, weak ? SANCTAG_OPEN_WEAK : 0, &x->gz, &e)) {
+            cli_error(&e);
+            x->fatal = 1;
+            return;
+        }
+        if (sanctagp_cooc_add_gazetteer(x->c, sanctag_gazetteer_version(x->gz))) {
+            cli_warn("out of memory");
+            x->fatal = 1;
+            return;
+        }
+    }
+    feed_inputs inputs;
+    if (feed_expand(&inputs, paths, npaths, FEED_JSONL)) {
+        cli_warn("out of memory");
+        x->fatal = 1;
+        return;
+    }
+    static const pl_ops ops = {worker_new, worker_free, process_item, count_batch, NULL,
+                               NULL};
+    int prc = pl_run(&ops, x, &inputs, 0, jobs, NULL);
+    if (prc == -1 && !x->fatal)
+        cli_warn("out of memory");
+    if (prc)
+        x->fatal = 1;
+    feed_inputs_free(&inputs);
+}

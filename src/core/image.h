@@ -1,0 +1,22 @@
+/* image.h - private: the loaded gazetteer, struct sanctag_gazetteer of the
+ * public API: an immutable matcher image and the matcher over it, shared by
+ * reference count between taggers and threads. gazetteer/store.c opens and
+ * fills it (sanctag_gazetteer_open); core reads it (core/image.c, tagger.c). */
+#ifndef SANCTAG_CORE_IMAGE_H
+#define SANCTAG_CORE_IMAGE_H
+
+#include <stddef.h>
+
+#include "core/matcher.h"
+#include "sanctag.h"
+
+struct sanctag_gazetteer {
+    int refs;              /* atomic */
+    char *path;
+    char version[64];
+    void *image;           /* owned, 8-byte aligned */
+    size_t image_size;
+    sanctagp_matcher m;    /* points into image */
+};
+
+#endif
