@@ -177,6 +177,57 @@ static void print_policy(json_t *p)
                 str(r, "other_source"), str(r, "rule"));
 }
 
+/* The report of a finished import: entries on stdout (or the JSON report),
+ * the summary line and the name policy's counts on stderr. */
+static void print_report(json_t *report, const char *path, int as_json, int quiet, int dry_run)
+{
+    json_t *added = json_object_get(report, "added");
+    json_t *removed = json_object_get(report, "removed");
+    json_t *changed = json_object_get(report, "changed");
+    if (as_json) {
+        json_dumpf(report, stdout, JSON_COMPACT);
+        putchar('\n');
+    } else if (!quiet) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(added, i, x)
+        {
+            print_entry(stdout, '+', x);
+            putchar('\n');
+        }
+        json_array_foreach(removed, i, x)
+        {
+            print_entry(stdout, '-', x);
+            putchar('\n');
+        }
+        json_array_foreach(changed, i, x)
+        {
+            print_changed(stdout, x);
+        }
+    }
+    fprintf(stderr,
+            "sanctag: %s %s (%s, version %s) %s %s: %lld entities (%lld listed), %lld aliases "
+            "(%lld weak); +%zu -%zu ~%zu =%lld",
+            dry_run ? "would import" : "imported", str(report, "source"), str(report, "format"),
+            str(report, "version"), "into", path,
+            (long long)json_integer_value(json_object_get(report, "entities")),
+            (long long)json_integer_value(json_object_get(report, "listed")),
+            (long long)json_integer_value(json_object_get(report, "aliases")),
+            (long long)json_integer_value(json_object_get(report, "weak_aliases")),
+            count_of(added), count_of(removed), count_of(changed),
+            (long long)json_integer_value(json_object_get(report, "unchanged")));
+    const char *reason;
+    json_t *count;
+    const char *sep = "; skipped: ";
+    json_object_foreach(json_object_get(report, "skipped"), reason, count)
+    {
+        fprintf(stderr, "%s%lld %s", sep, (long long)json_integer_value(count), reason);
+        sep = ", ";
+    }
+    fputc('\n', stderr);
+    print_policy(json_object_get(report, "policy"));
+}
+
 int gaz_import(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -284,51 +335,7 @@ int gaz_import(int argc, char **argv)
         json_decref(report);
         return EXIT_DOCS; /* 1: refused, nothing written */
     }
-    json_t *added = json_object_get(report, "added");
-    json_t *removed = json_object_get(report, "removed");
-    json_t *changed = json_object_get(report, "changed");
-    if (as_json) {
-        json_dumpf(report, stdout, JSON_COMPACT);
-        putchar('\n');
-    } else if (!quiet) {
-        size_t i;
-        json_t *x;
-        json_array_foreach(added, i, x)
-        {
-            print_entry(stdout, '+', x);
-            putchar('\n');
-        }
-        json_array_foreach(removed, i, x)
-        {
-            print_entry(stdout, '-', x);
-            putchar('\n');
-        }
-        json_array_foreach(changed, i, x)
-        {
-            print_changed(stdout, x);
-        }
-    }
-    fprintf(stderr,
-            "sanctag: %s %s (%s, version %s) %s %s: %lld entities (%lld listed), %lld aliases "
-            "(%lld weak); +%zu -%zu ~%zu =%lld",
-            o.dry_run ? "would import" : "imported", str(report, "source"), str(report, "format"),
-            str(report, "version"), "into", path,
-            (long long)json_integer_value(json_object_get(report, "entities")),
-            (long long)json_integer_value(json_object_get(report, "listed")),
-            (long long)json_integer_value(json_object_get(report, "aliases")),
-            (long long)json_integer_value(json_object_get(report, "weak_aliases")),
-            count_of(added), count_of(removed), count_of(changed),
-            (long long)json_integer_value(json_object_get(report, "unchanged")));
-    const char *reason;
-    json_t *count;
-    const char *sep = "; skipped: ";
-    json_object_foreach(json_object_get(report, "skipped"), reason, count)
-    {
-        fprintf(stderr, "%s%lld %s", sep, (long long)json_integer_value(count), reason);
-        sep = ", ";
-    }
-    fputc('\n', stderr);
-    print_policy(json_object_get(report, "policy"));
+    print_report(report, path, as_json, quiet, o.dry_run);
     json_decref(report);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_warn("write error: %s", strerror(errno));
