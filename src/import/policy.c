@@ -22,6 +22,7 @@
 #define SURNAME_MIN_DOCS 10    /* the word after a given name capitalised this often */
 #define SHORT_MAX 3            /* letters of a one-word name not written in capitals */
 #define SHARED_MIN 2           /* persons of one list bearing one name make it common */
+#define GIVEN_LIST_MIN 3       /* a word of this many listed persons' names is a name */
 
 static const char *const list_formats[] = {"un-xml", "ofac-csv", "ftm"};
 
@@ -92,7 +93,7 @@ enum { LX_COMMON, LX_GIVEN, LX_UPPER, LX_CAP, LX_N };
 static const char *const lx_names[LX_N] = {"common", "given", "upper", "cap"};
 
 enum { R_QUALIFIER, R_PLACE, R_CURATED, R_LABEL, R_LEGAL, R_COMMON, R_ACRONYM, R_NEWS,
-       R_SHORT, R_ARTICLE, R_PERSON, R_SHARED, R_CASE, R_STRUCTURE, R_N };
+       R_SHORT, R_VESSEL, R_ARTICLE, R_PERSON, R_SHARED, R_CASE, R_STRUCTURE, R_N };
 static const struct {
     const char *name, *action;
 } rules[R_N] = {
@@ -100,7 +101,8 @@ static const struct {
     {"collision-curated", "dropped"}, {"collision-label", "dropped"},
     {"legal-form", "dropped"},       {"common-word", "weak"},
     {"acronym-in-news", "weak"},     {"name-in-news", "weak"},
-    {"short-word", "weak"},          {"article-and-word", "weak"},
+    {"short-word", "weak"},          {"vessel-name", "weak"},
+    {"article-and-word", "weak"},
     {"common-person-name", "weak"},  {"shared-person-name", "weak"},
     {"person-common-word", "cap"},
     {"structure", "weak"},
@@ -115,6 +117,7 @@ struct sanctagp_policy {
     long org_names;
     smap qualifier;    /* norm of a parenthesised part -> entities */
     smap persons;      /* norm of a person name of the list -> persons */
+    smap name_words;   /* a word of the names of the list's persons -> persons */
     long count[R_N];
     json_t *collisions;
 };
@@ -187,6 +190,23 @@ static int count_person(sanctagp_policy *p, const char *norm, const char *full, 
     return 0;
 }
 
+/* Counts the words of a person name of entity `who` (once per entity). */
+static int count_name_words(sanctagp_policy *p, const char *norm, long who)
+{
+    for (const char *w = norm; *w;) {
+        size_t l = strcspn(w, " ");
+        sentry *s = l ? smap_get(&p->name_words, w, l, 1) : NULL;
+        if (l && !s)
+            return SANCTAG_E_NOMEM;
+        if (s && s->last != who) {
+            s->n++;
+            s->last = who;
+        }
+        w += l + (w[l] == ' ');
+    }
+    return 0;
+}
+
 /* Legal forms from the ORG names of the list and of the other lists in db;
  * parenthesised qualifiers from the list. */
 static int learn_list(sanctagp_policy *p, const iset *set)
@@ -205,6 +225,8 @@ static int learn_list(sanctagp_policy *p, const iset *set)
             if (a->norm && sanctagp_is_person(e) && strchr(a->norm, ' ') &&
                 strcmp(a->kind, "weak") != 0) {
                 rc = count_person(p, a->norm, e->name ? e->name : "", (long)i);
+                if (!rc)
+                    rc = count_name_words(p, a->norm, (long)i);
             }
             if (!a->norm || !a->origin || strcmp(a->origin, "acronym given in parentheses"))
                 continue;
@@ -267,6 +289,7 @@ void sanctagp_policy_free(sanctagp_policy *p)
     smap_free(&p->legal);
     smap_free(&p->qualifier);
     smap_free(&p->persons);
+    smap_free(&p->name_words);
     json_decref(p->collisions);
     free(p);
 }
@@ -419,6 +442,47 @@ static int arabic_prefix(const char *w, size_t n)
         if (sanctagp_lower_ascii_eq(w, n, list[i]))
             return 1;
     return 0;
+}
+
+/* A word the news writes as a word or a name: in the lexicon (a name only
+ * when capitalised in >= 2 articles). */
+static sentry *news_word(sanctagp_policy *p, const char *w, size_t wl)
+{
+    sentry *s;
+    for (int k = 0; k < LX_N; k++)
+        if ((s = smap_get(&p->lex[k], w, wl, 0)) && (k != LX_CAP || s->n >= NEWS_NAME_MIN_DOCS))
+            return s;
+    return NULL;
+}
+
+/* A ship's name of several words is a name of other things: words the news
+ * writes ("Golden Phoenix", "Green Light"), or a person's name of two
+ * words, the first a given name of the lexicon or of >= 3 listed persons
+ * ("Mikhail Lomonosov"). */
+static int vessel_rule(sanctagp_policy *p, const ientity *e, const ialias *a, const char **w,
+                       const size_t *wl, int n, char **ev)
+{
+    if (n < 2 || strcmp(e->label, "VESSEL") != 0 || strcmp(a->kind, "weak") == 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (w[i][0] >= '0' && w[i][0] <= '9')
+            return -1; /* "Grace 1": a number makes the ship's name its own */
+    /* two words, the first a given name of >= 4 letters ("Fu Yuan Yu 7622",
+     * "Mar Azul" are not persons) */
+    sentry *s = n == 2 && wl[0] >= 4 ? smap_get(&p->lex[LX_GIVEN], w[0], wl[0], 0) : NULL;
+    if (!s && n == 2 && wl[0] >= 4 && (s = smap_get(&p->name_words, w[0], wl[0], 0)) &&
+        s->n < GIVEN_LIST_MIN)
+        s = NULL;
+    if (s) {
+        *ev = fmt("a person's name: \"%.*s\" is a given name (%s)", (int)wl[0], w[0],
+                  s->ev ? s->ev : "in the names of listed persons");
+        return R_VESSEL;
+    }
+    for (int i = 0; i < n; i++)
+        if (!sanctagp_function_word(w[i], wl[i]) && !news_word(p, w[i], wl[i]))
+            return -1;
+    *ev = fmt("every word one the news writes (lexicon)");
+    return R_VESSEL;
 }
 
 /* A non-person name of two words, the Arabic article and one word ("Al
@@ -586,7 +650,7 @@ int sanctagp_policy_apply(sanctagp_policy *p, ientity *e)
         } else if (n >= 2 && sanctagp_is_person(e) && strcmp(a->kind, "weak") != 0) {
             if ((r = person_rule(p, w, wl, n, &ev)) < 0 && (r = shared_rule(p, a, &ev)) < 0)
                 r = person_case_rule(p, a, w, wl, n, &ev);
-        } else if (n == 2) {
+        } else if ((r = vessel_rule(p, e, a, w, wl, n, &ev)) < 0 && n == 2) {
             r = article_rule(e, a, w, wl, n, &ev);
         }
         json_decref(coll);

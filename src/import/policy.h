@@ -30,6 +30,11 @@
  *   short-word         weak     one non-person word of <= 3 letters not
  *                               written in capitals ("Jit": a syllable of
  *                               names and words of many languages)
+ *   vessel-name        weak     a ship's name of >= 2 words without a number,
+ *                               every word one the news writes ("Golden
+ *                               Phoenix"), or two words, the first a given
+ *                               name of the lexicon or of >= 3 listed
+ *                               persons ("Mikhail Lomonosov")
  *   article-and-word   weak     a non-person name of the Arabic article and
  *                               one word ("Al Aqsa": many mosques bear it)
  *   common-person-name weak     a person name of >= 2 words, each a common

@@ -68,6 +68,8 @@ EXPECTED = [
     ('ofac:990013', 'Muhammad HARIS', 'weak', 'common-person-name'),
     ('ofac:990014', 'Jit', 'weak', 'short-word'),              # three letters, not in capitals
     ('ofac:990015', 'Young-Chul', 'weak', 'structure'),        # a given name alone, hyphened
+    ('ofac:990016', 'Golden Phoenix', 'weak', 'vessel-name'),  # ship named by news words
+    ('ofac:990017', 'Victor Andryukhin', 'weak', 'vessel-name'),  # ship named after a person
 ]
 
 
@@ -94,7 +96,8 @@ def fixtures(sanctag, default_db, data, tmp):
     check(not any(k == 'ofac:990003' and t.replace('.', '').upper() == 'UK' for k, t in aliases),
           '"(U.K.)" became an alias')
     for k, t in (('ofac:990011', 'Vladimir Petrovich IVANOV'),
-                 ('ofac:990013', 'Muhammad Harris DAR'), ('ofac:990015', 'Yong Chol PAK')):
+                 ('ofac:990013', 'Muhammad Harris DAR'), ('ofac:990015', 'Yong Chol PAK'),
+                 ('ofac:990018', 'Grace 1')):
         check(aliases.get((k, t)) == 'name', 'the full name %s of %s is %s' %
               (t, k, aliases.get((k, t))))
     check(aliases.get(('un:ZZi.002', 'SALIM KHALED QASSAB')) == 'name',
