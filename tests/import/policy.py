@@ -70,6 +70,10 @@ EXPECTED = [
     ('ofac:990015', 'Young-Chul', 'weak', 'structure'),        # a given name alone, hyphened
     ('ofac:990016', 'Golden Phoenix', 'weak', 'vessel-name'),  # ship named by news words
     ('ofac:990017', 'Victor Andryukhin', 'weak', 'vessel-name'),  # ship named after a person
+    ('ofac:990019', 'KADEK', 'weak', 'common-word'),           # a Balinese given name
+    ('ofac:990019', 'OSIS', 'weak', 'acronym-in-news'),        # school councils
+    ('ofac:990020', 'Muhammad IQBAL', 'weak', 'common-person-name'),
+    ('ofac:990021', 'USA', 'dropped', 'qualifier'),            # "(USA)": a country
 ]
 
 
