@@ -402,9 +402,10 @@ static int one_word_rule(sanctagp_policy *p, const ientity *e, const ialias *a, 
         *ev = fmt("capitalised in %ld news articles (lexicon cap: %s)", s->n, s->ev ? s->ev : "");
         return R_NEWS;
     }
-    /* "Jit": a short word the list writes as a name, not as an acronym in
-     * capitals, is a syllable of names and words of many languages */
-    if (!a->allcaps && a->letters <= SHORT_MAX) {
+    /* "Jit": a short word the list writes in lower-case letters, not as an
+     * acronym in capitals, is a syllable of names and words of many
+     * languages (scripts without case are left alone) */
+    if (!a->allcaps && a->letters <= SHORT_MAX && strpbrk(a->text, "abcdefghijklmnopqrstuvwxyz")) {
         *ev = fmt("a word of %d letters not written in capitals", a->letters);
         return R_SHORT;
     }
