@@ -91,6 +91,15 @@ static void help(FILE *f)
             "rule with the aliases it made weak or dropped, and one per collision (alias,\n"
             "imported key, other key); 'sanctag gaz lookup ALIAS' says why for any alias.\n"
             "\n"
+            "Links (one entity per real-world thing): a record whose full name collides\n"
+            "with an alias of exactly one curated entity of the same label and a\n"
+            "compatible country (the same, or either unknown) is linked to it, unless a\n"
+            "link names the record already (gazetteers/links.tsv, 'gaz link', or one\n"
+            "'gaz unlink' rejected). Spans of the curated entity then carry the listing:\n"
+            "\"entity\" stays the curated key, \"sanctions\".\"records\" lists every list\n"
+            "record behind it. Links name records by list and reference, so a re-import\n"
+            "of a newer list keeps them. Standard error gets one line a proposed link.\n"
+            "\n"
             "Exit status: 0 imported, 1 refused by --strict (nothing written), 2 usage\n"
             "error, 3 nothing written (bad input, missing DB, database error).\n"
             "\n"
@@ -175,6 +184,53 @@ static void print_policy(json_t *p)
         fprintf(stderr, "sanctag: collision \"%s\" %s -> %s (%s, %s): %s\n", str(r, "alias"),
                 str(r, "key"), str(r, "other_key"), str(r, "other_label"),
                 str(r, "other_source"), str(r, "rule"));
+}
+
+/* The links proposed at import (links.h), to standard error: a count, and
+ * one line a link unless --quiet. */
+static void print_links(json_t *links, int quiet)
+{
+    if (!json_array_size(links))
+        return;
+    fprintf(stderr, "sanctag: %zu links proposed and applied (`sanctag gaz unlink` undoes one)\n",
+            json_array_size(links));
+    size_t i;
+    json_t *r;
+    if (!quiet)
+        json_array_foreach(links, i, r)
+            fprintf(stderr, "sanctag: link %s <- %s:%s (%s \"%s\"): same full name\n",
+                    str(r, "curated"), str(r, "source"), str(r, "ref"), str(r, "entity"),
+                    str(r, "name"));
+}
+
+/* The summary line, what the name policy did and the links proposed, to
+ * standard error. */
+static void print_summary(json_t *report, const char *path, int dry_run, int quiet)
+{
+    json_t *added = json_object_get(report, "added"), *removed = json_object_get(report, "removed"),
+           *changed = json_object_get(report, "changed");
+    fprintf(stderr,
+            "sanctag: %s %s (%s, version %s) %s %s: %lld entities (%lld listed), %lld aliases "
+            "(%lld weak); +%zu -%zu ~%zu =%lld",
+            dry_run ? "would import" : "imported", str(report, "source"), str(report, "format"),
+            str(report, "version"), "into", path,
+            (long long)json_integer_value(json_object_get(report, "entities")),
+            (long long)json_integer_value(json_object_get(report, "listed")),
+            (long long)json_integer_value(json_object_get(report, "aliases")),
+            (long long)json_integer_value(json_object_get(report, "weak_aliases")),
+            count_of(added), count_of(removed), count_of(changed),
+            (long long)json_integer_value(json_object_get(report, "unchanged")));
+    const char *reason;
+    json_t *count;
+    const char *sep = "; skipped: ";
+    json_object_foreach(json_object_get(report, "skipped"), reason, count)
+    {
+        fprintf(stderr, "%s%lld %s", sep, (long long)json_integer_value(count), reason);
+        sep = ", ";
+    }
+    fputc('\n', stderr);
+    print_policy(json_object_get(report, "policy"));
+    print_links(json_object_get(report, "links_proposed"), quiet);
 }
 
 int gaz_import(int argc, char **argv)
@@ -308,27 +364,7 @@ int gaz_import(int argc, char **argv)
             print_changed(stdout, x);
         }
     }
-    fprintf(stderr,
-            "sanctag: %s %s (%s, version %s) %s %s: %lld entities (%lld listed), %lld aliases "
-            "(%lld weak); +%zu -%zu ~%zu =%lld",
-            o.dry_run ? "would import" : "imported", str(report, "source"), str(report, "format"),
-            str(report, "version"), "into", path,
-            (long long)json_integer_value(json_object_get(report, "entities")),
-            (long long)json_integer_value(json_object_get(report, "listed")),
-            (long long)json_integer_value(json_object_get(report, "aliases")),
-            (long long)json_integer_value(json_object_get(report, "weak_aliases")),
-            count_of(added), count_of(removed), count_of(changed),
-            (long long)json_integer_value(json_object_get(report, "unchanged")));
-    const char *reason;
-    json_t *count;
-    const char *sep = "; skipped: ";
-    json_object_foreach(json_object_get(report, "skipped"), reason, count)
-    {
-        fprintf(stderr, "%s%lld %s", sep, (long long)json_integer_value(count), reason);
-        sep = ", ";
-    }
-    fputc('\n', stderr);
-    print_policy(json_object_get(report, "policy"));
+    print_summary(report, path, o.dry_run, quiet);
     json_decref(report);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_warn("write error: %s", strerror(errno));
