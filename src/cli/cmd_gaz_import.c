@@ -77,19 +77,23 @@ static void help(FILE *f)
     fprintf(f,
             "Name policy (docs/alias-policy.md), from the gazetteer's lexicon (word tables\n"
             "'gaz build' stores from gazetteers/common-words.tsv, given-names.tsv and\n"
-            "news-names.tsv; without them only the structural rules apply), the other\n"
-            "sources and the list itself. Dropped (never matched): a parenthesised part that\n"
-            "is a qualifier, not a name ('(MALAYSIA)', '(NGO)': in >= 2 names of the list,\n"
-            "a place or a legal form); an alias equal to one of a COUNTRY or LOCATION, of a\n"
-            "curated entity, or of another list's entity with another label (a collision:\n"
-            "the other entity keeps the mention); a legal-form word alone ('LLC',\n"
-            "'HOLDING': the last word of many listed ORG names). Weak: a one-word name that\n"
-            "is a common word or given name, an acronym written in capitals in the news\n"
-            "sample, a word capitalised in >= 2 of its articles; a person name made only\n"
-            "of common given-name tokens ('Abdul Majid'), or of two words one a common\n"
-            "East Asian surname ('Yu Jin'). Standard error gets one line per\n"
-            "rule with the aliases it made weak or dropped, and one per collision (alias,\n"
-            "imported key, other key); 'sanctag gaz lookup ALIAS' says why for any alias.\n"
+            "news-names.tsv; without them only the structural rules apply), the other sources\n"
+            "and the list itself. Dropped (never matched): a parenthesised part that is a\n"
+            "qualifier, not a name ('(MALAYSIA)', '(NGO)': in >= 2 names of the list, a place\n"
+            "or a legal form); an alias equal to one of a COUNTRY or LOCATION, of a curated\n"
+            "entity, or of another list's entity with another label (a collision: the other\n"
+            "entity keeps the mention); a legal-form word alone ('LLC', 'HOLDING': the last\n"
+            "word of many listed ORG names). Weak: a one-word name that is a common word or\n"
+            "given name, an acronym written in capitals in the news sample, a word\n"
+            "capitalised in >= 2 of its articles, a word of <= 3 letters not in capitals\n"
+            "('Jit'), a ship's name of words the news writes ('Golden Phoenix') or a person's\n"
+            "name ('Mikhail Lomonosov'); a person name made only of common given-name tokens\n"
+            "('Abdul Majid'), of two words one a common East Asian surname ('Yu Jin'), of a\n"
+            "common given name and a word capitalised in >= 10 articles ('Muhammad Haris'),\n"
+            "or a short form without the patronymic that several persons of the list bear\n"
+            "('Vladimir IVANOV'). Standard error gets one line per rule with the aliases it\n"
+            "made weak or dropped, and one per collision (alias, imported key, other key);\n"
+            "'sanctag gaz lookup ALIAS' says why for any alias.\n"
             "\n"
             "Links (one entity per real-world thing): a record whose full name collides\n"
             "with an alias of exactly one curated entity of the same label and a\n"
@@ -203,12 +207,34 @@ static void print_links(json_t *links, int quiet)
                     str(r, "name"));
 }
 
-/* The summary line, what the name policy did and the links proposed, to
- * standard error. */
-static void print_summary(json_t *report, const char *path, int dry_run, int quiet)
+/* The report of a finished import: entries on stdout (or the JSON report),
+ * the summary line and the name policy's counts on stderr. */
+static void print_report(json_t *report, const char *path, int as_json, int quiet, int dry_run)
 {
-    json_t *added = json_object_get(report, "added"), *removed = json_object_get(report, "removed"),
-           *changed = json_object_get(report, "changed");
+    json_t *added = json_object_get(report, "added");
+    json_t *removed = json_object_get(report, "removed");
+    json_t *changed = json_object_get(report, "changed");
+    if (as_json) {
+        json_dumpf(report, stdout, JSON_COMPACT);
+        putchar('\n');
+    } else if (!quiet) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(added, i, x)
+        {
+            print_entry(stdout, '+', x);
+            putchar('\n');
+        }
+        json_array_foreach(removed, i, x)
+        {
+            print_entry(stdout, '-', x);
+            putchar('\n');
+        }
+        json_array_foreach(changed, i, x)
+        {
+            print_changed(stdout, x);
+        }
+    }
     fprintf(stderr,
             "sanctag: %s %s (%s, version %s) %s %s: %lld entities (%lld listed), %lld aliases "
             "(%lld weak); +%zu -%zu ~%zu =%lld",
@@ -340,31 +366,7 @@ int gaz_import(int argc, char **argv)
         json_decref(report);
         return EXIT_DOCS; /* 1: refused, nothing written */
     }
-    json_t *added = json_object_get(report, "added");
-    json_t *removed = json_object_get(report, "removed");
-    json_t *changed = json_object_get(report, "changed");
-    if (as_json) {
-        json_dumpf(report, stdout, JSON_COMPACT);
-        putchar('\n');
-    } else if (!quiet) {
-        size_t i;
-        json_t *x;
-        json_array_foreach(added, i, x)
-        {
-            print_entry(stdout, '+', x);
-            putchar('\n');
-        }
-        json_array_foreach(removed, i, x)
-        {
-            print_entry(stdout, '-', x);
-            putchar('\n');
-        }
-        json_array_foreach(changed, i, x)
-        {
-            print_changed(stdout, x);
-        }
-    }
-    print_summary(report, path, o.dry_run, quiet);
+    print_report(report, path, as_json, quiet, o.dry_run);
     json_decref(report);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_warn("write error: %s", strerror(errno));

@@ -584,7 +584,9 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
         const char *kind = "name", *policy = "fold", *why = NULL;
         int recase = 0;
         if (sanctagp_is_person(e)) {
-            if (words == 1 && !whole) {
+            /* "Young-Chul": one word written with a hyphen is one word too */
+            int hyphened = !strchr(a.text, ' ') && strchr(a.text, '-');
+            if ((words == 1 && !whole) || hyphened) {
                 kind = "weak";
                 why = "one word of a person's name (a surname or given name alone)";
             }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/hash.h"
 
@@ -18,6 +19,10 @@
 #define ACRONYM_MIN_DOCS 1    /* written in capitals in this many news articles */
 #define NEWS_NAME_MIN_DOCS 2  /* a word capitalised in this many articles names other things */
 #define EAST_ASIAN_MIN_DOCS 10 /* both syllables of a two-word East Asian name this often */
+#define SURNAME_MIN_DOCS 10    /* the word after a given name capitalised this often */
+#define SHORT_MAX 3            /* letters of a one-word name not written in capitals */
+#define SHARED_MIN 2           /* persons of one list bearing one name make it common */
+#define GIVEN_LIST_MIN 3       /* a word of this many listed persons' names is a name */
 
 static const char *const list_formats[] = {"un-xml", "ofac-csv", "ftm"};
 
@@ -88,7 +93,7 @@ enum { LX_COMMON, LX_GIVEN, LX_UPPER, LX_CAP, LX_N };
 static const char *const lx_names[LX_N] = {"common", "given", "upper", "cap"};
 
 enum { R_QUALIFIER, R_PLACE, R_CURATED, R_LABEL, R_LEGAL, R_COMMON, R_ACRONYM, R_NEWS,
-       R_ARTICLE, R_PERSON, R_CASE, R_STRUCTURE, R_N };
+       R_SHORT, R_VESSEL, R_ARTICLE, R_PERSON, R_SHARED, R_CASE, R_STRUCTURE, R_N };
 static const struct {
     const char *name, *action;
 } rules[R_N] = {
@@ -96,8 +101,10 @@ static const struct {
     {"collision-curated", "dropped"}, {"collision-label", "dropped"},
     {"legal-form", "dropped"},       {"common-word", "weak"},
     {"acronym-in-news", "weak"},     {"name-in-news", "weak"},
+    {"short-word", "weak"},          {"vessel-name", "weak"},
     {"article-and-word", "weak"},
-    {"common-person-name", "weak"},  {"person-common-word", "cap"},
+    {"common-person-name", "weak"},  {"shared-person-name", "weak"},
+    {"person-common-word", "cap"},
     {"structure", "weak"},
 };
 
@@ -109,6 +116,8 @@ struct sanctagp_policy {
     smap legal;        /* last word of listed ORG names -> names */
     long org_names;
     smap qualifier;    /* norm of a parenthesised part -> entities */
+    smap persons;      /* norm of a person name of the list -> persons */
+    smap name_words;   /* a word of the names of the list's persons -> persons */
     long count[R_N];
     json_t *collisions;
 };
@@ -167,6 +176,37 @@ static int count_last_word(sanctagp_policy *p, sanctagp_tokens *tk, const char *
     return 0;
 }
 
+/* Counts a person name of entity `who` named `full` on the list: the
+ * persons bearing it whose full names differ from the first one's (one
+ * person listed twice, "CHEMEZOV, Sergey Viktorovich", is one person). */
+static int count_person(sanctagp_policy *p, const char *norm, const char *full, long who)
+{
+    sentry *s = smap_get(&p->persons, norm, strlen(norm), 1);
+    if (!s || (!s->ev && !(s->ev = xstrdup(full))))
+        return SANCTAG_E_NOMEM;
+    if (s->last != who && (s->last < 0 || strcasecmp(s->ev, full) != 0))
+        s->n++;
+    s->last = who;
+    return 0;
+}
+
+/* Counts the words of a person name of entity `who` (once per entity). */
+static int count_name_words(sanctagp_policy *p, const char *norm, long who)
+{
+    for (const char *w = norm; *w;) {
+        size_t l = strcspn(w, " ");
+        sentry *s = l ? smap_get(&p->name_words, w, l, 1) : NULL;
+        if (l && !s)
+            return SANCTAG_E_NOMEM;
+        if (s && s->last != who) {
+            s->n++;
+            s->last = who;
+        }
+        w += l + (w[l] == ' ');
+    }
+    return 0;
+}
+
 /* Legal forms from the ORG names of the list and of the other lists in db;
  * parenthesised qualifiers from the list. */
 static int learn_list(sanctagp_policy *p, const iset *set)
@@ -182,6 +222,12 @@ static int learn_list(sanctagp_policy *p, const iset *set)
             rc = count_last_word(p, &tk, e->name);
         for (size_t k = 0; k < e->nal && !rc; k++) {
             const ialias *a = &e->al[k];
+            if (a->norm && sanctagp_is_person(e) && strchr(a->norm, ' ') &&
+                strcmp(a->kind, "weak") != 0) {
+                rc = count_person(p, a->norm, e->name ? e->name : "", (long)i);
+                if (!rc)
+                    rc = count_name_words(p, a->norm, (long)i);
+            }
             if (!a->norm || !a->origin || strcmp(a->origin, "acronym given in parentheses"))
                 continue;
             sentry *s = smap_get(&p->qualifier, a->norm, strlen(a->norm), 1);
@@ -242,6 +288,8 @@ void sanctagp_policy_free(sanctagp_policy *p)
         smap_free(&p->lex[k]);
     smap_free(&p->legal);
     smap_free(&p->qualifier);
+    smap_free(&p->persons);
+    smap_free(&p->name_words);
     json_decref(p->collisions);
     free(p);
 }
@@ -354,6 +402,12 @@ static int one_word_rule(sanctagp_policy *p, const ientity *e, const ialias *a, 
         *ev = fmt("capitalised in %ld news articles (lexicon cap: %s)", s->n, s->ev ? s->ev : "");
         return R_NEWS;
     }
+    /* "Jit": a short word the list writes as a name, not as an acronym in
+     * capitals, is a syllable of names and words of many languages */
+    if (!a->allcaps && a->letters <= SHORT_MAX) {
+        *ev = fmt("a word of %d letters not written in capitals", a->letters);
+        return R_SHORT;
+    }
     return -1;
 }
 
@@ -388,6 +442,47 @@ static int arabic_prefix(const char *w, size_t n)
         if (sanctagp_lower_ascii_eq(w, n, list[i]))
             return 1;
     return 0;
+}
+
+/* A word the news writes as a word or a name: in the lexicon (a name only
+ * when capitalised in >= 2 articles). */
+static sentry *news_word(sanctagp_policy *p, const char *w, size_t wl)
+{
+    sentry *s;
+    for (int k = 0; k < LX_N; k++)
+        if ((s = smap_get(&p->lex[k], w, wl, 0)) && (k != LX_CAP || s->n >= NEWS_NAME_MIN_DOCS))
+            return s;
+    return NULL;
+}
+
+/* A ship's name of several words is a name of other things: words the news
+ * writes ("Golden Phoenix", "Green Light"), or a person's name of two
+ * words, the first a given name of the lexicon or of >= 3 listed persons
+ * ("Mikhail Lomonosov"). */
+static int vessel_rule(sanctagp_policy *p, const ientity *e, const ialias *a, const char **w,
+                       const size_t *wl, int n, char **ev)
+{
+    if (n < 2 || strcmp(e->label, "VESSEL") != 0 || strcmp(a->kind, "weak") == 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (w[i][0] >= '0' && w[i][0] <= '9')
+            return -1; /* "Grace 1": a number makes the ship's name its own */
+    /* two words, the first a given name of >= 4 letters ("Fu Yuan Yu 7622",
+     * "Mar Azul" are not persons) */
+    sentry *s = n == 2 && wl[0] >= 4 ? smap_get(&p->lex[LX_GIVEN], w[0], wl[0], 0) : NULL;
+    if (!s && n == 2 && wl[0] >= 4 && (s = smap_get(&p->name_words, w[0], wl[0], 0)) &&
+        s->n < GIVEN_LIST_MIN)
+        s = NULL;
+    if (s) {
+        *ev = fmt("a person's name: \"%.*s\" is a given name (%s)", (int)wl[0], w[0],
+                  s->ev ? s->ev : "in the names of listed persons");
+        return R_VESSEL;
+    }
+    for (int i = 0; i < n; i++)
+        if (!sanctagp_function_word(w[i], wl[i]) && !news_word(p, w[i], wl[i]))
+            return -1;
+    *ev = fmt("every word one the news writes (lexicon)");
+    return R_VESSEL;
 }
 
 /* A non-person name of two words, the Arabic article and one word ("Al
@@ -426,6 +521,15 @@ static int person_rule(sanctagp_policy *p, const char **w, const size_t *wl, int
                       c0->n, c1->n, (int)wl[i], w[i]);
             return R_PERSON;
         }
+    /* a common given name and a word the news capitalises often: "Muhammad
+     * Haris" (not "Alexander Novak": "Novak" is rarely written) */
+    sentry *g0 = n == 2 ? smap_get(&p->lex[LX_GIVEN], w[0], wl[0], 0) : NULL;
+    if (g0 && c1 && c1->n >= SURNAME_MIN_DOCS) {
+        *ev = fmt("\"%.*s\" a common given-name token and \"%.*s\" capitalised in %ld news "
+                  "articles",
+                  (int)wl[0], w[0], (int)wl[1], w[1], c1->n);
+        return R_PERSON;
+    }
     char buf[512];
     size_t used = 0;
     for (int i = 0; i < n; i++) {
@@ -439,6 +543,22 @@ static int person_rule(sanctagp_policy *p, const char **w, const size_t *wl, int
     }
     *ev = fmt("every word a common given-name token: %s", buf);
     return R_PERSON;
+}
+
+/* A short form the import made by dropping the patronymic that several
+ * persons of the list bear ("Vladimir IVANOV" of Vladimir Valeryevich and
+ * Vladimir Aleksandrovich): it names no one; the fuller form is needed. A
+ * name the list writes itself ("Hafiz SAEED") is the list's to give. */
+static int shared_rule(sanctagp_policy *p, const ialias *a, char **ev)
+{
+    if (!a->origin || strcmp(a->origin, "generated: patronymic dropped") != 0)
+        return -1;
+    sentry *s = smap_get(&p->persons, a->norm, strlen(a->norm), 0);
+    if (!s || s->n < SHARED_MIN)
+        return -1;
+    *ev = fmt("the patronymic dropped, the name of %ld persons of the list (%s ...)", s->n,
+              s->ev);
+    return R_SHARED;
 }
 
 static int letter(char c)
@@ -528,9 +648,9 @@ int sanctagp_policy_apply(sanctagp_policy *p, ientity *e)
         } else if (n == 1) {
             r = one_word_rule(p, e, a, w[0], wl[0], &ev);
         } else if (n >= 2 && sanctagp_is_person(e) && strcmp(a->kind, "weak") != 0) {
-            if ((r = person_rule(p, w, wl, n, &ev)) < 0)
+            if ((r = person_rule(p, w, wl, n, &ev)) < 0 && (r = shared_rule(p, a, &ev)) < 0)
                 r = person_case_rule(p, a, w, wl, n, &ev);
-        } else if (n == 2) {
+        } else if ((r = vessel_rule(p, e, a, w, wl, n, &ev)) < 0 && n == 2) {
             r = article_rule(e, a, w, wl, n, &ev);
         }
         json_decref(coll);

@@ -27,6 +27,14 @@
  *                               letters written so in the news sample
  *   name-in-news       weak     one non-person word written capitalised in
  *                               >= 2 articles of the news sample ("Sukhoi")
+ *   short-word         weak     one non-person word of <= 3 letters not
+ *                               written in capitals ("Jit": a syllable of
+ *                               names and words of many languages)
+ *   vessel-name        weak     a ship's name of >= 2 words without a number,
+ *                               every word one the news writes ("Golden
+ *                               Phoenix"), or two words, the first a given
+ *                               name of the lexicon or of >= 3 listed
+ *                               persons ("Mikhail Lomonosov")
  *   article-and-word   weak     a non-person name of the Arabic article and
  *                               one word ("Al Aqsa": many mosques bear it)
  *   common-person-name weak     a person name of >= 2 words, each a common
@@ -34,13 +42,19 @@
  *                               words of <= 4 letters capitalised in >= 10
  *                               news articles each, one a common East
  *                               Asian surname
- *                               ("Yu Jin"), or of an Arabic "Abdul"/"Abu" and
+ *                               ("Yu Jin"), of an Arabic "Abdul"/"Abu" and
  *                               one word (one given name or a kunya:
- *                               "Abdul Qadir", "Abu Usama")
+ *                               "Abdul Qadir", "Abu Usama"), or of a common
+ *                               given-name token and a word capitalised in
+ *                               >= 10 news articles ("Muhammad Haris")
+ *   shared-person-name weak     a short form made by dropping the patronymic
+ *                               that persons of the list with other full
+ *                               names bear ("Vladimir IVANOV")
  *   person-common-word cap      a person name with a common word in it is
  *                               matched only capitalised ("fan yang")
- *   structure          weak     names.c: one word of a person's name, one or
- *                               two letters, marked low quality by the list
+ *   structure          weak     names.c: one word of a person's name (a
+ *                               hyphened "Young-Chul" too), one or two
+ *                               letters, marked low quality by the list
  *
  * The three collision rules are the import's collisions: listed in its
  * report, and `--strict` refuses the import when there is any. */

@@ -61,6 +61,19 @@ EXPECTED = [
     ('ofac:990009', 'Jin YU', 'weak', 'common-person-name'),   # two words, an East Asian surname
     ('ofac:990010', 'SIG', 'dropped', 'collision-curated'),    # a curated organisation
     ('ofac:990010', 'Jakarta', 'dropped', 'collision-place'),
+    # the patronymic dropped, two persons of the list bear the name
+    ('ofac:990011', 'Vladimir IVANOV', 'weak', 'shared-person-name'),
+    ('ofac:990012', 'Vladimir IVANOV', 'weak', 'shared-person-name'),
+    # a common given name and a word the news capitalises often
+    ('ofac:990013', 'Muhammad HARIS', 'weak', 'common-person-name'),
+    ('ofac:990014', 'Jit', 'weak', 'short-word'),              # three letters, not in capitals
+    ('ofac:990015', 'Young-Chul', 'weak', 'structure'),        # a given name alone, hyphened
+    ('ofac:990016', 'Golden Phoenix', 'weak', 'vessel-name'),  # ship named by news words
+    ('ofac:990017', 'Victor Andryukhin', 'weak', 'vessel-name'),  # ship named after a person
+    ('ofac:990019', 'KADEK', 'weak', 'common-word'),           # a Balinese given name
+    ('ofac:990019', 'OSIS', 'weak', 'acronym-in-news'),        # school councils
+    ('ofac:990020', 'Muhammad IQBAL', 'weak', 'common-person-name'),
+    ('ofac:990021', 'USA', 'dropped', 'qualifier'),            # "(USA)": a country
 ]
 
 
@@ -86,6 +99,11 @@ def fixtures(sanctag, default_db, data, tmp):
     # "(U.K.)" never an alias on its own; a distinctive person name stays strong
     check(not any(k == 'ofac:990003' and t.replace('.', '').upper() == 'UK' for k, t in aliases),
           '"(U.K.)" became an alias')
+    for k, t in (('ofac:990011', 'Vladimir Petrovich IVANOV'),
+                 ('ofac:990013', 'Muhammad Harris DAR'), ('ofac:990015', 'Yong Chol PAK'),
+                 ('ofac:990018', 'Grace 1')):
+        check(aliases.get((k, t)) == 'name', 'the full name %s of %s is %s' %
+              (t, k, aliases.get((k, t))))
     check(aliases.get(('un:ZZi.002', 'SALIM KHALED QASSAB')) == 'name',
           'a distinctive person name was weakened: %s' %
           sorted(x for x in aliases.items() if x[0][0] == 'un:ZZi.002'))
