@@ -13,6 +13,7 @@
 
 #include "sanctag.h"
 #include "util/buf.h"
+#include "listed.h"
 
 #define SGR_RESET "\x1b[0m"
 
@@ -52,6 +53,7 @@ typedef struct show_ctx {
     char **labels;
     size_t nlabels, labels_cap;
     json_t *first_id;         /* the first document's id, for the HTML title */
+    const cli_listed *listed; /* --listed-only, --program, --list-source (listed.h) */
 } show_ctx;
 
 /* Spans shown: the non-overlapping, non-suppressor cover. */

@@ -10,7 +10,9 @@
       record with a curated entity's full name (not for another country, nor for
       a rejected namesake), that a newer list keeps the links, that `gaz link` /
       `gaz unlink` round-trip (an unlinked record is not proposed again), and
-      that a link source with a bad row is refused with its line.
+      that a link source with a bad row is refused with its line. Then the
+      filters (item 4): --listed-only, --program, --list-source in tag, show
+      and cooccur (tagging, and tagged input), and the output schema.
 Exit status: 0 pass, 1 fail.
 """
 import json
@@ -63,8 +65,94 @@ def imports(sanctag, db, data, un='un.xml'):
     return u, o
 
 
+FTEXT = ('Biro Umum Pengintaian dan Kim Jong Un bertemu. Qasem Soleimani di Jakarta. '
+         'Al Qaeda dan Foreign Trade Bank.')
+
+
+def filters(sanctag, db, tmp, schema):
+    """--listed-only, --program, --list-source in tag, show and cooccur."""
+    texts = lambda extra: [s['text'] for s in tag(sanctag, db, FTEXT, extra)]
+    for extra, want in (
+            ([], ['Biro Umum Pengintaian', 'Kim Jong Un', 'Qasem Soleimani', 'Jakarta',
+                  'Al Qaeda', 'Foreign Trade Bank']),
+            (['--listed-only'], ['Biro Umum Pengintaian', 'Kim Jong Un', 'Qasem Soleimani',
+                                 'Foreign Trade Bank']),
+            # DPRK: DPRK (UN), DPRK2/DPRK3 (OFAC) too
+            (['--program', 'DPRK'], ['Biro Umum Pengintaian', 'Kim Jong Un',
+                                     'Foreign Trade Bank']),
+            (['--program', 'dprk3'], ['Kim Jong Un', 'Foreign Trade Bank']),
+            (['--program', 'DPRK,IRAN'], ['Biro Umum Pengintaian', 'Kim Jong Un',
+                                          'Qasem Soleimani', 'Foreign Trade Bank']),
+            (['--list-source', 'un-sc'], ['Biro Umum Pengintaian', 'Qasem Soleimani',
+                                          'Foreign Trade Bank']),
+            (['--listed-only', '--list-source', 'ofac-sdn', '--program', 'IRAN'], []),
+            (['--list-source', 'un-sc', '--program', 'DPRK2'], []),  # per record
+            (['--list-source', 'ofac-sdn', '--program', 'DPRK2'], ['Biro Umum Pengintaian'])):
+        got = texts(extra)
+        check(got == want, 'tag %s: %s' % (' '.join(extra), got))
+    r = run([sanctag, 'tag', '--db', db, '--jsonl', '--program', 'DPKR', '-'],
+            stdin=json.dumps({'id': 'x', 'text': FTEXT}) + '\n')
+    check(r.returncode == 0 and "--program 'DPKR': no listed entity" in r.stderr,
+          'unknown programme warned: %s' % r.stderr)
+    for args in (['--program', ''], ['--program', 'DPRK,,IRAN'], ['--list-source', ','],
+                 ['--program', 'DPRK', '--format', 'conll']):
+        r = run([sanctag, 'tag', '--db', db, *args, '-'], stdin=FTEXT)
+        check(r.returncode == 2, 'tag %s: exit %d' % (args, r.returncode))
+
+    # show: the same spans
+    r = run([sanctag, 'show', '--db', db, '--color', 'never', '--program', 'IRAN', '-'],
+            stdin=FTEXT)
+    check(r.returncode == 0 and '[Qasem Soleimani]' in r.stdout and '[Kim Jong Un]' not in
+          r.stdout and '[Jakarta]' not in r.stdout, 'show --program IRAN: ' + r.stdout)
+    r = run([sanctag, 'show', '--db', db, '--color', 'never', '--listed-only', '-'],
+            stdin=FTEXT)
+    check('[Kim Jong Un]' in r.stdout and '[Jakarta]' not in r.stdout,
+          'show --listed-only: ' + r.stdout)
+
+    # cooccur: counting with --tag, and on tagged output
+    feed = os.path.join(tmp, 'feed.jsonl')
+    with open(feed, 'w') as f:
+        f.write(json.dumps({'id': 'a', 'text': FTEXT}) + '\n')
+        f.write(json.dumps({'id': 'b', 'text': 'Kim Jong Un dan Qasem Soleimani.'}) + '\n')
+    tagged = os.path.join(tmp, 'tagged.jsonl')
+    r = run([sanctag, 'tag', '--db', db, '-o', tagged, feed])
+    nodes = lambda out: {k for line in out.splitlines()[1:] for k in line.split(',')[1:6:4]}
+    for src, extra in ((feed, ['--tag', '--db', db]), (tagged, [])):
+        r = run([sanctag, 'cooccur', *extra, '--program', 'DPRK', src])
+        check(r.returncode == 0 and nodes(r.stdout) == {'org:rgb', 'person:kim-jong-un',
+                                                        'org:foreign-trade-bank-kp'},
+              'cooccur %s --program DPRK: %s %s' % (extra, r.stdout, r.stderr))
+        check('mentions of entities not on a sanctions list' in r.stderr,
+              'cooccur reports what it left out: ' + r.stderr)
+        r = run([sanctag, 'cooccur', *extra, '--list-source', 'un-sc', '--program', 'IRAN',
+                 src])
+        check(r.returncode == 0 and len(r.stdout.splitlines()) == 1,
+              'cooccur un-sc IRAN (one entity, no pair): %s' % r.stdout)
+    parts = []
+    for i, extra in enumerate((['--listed-only'], [])):
+        parts.append(os.path.join(tmp, 'part%d.jsonl' % i))
+        r = run([sanctag, 'cooccur', *extra, '-o', parts[-1], tagged])
+    meta = json.loads(open(parts[0]).readline())
+    check(meta.get('listed') == 'listed' and 'listed' not in json.loads(open(parts[1]).readline()),
+          'cooccur meta records the filter only when given: %s' % meta)
+    r = run([sanctag, 'cooccur', '--merge', *parts])
+    check(r.returncode != 0 and 'listed-only' in r.stderr,
+          'merging differently filtered tables is refused: %d %s' % (r.returncode, r.stderr))
+    r = run([sanctag, 'cooccur', '--merge', '--program', 'DPRK', parts[0]])
+    check(r.returncode == 2, '--merge with --program is a usage error')
+
+    # the output schema accepts sanctions.records
+    if schema:
+        import_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+        r = subprocess.run([sys.executable, os.path.join(import_path, 'check-schema.py'),
+                            sanctag, schema, db, feed], capture_output=True, text=True)
+        check(r.returncode == 0, 'check-schema on linked output: %s %s' % (r.stdout[-2000:],
+                                                                          r.stderr[-2000:]))
+
+
 def main():
     sanctag, default_db, data = sys.argv[1:4]
+    schema = sys.argv[4] if len(sys.argv) > 4 else None
     tmp = tempfile.mkdtemp(prefix='links-')
     try:
         db = os.path.join(tmp, 'g.db')
@@ -127,6 +215,8 @@ def main():
         lk = run([sanctag, 'gaz', 'lookup', '--db', db, 'Biro Umum Pengintaian'])
         check('link org:rgb <- un-sc:KPe.031 (curated)' in lk.stdout and
               'record ofac-sdn 12210' in lk.stdout, 'lookup text: ' + lk.stdout)
+
+        filters(sanctag, db, tmp, schema)
 
         # a newer list keeps the links; its new alias names the curated entity
         u, o = imports(sanctag, db, data, un='un-newer.xml')
