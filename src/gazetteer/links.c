@@ -193,9 +193,10 @@ int sanctagp_links_of(sqlite3 *db, const char *path, const char *key, json_t **r
             "SELECT k.curated_key, k.list_source, k.list_ref, k.origin, ifnull(k.note, ''), "
             "k.origin <> 'rejected' AND EXISTS (SELECT 1 FROM entity c WHERE c.key = "
             "k.curated_key) AND EXISTS (SELECT 1 FROM entity l WHERE l.list_source = "
-            "k.list_source AND l.list_ref = k.list_ref) FROM link k WHERE k.curated_key = ?1 OR "
+            "k.list_source AND l.list_ref = k.list_ref) FROM link k WHERE (k.curated_key = ?1 OR "
             "EXISTS (SELECT 1 FROM entity l WHERE l.key = ?1 AND l.list_source = k.list_source "
-            "AND l.list_ref = k.list_ref) ORDER BY k.curated_key, k.list_source NOT LIKE 'un%', "
+            "AND l.list_ref = k.list_ref)) AND EXISTS (SELECT 1 FROM source s WHERE s.name = "
+            "k.list_source) ORDER BY k.curated_key, k.list_source NOT LIKE 'un%', "
             "k.list_source, k.list_ref",
             -1, &st, NULL) != SQLITE_OK)
         return db_failed(db, path, err);

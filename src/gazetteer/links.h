@@ -48,8 +48,9 @@ int sanctagp_links_source(sqlite3 *db, const char *db_path, const char *path, ch
 int sanctagp_links_propose(sqlite3 *db, const char *path, const char *source, json_t **ret,
                            sanctag_error *err);
 
-/* The links of entity `key` (either end) as a JSON array of {"curated",
- * "source", "ref", "origin", "note", "applied"}, for `gaz lookup`. */
+/* The links of entity `key` (either end) to lists the gazetteer holds (the
+ * links of a list not imported are not shown), as a JSON array of
+ * {"curated", "source", "ref", "origin", "note", "applied"}, for `gaz lookup`. */
 int sanctagp_links_of(sqlite3 *db, const char *path, const char *key, json_t **ret,
                       sanctag_error *err);
 
