@@ -114,6 +114,32 @@ int sanctagp_link_check_curated(sqlite3 *db, const char *path, const char *key, 
                               path, key);
 }
 
+/* A record is linked to one curated entity: an error naming the other one
+ * when a link (not rejected) joins the record to another. */
+static int linked_elsewhere(sqlite3 *db, const char *path, const char *curated, const char *source,
+                            const char *ref, sanctag_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT curated_key FROM link WHERE list_source = ?1 AND list_ref = ?2 "
+                           "AND curated_key <> ?3 AND origin <> 'rejected' LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_failed(db, path, err);
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, curated, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st), rc = 0;
+    if (s == SQLITE_ROW)
+        rc = sanctagp_error_set(err, SANCTAG_E_INVALID, path, 0, 0, -1,
+                                "%s: %s:%s is linked to '%s' already: a record is one curated "
+                                "entity's (`sanctag gaz unlink` that link first)",
+                                path, source, ref, (const char *)sqlite3_column_text(st, 0));
+    else if (s != SQLITE_DONE)
+        rc = db_failed(db, path, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int sanctagp_link_add(sqlite3 *db, const char *path, const char *curated, const char *source,
                       const char *ref, const char *note, const char *origin, int need_record,
                       sanctag_error *err)
@@ -132,6 +158,9 @@ int sanctagp_link_add(sqlite3 *db, const char *path, const char *curated, const 
                                       "shows an entity's source and ref)",
                                       path, source, ref);
     }
+    if (strcmp(origin, "rejected") != 0 &&
+        (rc = linked_elsewhere(db, path, curated, source, ref, err)))
+        return rc;
     sqlite3_stmt *st = NULL;
     char now[32];
     now_iso(now);

@@ -256,6 +256,7 @@ def main():
                 (['link', db, 'person:nobody', 'ofac:20157'], "no entity with key 'person:nobody'"),
                 (['link', db, 'org:rgb', 'ofac:99999999'], "no list record 'ofac:99999999'"),
                 (['link', db, 'un:KPe.031', 'ofac:20157'], 'is a list entity'),
+                (['link', db, 'org:kctv', 'un:KPe.031'], "is linked to 'org:rgb' already"),
                 (['link', db, 'org:rgb', 'nocolon'], 'SOURCE:REF'),
                 (['unlink', db, 'org:rgb', 'un-sc:KPe.999'], 'no link between')):
             r = run([sanctag, 'gaz', *args])
