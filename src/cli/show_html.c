@@ -176,7 +176,7 @@ void html_doc(show_ctx *c, const char *name, const doc_view *v)
         put_html_s(c, e.label, 0);
         show_putf(c, "</span></td><td class=\"num\">%zu</td><td%s>", v->ents[r].mentions,
              e.listed ? " class=\"listed\"" : "");
-        put_html_s(c, listing_text(&e, lb, sizeof lb), 0);
+        put_html_s(c, listing_text(c->gz, v->ents[r].entity, &e, lb, sizeof lb), 0);
         show_puts(c, "</td><td>");
         char *f = forms_text(&v->ents[r]);
         if (f)

@@ -108,6 +108,8 @@ def filters(sanctag, db, tmp, schema):
             stdin=FTEXT)
     check('[Kim Jong Un]' in r.stdout and '[Jakarta]' not in r.stdout,
           'show --listed-only: ' + r.stdout)
+    check('listed: un-sc KPe.031 + ofac-sdn 12210' in r.stdout,
+          'show names every record of a linked entity: ' + r.stdout)
 
     # cooccur: counting with --tag, and on tagged output
     feed = os.path.join(tmp, 'feed.jsonl')
