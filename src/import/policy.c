@@ -402,9 +402,10 @@ static int one_word_rule(sanctagp_policy *p, const ientity *e, const ialias *a, 
         *ev = fmt("capitalised in %ld news articles (lexicon cap: %s)", s->n, s->ev ? s->ev : "");
         return R_NEWS;
     }
-    /* "Jit": a short word the list writes as a name, not as an acronym in
-     * capitals, is a syllable of names and words of many languages */
-    if (!a->allcaps && a->letters <= SHORT_MAX) {
+    /* "Jit": a short word the list writes in lower-case letters, not as an
+     * acronym in capitals, is a syllable of names and words of many
+     * languages (scripts without case are left alone) */
+    if (!a->allcaps && a->letters <= SHORT_MAX && strpbrk(a->text, "abcdefghijklmnopqrstuvwxyz")) {
         *ev = fmt("a word of %d letters not written in capitals", a->letters);
         return R_SHORT;
     }
@@ -473,15 +474,21 @@ static int vessel_rule(sanctagp_policy *p, const ientity *e, const ialias *a, co
     if (!s && n == 2 && wl[0] >= 4 && (s = smap_get(&p->name_words, w[0], wl[0], 0)) &&
         s->n < GIVEN_LIST_MIN)
         s = NULL;
+    if (s && s->ev) {
+        *ev = fmt("a person's name: \"%.*s\" is a given name (lexicon given: %s)", (int)wl[0],
+                  w[0], s->ev);
+        return R_VESSEL;
+    }
     if (s) {
-        *ev = fmt("a person's name: \"%.*s\" is a given name (%s)", (int)wl[0], w[0],
-                  s->ev ? s->ev : "in the names of listed persons");
+        *ev = fmt("a person's name: \"%.*s\" is in the names of %ld listed persons", (int)wl[0],
+                  w[0], s->n);
         return R_VESSEL;
     }
     for (int i = 0; i < n; i++)
         if (!sanctagp_function_word(w[i], wl[i]) && !news_word(p, w[i], wl[i]))
             return -1;
-    *ev = fmt("every word one the news writes (lexicon)");
+    *ev = fmt("every word one the news writes (lexicon: common, given, upper or cap >= %d)",
+              NEWS_NAME_MIN_DOCS);
     return R_VESSEL;
 }
 
