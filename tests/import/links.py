@@ -110,6 +110,9 @@ def filters(sanctag, db, tmp, schema):
           'show --listed-only: ' + r.stdout)
     check('listed: un-sc KPe.031 + ofac-sdn 12210' in r.stdout,
           'show names every record of a linked entity: ' + r.stdout)
+    r = run([sanctag, 'show', '--db', db, '--html', '--listed-only', '-'], stdin=FTEXT)
+    check('LISTED \u2014 un-sc KPe.031 + ofac-sdn 12210' in r.stdout,
+          'show --html hover names every record: %s' % r.stdout[:300])
 
     # cooccur: counting with --tag, and on tagged output
     feed = os.path.join(tmp, 'feed.jsonl')
