@@ -102,7 +102,9 @@ static void help(FILE *f)
             "'gaz unlink' rejected). Spans of the curated entity then carry the listing:\n"
             "\"entity\" stays the curated key, \"sanctions\".\"records\" lists every list\n"
             "record behind it. Links name records by list and reference, so a re-import\n"
-            "of a newer list keeps them. Standard error gets one line a proposed link.\n"
+            "of a newer list keeps them. Standard error gets one line a proposed link;\n"
+            "several records of one list with one curated entity's full name are\n"
+            "namesakes: held back and listed, for 'gaz link'.\n"
             "\n"
             "Exit status: 0 imported, 1 refused by --strict (nothing written), 2 usage\n"
             "error, 3 nothing written (bad input, missing DB, database error).\n"
@@ -191,20 +193,30 @@ static void print_policy(json_t *p)
 }
 
 /* The links proposed at import (links.h), to standard error: a count, and
- * one line a link unless --quiet. */
-static void print_links(json_t *links, int quiet)
+ * one line a link unless --quiet; then those held back. */
+static void print_links(json_t *report, int quiet, int dry_run)
 {
-    if (!json_array_size(links))
-        return;
-    fprintf(stderr, "sanctag: %zu links proposed and applied (`sanctag gaz unlink` undoes one)\n",
-            json_array_size(links));
+    json_t *links = json_object_get(report, "links_proposed");
+    json_t *held = json_object_get(report, "links_held");
     size_t i;
     json_t *r;
+    if (json_array_size(links))
+        fprintf(stderr, "sanctag: %zu links proposed and %s (`sanctag gaz unlink` undoes one)\n",
+                json_array_size(links), dry_run ? "would be applied" : "applied");
     if (!quiet)
         json_array_foreach(links, i, r)
             fprintf(stderr, "sanctag: link %s <- %s:%s (%s \"%s\"): same full name\n",
                     str(r, "curated"), str(r, "source"), str(r, "ref"), str(r, "entity"),
                     str(r, "name"));
+    if (json_array_size(held))
+        fprintf(stderr,
+                "sanctag: %zu links not proposed: several records of the list have the full "
+                "name of one curated entity (`sanctag gaz link` the right one)\n",
+                json_array_size(held));
+    if (!quiet)
+        json_array_foreach(held, i, r)
+            fprintf(stderr, "sanctag: namesake %s ? %s:%s (%s \"%s\")\n", str(r, "curated"),
+                    str(r, "source"), str(r, "ref"), str(r, "entity"), str(r, "name"));
 }
 
 /* The report of a finished import: entries on stdout (or the JSON report),
@@ -256,7 +268,7 @@ static void print_report(json_t *report, const char *path, int as_json, int quie
     }
     fputc('\n', stderr);
     print_policy(json_object_get(report, "policy"));
-    print_links(json_object_get(report, "links_proposed"), quiet);
+    print_links(report, quiet, dry_run);
 }
 
 int gaz_import(int argc, char **argv)

@@ -299,9 +299,9 @@ static const char propose_sql[] =
     "k.list_source = l.list_source AND k.origin <> 'rejected') ORDER BY l.list_source, "
     "l.list_ref, c.key";
 
-/* Adds the proposal of the record in `rows` (one array a candidate) when
- * exactly one curated entity is named by its full name. */
-static int propose_one(sqlite3 *db, const char *path, json_t *rows, json_t *out, sanctag_error *err)
+/* The candidate of the record in `rows` (one array a candidate) whose full
+ * name is that of exactly one curated entity, or NULL. */
+static json_t *pick_one(json_t *rows)
 {
     json_t *pick = NULL, *r;
     size_t i;
@@ -313,33 +313,20 @@ static int propose_one(sqlite3 *db, const char *path, json_t *rows, json_t *out,
         if (strcmp(a, b) != 0)
             continue; /* an a.k.a., not the full name */
         if (pick && !json_equal(json_array_get(pick, 5), json_array_get(r, 5)))
-            return 0; /* two curated entities: the analyst decides */
+            return NULL; /* two curated entities: the analyst decides */
         pick = r;
     }
-    if (!pick)
-        return 0;
-#define COL(k) json_string_value(json_array_get(pick, k))
-    char note[600];
-    snprintf(note, sizeof note, "proposed at import: same full name '%s', %s%s%s", COL(4), COL(6),
-             COL(7) && *COL(7) ? ", " : "", COL(7) ? COL(7) : "");
-    int rc = sanctagp_link_add(db, path, COL(5), COL(0), COL(1), note, "proposed", 1, err);
-    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "curated", COL(5), "source", COL(0), "ref",
-                          COL(1), "entity", COL(2), "name", COL(4));
-#undef COL
-    if (!rc && (!o || json_array_append_new(out, o)))
-        rc = SANCTAG_E_NOMEM;
-    return rc;
+    return pick;
 }
 
-int sanctagp_links_propose(sqlite3 *db, const char *path, const char *source, json_t **ret,
-                           sanctag_error *err)
+/* The candidates of the query, one (or none) a record, as rows of
+ * propose_sql's columns. */
+static int candidates(sqlite3 *db, const char *path, const char *source, json_t *picks,
+                      sanctag_error *err)
 {
-    *ret = json_array();
     sqlite3_stmt *st = NULL;
-    if (!*ret || sqlite3_prepare_v2(db, propose_sql, -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return *ret ? db_failed(db, path, err) : SANCTAG_E_NOMEM;
-    }
+    if (sqlite3_prepare_v2(db, propose_sql, -1, &st, NULL) != SQLITE_OK)
+        return db_failed(db, path, err);
     sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
     json_t *rows = json_array();
     int s = SQLITE_DONE, rc = rows ? 0 : SANCTAG_E_NOMEM;
@@ -352,7 +339,9 @@ int sanctagp_links_propose(sqlite3 *db, const char *path, const char *source, js
         json_t *last = json_array_get(rows, json_array_size(rows) - 1);
         if (last && !(json_equal(json_array_get(last, 0), json_array_get(r, 0)) &&
                       json_equal(json_array_get(last, 1), json_array_get(r, 1)))) {
-            rc = propose_one(db, path, rows, *ret, err);
+            json_t *p = pick_one(rows);
+            if (p)
+                json_array_append(picks, p);
             json_array_clear(rows);
         }
         if (!r || json_array_append_new(rows, r))
@@ -360,13 +349,65 @@ int sanctagp_links_propose(sqlite3 *db, const char *path, const char *source, js
     }
     if (!rc && s != SQLITE_DONE)
         rc = db_failed(db, path, err);
-    sqlite3_finalize(st); /* before the last record's link is written */
-    if (!rc && json_array_size(rows))
-        rc = propose_one(db, path, rows, *ret, err);
+    sqlite3_finalize(st);
+    json_t *p = rc ? NULL : pick_one(rows);
+    if (p)
+        json_array_append(picks, p);
     json_decref(rows);
+    return rc;
+}
+
+/* How many candidates name the curated entity of `pick` on its list. */
+static size_t same_target(json_t *picks, json_t *pick)
+{
+    size_t n = 0, i;
+    json_t *q;
+    json_array_foreach(picks, i, q) n +=
+        json_equal(json_array_get(q, 5), json_array_get(pick, 5)) &&
+        json_equal(json_array_get(q, 0), json_array_get(pick, 0));
+    return n;
+}
+
+int sanctagp_links_propose(sqlite3 *db, const char *path, const char *source, json_t **ret,
+                           json_t **ret_held, sanctag_error *err)
+{
+    *ret = json_array();
+    *ret_held = json_array();
+    json_t *picks = json_array();
+    int rc =
+        *ret && *ret_held && picks ? candidates(db, path, source, picks, err) : SANCTAG_E_NOMEM;
+    size_t i;
+    json_t *p;
+    json_array_foreach(picks, i, p)
+    {
+        if (rc)
+            break;
+#define COL(k) json_string_value(json_array_get(p, k))
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "curated", COL(5), "source", COL(0), "ref",
+                              COL(1), "entity", COL(2), "name", COL(4));
+        if (!o) {
+            rc = SANCTAG_E_NOMEM;
+            break;
+        }
+        /* several records of one list with one curated entity's full name
+         * are namesakes, or one is: the analyst links the right one */
+        if (same_target(picks, p) > 1) {
+            json_array_append_new(*ret_held, o);
+            continue;
+        }
+        char note[600];
+        snprintf(note, sizeof note, "proposed at import: same full name '%s', %s%s%s", COL(4),
+                 COL(6), *COL(7) ? ", " : "", COL(7));
+        rc = sanctagp_link_add(db, path, COL(5), COL(0), COL(1), note, "proposed", 1, err);
+#undef COL
+        if (rc || json_array_append_new(*ret, o))
+            rc = rc ? rc : SANCTAG_E_NOMEM;
+    }
+    json_decref(picks);
     if (rc) {
         json_decref(*ret);
-        *ret = NULL;
+        json_decref(*ret_held);
+        *ret = *ret_held = NULL;
     }
     return rc;
 }

@@ -40,13 +40,16 @@ int sanctagp_links_source(sqlite3 *db, const char *db_path, const char *path, ch
                           sanctag_error *err);
 
 /* Proposes links for the records of list `source` just imported (in the
- * import's transaction): a record whose full name the import dropped as an
- * alias of exactly one curated entity with the same label and a compatible
- * country (the same, or either unknown), and that no link names yet, not
- * even a rejected one. Writes each as origin 'proposed' and returns them as
- * a JSON array of {"curated", "source", "ref", "entity", "name"}. */
+ * import's transaction): a record whose full name the import found colliding
+ * with a strong alias of exactly one curated entity with the same label and
+ * a compatible country (the same, or either unknown), that no link names yet
+ * (not even a rejected one), the curated entity linked to no other record of
+ * that list. Writes each as origin 'proposed' and returns them as a JSON
+ * array of {"curated", "source", "ref", "entity", "name"}; *ret_held gets,
+ * alike, those not written because several records of the list have that
+ * curated entity's full name (namesakes: the analyst links the right one). */
 int sanctagp_links_propose(sqlite3 *db, const char *path, const char *source, json_t **ret,
-                           sanctag_error *err);
+                           json_t **ret_held, sanctag_error *err);
 
 /* The links of entity `key` (either end) to lists the gazetteer holds (the
  * links of a list not imported are not shown), as a JSON array of

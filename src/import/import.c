@@ -339,11 +339,12 @@ static int make_report(sqlite3 *db, const char *db_path, const sanctagp_import_o
 static int propose_links(sqlite3 *db, const char *db_path, const char *source, json_t *report,
                          sanctag_error *err)
 {
-    json_t *links = NULL;
-    int rc = sanctagp_links_propose(db, db_path, source, &links, err);
+    json_t *links = NULL, *held = NULL;
+    int rc = sanctagp_links_propose(db, db_path, source, &links, &held, err);
     if (rc)
         return rc;
     json_object_set_new(report, "links_proposed", links);
+    json_object_set_new(report, "links_held", held);
     /* the matcher was compiled before (it needs the alias index the
      * proposals need too): compiled again with them, when there are any */
     return json_array_size(links) ? sanctagp_db_refresh(db, db_path, err) : 0;

@@ -38,7 +38,8 @@ def run(args, stdin=None):
 
 
 TEXT = ('Biro Umum Pengintaian (RGB) Korea Utara, yang oleh PBB disebut Reconnaissance General '
-        'Bureau, melapor kepada Kim Jong Un. Korean Central Television dan Rodong Sinmun '
+        'Bureau, melapor kepada Kim Jong Un. Korean Central Television, Korean Central News '
+        'Agency dan Rodong Sinmun '
         'memberitakan Qasem Soleimani dan Foreign Trade Bank.')
 
 
@@ -174,12 +175,17 @@ def main():
         u, o = imports(sanctag, db, data)
         check('link org:kctv <- un-sc:KPe.901' in u.stderr, 'proposal KPe.901: ' + u.stderr)
         check('un-sc:KPe.902' not in u.stderr, 'no proposal for KPe.902 (another country)')
+        check('namesake org:kcna ? un-sc:KPe.903' in u.stderr and
+              'namesake org:kcna ? un-sc:KPe.904' in u.stderr and
+              'link org:kcna' not in u.stderr, 'two records, one name: held back: ' + u.stderr)
         check('ofac-sdn:17614' not in o.stderr, 'no proposal for the rejected namesake 17614')
         dry = run([sanctag, 'gaz', 'import', '--dry-run', '--json', '--format', 'un-xml', db,
                    os.path.join(data, 'un.xml')])
         rep = json.loads(dry.stdout)
         check(rep.get('links_proposed') == [], 'a linked record is not proposed again: %s'
               % rep.get('links_proposed'))
+        check(len(rep.get('links_held', [])) == 2, 'held namesakes in --json: %s'
+              % rep.get('links_held'))
 
         sp = tag(sanctag, db)
         t = by_text(sp)
@@ -207,6 +213,9 @@ def main():
               'proposed link applied: %s' % t.get('Korean Central Television'))
         check('sanctions' not in t.get('Rodong Sinmun', {'sanctions': 1}),
               'Rodong Sinmun stays curated, unlisted: %s' % t.get('Rodong Sinmun'))
+        check(t.get('Korean Central News Agency', {}).get('entity') == 'org:kcna',
+              'held-back namesakes leave the curated entity: %s'
+              % t.get('Korean Central News Agency'))
         check(not any(s['entity'].startswith(('un:', 'ofac:')) for s in sp),
               'a list entity named a span: %s' % [s['entity'] for s in sp])
 
