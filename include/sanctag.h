@@ -142,6 +142,18 @@ typedef struct sanctag_entity {
 SANCTAG_API int sanctag_gazetteer_entity(const sanctag_gazetteer *gz, uint32_t index,
                                          sanctag_entity *ret);
 
+/**
+ * The sanctions-list records behind entity number `index`, as a JSON array
+ * borrowed from the gazetteer: one object a record, UN lists first, each with
+ * "source", "ref", "programs" (array), "listed_on" and "entity" (the key of
+ * the list's own entity, which a link may have merged into this one). ""
+ * for an entity on no list, NULL when index is out of range. A curated entity
+ * linked to list records (`gaz link`, gazetteers/links.tsv) carries them all;
+ * sanctag_entity.list_source/list_ref/listed_on name the first.
+ */
+SANCTAG_API const char *sanctag_gazetteer_entity_records(const sanctag_gazetteer *gz,
+                                                         uint32_t index);
+
 /* ------------------------------------------------------------------------- */
 /* Tagging                                                                    */
 

@@ -28,6 +28,8 @@ int cmd_cooccur(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 /* `sanctag gaz stats` (cmd_gaz_stats.c); argv[0] names the subcommand. */
 int gaz_stats(int argc, char **argv);
+/* `sanctag gaz link` / `gaz unlink` (cmd_gaz_link.c); argv[0] names it. */
+int gaz_link(int argc, char **argv, int unlink);
 
 extern const char *cli_prog;
 

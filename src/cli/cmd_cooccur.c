@@ -59,7 +59,10 @@ static void help(FILE *f)
             "  --max-unit-entities N  refuse a unit (sentence, else document) with more than\n"
             "                       N distinct entities (default 1000; 0: no limit): its\n"
             "                       pairs, and memory, grow with N squared; such a document\n"
-            "                       counts as one without entities, with a warning (exit 1)\n"
+            "                       counts as one without entities, with a warning (exit 1)\n");
+    fputs(cli_listed_help, f);
+    fprintf(f,
+            "                       (of tagged input: its spans' \"sanctions\")\n"
             "\n"
             "Output:\n"
             "  -f, --format F       csv (default), jsonl, sqlite, graphml or gexf; default\n"
@@ -289,12 +292,14 @@ typedef struct cooc_args {
     const char *tag_only;
     char **with;      /* --with keys, then --without keys */
     size_t nwith, nwithout;
+    cli_listed listed; /* --listed-only, --program, --list-source */
 } cooc_args;
 
 enum {
     O_TAG = 256, O_DB, O_WEAK, O_NOPROP, O_IDF, O_TEXTF, O_DATEF, O_ORDER, O_WINDOW, O_BY,
     O_PERIOD, O_LABEL, O_TABLE, O_MIN, O_TOP, O_SORT, O_WITH, O_WITHOUT, O_NODOCS, O_MERGE,
     O_UNITMAX, O_PROGRESS,
+    O_LISTED, O_PROGRAM, O_LISTSRC,
 };
 
 /* One counting option (--date-field, --date-order, --window, --by, --period,
@@ -359,6 +364,12 @@ static int counting_option(cooc_args *a, int ch)
         a->co.period = i;
         return EXIT_OK_;
     }
+    case O_LISTED:
+    case O_PROGRAM:
+    case O_LISTSRC:
+        a->counting_opt = 1;
+        return cli_listed_option(&a->listed, "cooccur",
+                                 ch == O_PROGRAM ? 'p' : ch == O_LISTSRC ? 's' : 'L', optarg);
     case O_LABEL:
         a->counting_opt = 1;
         if (normalise_labels(optarg, a->co.labels, sizeof a->co.labels)) {
@@ -561,6 +572,9 @@ static int parse_args(cooc_args *a, int argc, char **argv)
         {"by", required_argument, NULL, O_BY},
         {"period", required_argument, NULL, O_PERIOD},
         {"label", required_argument, NULL, O_LABEL},
+        {"listed-only", no_argument, NULL, O_LISTED},
+        {"program", required_argument, NULL, O_PROGRAM},
+        {"list-source", required_argument, NULL, O_LISTSRC},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"table", required_argument, NULL, O_TABLE},
@@ -620,7 +634,7 @@ static int parse_args(cooc_args *a, int argc, char **argv)
                                  optarg);
             break;
         case O_DATEF: case O_ORDER: case O_WINDOW: case O_BY: case O_PERIOD: case O_LABEL:
-        case O_UNITMAX:
+        case O_UNITMAX: case O_LISTED: case O_PROGRAM: case O_LISTSRC:
             if ((st = counting_option(a, ch)) != EXIT_OK_)
                 return st;
             break;
@@ -645,6 +659,7 @@ int cmd_cooccur(int argc, char **argv)
         return rc;
     }
     cooc_ctx x = a.x;
+    x.listed = &a.listed;
     sanctagp_cooc_opts co = a.co;
     sanctagp_cooc_out out = a.out;
     const char *db = a.db, *outpath = a.outpath, *tag_only = a.tag_only;
@@ -661,7 +676,8 @@ int cmd_cooccur(int argc, char **argv)
     const char *usage = NULL;
     if (merge && counting_opt)
         usage = "--merge takes the counting options (--tag, --window, --by, --period, --label, "
-                "--date-field, --date-order) from its inputs; give only output options";
+                "--listed-only, --program, --list-source, --date-field, --date-order) from its "
+                "inputs; give only output options";
     else if (tag_only && !x.tag)
         usage = "--db, --weak, --no-propagate, --id-field and --text-field need --tag";
     else if (!merge && co.window == COOC_WIN_TOKENS && !x.tag)
@@ -702,6 +718,7 @@ int cmd_cooccur(int argc, char **argv)
     } else {
         snprintf(co.date_field, sizeof co.date_field, "%s", x.date_field);
         co.documents = want_docs;
+        snprintf(co.listed, sizeof co.listed, "%s", a.listed.on ? a.listed.desc : "");
     }
     x.date_field = co.date_field;
     x.c = sanctagp_cooc_new(&co);
@@ -750,6 +767,11 @@ int cmd_cooccur(int argc, char **argv)
         x.progress = a.progress < 0 ? isatty(2) && !quiet : a.progress;
         count_inputs(&x, db, weak, argv + optind, argc - optind, jobs);
         count_progress_end(&x);
+        if (x.unlisted && !quiet)
+            fprintf(stderr,
+                    "sanctag cooccur: %llu mentions of entities not on a sanctions list (or "
+                    "not passing --program/--list-source) left out\n",
+                    x.unlisted);
     }
 
 finish:

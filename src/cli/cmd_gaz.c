@@ -22,6 +22,8 @@ static void help(FILE *f)
             "       sanctag gaz lookup [--db PATH] [--json] NAME...\n"
             "       sanctag gaz stats [--db PATH] [--json]\n"
             "       sanctag gaz import [--create] [--source NAME] --format FORMAT DB FILE...\n"
+            "       sanctag gaz link [--note TEXT] DB CURATED_KEY RECORD\n"
+            "       sanctag gaz unlink DB CURATED_KEY RECORD\n"
             "\n"
             "build   compiles gazetteer sources into a new SQLite database OUT.db, all or\n"
             "        nothing: on any error nothing is written. A SOURCE is a .tsv file, a\n"
@@ -43,6 +45,9 @@ static void help(FILE *f)
             "import  loads a sanctions list (UN un-xml, OFAC ofac-csv, OpenSanctions ftm,\n"
             "        tsv, jsonl) into DB as one source, replacing it atomically, and prints\n"
             "        what changed on the list (sanctag gaz import --help).\n"
+            "link    says a curated entity and a list record are the same body or person:\n"
+            "unlink  spans keep the curated key and carry every list record behind it\n"
+            "        (sanctag gaz link --help); 'unlink' undoes one.\n"
             "\n"
             "TSV source format (UTF-8, tab-separated, '#' comments, header line first):\n"
             "  key  label  name  country  alias  lang  kind  case  accents  valid_from\n"
@@ -148,6 +153,34 @@ static int gaz_build(int argc, char **argv)
 
 /* ---- lookup ---------------------------------------------------------------- */
 
+/* An entity's list records behind its listing and its links (links.h). */
+static void print_links(json_t *o)
+{
+    size_t k;
+    json_t *r;
+    json_array_foreach(json_object_get(json_object_get(o, "sanctions"), "records"), k, r)
+    {
+        char *progs = json_dumps(json_object_get(r, "programs"), JSON_COMPACT);
+        const char *on = json_string_value(json_object_get(r, "listed_on"));
+        printf("      record %s %s programs %s%s%s (list entity %s)\n",
+               json_string_value(json_object_get(r, "source")),
+               json_string_value(json_object_get(r, "ref")), progs ? progs : "[]",
+               on ? " listed on " : "", on ? on : "",
+               json_string_value(json_object_get(r, "entity")));
+        free(progs);
+    }
+    json_array_foreach(json_object_get(o, "links"), k, r)
+    {
+        const char *note = json_string_value(json_object_get(r, "note"));
+        printf("    link %s <- %s:%s (%s%s)%s%s\n", json_string_value(json_object_get(r, "curated")),
+               json_string_value(json_object_get(r, "source")),
+               json_string_value(json_object_get(r, "ref")),
+               json_string_value(json_object_get(r, "origin")),
+               json_is_true(json_object_get(r, "applied")) ? "" : ", not applied",
+               *note ? ": " : "", note);
+    }
+}
+
 /* One NAME's answer as text. */
 static void print_lookup(const char *name, const char *norm, json_t *res)
 {
@@ -187,6 +220,7 @@ static void print_lookup(const char *name, const char *norm, json_t *res)
                    json_string_value(json_object_get(sa, "listed_on")));
             free(progs);
         }
+        print_links(o);
         printf("    source: %s\n", json_string_value(json_object_get(o, "source")));
         size_t q;
         json_t *a;
@@ -319,5 +353,8 @@ int cmd_gaz(int argc, char **argv)
         return gaz_stats(argc - 1, argv + 1);
     if (strcmp(sub, "import") == 0)
         return gaz_import(argc - 1, argv + 1);
-    return cli_usage("gaz", "unknown subcommand '%s' (build, lookup, stats, import)", sub);
+    if (strcmp(sub, "link") == 0 || strcmp(sub, "unlink") == 0)
+        return gaz_link(argc - 1, argv + 1, sub[0] == 'u');
+    return cli_usage("gaz", "unknown subcommand '%s' (build, lookup, stats, import, link, unlink)",
+                     sub);
 }

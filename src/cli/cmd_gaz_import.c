@@ -95,6 +95,17 @@ static void help(FILE *f)
             "made weak or dropped, and one per collision (alias, imported key, other key);\n"
             "'sanctag gaz lookup ALIAS' says why for any alias.\n"
             "\n"
+            "Links (one entity per real-world thing): a record whose full name collides\n"
+            "with an alias of exactly one curated entity of the same label and a\n"
+            "compatible country (the same, or either unknown) is linked to it, unless a\n"
+            "link names the record already (gazetteers/links.tsv, 'gaz link', or one\n"
+            "'gaz unlink' rejected). Spans of the curated entity then carry the listing:\n"
+            "\"entity\" stays the curated key, \"sanctions\".\"records\" lists every list\n"
+            "record behind it. Links name records by list and reference, so a re-import\n"
+            "of a newer list keeps them. Standard error gets one line a proposed link;\n"
+            "several records of one list with one curated entity's full name are\n"
+            "namesakes: held back and listed, for 'gaz link'.\n"
+            "\n"
             "Exit status: 0 imported, 1 refused by --strict (nothing written), 2 usage\n"
             "error, 3 nothing written (bad input, missing DB, database error).\n"
             "\n"
@@ -181,6 +192,33 @@ static void print_policy(json_t *p)
                 str(r, "other_source"), str(r, "rule"));
 }
 
+/* The links proposed at import (links.h), to standard error: a count, and
+ * one line a link unless --quiet; then those held back. */
+static void print_links(json_t *report, int quiet, int dry_run)
+{
+    json_t *links = json_object_get(report, "links_proposed");
+    json_t *held = json_object_get(report, "links_held");
+    size_t i;
+    json_t *r;
+    if (json_array_size(links))
+        fprintf(stderr, "sanctag: %zu links proposed and %s (`sanctag gaz unlink` undoes one)\n",
+                json_array_size(links), dry_run ? "would be applied" : "applied");
+    if (!quiet)
+        json_array_foreach(links, i, r)
+            fprintf(stderr, "sanctag: link %s <- %s:%s (%s \"%s\"): same full name\n",
+                    str(r, "curated"), str(r, "source"), str(r, "ref"), str(r, "entity"),
+                    str(r, "name"));
+    if (json_array_size(held))
+        fprintf(stderr,
+                "sanctag: %zu links not proposed: several records of the list have the full "
+                "name of one curated entity (`sanctag gaz link` the right one)\n",
+                json_array_size(held));
+    if (!quiet)
+        json_array_foreach(held, i, r)
+            fprintf(stderr, "sanctag: namesake %s ? %s:%s (%s \"%s\")\n", str(r, "curated"),
+                    str(r, "source"), str(r, "ref"), str(r, "entity"), str(r, "name"));
+}
+
 /* The report of a finished import: entries on stdout (or the JSON report),
  * the summary line and the name policy's counts on stderr. */
 static void print_report(json_t *report, const char *path, int as_json, int quiet, int dry_run)
@@ -230,6 +268,7 @@ static void print_report(json_t *report, const char *path, int as_json, int quie
     }
     fputc('\n', stderr);
     print_policy(json_object_get(report, "policy"));
+    print_links(report, quiet, dry_run);
 }
 
 int gaz_import(int argc, char **argv)

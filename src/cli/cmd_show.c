@@ -17,6 +17,7 @@
 
 #include "util/buf.h"
 #include "util/utf8.h"
+#include "core/tagger.h"
 #include "cli.h"
 #include "input.h"
 #include "pipeline.h"
@@ -45,7 +46,9 @@ static void help(FILE *f)
             "                       bundled default gazetteer)\n"
             "  --weak               also match weak (low-quality) aliases\n"
             "  --no-propagate       do not resolve short forms and acronyms through earlier\n"
-            "                       full mentions\n"
+            "                       full mentions\n");
+    fputs(cli_listed_help, f);
+    fprintf(f,
             "\n"
             "Terminal output:\n"
             "  --color WHEN         auto (default: colour when standard output is a terminal\n"
@@ -156,6 +159,13 @@ static shown *error_result(const char *msg)
     return r;
 }
 
+/* --listed-only, --program, --list-source: the spans shown */
+static int keep_listed(const sanctag_span *s, void *arg)
+{
+    const show_ctx *w = arg;
+    return cli_listed_entity(w->listed, w->gz, s->entity);
+}
+
 /* Tags and renders one document into the batch's out. */
 static shown *show_doc(show_ctx *w, pl_batch *b, json_t *id, const char *where, const char *text,
                        size_t len)
@@ -167,6 +177,8 @@ static shown *show_doc(show_ctx *w, pl_batch *b, json_t *id, const char *where, 
         snprintf(msg, sizeof msg, "%s: %s", where, e.text);
         return error_result(msg);
     }
+    if (w->listed->on)
+        sanctagp_tagger_keep_spans(w->tg, keep_listed, w);
     shown *r = calloc(1, sizeof *r);
     char *name = doc_name(id, where);
     doc_view v;
@@ -362,14 +374,19 @@ int cmd_show(int argc, char **argv)
         {"html", no_argument, NULL, 'H'},
         {"title", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
+        {"listed-only", no_argument, NULL, 'L'},
+        {"program", required_argument, NULL, 'G'},
+        {"list-source", required_argument, NULL, 'U'},
         {NULL, 0, NULL, 0},
     };
+    static cli_listed listed; /* the workers' filter, for the whole run */
     show_run run;
     memset(&run, 0, sizeof run);
     show_ctx c;
     memset(&c, 0, sizeof c);
     c.id_field = "id";
     c.text_field = "text";
+    c.listed = &listed;
     const char *db = NULL, *outpath = NULL, *color = "auto";
     long width = -1;
     int jsonl = 0, weak = 0, ch, jobs = pl_default_jobs();
@@ -409,6 +426,15 @@ int cmd_show(int argc, char **argv)
         case 'H': c.html = 1; break;
         case 't': c.title = optarg; break;
         case 'o': outpath = optarg; break;
+        case 'L':
+        case 'G':
+        case 'U': {
+            int rc = cli_listed_option(&listed, "show", ch == 'G' ? 'p' : ch == 'U' ? 's' : 'L',
+                                       optarg);
+            if (rc != EXIT_OK_)
+                return rc;
+            break;
+        }
         default:
             fprintf(stderr, "Try 'sanctag show --help'.\n");
             return EXIT_USAGE;
@@ -423,6 +449,7 @@ int cmd_show(int argc, char **argv)
         cli_error(&e);
         return EXIT_FATAL;
     }
+    cli_listed_check(&listed, c.gz);
     feed_inputs inputs;
     cli_out out;
     if (feed_expand(&inputs, argv + optind, argc - optind, jsonl ? FEED_JSONL : FEED_PLAIN)) {

@@ -23,6 +23,7 @@
 #include "core/text.h"
 #include "cli.h"
 #include "input.h"
+#include "listed.h"
 #include "pipeline.h"
 
 static void help(FILE *f)
@@ -49,10 +50,11 @@ static void help(FILE *f)
             "                       default gazetteer)\n"
             "  --all                also emit nested and overlapping matches (marked\n"
             "                       \"nested\": true); default is leftmost-longest\n"
-            "  --weak               also match weak (low-quality) aliases\n"
-            "  --listed-only        keep only spans of entities on a sanctions list (those\n"
-            "                       with a \"sanctions\" object; see 'sanctag gaz import');\n"
-            "                       json, csv and tsv\n"
+            "  --weak               also match weak (low-quality) aliases\n");
+    fputs(cli_listed_help, f);
+    fprintf(f,
+            "                       (kept spans are those with a \"sanctions\" object; see\n"
+            "                       'sanctag gaz import'); json, csv and tsv\n"
             "  --suppressors        also emit suppressor matches such as \"dolar AS\"\n"
             "                       (marked \"suppressor\": true), to see why nothing matched\n"
             "  --no-propagate       do not resolve short forms (\"Kim\" after \"Kim Jong Un\")\n"
@@ -125,7 +127,7 @@ typedef struct tag_conf {
     char **keep;
     size_t nkeep;
     const char *brat_dir; /* --format brat: output directory */
-    int listed_only; /* --listed-only: drop spans of entities not on a sanctions list */
+    cli_listed listed; /* --listed-only, --program, --list-source (listed.h) */
 } tag_conf;
 
 /* Per-worker state. */
@@ -162,12 +164,12 @@ static json_t *kept_fields(const tag_conf *cf, json_t *record)
     return o;
 }
 
-/* --listed-only: keeps the spans of entities on a sanctions list (those whose
- * record gets a "sanctions" object). */
+/* --listed-only (--program, --list-source): keeps the spans of entities on a
+ * sanctions list (those whose record gets a "sanctions" object) that pass. */
 static int span_listed(const sanctag_span *s, void *arg)
 {
-    sanctag_entity e;
-    return sanctag_gazetteer_entity(arg, s->entity, &e) == 0 && e.listed;
+    const tag_conf *cf = arg;
+    return cli_listed_entity(&cf->listed, cf->gz, s->entity);
 }
 
 static int write_file(int fd, const char *p, size_t n)
@@ -241,8 +243,8 @@ static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size
             write_brat(w, id, text, len);
             return;
         }
-        if (cf->listed_only)
-            sanctagp_tagger_keep_spans(w->tg, span_listed, cf->gz);
+        if (cf->listed.on)
+            sanctagp_tagger_keep_spans(w->tg, span_listed, (void *)cf);
         if (sanctagp_format_doc(&b->out, &w->em, w->tg, id, extra, text, len))
             b->oom = 1;
         return;
@@ -667,6 +669,8 @@ int cmd_tag(int argc, char **argv)
         {"all", no_argument, NULL, 'a'},
         {"weak", no_argument, NULL, 'w'},
         {"listed-only", no_argument, NULL, 'L'},
+        {"program", required_argument, NULL, 'G'},
+        {"list-source", required_argument, NULL, 'U'},
         {"suppressors", no_argument, NULL, 'S'},
         {"sentences", no_argument, NULL, 's'},
         {"no-propagate", no_argument, NULL, 'P'},
@@ -710,7 +714,13 @@ int cmd_tag(int argc, char **argv)
             break;
         case 'a': cf.flags |= SANCTAG_TAG_ALL; break;
         case 'w': weak = 1; break;
-        case 'L': cf.listed_only = 1; break;
+        case 'L':
+        case 'G':
+        case 'U':
+            if ((rc = cli_listed_option(&cf.listed, "tag", ch == 'G' ? 'p' : ch == 'U' ? 's' : 'L',
+                                        optarg)) != EXIT_OK_)
+                return rc;
+            break;
         case 'S': cf.flags |= SANCTAG_TAG_SUPPRESSORS; break;
         case 's': cf.eo.sentences = 1; break;
         case 'P': cf.flags |= SANCTAG_TAG_NO_PROPAGATE; break;
@@ -743,10 +753,11 @@ int cmd_tag(int argc, char **argv)
         }
     }
     /* the JSON contract and the tables derived from it honour --offsets and
-     * --listed-only; the other formats count in codepoints */
+     * the --listed-only filters; the other formats count in codepoints */
     int contract = cf.eo.format == FMT_JSON || cf.eo.format == FMT_CSV || cf.eo.format == FMT_TSV;
-    if (cf.listed_only && !contract)
-        return cli_usage("tag", "--listed-only works with the json, csv and tsv formats only");
+    if (cf.listed.on && !contract)
+        return cli_usage("tag", "--listed-only, --program and --list-source work with the "
+                                "json, csv and tsv formats only");
     if (!contract && offsets_given && cf.eo.unit != OFF_CODEPOINT && cf.eo.format != FMT_CONLL)
         return cli_usage("tag", "--format %s always uses codepoint offsets",
                          sanctagp_format_name(cf.eo.format));
@@ -765,6 +776,7 @@ int cmd_tag(int argc, char **argv)
         cli_error(&e);
         return EXIT_FATAL;
     }
+    cli_listed_check(&cf.listed, cf.gz);
     feed_inputs inputs;
     if (feed_expand(&inputs, argv + optind, argc - optind, mode)) {
         cli_warn("out of memory");

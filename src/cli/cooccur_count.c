@@ -280,6 +280,10 @@ static int count_tagged(cooc_ctx *x, json_t *o, const char *where)
             x->fatal = 1;
             return SANCTAG_E_FORMAT;
         }
+        if (!cli_listed_sanctions(x->listed, json_object_get(s, "sanctions"))) {
+            x->unlisted++;
+            continue;
+        }
         rc = sanctagp_cooc_doc_mention(x->c, json_string_value(json_object_get(s, "entity")),
                                        json_string_value(json_object_get(s, "name")),
                                        json_string_value(json_object_get(s, "label")),
@@ -407,6 +411,10 @@ static int count_raw(cooc_ctx *x, const parsed *p, const char *where)
         sanctag_entity en;
         if (sanctag_gazetteer_entity(x->gz, sp[i].entity, &en))
             continue;
+        if (!cli_listed_entity(x->listed, x->gz, sp[i].entity)) {
+            x->unlisted++;
+            continue;
+        }
         rc = sanctagp_cooc_doc_mention(x->c, en.key, en.name, en.label, en.country,
                                        sp[i].sentence, sp[i].first_token,
                                        sp[i].first_token + sp[i].ntokens);
@@ -486,6 +494,7 @@ void count_inputs(cooc_ctx *x, const char *db, int weak, char **paths, int npath
             x->fatal = 1;
             return;
         }
+        cli_listed_check(x->listed, x->gz);
         if (sanctagp_cooc_add_gazetteer(x->c, sanctag_gazetteer_version(x->gz))) {
             cli_warn("out of memory");
             x->fatal = 1;

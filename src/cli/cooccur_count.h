@@ -6,6 +6,7 @@
 
 #include "cooccur/cooccur.h"
 #include "sanctag.h"
+#include "listed.h"
 
 /* The run: options (read-only while workers run) and what the writer counted. */
 typedef struct cooc_ctx {
@@ -27,6 +28,8 @@ typedef struct cooc_ctx {
     int fatal;
     char unparsed_ex[3][80], ambiguous_ex[3][80];
     int n_unparsed_ex, n_ambiguous_ex;
+    const cli_listed *listed; /* --listed-only, --program, --list-source (listed.h) */
+    unsigned long long unlisted; /* mentions the filter left out */
 } cooc_ctx;
 
 /* Counts the documents of `paths` (tagged output, or raw with x->tag) with

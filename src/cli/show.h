@@ -13,6 +13,7 @@
 
 #include "sanctag.h"
 #include "util/buf.h"
+#include "listed.h"
 
 #define SGR_RESET "\x1b[0m"
 
@@ -52,6 +53,7 @@ typedef struct show_ctx {
     char **labels;
     size_t nlabels, labels_cap;
     json_t *first_id;         /* the first document's id, for the HTML title */
+    const cli_listed *listed; /* --listed-only, --program, --list-source (listed.h) */
 } show_ctx;
 
 /* Spans shown: the non-overlapping, non-suppressor cover. */
@@ -82,7 +84,8 @@ void add_label(show_ctx *c, const char *label);
 void view_free(doc_view *v);
 int view_build(show_ctx *c, doc_view *v, const char *text, size_t len);
 char *forms_text(const ent_sum *es);
-const char *listing_text(const sanctag_entity *e, char *buf, size_t cap);
+const char *listing_text(const sanctag_gazetteer *gz, uint32_t idx, const sanctag_entity *e,
+                         char *buf, size_t cap);
 void span_tag(const show_ctx *c, const sanctag_span *s, char *buf, size_t cap,
                      sanctag_entity *ret_e);
 void show_putf(show_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

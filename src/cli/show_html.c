@@ -80,11 +80,9 @@ static void html_title(show_ctx *c, const sanctag_span *s, const sanctag_entity 
     }
     show_puts(c, "LISTED");
     if (*e->list_source || *e->list_ref) {
+        char lb[300]; /* every record of a linked entity */
         show_puts(c, " \xE2\x80\x94 ");
-        put_html_s(c, e->list_source, 1);
-        if (*e->list_source && *e->list_ref)
-            show_puts(c, " ");
-        put_html_s(c, e->list_ref, 1);
+        put_html_s(c, listing_text(c->gz, s->entity, e, lb, sizeof lb), 1);
     }
     if (*e->programs) {
         json_t *pr = json_loads(e->programs, 0, NULL);
@@ -176,7 +174,7 @@ void html_doc(show_ctx *c, const char *name, const doc_view *v)
         put_html_s(c, e.label, 0);
         show_putf(c, "</span></td><td class=\"num\">%zu</td><td%s>", v->ents[r].mentions,
              e.listed ? " class=\"listed\"" : "");
-        put_html_s(c, listing_text(&e, lb, sizeof lb), 0);
+        put_html_s(c, listing_text(c->gz, v->ents[r].entity, &e, lb, sizeof lb), 0);
         show_puts(c, "</td><td>");
         char *f = forms_text(&v->ents[r]);
         if (f)

@@ -233,7 +233,7 @@ void term_table(show_ctx *c, const doc_view *v)
         row[COL_NAME] = strdup(e.name);
         row[COL_LABEL] = strdup(e.label);
         row[COL_MENTIONS] = strdup(num);
-        row[COL_LISTED] = strdup(listing_text(&e, lb, sizeof lb));
+        row[COL_LISTED] = strdup(listing_text(c->gz, es->entity, &e, lb, sizeof lb));
         row[COL_FORMS] = forms_text(es);
         for (int k = 0; k < NCOLS; k++) {
             if (!row[k]) {

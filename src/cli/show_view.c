@@ -301,11 +301,29 @@ char *forms_text(const ent_sum *es)
     return b.p;
 }
 
-/* "un-sc KPe.001" or "yes" for a listed entity, "-" otherwise (static buffer). */
-const char *listing_text(const sanctag_entity *e, char *buf, size_t cap)
+/* "un-sc KPe.001" or "yes" for listed entity `idx` (e), "-" otherwise; a
+ * curated entity linked to several list records names them all: "un-sc
+ * KPe.031 + ofac-sdn 12210" (into buf). */
+const char *listing_text(const sanctag_gazetteer *gz, uint32_t idx, const sanctag_entity *e,
+                         char *buf, size_t cap)
 {
     if (!e->listed)
         return "-";
+    const char *rj = sanctag_gazetteer_entity_records(gz, idx);
+    json_t *recs = rj && *rj ? json_loads(rj, 0, NULL) : NULL;
+    if (json_array_size(recs) > 1) {
+        size_t o = 0, k;
+        json_t *r;
+        buf[0] = 0;
+        json_array_foreach(recs, k, r)
+            if (o < cap)
+                o += (size_t)snprintf(buf + o, cap - o, "%s%s %s", k ? " + " : "",
+                                      json_string_value(json_object_get(r, "source")),
+                                      json_string_value(json_object_get(r, "ref")));
+        json_decref(recs);
+        return buf;
+    }
+    json_decref(recs);
     if (!*e->list_source && !*e->list_ref)
         return "yes";
     snprintf(buf, cap, "%s%s%s", e->list_source, *e->list_source && *e->list_ref ? " " : "",

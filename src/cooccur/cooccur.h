@@ -50,6 +50,8 @@ typedef struct sanctagp_cooc_opts {
     int date_order;       /* COOC_ORDER_* */
     char date_field[128]; /* field the dates came from (recorded, compared on merge) */
     char labels[512];     /* comma-separated labels counted, sorted; "" = all */
+    char listed[600];     /* listed-entity filter counted (cooccur --listed-only,
+                           * --program, --list-source), "" = all mentions */
     int documents;        /* 1: keep the per-document listing */
 } sanctagp_cooc_opts;
 

@@ -58,3 +58,10 @@ int sanctag_gazetteer_entity(const sanctag_gazetteer *gz, uint32_t index, sancta
     ret->listed_on = sanctagp_str(m, e->listed_on);
     return 0;
 }
+
+const char *sanctag_gazetteer_entity_records(const sanctag_gazetteer *gz, uint32_t index)
+{
+    if (!gz || index >= gz->m.h->n_entities)
+        return NULL;
+    return sanctagp_str(&gz->m, gz->m.ent[index].records);
+}

@@ -16,6 +16,7 @@
 
 #include "gazetteer/countries.h"
 #include "gazetteer/lexicon.h"
+#include "gazetteer/links.h"
 #include "gazetteer/sources.h"
 #include "util/hash.h"
 
@@ -613,6 +614,11 @@ static int source_file(sqlite3 *db, const char *db_path, const char *path, int j
     int rc = sanctagp_src_load(path, 1, &buf, &len, err);
     if (rc)
         return rc;
+    if (!jsonl && sanctagp_links_is_source(buf, len)) {
+        rc = sanctagp_links_source(db, db_path, path, buf, len, err);
+        free(buf);
+        return rc;
+    }
     char name[256], ver[32];
     source_name_of(path, name, sizeof name);
     snprintf(ver, sizeof ver, "%016llx",

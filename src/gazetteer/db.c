@@ -3,6 +3,7 @@
  * compiled matcher. */
 #include "gazetteer/gazetteer.h"
 #include "gazetteer/lexicon.h"
+#include "gazetteer/links.h"
 #include "gazetteer/rows.h"
 
 #include <errno.h>
@@ -135,7 +136,8 @@ int sanctagp_db_open(const char *path, int mode, sqlite3 **ret_db, sanctag_error
                      NULL);
     if (mode == DB_CREATE) {
         if (sanctagp_db_exec(db, path, schema_sql, err) ||
-            sanctagp_db_exec(db, path, sanctagp_lexicon_schema, err)) {
+            sanctagp_db_exec(db, path, sanctagp_lexicon_schema, err) ||
+            sanctagp_links_ensure(db, path, err)) {
             sqlite3_close(db);
             return SANCTAG_E_DB;
         }
@@ -178,7 +180,8 @@ int sanctagp_db_open(const char *path, int mode, sqlite3 **ret_db, sanctag_error
         sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
         /* tables added after schema version 1 without changing it: a
          * gazetteer made before them gets them, empty, when written to */
-        if (sanctagp_db_exec(db, path, sanctagp_lexicon_schema, err)) {
+        if (sanctagp_db_exec(db, path, sanctagp_lexicon_schema, err) ||
+            sanctagp_links_ensure(db, path, err)) {
             sqlite3_close(db);
             return SANCTAG_E_DB;
         }

@@ -59,8 +59,8 @@ void sanctagp_ecache_free(sanctagp_ecache *c)
  * ORG the entity's country as "country", and for every label the entity's
  * country as "entity_country") follows "text"; B (the sanctions listing)
  * follows "alias". See DESIGN.md "Countries of a span". */
-static int render_entity(sanctagp_buf *out, const sanctag_entity *e, size_t *ret_lena,
-                         size_t *ret_lenb)
+static int render_entity(sanctagp_buf *out, const sanctag_entity *e, const char *records,
+                         size_t *ret_lena, size_t *ret_lenb)
 {
     size_t l0 = out->len;
     int rc = 0;
@@ -99,6 +99,13 @@ static int render_entity(sanctagp_buf *out, const sanctag_entity *e, size_t *ret
             rc |= PUT(",\"listed_on\":");
             rc |= put_str(out, e->listed_on);
         }
+        /* every list record behind the entity (links merge several) */
+        json_t *recs = records && *records ? json_loads(records, 0, NULL) : NULL;
+        if (recs && json_is_array(recs)) {
+            rc |= PUT(",\"records\":");
+            rc |= put_json(out, recs);
+        }
+        json_decref(recs);
         rc |= PUT("}");
     }
     *ret_lena = l1 - l0;
@@ -173,7 +180,7 @@ static int entity_json(sanctagp_emitter *em, uint32_t idx, sanctagp_buf *tmp, co
         if (c->used * 2 >= c->cap && ecache_rehash(c))
             return SANCTAG_E_NOMEM;
         size_t off = c->arena.len, la, lb;
-        if (render_entity(&c->arena, &e, &la, &lb))
+        if (render_entity(&c->arena, &e, sanctag_gazetteer_entity_records(em->gz, idx), &la, &lb))
             return SANCTAG_E_NOMEM;
         size_t i = ecache_home(c, idx);
         while (c->v[i].ent1)
@@ -186,7 +193,8 @@ static int entity_json(sanctagp_emitter *em, uint32_t idx, sanctagp_buf *tmp, co
         return 0;
     }
     tmp->len = 0;
-    if (render_entity(tmp, &e, ret_lena, ret_lenb))
+    if (render_entity(tmp, &e, sanctag_gazetteer_entity_records(em->gz, idx), ret_lena,
+                      ret_lenb))
         return SANCTAG_E_NOMEM;
     *ret_a = tmp->p;
     return 0;

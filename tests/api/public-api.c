@@ -61,6 +61,11 @@ int main(int argc, char **argv)
     CHECK(ns == 2);
     CHECK(has_entity(gz, sp, n, "country:KP"));
     CHECK(has_entity(gz, sp, n, "country:US"));
+    /* the list records behind an entity: "" for one on no list, NULL out of range */
+    const char *recs = sanctag_gazetteer_entity_records(gz, sp[0].entity);
+    CHECK(recs && strcmp(recs, "") == 0);
+    CHECK(sanctag_gazetteer_entity_records(gz, sanctag_gazetteer_entity_count(gz)) == NULL);
+    CHECK(sanctag_gazetteer_entity_records(NULL, 0) == NULL);
     for (size_t i = 0; i < n; i++) {
         CHECK(sp[i].start < sp[i].end && sp[i].end <= strlen(text));
         CHECK(sp[i].sentence < ns);
