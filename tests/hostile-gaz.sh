@@ -1,0 +1,121 @@
+#!/bin/bash
+# Hostile gazetteers and killed writers (issue 19): a hot journal left by a
+# writer killed at commit, half-created databases, crafted schemas, foreign
+# matcher images, and sanctions lists built to make the import explode
+# (internal-entity amplification, a row with 160,000 aliases). Every case ends
+# in a clear error or a correct result within a time and memory bound.
+# Usage: hostile-gaz.sh SANCTAG TESTS_DATA_DIR
+set -uo pipefail
+sanctag=$1 data=$2
+if [ -n "${SANCTAG_WRAPPER:-}" ]; then
+  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
+  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
+fi
+py=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+failed=0
+fail() { echo "FAIL: $*" >&2; failed=1; }
+"$sanctag" gaz build "$tmp/f.db" "$data/fixture.tsv" 2>/dev/null || exit 99
+echo 'Korut dan AS.' >"$tmp/a.txt"
+tags_korut() { # DB: tag works on it and finds Korut
+  "$sanctag" tag --db "$1" "$tmp/a.txt" >"$tmp/out" 2>"$tmp/err" && grep -q '"country:KP"' "$tmp/out"
+}
+
+# ---- a writer killed mid-commit leaves a hot journal ------------------------
+# A writer that has spilled changed pages into the file is SIGKILLed, as an
+# import killed in its commit is: DB-journal is hot (first byte non-zero) and
+# the file holds half a transaction. Every read command rolls it back (when it
+# may write the file) and says so; the content is the one before the write.
+hot_journal() { # DB
+  $py - "$1" <<'PY'
+import os, signal, sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA cache_size = 1")      # spill changed pages into the file
+c.execute("BEGIN")
+c.execute("UPDATE entity SET name = name || ' changed', key = key || 'x'")
+c.execute("UPDATE alias SET text = text || ' changed'")
+c.execute("DELETE FROM matcher")
+os.kill(os.getpid(), signal.SIGKILL)
+PY
+  [ -s "$1-journal" ] && [ "$(head -c 1 "$1-journal" | od -An -tx1 | tr -d ' ')" != 00 ]
+}
+cp "$tmp/f.db" "$tmp/hot.db"
+hot_journal "$tmp/hot.db" 2>/dev/null || fail "hot journal: could not make one"
+tags_korut "$tmp/hot.db" || fail "hot journal: tag failed: $(cat "$tmp/err")"
+grep -q "rolled back a write that was interrupted" "$tmp/err" || fail "hot journal: no notice on stderr"
+[ -e "$tmp/hot.db-journal" ] && fail "hot journal: still there after tag"
+"$sanctag" gaz stats --db "$tmp/hot.db" >/dev/null 2>"$tmp/err" || fail "hot journal: stats after: $(cat "$tmp/err")"
+for cmd in "gaz stats" "gaz lookup Korut"; do
+  cp "$tmp/f.db" "$tmp/hot.db"; rm -f "$tmp/hot.db-journal"
+  hot_journal "$tmp/hot.db" 2>/dev/null
+  read -ra words <<<"$cmd"
+  "$sanctag" "${words[0]}" "${words[1]}" --db "$tmp/hot.db" "${words[@]:2}" >/dev/null 2>"$tmp/err" ||
+    fail "hot journal: $cmd: $(cat "$tmp/err")"
+done
+# without write access: a clear error saying what to do (root may write anyway)
+if [ "$(id -u)" != 0 ]; then
+  cp "$tmp/f.db" "$tmp/hot.db"; rm -f "$tmp/hot.db-journal"
+  hot_journal "$tmp/hot.db" 2>/dev/null; chmod 444 "$tmp/hot.db"
+  "$sanctag" tag --db "$tmp/hot.db" "$tmp/a.txt" >/dev/null 2>"$tmp/err"; st=$?
+  [ $st = 3 ] && grep -q "interrupted.*hot.db-journal.*may write" "$tmp/err" ||
+    fail "hot journal, read-only file: status $st: $(cat "$tmp/err")"
+  chmod 644 "$tmp/hot.db"
+fi
+# the real thing, when the list is at hand: kill an import as soon as its
+# journal is hot (the window is its commit); tag works afterwards
+# (../shared beside the checkout, or beside the directory of worktrees)
+un=
+for d in "$data/../../../shared" "$data/../../../../shared"; do
+  f=$d/data/sanctions/un_sc_consolidated_2026-01-28.xml
+  [ -r "$f" ] && { un=$f; break; }
+done
+if [ -n "$un" ]; then
+  cp "$tmp/f.db" "$tmp/k.db"
+  $py - "$tmp/k.db" "$sanctag" "$un" <<'PY' || fail "import killed at commit: never saw a hot journal"
+import signal, subprocess, sys
+db, s, un = sys.argv[1:4]
+p = subprocess.Popen([s, "gaz", "import", "--format", "un-xml", db, un],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+while p.poll() is None:
+    try:
+        with open(db + "-journal", "rb") as f:
+            if f.read(1) not in (b"", b"\0"):
+                p.send_signal(signal.SIGKILL); p.wait(); sys.exit(0)
+    except OSError:
+        pass
+sys.exit(1)
+PY
+  tags_korut "$tmp/k.db" || fail "import killed at commit: tag failed: $(cat "$tmp/err")"
+fi
+
+# ---- crafted schemas: tables must be tables with their columns --------------
+craft() { # NAME SQL: a copy of the fixture changed by SQL; tag must refuse it quickly
+  cp "$tmp/f.db" "$tmp/$1.db"
+  $py -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()' \
+    "$tmp/$1.db" "$2" || { fail "$1: cannot craft"; return; }
+  local t0=$SECONDS
+  (ulimit -t 20; "$sanctag" tag --db "$tmp/$1.db" "$tmp/a.txt" >/dev/null 2>"$tmp/err"); st=$?
+  [ $st = 3 ] && grep -q "not a sanctag gazetteer" "$tmp/err" ||
+    fail "$1: status $st after $((SECONDS - t0)) s: $(head -c 300 "$tmp/err")"
+}
+endless="WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r)"
+craft endless-view "PRAGMA foreign_keys = OFF; DROP TABLE alias; DROP TABLE entity;
+  CREATE VIEW entity(id, key, label, name, country, valid_from, valid_to, listed, programs,
+    list_source, list_ref, listed_on, attrs, source_id, origin) AS $endless
+    SELECT n, 'k' || n, 'ORG', 'x', NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 1, NULL FROM r;
+  CREATE TABLE alias (id INTEGER PRIMARY KEY, entity_id, text, norm, lang, kind, case_policy,
+    accents, source_id, origin);
+  UPDATE meta SET value = '1' WHERE key = 'dirty';"
+grep -q "'entity' is a view" "$tmp/err" || fail "endless-view: error does not say what is wrong"
+craft alias-view "PRAGMA foreign_keys = OFF; DROP TABLE alias;
+  CREATE VIEW alias(id, entity_id, text, norm, lang, kind, case_policy, accents, source_id, origin)
+    AS $endless SELECT n, 1, 'a', 'a', NULL, 'name', 'auto', 'fold', 1, NULL FROM r;
+  UPDATE meta SET value = '1' WHERE key = 'dirty';"
+craft missing-column "PRAGMA foreign_keys = OFF; ALTER TABLE alias DROP COLUMN origin;"
+grep -q "table 'alias' has no column 'origin'" "$tmp/err" || fail "missing-column: error does not name it"
+craft no-matcher-table "DROP TABLE matcher;"
+tags_korut "$tmp/f.db" || fail "the fixture itself no longer tags: $(cat "$tmp/err")"
+
+[ $failed = 0 ] || exit 1
+echo "hostile-gaz.sh: all checks passed"
