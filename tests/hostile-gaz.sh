@@ -89,6 +89,39 @@ PY
   tags_korut "$tmp/k.db" || fail "import killed at commit: tag failed: $(cat "$tmp/err")"
 fi
 
+# ---- a killed or failed create leaves no gazetteer -------------------------
+# `gaz import --create` killed while it builds (here: as soon as its file has
+# a schema) leaves no DB, so the next --create works and removes the killed
+# one's temporary file; a failed one leaves nothing.
+kill_create() { # DB LIST: kill `gaz import --create` once DB.new* is written to
+  $py - "$1" "$sanctag" "$2" <<'PY'
+import glob, os, signal, subprocess, sys
+db, s, lst = sys.argv[1:4]
+p = subprocess.Popen([s, "gaz", "import", "--create", "--format", "tsv", db, lst],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+while p.poll() is None:
+    if any(os.path.getsize(f) > 0 for f in glob.glob(db + ".new*") if os.path.exists(f)):
+        p.send_signal(signal.SIGKILL); p.wait(); sys.exit(0)
+sys.exit(1)
+PY
+}
+$py -c 'import sys
+with open(sys.argv[1], "w") as f:
+    f.write("key\tlabel\tname\talias\n")
+    for i in range(60000): f.write("org:e%d\tORG\tCompany %d\tAlias %d\n" % (i, i, i))' "$tmp/big.tsv"
+kill_create "$tmp/c.db" "$tmp/big.tsv" || fail "killed create: finished before it could be killed"
+[ -e "$tmp/c.db" ] && fail "killed create: left $(ls -la "$tmp/c.db")"
+"$sanctag" gaz import --create --format tsv "$tmp/c.db" "$data/fixture.tsv" >/dev/null 2>"$tmp/err" ||
+  fail "create after a killed one: $(cat "$tmp/err")"
+grep -q "c.db.new.*removed, left by a create that was interrupted" "$tmp/err" ||
+  fail "create after a killed one: the killed one's file is not removed: $(cat "$tmp/err")"
+tags_korut "$tmp/c.db" || fail "create after a killed one: tag: $(cat "$tmp/err")"
+printf 'key\tlabel\n' >"$tmp/bad.tsv"
+"$sanctag" gaz import --create --format tsv "$tmp/d.db" "$tmp/bad.tsv" >/dev/null 2>"$tmp/err" &&
+  fail "create from a bad list succeeded"
+[ -e "$tmp/d.db" ] && fail "failed create left $tmp/d.db"
+ls "$tmp"/*.new* >/dev/null 2>&1 && fail "failed create left $(ls "$tmp"/*.new*)"
+
 # ---- crafted schemas: tables must be tables with their columns --------------
 craft() { # NAME SQL: a copy of the fixture changed by SQL; tag must refuse it quickly
   cp "$tmp/f.db" "$tmp/$1.db"
