@@ -148,6 +148,41 @@ craft alias-view "PRAGMA foreign_keys = OFF; DROP TABLE alias;
 craft missing-column "PRAGMA foreign_keys = OFF; ALTER TABLE alias DROP COLUMN origin;"
 grep -q "table 'alias' has no column 'origin'" "$tmp/err" || fail "missing-column: error does not name it"
 craft no-matcher-table "DROP TABLE matcher;"
+# ---- hostile lists -------------------------------------------------------------
+# UN XML with one 100 KB internal entity referenced 20,000 times in a name
+# (2 GB once expanded; it took 115 s and 11.7 GB): refused at its declaration.
+$py - "$tmp/amp.xml" <<'PY'
+import sys
+refs = "&e;" * 20000
+open(sys.argv[1], "w").write(f"""<?xml version="1.0"?>
+<!DOCTYPE CONSOLIDATED_LIST [
+<!ENTITY e "{'A' * 100000}">
+]>
+<CONSOLIDATED_LIST dateGenerated="2026-01-01T00:00:00Z"><INDIVIDUALS><INDIVIDUAL>
+<DATAID>1</DATAID><FIRST_NAME>{refs}</FIRST_NAME><UN_LIST_TYPE>DPRK</UN_LIST_TYPE>
+<REFERENCE_NUMBER>KPi.1</REFERENCE_NUMBER><LISTED_ON>2020-01-01</LISTED_ON>
+</INDIVIDUAL></INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>
+""")
+PY
+cp "$tmp/f.db" "$tmp/x.db"
+(ulimit -v 2000000 -t 20; "$sanctag" gaz import --format un-xml "$tmp/x.db" "$tmp/amp.xml") >/dev/null 2>"$tmp/err"; st=$?
+[ $st = 3 ] && grep -q "amp.xml:3: declares the entity 'e'.*refused" "$tmp/err" ||
+  fail "UN XML entity amplification: status $st: $(head -c 300 "$tmp/err")"
+# names in CDATA and split by comments still read whole; no DOCTYPE needed
+$py - "$tmp/cdata.xml" <<'PY'
+import sys
+open(sys.argv[1], "w").write("""<?xml version="1.0"?>
+<CONSOLIDATED_LIST dateGenerated="2026-01-01T00:00:00Z"><INDIVIDUALS><INDIVIDUAL>
+<DATAID>1</DATAID><FIRST_NAME>Kim <![CDATA[Jong]]><!-- x --> Zzyzx</FIRST_NAME>
+<UN_LIST_TYPE>DPRK</UN_LIST_TYPE><REFERENCE_NUMBER>KPi.1</REFERENCE_NUMBER>
+<LISTED_ON>2020-01-01</LISTED_ON></INDIVIDUAL></INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>
+""")
+PY
+"$sanctag" gaz import --format un-xml "$tmp/x.db" "$tmp/cdata.xml" >/dev/null 2>"$tmp/err" ||
+  fail "UN XML with CDATA: $(cat "$tmp/err")"
+"$sanctag" gaz lookup --db "$tmp/x.db" "Kim Jong Zzyzx" 2>&1 | grep -q "KPi.1\|Kim Jong Zzyzx\"" ||
+  fail "UN XML with CDATA: name not read whole: $("$sanctag" gaz lookup --db "$tmp/x.db" "Kim Jong Zzyzx" 2>&1)"
+
 tags_korut "$tmp/f.db" || fail "the fixture itself no longer tags: $(cat "$tmp/err")"
 
 [ $failed = 0 ] || exit 1
