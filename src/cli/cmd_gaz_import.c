@@ -156,7 +156,12 @@ static void remove_stale(const char *path)
             continue;
         snprintf(name, sizeof name, "%.*s%s", (int)dlen, path, de->d_name);
         int fd = open(name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        char head[16] = "";
+        /* ours: empty (SQLite writes nothing before its first commit) or a
+         * database, and nobody holds its lock */
+        ssize_t got = fd >= 0 ? read(fd, head, sizeof head) : -1;
+        if ((got == 0 || (got == 16 && memcmp(head, "SQLite format 3", 16) == 0)) &&
+            flock(fd, LOCK_EX | LOCK_NB) == 0) {
             unlink(name);
             cli_warn("%s: removed, left by a create that was interrupted", name);
             strcat(name, "-journal");
