@@ -142,6 +142,11 @@ craft alias-view "PRAGMA foreign_keys = OFF; DROP TABLE alias;
 craft missing-column "PRAGMA foreign_keys = OFF; ALTER TABLE alias DROP COLUMN origin;"
 grep -q "table 'alias' has no column 'origin'" "$tmp/err" || fail "missing-column: error does not name it"
 craft no-matcher-table "DROP TABLE matcher;"
+# a table added later may be missing, but not be a view when present
+craft lexicon-view "DROP TABLE IF EXISTS lexicon;
+  CREATE VIEW lexicon(word, class, docs, evidence, source_id) AS $endless
+    SELECT 'w' || n, 'common', 1, NULL, 1 FROM r;"
+grep -q "'lexicon' is a view" "$tmp/err" || fail "lexicon-view: error does not say what is wrong"
 # ---- a foreign matcher image --------------------------------------------------
 # The matcher BLOB of another gazetteer, its version string patched to the
 # target's, was used silently (tag emitted entities in no table; stats said

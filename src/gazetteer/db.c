@@ -2,6 +2,7 @@
  * that a file is one of ours), running SQL, meta values and storing the
  * compiled matcher. */
 #include "gazetteer/gazetteer.h"
+#include "gazetteer/lexicon.h"
 #include "gazetteer/rows.h"
 
 #include <errno.h>
@@ -72,8 +73,7 @@ static const char schema_sql[] =
     "CREATE TRIGGER alias_upd AFTER UPDATE ON alias BEGIN UPDATE meta SET value='1' WHERE key='dirty' AND value<>'1'; END;\n"
     "CREATE TRIGGER alias_del AFTER DELETE ON alias BEGIN UPDATE meta SET value='1' WHERE key='dirty' AND value<>'1'; END;\n"
     "INSERT INTO meta VALUES ('schema_version', '1'), ('dirty', '1'), ('version', ''),\n"
-    "  ('created_by', 'sanctag " SANCTAG_VERSION "');\n"
-    "COMMIT;\n";
+    "  ('created_by', 'sanctag " SANCTAG_VERSION "');\n";
 
 int sanctagp_db_exec(sqlite3 *db, const char *path, const char *sql, sanctag_error *err)
 {
@@ -106,14 +106,24 @@ char *sanctagp_db_meta(sqlite3 *db, const char *key)
 /* The columns each table must have (a gazetteer may add more, never lack
  * these): checked on every open, so a crafted file whose "entity" is a view
  * (an endless recursive one hangs any read) or lacks a column is refused up
- * front with a clear error instead of misbehaving later. */
-static const char *const expected_tables[][2] = {
-    {"meta", "key value"},
-    {"source", "id name format path version imported_at"},
-    {"entity", "id key label name country valid_from valid_to listed programs list_source "
-               "list_ref listed_on attrs source_id origin"},
-    {"alias", "id entity_id text norm lang kind case_policy accents source_id origin"},
-    {"matcher", "id version format image"},
+ * front with a clear error instead of misbehaving later. Optional tables
+ * (added after schema version 1, created when a gazetteer is written to)
+ * may be missing, but when present are held to the same rule. */
+static const struct {
+    const char *name, *columns;
+    int optional;
+} expected_tables[] = {
+    {"meta", "key value", 0},
+    {"source", "id name format path version imported_at", 0},
+    {"entity",
+     "id key label name country valid_from valid_to listed programs list_source list_ref "
+     "listed_on attrs source_id origin",
+     0},
+    {"alias", "id entity_id text norm lang kind case_policy accents source_id origin", 0},
+    {"matcher", "id version format image", 0},
+    {"lexicon_source", "id name path version imported_at", 1},
+    {"lexicon", "word class docs evidence source_id", 1},
+    {"alias_policy", "id source_id entity_key text norm action rule evidence", 1},
 };
 
 /* 1 if the space-separated `list` holds the word w */
@@ -139,10 +149,12 @@ static int check_tables(sqlite3 *db, const char *path, sanctag_error *err)
                                   "%s: cannot read its schema: %s", path, sqlite3_errmsg(db));
     int rc = 0;
     for (size_t i = 0; i < sizeof expected_tables / sizeof *expected_tables && !rc; i++) {
-        const char *name = expected_tables[i][0], *want = expected_tables[i][1];
+        const char *name = expected_tables[i].name, *want = expected_tables[i].columns;
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_ROW) {
+            if (expected_tables[i].optional)
+                continue;
             rc = sanctagp_error_set(err, SANCTAG_E_SCHEMA, path, 0, 0, -1,
                                     "%s: not a sanctag gazetteer (no table '%s')", path, name);
             break;
@@ -290,7 +302,9 @@ int sanctagp_db_open(const char *path, int mode, sqlite3 **ret_db, sanctag_error
         /* one transaction: a killed create leaves an empty file, never a
          * half-made schema (the page size is set before it, as it must be) */
         if (sanctagp_db_exec(db, path, "PRAGMA page_size = 65536", err) ||
-            sanctagp_db_exec(db, path, schema_sql, err)) {
+            sanctagp_db_exec(db, path, schema_sql, err) ||
+            sanctagp_db_exec(db, path, sanctagp_lexicon_schema, err) ||
+            sanctagp_db_exec(db, path, "COMMIT", err)) {
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             sqlite3_close(db);
             return SANCTAG_E_DB;
@@ -322,8 +336,15 @@ int sanctagp_db_open(const char *path, int mode, sqlite3 **ret_db, sanctag_error
         sqlite3_close(db);
         return rc;
     }
-    if (mode == DB_WRITE)
+    if (mode == DB_WRITE) {
         sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+        /* tables added after schema version 1 without changing it: a
+         * gazetteer made before them gets them, empty, when written to */
+        if (sanctagp_db_exec(db, path, sanctagp_lexicon_schema, err)) {
+            sqlite3_close(db);
+            return SANCTAG_E_DB;
+        }
+    }
     *ret_db = db;
     return 0;
 }
