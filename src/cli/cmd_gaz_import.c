@@ -1,11 +1,14 @@
 /* cmd_gaz_import.c - `sanctag gaz import`: loads a sanctions list (UN Security
  * Council, OFAC SDN, OpenSanctions, or plain TSV/JSONL) into a gazetteer as one
  * source, all or nothing, and prints what changed on the list. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,8 +57,10 @@ static void help(FILE *f)
             "  --format FORMAT  one of the formats above (required)\n"
             "  --source NAME    source name (default per format, see above); importing the\n"
             "                   same source again replaces it and shows the difference\n"
-            "  --create         create DB as an empty gazetteer when it does not exist\n"
-            "                   (removed again if the import fails)\n"
+            "  --create         create DB as an empty gazetteer when it does not exist;\n"
+            "                   it is built as DB.newXXXXXX and named DB only when the\n"
+            "                   import succeeded, so a failed or killed one leaves no DB\n"
+            "                   (the next --create removes a killed one's DB.newXXXXXX)\n"
             "  --dry-run        show what would change, write nothing\n"
             "  --json           print the difference as one JSON object\n"
             "  --quiet          print only the summary lines (collisions counted, not\n"
@@ -163,6 +168,110 @@ static void print_changed(FILE *out, json_t *e)
         sep = "; ";
     }
     fputc('\n', out);
+}
+
+/* ---- a new gazetteer ----------------------------------------------------------
+ * is built as PATH.newXXXXXX and linked into place once complete: a create
+ * that fails or is killed leaves no PATH behind that a later --create would
+ * refuse. The builder holds a flock() on its file while it lives, so a later
+ * create tells the files of killed builders (nobody holds their lock) from
+ * those in progress, and removes them. */
+
+/* Removes PATH.newXXXXXX files (and their journals) of killed creates. */
+static void remove_stale(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t dlen = slash ? (size_t)(slash - path) + 1 : 0, blen = strlen(base);
+    char dir[4096], name[4096 + 32];
+    snprintf(dir, sizeof dir, "%.*s", dlen ? (int)dlen : 1, dlen ? path : ".");
+    DIR *d = strlen(path) < sizeof dir ? opendir(dir) : NULL;
+    for (struct dirent *de; d && (de = readdir(d)) != NULL;) {
+        if (strncmp(de->d_name, base, blen) != 0 || strncmp(de->d_name + blen, ".new", 4) != 0 ||
+            strlen(de->d_name + blen + 4) != 6)
+            continue;
+        snprintf(name, sizeof name, "%.*s%s", (int)dlen, path, de->d_name);
+        int fd = open(name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        char head[16] = "";
+        /* ours: empty (SQLite writes nothing before its first commit) or a
+         * database, and nobody holds its lock */
+        ssize_t got = fd >= 0 ? read(fd, head, sizeof head) : -1;
+        if ((got == 0 || (got == 16 && memcmp(head, "SQLite format 3", 16) == 0)) &&
+            flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            unlink(name);
+            cli_warn("%s: removed, left by a create that was interrupted", name);
+            strcat(name, "-journal");
+            unlink(name);
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* A free name beside PATH for building a new gazetteer in. */
+static int temp_name(const char *path, char **ret, sanctag_error *e)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return sanctagp_error_set(e, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
+    snprintf(tmp, n, "%s.newXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int rc = sanctagp_error_set(e, SANCTAG_E_IO, path, 0, 0, -1, "%s: cannot create: %s",
+                                    path, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    close(fd);
+    unlink(tmp); /* SQLite creates it again; the name stays ours in practice */
+    *ret = tmp;
+    return 0;
+}
+
+/* Gives the finished TMP its name PATH, never replacing a PATH that appeared
+ * meanwhile (link fails then); rename where the file system has no links. */
+static int link_into_place(const char *tmp, const char *path, sanctag_error *e)
+{
+    if (link(tmp, path) == 0)
+        return 0;
+    if (errno != EEXIST && rename(tmp, path) == 0)
+        return 0;
+    return sanctagp_error_set(e, SANCTAG_E_IO, path, 0, 0, -1, "%s: cannot create: %s", path,
+                              errno == EEXIST ? "it appeared while importing" : strerror(errno));
+}
+
+/* `gaz import --create` of a PATH that does not exist. */
+static int import_new(const char *path, const sanctagp_import_opts *o, const char *const *files,
+                      size_t nfiles, json_t **report, sanctag_error *e)
+{
+    remove_stale(path);
+    char *tmp = NULL;
+    int rc = temp_name(path, &tmp, e);
+    if (rc)
+        return rc;
+    sqlite3 *db = NULL;
+    int lock = -1;
+    if (!(rc = sanctagp_db_open(tmp, DB_CREATE, &db, e))) {
+        if ((lock = open(tmp, O_RDONLY | O_CLOEXEC)) >= 0)
+            flock(lock, LOCK_EX | LOCK_NB);
+        rc = sanctagp_import(db, path, o, files, nfiles, report, e);
+    }
+    if (db && sqlite3_close(db) != SQLITE_OK && !rc)
+        rc = sanctagp_error_set(e, SANCTAG_E_DB, path, 0, 0, -1, "%s: cannot close database",
+                                path);
+    /* refused by --strict: nothing written, so no DB either */
+    if (!rc && !json_is_true(json_object_get(*report, "refused")))
+        rc = link_into_place(tmp, path, e);
+    unlink(tmp);
+    /* only now: closing any descriptor of a file drops all the POSIX locks
+     * the process holds on it, SQLite's included */
+    if (lock >= 0)
+        close(lock);
+    free(tmp);
+    return rc;
 }
 
 /* What the name policy did, to standard error: a notice when the gazetteer
@@ -346,17 +455,21 @@ int gaz_import(int argc, char **argv)
     }
     /* --quiet prints only the summary: the lists of entities are not built */
     o.counts_only = quiet && !as_json;
-    int rc = sanctagp_db_open(path, created ? DB_CREATE : DB_WRITE, &db, &e);
     json_t *report = NULL;
-    if (!rc)
-        rc = sanctagp_import(db, path, &o, files, nfiles, &report, &e);
-    if (db && sqlite3_close(db) != SQLITE_OK && !rc)
-        rc = sanctagp_error_set(&e, SANCTAG_E_DB, path, 0, 0, -1, "%s: cannot close database",
-                                path);
+    int rc = 0;
+    if (created) {
+        rc = import_new(path, &o, files, nfiles, &report, &e);
+    } else {
+        rc = sanctagp_db_open(path, DB_WRITE, &db, &e);
+        if (!rc)
+            rc = sanctagp_import(db, path, &o, files, nfiles, &report, &e);
+        if (db && sqlite3_close(db) != SQLITE_OK && !rc)
+            rc = sanctagp_error_set(&e, SANCTAG_E_DB, path, 0, 0, -1,
+                                    "%s: cannot close database", path);
+    }
     if (rc) {
         cli_error(&e);
         if (created) {
-            unlink(path);
             cli_warn("%s: not created", path);
         } else {
             cli_warn("%s: unchanged", path);

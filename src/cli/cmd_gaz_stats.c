@@ -72,6 +72,10 @@ static void print_text(json_t *r)
                num(m, "image_bytes"), num(m, "format"),
                json_is_true(json_object_get(m, "current"))
                    ? "current"
+               : json_is_false(json_object_get(m, "matches_content"))
+                   ? "NOT COMPILED FROM THIS CONTENT (a matcher from elsewhere?); compiled "
+                     "afresh in memory on every open until a user who may write the file "
+                     "opens it"
                    : "STALE: entities or aliases changed since it was compiled; recompiled in "
                      "memory on every open until rebuilt");
     else

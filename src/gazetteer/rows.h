@@ -115,6 +115,19 @@ int sanctagp_rows_compile(const sanctagp_rows *g, int weak, sanctagp_mbuild *b);
  * SANCTAG_E_NOMEM. */
 int sanctagp_rows_version(const sanctagp_rows *g, uint64_t *ret);
 
+/* ---- the stored matcher against its rows (verify.c) ---- */
+
+/* Reads the rows (key order, left in *g for compiling; freed on failure)
+ * and writes their content checksum, the version, as 16 hex digits. */
+int sanctagp_db_checksum(sqlite3 *db, const char *path, sanctagp_rows *g, char hex[17],
+                         sanctag_error *err);
+/* 1 when this very state of a file (device, inode, size, mtime, ctime) was
+ * found earlier to hold rows whose checksum is `version`. */
+struct stat;
+int sanctagp_verified_known(const struct stat *sb, const char *version);
+/* Remembers that it does (a no-op when there is no cache directory). */
+void sanctagp_verified_note(const struct stat *sb, const char *version);
+
 /* Describes a compile failure `rc` other than a database error in err (when
  * err holds nothing yet); returns rc. */
 int sanctagp_compile_failed(int rc, const char *path, sanctag_error *err);
