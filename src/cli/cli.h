@@ -2,6 +2,7 @@
 #ifndef SANCTAG_CLI_H
 #define SANCTAG_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "sanctag.h"
@@ -37,6 +38,11 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_error(const sanctag_error *e);
 /* Usage error: prints message and hint, returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses a size such as 64M: a whole number with an optional K, M, G or T
+ * suffix (powers of 1024; "KiB", "MB" and lower case are accepted too).
+ * Returns 0 with *ret set, or -1 (zero, junk or overflow). */
+int cli_parse_size(const char *s, uint64_t *ret);
 
 /* Finds the gazetteer: `explicit_path`, then $SANCTAG_DB, then the default
  * database beside the executable (build tree) or in the install data dir.

@@ -379,6 +379,11 @@ static int write_batch(void *ctx, pl_batch *b)
         } else if (it->kind == FEED_REC_READ_ERR) {
             cli_warn("%s: read error after line %ld", r->gold_path, it->line);
             r->fatal = 1;
+        } else if (it->kind == FEED_REC_TOOBIG) {
+            char msg[700];
+            cli_warn("%s", feed_too_big_msg(msg, sizeof msg, r->gold_path, it->line, it->size,
+                                            FEED_DEFAULT_MAX_DOC));
+            r->bad++;
         } else if (j) {
             if (j->msg[0])
                 cli_warn("%s", j->msg);
@@ -421,6 +426,12 @@ static json_t *load_preds(const char *pred_path)
             json_decref(by_id);
             by_id = NULL;
             break;
+        }
+        if (rec.kind == FEED_REC_TOOBIG) {
+            char msg[700];
+            cli_warn("%s", feed_too_big_msg(msg, sizeof msg, pred_path, rec.line, rec.size,
+                                            FEED_DEFAULT_MAX_DOC));
+            continue;
         }
         if (rec.kind != FEED_REC_LINE)
             break; /* a read error ends the file, as it did */

@@ -32,13 +32,18 @@ static void help(FILE *f)
             "followed by its entity, e.g. Korut[KP] (the entity key without its label prefix;\n"
             "'!' marks a sanctions-listed entity); without colour a mention is written\n"
             "[Korea Utara][KP]. A table follows each document: entity, name, label, number\n"
-            "of mentions, sanctions listing and the forms it was written in. Without --jsonl\n"
-            "each FILE is one plain-text document; a DIR is read recursively for *.txt and\n"
-            "*.jsonl files in name order; gzip'd input is decompressed; '-' or no FILE reads\n"
-            "standard input.\n"
+            "of mentions, sanctions listing and the forms it was written in. Inputs are read\n"
+            "as by 'sanctag tag': a FILE is one plain-text document, *.jsonl and *.ndjson\n"
+            "files are JSON Lines, standard input and *.json files are JSON Lines when their\n"
+            "first line is a JSON object (said once on stderr); a DIR is read recursively\n"
+            "for *.txt, *.json and *.jsonl files in name order; gzip'd input is\n"
+            "decompressed; '-' or no FILE reads standard input.\n"
             "\n"
             "Input and matching:\n"
             "  --jsonl              inputs are JSON Lines, one document object per line\n"
+            "  --plain              inputs are plain text, *.jsonl too\n"
+            "  --max-doc-size SIZE  longest document or JSON line (default 64M); a longer\n"
+            "                       one is reported and skipped\n"
             "  --id-field NAME      field holding the document id (default: id)\n"
             "  --text-field NAME    field holding the text (default: text)\n"
             "  --db PATH            gazetteer database (default: $SANCTAG_DB, else the\n"
@@ -252,6 +257,7 @@ static void process_item(void *arg, pl_batch *b, pl_item *it)
 typedef struct show_run {
     show_ctx c;        /* first: workers copy the configuration from it */
     int unreadable, failed;
+    uint64_t max_doc;  /* --max-doc-size */
 } show_run;
 
 static void input_error(show_run *s, const pl_item *it)
@@ -309,6 +315,10 @@ static int write_batch(void *ctx, pl_batch *b)
             /* stopped: what is in flight is dropped */
         } else if (it->kind == FEED_REC_OPEN_ERR || it->kind == FEED_REC_READ_ERR) {
             input_error(s, it);
+        } else if (it->kind == FEED_REC_TOOBIG) {
+            char msg[700];
+            doc_error(&s->c, feed_too_big_msg(msg, sizeof msg, it->in->name, it->line, it->size,
+                                              s->max_doc));
         } else if (!r) {
             cli_warn("out of memory");
             s->failed = 1;
@@ -351,6 +361,8 @@ int cmd_show(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"db", required_argument, NULL, 'd'},
         {"jsonl", no_argument, NULL, 'l'},
+        {"plain", no_argument, NULL, 'p'},
+        {"max-doc-size", required_argument, NULL, 'M'},
         {"jobs", required_argument, NULL, 'j'},
         {"id-field", required_argument, NULL, 'I'},
         {"text-field", required_argument, NULL, 'T'},
@@ -372,14 +384,21 @@ int cmd_show(int argc, char **argv)
     c.text_field = "text";
     const char *db = NULL, *outpath = NULL, *color = "auto";
     long width = -1;
-    int jsonl = 0, weak = 0, ch, jobs = pl_default_jobs();
+    int mode = FEED_AUTO, weak = 0, ch, jobs = pl_default_jobs();
+    run.max_doc = FEED_DEFAULT_MAX_DOC;
     while ((ch = getopt_long(argc, argv, "ho:j:", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':
             help(stdout);
             return fclose(stdout) == 0 ? EXIT_OK_ : EXIT_FATAL;
         case 'd': db = optarg; break;
-        case 'l': jsonl = 1; break;
+        case 'l': mode = FEED_JSONL; break;
+        case 'p': mode = FEED_PLAIN_FORCED; break;
+        case 'M':
+            if (cli_parse_size(optarg, &run.max_doc))
+                return cli_usage("show", "--max-doc-size must be a size such as 64M or 2G, not "
+                                 "'%s'", optarg);
+            break;
         case 'j':
             if (pl_parse_jobs(optarg, &jobs))
                 return cli_usage("show", "--jobs must be a number from 1 to 1024, not '%s'",
@@ -425,11 +444,12 @@ int cmd_show(int argc, char **argv)
     }
     feed_inputs inputs;
     cli_out out;
-    if (feed_expand(&inputs, argv + optind, argc - optind, jsonl ? FEED_JSONL : FEED_PLAIN)) {
+    if (feed_expand(&inputs, argv + optind, argc - optind, mode)) {
         cli_warn("out of memory");
         sanctag_gazetteer_unref(c.gz);
         return EXIT_FATAL;
     }
+    inputs.max_doc = run.max_doc;
     if (cli_out_open(&out, outpath)) {
         feed_inputs_free(&inputs);
         sanctag_gazetteer_unref(c.gz);

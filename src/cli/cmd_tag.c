@@ -32,13 +32,19 @@ static void help(FILE *f)
             "\n"
             "Tags documents and writes one JSON object per document to standard output, in\n"
             "input order. A plain-text FILE is one document (its id is the file name); a file\n"
-            "named *.jsonl, *.ndjson or *.jsonl.gz holds JSON Lines, one document per line; a\n"
-            "DIR is read recursively for *.txt and *.jsonl files in name order; gzip'd input\n"
-            "is decompressed. '-' or no FILE reads standard input.\n"
+            "named *.jsonl, *.ndjson or *.jsonl.gz holds JSON Lines, one document per line;\n"
+            "standard input and *.json files are JSON Lines when their first line is a JSON\n"
+            "object (said once on stderr; --plain overrides); a DIR is read recursively for\n"
+            "*.txt, *.json and *.jsonl files in name order; gzip'd input is decompressed.\n"
+            "'-' or no FILE reads standard input.\n"
             "\n"
             "Input:\n"
             "  --jsonl              read every input (and stdin) as JSON Lines; blank lines\n"
             "                       are skipped\n"
+            "  --plain              read every input (and stdin) as plain text, *.jsonl too\n"
+            "  --max-doc-size SIZE  longest document or JSON line, e.g. 500K, 64M (default),\n"
+            "                       2G; a longer one gets an error record (too_big) and is\n"
+            "                       skipped without being held in memory\n"
             "  --id-field NAME      field holding the document id (default: id)\n"
             "  --text-field NAME    field holding the text (default: text)\n"
             "  --keep FIELD[,...]   copy these input fields into each output record\n"
@@ -126,6 +132,7 @@ typedef struct tag_conf {
     size_t nkeep;
     const char *brat_dir; /* --format brat: output directory */
     int listed_only; /* --listed-only: drop spans of entities not on a sanctions list */
+    uint64_t max_doc; /* --max-doc-size */
 } tag_conf;
 
 /* Per-worker state. */
@@ -410,6 +417,15 @@ static void process_item(void *arg, pl_batch *b, pl_item *it)
                                                                                   : it->in->name);
         tag_one(w, id, NULL, data, it->len, it->in->name, 0, it->in->name, NULL);
         json_decref(id);
+    } else if (it->kind == FEED_REC_TOOBIG) {
+        /* the id of a skipped line is unknown; a plain file's is its name */
+        json_t *id = it->line ? NULL : sanctagp_json_string_lossy(it->in->name);
+        char what[400];
+        snprintf(what, sizeof what, "document of %llu bytes is over the limit of one document, "
+                 "%llu bytes (--max-doc-size SIZE): skipped", (unsigned long long)it->size,
+                 (unsigned long long)w->conf->max_doc);
+        record_error(w, id, NULL, SANCTAG_E_TOOBIG, it->in->name, it->line, 0, what);
+        json_decref(id);
     } else {
         json_t *id = sanctagp_json_string_lossy(it->in->name);
         char what[64], msg[600];
@@ -660,6 +676,8 @@ int cmd_tag(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"db", required_argument, NULL, 'd'},
         {"jsonl", no_argument, NULL, 'J'},
+        {"plain", no_argument, NULL, 'p'},
+        {"max-doc-size", required_argument, NULL, 'M'},
         {"id-field", required_argument, NULL, 'I'},
         {"text-field", required_argument, NULL, 'T'},
         {"keep", required_argument, NULL, 'K'},
@@ -680,6 +698,7 @@ int cmd_tag(int argc, char **argv)
     memset(&cf, 0, sizeof cf);
     cf.id_field = "id";
     cf.text_field = "text";
+    cf.max_doc = FEED_DEFAULT_MAX_DOC;
     cf.eo.unit = OFF_CODEPOINT;
     const char *db = NULL, *outpath = NULL;
     int mode = FEED_AUTO, weak = 0, ch, rc = EXIT_OK_;
@@ -693,6 +712,12 @@ int cmd_tag(int argc, char **argv)
             return fclose(stdout) == 0 ? EXIT_OK_ : EXIT_FATAL;
         case 'd': db = optarg; break;
         case 'J': mode = FEED_JSONL; break;
+        case 'p': mode = FEED_PLAIN_FORCED; break;
+        case 'M':
+            if (cli_parse_size(optarg, &cf.max_doc))
+                return cli_usage("tag", "--max-doc-size must be a size such as 64M or 2G, not "
+                                 "'%s'", optarg);
+            break;
         case 'I': cf.id_field = optarg; break;
         case 'T': cf.text_field = optarg; break;
         case 'K':
@@ -771,6 +796,7 @@ int cmd_tag(int argc, char **argv)
         sanctag_gazetteer_unref(cf.gz);
         return EXIT_FATAL;
     }
+    inputs.max_doc = cf.max_doc;
     cli_out out;
     if (cli_out_open(&out, outpath)) {
         feed_inputs_free(&inputs);

@@ -38,6 +38,36 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+int cli_parse_size(const char *s, uint64_t *ret)
+{
+    char *end;
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || v == 0)
+        return -1;
+    static const char units[] = "KMGT";
+    int shift = 0;
+    if (*end) {
+        const char *u = strchr(units, *end >= 'a' ? *end - 32 : *end);
+        if (!u)
+            return -1;
+        shift = 10 * (int)(u - units + 1);
+        end++;
+        if (*end == 'i')
+            end++;
+        if (*end == 'B' || *end == 'b')
+            end++;
+        if (*end)
+            return -1;
+    }
+    if (shift && v > (UINT64_MAX >> shift))
+        return -1;
+    *ret = (uint64_t)v << shift;
+    return 0;
+}
+
 static int is_file(const char *p)
 {
     struct stat sb;
