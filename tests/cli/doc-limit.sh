@@ -9,23 +9,15 @@
 # Exit status: 0 pass, 1 fail, 99 harness error.
 
 set -u
-
-die() { echo "doc-limit.sh: $*" >&2; exit 99; }
+. "$(dirname -- "$0")/../lib.sh" "$@"
 [ $# -eq 2 ] || die "usage: doc-limit.sh SANCTAG TESTS_DATA_DIR"
-sanctag=$1 wrapped=0
-if [ -n "${SANCTAG_WRAPPER:-}" ]; then
-  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
-  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER; wrapped=1
-fi
-[ -x "$sanctag" ] || die "not executable: $sanctag"
+wrapped=0
+[ -n "${SANCTAG_WRAPPER:-}" ] && wrapped=1
 py=/usr/bin/python3
-tmp=$(mktemp -d) || die "mktemp failed"
-trap 'rm -rf "$tmp"' EXIT
 db=$tmp/fixture.db
 "$sanctag" gaz build "$db" "$2/fixture.tsv" 2>/dev/null || die "gaz build failed"
 
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
+bad() { fail "$@"; }
 # check NAME FILE EXPECT: EXPECT is one word per record, "ok" for a record
 # with spans and no error, or an error code
 check() {
@@ -93,7 +85,7 @@ done
 # memory: a 256 MiB line and a gzip'd 256 MiB plain file are skipped in a few
 # MB (not under valgrind, which has its own footprint)
 if [ $wrapped = 0 ]; then
-  $py - "$sanctag" "$db" "$tmp" <<'PY' || fail=1
+  $py - "$sanctag" "$db" "$tmp" <<'PY' || failed=1
 import gzip, resource, subprocess, sys
 exe, db, tmp = sys.argv[1:4]
 big = 256 << 20
@@ -125,5 +117,4 @@ sys.exit(0 if ok else 1)
 PY
 fi
 
-[ $fail = 0 ] && echo "doc-limit: ok"
-exit $fail
+t_done

@@ -8,22 +8,12 @@
 # Exit status: 0 pass, 1 fail, 99 harness error.
 
 set -u
-
-die() { echo "input-detect.sh: $*" >&2; exit 99; }
+. "$(dirname -- "$0")/../lib.sh" "$@"
 [ $# -eq 2 ] || die "usage: input-detect.sh SANCTAG TESTS_DATA_DIR"
-sanctag=$1
-if [ -n "${SANCTAG_WRAPPER:-}" ]; then
-  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
-  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
-fi
-[ -x "$sanctag" ] || die "not executable: $sanctag"
-tmp=$(mktemp -d) || die "mktemp failed"
-trap 'rm -rf "$tmp"' EXIT
 db=$tmp/fixture.db
 "$sanctag" gaz build "$db" "$2/fixture.tsv" 2>/dev/null || die "gaz build failed"
 
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
+bad() { fail "$@"; }
 # ids NAME FILE WANT: the ids of the records in FILE, space-separated
 ids() {
   local got
@@ -91,5 +81,4 @@ cmp -s "$tmp/show" "$tmp/show2" || bad "show of a .json.gz differs from stdin"
 "$sanctag" show --db "$db" --color never --plain <"$tmp/feed.json" >"$tmp/show" 2>/dev/null
 [ "$(grep -c '^# ' "$tmp/show")" = 1 ] || bad "show --plain: not one document"
 
-[ $fail = 0 ] && echo "input-detect: ok"
-exit $fail
+t_done
