@@ -44,6 +44,23 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
  * Returns 0 with *ret set, or -1 (zero, junk or overflow). */
 int cli_parse_size(const char *s, uint64_t *ret);
 
+/* Text from data (names, ids, document text) on its way to a terminal goes
+ * through a cleaning stream: cli_clean_open() gives a FILE to print a report
+ * to, cli_clean_close() writes it to `to` with every control and bidi
+ * character but tab and LF as U+FFFD (util/term.h), so an ESC or OSC sequence
+ * in a list name can neither retitle nor clear the analyst's terminal, and
+ * U+202E cannot reorder what follows. Our own text is ASCII and passes as it
+ * is; without memory the report is dropped with a warning, never printed
+ * unchecked. */
+typedef struct cli_clean {
+    FILE *f, *to;
+    char *p;
+    size_t n;
+} cli_clean;
+FILE *cli_clean_open(cli_clean *c, FILE *to);
+/* Writes what was printed to c->f, cleaned; 0, or -1 (out of memory). */
+int cli_clean_close(cli_clean *c);
+
 /* Finds the gazetteer: `explicit_path`, then $SANCTAG_DB, then the default
  * database beside the executable (build tree) or in the install data dir.
  * Returns a static/owned path or NULL after printing where it looked. */

@@ -296,8 +296,9 @@ static void process_item(void *arg, pl_batch *b, pl_item *it)
 /* Counts one judged document (and prints its errors with --errors). */
 static void score(eval_run *r, judged *j)
 {
-    FILE *ef = stdout;
     int print = r->show_errors && !r->as_json;
+    cli_clean cl; /* ids and text from the data: cleaned for the terminal */
+    FILE *ef = print ? cli_clean_open(&cl, stdout) : stdout;
     sp *gs = j->gs, *ps = j->ps;
     const char *text = j->text;
     size_t len = j->len, ng = j->ng, np = j->np;
@@ -361,6 +362,8 @@ static void score(eval_run *r, judged *j)
     }
     free(gset);
     free(pset);
+    if (print)
+        cli_clean_close(&cl);
 }
 
 static int write_batch(void *ctx, pl_batch *b)

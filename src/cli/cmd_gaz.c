@@ -146,52 +146,54 @@ static int gaz_build(int argc, char **argv)
 
 /* ---- lookup ---------------------------------------------------------------- */
 
-/* One NAME's answer as text. */
-static void print_lookup(const char *name, const char *norm, json_t *res)
+/* One NAME's answer as text (data text: through a cleaning stream). */
+static void print_lookup(FILE *f, const char *name, const char *norm, json_t *res)
 {
-    printf("%s  (normalised: \"%s\")\n", name, norm);
+    fprintf(f, "%s  (normalised: \"%s\")\n", name, norm);
     if (json_array_size(res) == 0)
-        printf("  no entity has this alias\n");
+        fprintf(f, "  no entity has this alias\n");
     size_t k;
     json_t *o;
     json_array_foreach(res, k, o)
     {
         const char *country = json_string_value(json_object_get(o, "country"));
-        printf("  %s  %s  \"%s\"%s%s%s\n", json_string_value(json_object_get(o, "key")),
+        fprintf(f, "  %s  %s  \"%s\"%s%s%s\n", json_string_value(json_object_get(o, "key")),
                json_string_value(json_object_get(o, "label")),
                json_string_value(json_object_get(o, "name")), country ? "  [" : "",
                country ? country : "", country ? "]" : "");
         json_t *mt = json_object_get(o, "matches_as_typed");
         json_t *fb = json_object_get(o, "found_by");
         if (json_is_string(fb))
-            printf("    found by its entity key\n");
+            fprintf(f, "    found by its entity key\n");
         else if (fb)
-            printf("    not an alias as a whole; the tagger finds the mention \"%s\" in it\n",
+            fprintf(f, "    not an alias as a whole; the tagger finds the mention \"%s\" in it\n",
                    json_string_value(json_object_get(fb, "mention")));
         else if (json_is_false(mt))
-            printf("    not matched as typed: its case policy wants another letter case\n");
+            fprintf(f, "    not matched as typed: its case policy wants another letter case\n");
         else if (json_is_null(mt))
-            printf("    not matched by the tagger (weak alias; see --weak)\n");
+            fprintf(f, "    not matched by the tagger (weak alias; see --weak)\n");
         const char *vf = json_string_value(json_object_get(o, "valid_from"));
         const char *vt = json_string_value(json_object_get(o, "valid_to"));
         if (vf || vt)
-            printf("    valid: %s .. %s\n", vf ? vf : "", vt ? vt : "");
+            fprintf(f, "    valid: %s .. %s\n", vf ? vf : "", vt ? vt : "");
         json_t *sa = json_object_get(o, "sanctions");
         if (sa) {
             char *progs = json_dumps(json_object_get(sa, "programs"), JSON_COMPACT);
-            printf("    LISTED: %s %s programs %s listed on %s\n",
-                   json_string_value(json_object_get(sa, "source")),
-                   json_string_value(json_object_get(sa, "ref")), progs ? progs : "[]",
-                   json_string_value(json_object_get(sa, "listed_on")));
+            const char *on = json_string_value(json_object_get(sa, "listed_on"));
+            /* OFAC's SDN files give no listing date: then none is printed */
+            fprintf(f, "    LISTED: %s %s programs %s%s%s\n",
+                    json_string_value(json_object_get(sa, "source")),
+                    json_string_value(json_object_get(sa, "ref")), progs ? progs : "[]",
+                    on && *on ? " listed on " : "", on && *on ? on : "");
             free(progs);
         }
-        printf("    source: %s\n", json_string_value(json_object_get(o, "source")));
+        fprintf(f, "    source: %s\n", json_string_value(json_object_get(o, "source")));
         size_t q;
         json_t *a;
         json_array_foreach(json_object_get(o, "aliases"), q, a)
         {
             const char *lang = json_string_value(json_object_get(a, "lang"));
-            printf("    alias %-32s %-12s %-3s case %-12s from %s%s%s\n",
+            fprintf(f, "    alias %-32s %-12s %-3s case %-12s from %s%s%s\n",
                    json_string_value(json_object_get(a, "alias")),
                    json_string_value(json_object_get(a, "kind")), *lang ? lang : "-",
                    json_string_value(json_object_get(a, "case")),
@@ -261,7 +263,9 @@ static int gaz_lookup(int argc, char **argv)
             putchar('\n');
             json_decref(doc);
         } else {
-            print_lookup(name, norm, res);
+            cli_clean cl;
+            print_lookup(cli_clean_open(&cl, stdout), name, norm, res);
+            cli_clean_close(&cl);
             json_decref(res);
         }
         free(norm);

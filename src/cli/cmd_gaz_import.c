@@ -58,7 +58,7 @@ static void help(FILE *f)
             "                   (removed again if the import fails)\n"
             "  --dry-run        show what would change, write nothing\n"
             "  --json           print the difference as one JSON object\n"
-            "  --quiet          print only the summary line\n"
+            "  -q, --quiet      print only the summary line\n"
             "  --label LABEL    lines: the label of every name (PERSON, ORG, VESSEL, ...)\n"
             "  --case POLICY    lines: auto (default), fold, cap or exact for every name\n"
             "  --accents A      lines: fold (default) or strict\n"
@@ -147,7 +147,7 @@ int gaz_import(int argc, char **argv)
     sanctagp_import_opts o = {.format = -1, .source = NULL, .dry_run = 0};
     const char *format = NULL;
     int create = 0, as_json = 0, quiet = 0, ch;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':
             help(stdout);
@@ -230,20 +230,23 @@ int gaz_import(int argc, char **argv)
     } else if (!quiet) {
         size_t i;
         json_t *x;
+        cli_clean cl; /* names from the list: cleaned for the terminal */
+        FILE *out = cli_clean_open(&cl, stdout);
         json_array_foreach(added, i, x)
         {
-            print_entry(stdout, '+', x);
-            putchar('\n');
+            print_entry(out, '+', x);
+            fputc('\n', out);
         }
         json_array_foreach(removed, i, x)
         {
-            print_entry(stdout, '-', x);
-            putchar('\n');
+            print_entry(out, '-', x);
+            fputc('\n', out);
         }
         json_array_foreach(changed, i, x)
         {
-            print_changed(stdout, x);
+            print_changed(out, x);
         }
+        cli_clean_close(&cl);
     }
     fprintf(stderr,
             "sanctag: %s %s (%s, version %s) %s %s: %lld entities (%lld listed), %lld aliases "

@@ -555,7 +555,7 @@ static int write_batch(void *ctx, pl_batch *b)
         if (r->shown < 20) {
             if (r->progress)
                 fputs("\r\033[K", stderr);
-            fprintf(stderr, "%s: %.*s\n", cli_prog, (int)n, p);
+            cli_warn("%.*s", (int)n, p); /* cleaned: the excerpts are data */
         } else if (r->shown == 20) {
             cli_warn("further document errors are not shown here (see their \"error\" objects)");
         }

@@ -12,6 +12,7 @@
 
 #include "output/output.h"
 #include "show.h"
+#include "util/term.h"
 
 /* ---- labels and colours ---------------------------------------------------- */
 
@@ -67,11 +68,12 @@ const char *short_key(const char *key, const char *label)
 
 /* ---- text measuring --------------------------------------------------------- */
 
-/* Control characters, and -1 (a byte that is not UTF-8, see next_cp): shown
- * as U+FFFD. */
+/* Control characters, the bidirectional controls that reorder what follows
+ * them (U+202E and kin: util/term.h), and -1 (a byte that is not UTF-8, see
+ * next_cp): shown as U+FFFD. */
 int is_control(UChar32 c)
 {
-    return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0);
+    return c < 0 || sanctagp_term_unsafe((uint32_t)c);
 }
 
 /* Columns a code point takes in a terminal: 2 for East Asian wide and

@@ -11,13 +11,38 @@
 
 #include "cli.h"
 #include "config.h"
+#include "util/buf.h"
+#include "util/term.h"
+
+/* A message to stderr: file names, ids and parser excerpts in it are data,
+ * so it is cleaned for the terminal as every report is (cli_clean). */
+static void vwarn(const char *fmt, va_list ap)
+{
+    char small[1024], *msg = small;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(msg, (size_t)n + 1, fmt, again);
+    va_end(again);
+    if (!msg) {
+        msg = small; /* out of memory: the message cut short */
+        n = (int)sizeof small - 1;
+    }
+    sanctagp_buf b = {0};
+    if (n > 0 && sanctagp_term_clean(&b, msg, (size_t)n, 0) == 0)
+        fwrite(b.p, 1, b.len, stderr);
+    sanctagp_buf_release(&b);
+    if (msg != small)
+        free(msg);
+}
 
 void cli_warn(const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "%s: ", cli_prog);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vwarn(fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }
@@ -32,7 +57,7 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     va_list ap;
     fprintf(stderr, "%s %s: ", cli_prog, cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vwarn(fmt, ap);
     va_end(ap);
     fprintf(stderr, "\nTry '%s %s --help'.\n", cli_prog, cmd);
     return EXIT_USAGE;
@@ -66,6 +91,36 @@ int cli_parse_size(const char *s, uint64_t *ret)
         return -1;
     *ret = (uint64_t)v << shift;
     return 0;
+}
+
+FILE *cli_clean_open(cli_clean *c, FILE *to)
+{
+    memset(c, 0, sizeof *c);
+    c->to = to;
+    c->f = open_memstream(&c->p, &c->n);
+    if (!c->f)
+        c->f = fopen("/dev/null", "w");
+    return c->f;
+}
+
+int cli_clean_close(cli_clean *c)
+{
+    int rc = 0;
+    if (c->f && fclose(c->f) == 0 && c->p) {
+        sanctagp_buf b = {0};
+        if (sanctagp_term_clean(&b, c->p, c->n, 1) == 0)
+            fwrite(b.p, 1, b.len, c->to);
+        else
+            rc = -1;
+        sanctagp_buf_release(&b);
+    } else {
+        rc = -1;
+    }
+    if (rc)
+        cli_warn("out of memory: a report was not printed");
+    free(c->p);
+    memset(c, 0, sizeof *c);
+    return rc;
 }
 
 static int is_file(const char *p)
