@@ -66,10 +66,21 @@ int cli_clean_close(cli_clean *c);
  * Returns a static/owned path or NULL after printing where it looked. */
 const char *cli_find_db(const char *explicit_path);
 
+/* Temporary files of a run are named PREFIX.PID.XXXXXX (PREFIX includes the
+ * directory), so that a later run can tell those of a killed run. Makes one
+ * with mkstemp (O_EXCL: never through a symbolic link) and the mode a plain
+ * open would give; its name into buf (cap bytes). Returns the fd, or -1
+ * (errno). */
+int cli_tmp_make(char *buf, size_t cap, const char *prefix);
+/* Removes the regular files PREFIX.PID.XXXXXX whose process is gone: what a
+ * killed run (SIGKILL, power loss) left behind. */
+void cli_tmp_clean_stale(const char *prefix);
+
 /* Output file handling: "-o FILE" is written to a temporary file in the same
  * directory and renamed into place only when everything was written (through
  * a symbolic link, the file it names). A FILE that exists and is no regular
- * file (/dev/null, /dev/stdout, a FIFO) is written directly. */
+ * file (/dev/null, /dev/stdout, a FIFO) is written directly. The temporary
+ * file is FILE.tmp.PID.XXXXXX; those of killed runs are removed on open. */
 typedef struct cli_out {
     FILE *f;
     char *path, *tmp;

@@ -21,6 +21,7 @@
 #include "util/json.h"
 #include "core/tagger.h"
 #include "core/text.h"
+#include "brat_out.h"
 #include "cli.h"
 #include "input.h"
 #include "pipeline.h"
@@ -145,6 +146,7 @@ typedef struct worker {
     sanctagp_buf idbuf; /* decoded id, when a string */
     sanctagp_buf ann;  /* --format brat: the .ann of one document */
     unsigned long seq; /* document number of the item being processed */
+    brat_doc *brat;    /* --format brat: the staged files of the item */
     const char **keys; /* id field, text field, kept fields */
     sanctagp_jspan *spans;
 } worker;
@@ -177,24 +179,8 @@ static int span_listed(const sanctag_span *s, void *arg)
     return sanctag_gazetteer_entity(arg, s->entity, &e) == 0 && e.listed;
 }
 
-static int write_file(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
-/* --format brat: DIR/STEM.txt (the document, byte for byte) and DIR/STEM.ann.
- * A stem already taken (two ids cleaned to the same name) gets "-N", the
- * document's number; O_EXCL makes the choice safe between workers. */
+/* --format brat: stages DIR/STEM.txt (the document, byte for byte) and
+ * DIR/STEM.ann under temporary names; the writer names them (brat_out.h). */
 static void write_brat(worker *w, json_t *id, const char *text, size_t len)
 {
     const tag_conf *cf = w->conf;
@@ -204,30 +190,11 @@ static void write_brat(worker *w, json_t *id, const char *text, size_t len)
         b->oom = 1;
         return;
     }
-    char stem[160], path[4096];
+    char stem[160], msg[4400];
     sanctagp_brat_stem(id, w->seq, stem, sizeof stem);
-    int fd = -1;
-    for (int attempt = 0; attempt < 2 && fd < 0; attempt++) {
-        if (attempt)
-            snprintf(stem + strnlen(stem, 120), sizeof stem - strnlen(stem, 120), "-%lu", w->seq);
-        snprintf(path, sizeof path, "%s/%s.txt", cf->brat_dir, stem);
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
-        if (fd < 0 && errno != EEXIST)
-            break;
-    }
-    int err = fd < 0 || write_file(fd, text, len) != 0;
-    if (fd >= 0 && close(fd) != 0)
-        err = 1;
-    if (!err) {
-        snprintf(path, sizeof path, "%s/%s.ann", cf->brat_dir, stem);
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        err = fd < 0 || write_file(fd, w->ann.p ? w->ann.p : "", w->ann.len) != 0;
-        if (fd >= 0 && close(fd) != 0)
-            err = 1;
-    }
-    if (err) {
-        char msg[4200];
-        snprintf(msg, sizeof msg, "%s: cannot write: %s", path, strerror(errno));
+    w->brat = brat_stage(cf->brat_dir, stem, w->seq, text, len, w->ann.p, w->ann.len, msg,
+                         sizeof msg);
+    if (!w->brat) {
         warn_to(b, msg);
         b->write_err = 1;
     }
@@ -404,12 +371,21 @@ static void process_jsonl(worker *w, const pl_item *it, const char *line)
     json_decref(o);
 }
 
+static void process_record(worker *w, pl_batch *b, pl_item *it);
+
 static void process_item(void *arg, pl_batch *b, pl_item *it)
 {
     worker *w = arg;
-    const char *data = pl_data(b, it);
     w->b = b;
     w->seq = it->seq;
+    w->brat = NULL;
+    process_record(w, b, it);
+    it->result = w->brat; /* the writer names the staged files */
+}
+
+static void process_record(worker *w, pl_batch *b, pl_item *it)
+{
+    const char *data = pl_data(b, it);
     if (it->kind == FEED_REC_LINE) {
         process_jsonl(w, it, data);
     } else if (it->kind == FEED_REC_DOC) {
@@ -485,6 +461,7 @@ typedef struct run {
     FILE *out;
     long ndocs, nerrs, shown;
     int write_failed, write_errno, oom, fatal;
+    json_t *brat_taken; /* --format brat: stems of this run (a set) */
     /* progress */
     int progress;
     struct timespec t0, last;
@@ -547,6 +524,17 @@ static int write_batch(void *ctx, pl_batch *b)
         r->write_errno = errno;
     }
     r->ndocs += b->ndocs;
+    for (size_t i = 0; i < b->n; i++) {
+        brat_doc *d = b->items[i].result;
+        char msg[4400];
+        if (d && !r->write_failed && brat_commit(r->brat_taken, r->conf->brat_dir, d, msg,
+                                                 sizeof msg) != 0) {
+            cli_warn("%s", msg);
+            r->write_failed = 1;
+        }
+        brat_doc_free(d);
+        b->items[i].result = NULL;
+    }
     /* messages in input order, the first 20 only */
     const char *p = b->err.p, *end = b->err.p + b->err.len;
     while (p && p < end) {
@@ -595,12 +583,10 @@ static int brat_setup(tag_conf *cf, const char **outpath)
     const char *dir = *outpath;
     if (!dir)
         return cli_usage("tag", "--format brat writes two files per document: give -o DIR");
-    if (stat(dir, &sb) != 0 && mkdir(dir, 0777) != 0) {
-        cli_warn("%s: cannot create directory: %s", dir, strerror(errno));
-        return EXIT_FATAL;
-    }
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+    if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
         return cli_usage("tag", "--format brat: %s is not a directory", dir);
+    if (brat_dir_setup(dir) != 0)
+        return EXIT_FATAL;
     cf->brat_dir = dir;
     *outpath = "/dev/null";
     return EXIT_OK_;
@@ -621,6 +607,10 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
     r.total_known = !inputs->unknown;
     clock_gettime(CLOCK_MONOTONIC, &r.t0);
     r.last = r.t0;
+    if (cf->brat_dir && !(r.brat_taken = json_object())) {
+        cli_warn("out of memory");
+        return EXIT_FATAL;
+    }
     static const pl_ops ops = {worker_new, worker_free, process_item, write_batch, on_progress,
                                &interrupted};
     interrupted = 0;
@@ -643,6 +633,7 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
         sanctagp_buf_release(&head);
     }
     int prc = pl_run(&ops, &r, inputs, 0, jobs, &r.bytes_in);
+    json_decref(r.brat_taken);
     int setup_ok = prc != -2;
     if (!setup_ok)
         r.fatal = 1;
@@ -654,7 +645,7 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
     int saved = r.write_errno ? r.write_errno : errno;
     int closed = cli_out_close(out, !r.write_failed && !r.oom && !r.fatal && setup_ok &&
                                          !interrupted);
-    if (r.write_failed && closed == 0)
+    if (r.write_failed && closed == 0 && !cf->brat_dir) /* brat: each file was named */
         cli_warn("%s: write error: %s", outpath ? outpath : "standard output", strerror(saved));
     if (r.nerrs)
         cli_warn("%ld of %ld documents had errors (see their \"error\" %s)", r.nerrs, r.ndocs,

@@ -1,7 +1,9 @@
 /* util.c - helpers shared by the subcommands: messages, gazetteer discovery,
  * atomic output files. */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +170,72 @@ const char *cli_find_db(const char *explicit_path)
     return NULL;
 }
 
+int cli_tmp_make(char *buf, size_t cap, const char *prefix)
+{
+    char *name = NULL;
+    if (asprintf(&name, "%s.%ld.XXXXXX", prefix, (long)getpid()) < 0)
+        return -1;
+    if (strlen(name) >= cap) {
+        free(name);
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = mkstemp(name);
+    if (fd >= 0) {
+        /* mkstemp creates 0600; give the file the mode a plain open would */
+        mode_t um = umask(0);
+        umask(um);
+        if (fchmod(fd, 0666 & ~um) != 0) {
+            int saved = errno;
+            close(fd);
+            unlink(name);
+            errno = saved;
+            fd = -1;
+        }
+    }
+    if (fd >= 0)
+        memcpy(buf, name, strlen(name) + 1);
+    free(name);
+    return fd;
+}
+
+/* 1 when `name` is BASE.PID.XXXXXX (BASE `blen` bytes) of a process that is
+ * gone. */
+static int stale_name(const char *name, const char *base, size_t blen)
+{
+    if (strncmp(name, base, blen) != 0 || name[blen] != '.')
+        return 0;
+    char *end;
+    errno = 0;
+    long pid = strtol(name + blen + 1, &end, 10);
+    if (errno || pid <= 0 || end == name + blen + 1 || *end != '.' || strlen(end + 1) != 6)
+        return 0;
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+void cli_tmp_clean_stale(const char *prefix)
+{
+    const char *slash = strrchr(prefix, '/');
+    char *dir = slash ? strndup(prefix, (size_t)(slash - prefix) + 1) : strdup(".");
+    const char *base = slash ? slash + 1 : prefix;
+    DIR *d = dir ? opendir(dir) : NULL;
+    struct dirent *de;
+    size_t blen = strlen(base);
+    while (d && (de = readdir(d)) != NULL) {
+        if (!stale_name(de->d_name, base, blen))
+            continue;
+        struct stat sb;
+        char *p = NULL;
+        if (asprintf(&p, "%s/%s", dir, de->d_name) >= 0 && lstat(p, &sb) == 0 &&
+            S_ISREG(sb.st_mode))
+            unlink(p);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
 int cli_out_open(cli_out *o, const char *path)
 {
     memset(o, 0, sizeof *o);
@@ -193,7 +261,7 @@ int cli_out_open(cli_out *o, const char *path)
     /* a symbolic link stays one: the file it names is replaced */
     char *real = realpath(path, NULL);
     const char *target = real ? real : path;
-    size_t n = strlen(target) + 16;
+    size_t n = strlen(target) + 40;
     o->path = strdup(target);
     free(real);
     o->tmp = malloc(n);
@@ -201,16 +269,14 @@ int cli_out_open(cli_out *o, const char *path)
         cli_warn("out of memory");
         goto fail;
     }
-    snprintf(o->tmp, n, "%s.tmpXXXXXX", o->path);
-    int fd = mkstemp(o->tmp);
+    snprintf(o->tmp, n, "%s.tmp", o->path);
+    cli_tmp_clean_stale(o->tmp); /* left by a run that was killed */
+    int fd = cli_tmp_make(o->tmp, n, o->tmp);
     if (fd < 0) {
         cli_warn("%s: cannot create: %s", path, strerror(errno));
         goto fail;
     }
-    /* mkstemp creates 0600; give the file the mode a plain open would */
-    mode_t um = umask(0);
-    umask(um);
-    if (fchmod(fd, 0666 & ~um) != 0 || !(o->f = fdopen(fd, "w"))) {
+    if (!(o->f = fdopen(fd, "w"))) {
         cli_warn("%s: %s", path, strerror(errno));
         close(fd);
         unlink(o->tmp);
