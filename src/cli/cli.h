@@ -39,6 +39,19 @@ void cli_error(const sanctag_error *e);
 /* Usage error: prints message and hint, returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+struct option;
+/* The `default:` of a command's getopt_long loop (getopt has printed what was
+ * wrong): adds "did you mean '--jsonl'?" for a mistyped long option (the
+ * nearest of `opts` by edit distance) or for an unknown short option that
+ * is the first letter of exactly one long option, then "Try 'sanctag CMD
+ * --help'." (CMD NULL: the top level). Returns EXIT_USAGE. */
+int cli_bad_option(const char *cmd, char **argv, const struct option *opts,
+                   const char *shortopts);
+/* The candidate nearest to `word` by edit distance when it is near enough to
+ * be a typing slip (at most 1 edit for short words, 2 from 5 letters, a third
+ * of the length beyond), else NULL. */
+const char *cli_nearest(const char *word, const char *const *cands, size_t n);
+
 /* Parses a size such as 64M: a whole number with an optional K, M, G or T
  * suffix (powers of 1024; "KiB", "MB" and lower case are accepted too).
  * Returns 0 with *ret set, or -1 (zero, junk or overflow). */

@@ -522,8 +522,7 @@ static int parse_args(cooc_args *a, int argc, char **argv)
                 return st;
             break;
         default:
-            fprintf(stderr, "Try 'sanctag cooccur --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("cooccur", argv, opts, "hf:o:qj:");
         }
     }
     return -1;

@@ -531,8 +531,7 @@ int cmd_eval(int argc, char **argv)
                                  optarg);
             break;
         default:
-            fprintf(stderr, "Try 'sanctag eval --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("eval", argv, opts, "hj:");
         }
     }
     if (argc - optind < 1 || argc - optind > 2)

@@ -76,8 +76,7 @@ static int gaz_build(int argc, char **argv)
             return EXIT_OK_;
         case 'f': force = 1; break;
         default:
-            fprintf(stderr, "Try 'sanctag gaz --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("gaz", argv, opts, "hf");
         }
     }
     if (argc - optind < 2)
@@ -222,8 +221,7 @@ static int gaz_lookup(int argc, char **argv)
         case 'd': dbarg = optarg; break;
         case 'j': as_json = 1; break;
         default:
-            fprintf(stderr, "Try 'sanctag gaz --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("gaz", argv, opts, "h");
         }
     }
     if (optind >= argc)
@@ -296,5 +294,8 @@ int cmd_gaz(int argc, char **argv)
         return gaz_stats(argc - 1, argv + 1);
     if (strcmp(sub, "import") == 0)
         return gaz_import(argc - 1, argv + 1);
-    return cli_usage("gaz", "unknown subcommand '%s' (build, lookup, stats, import)", sub);
+    static const char *const subs[] = {"build", "lookup", "stats", "import"};
+    const char *near = cli_nearest(sub, subs, 4);
+    return cli_usage("gaz", "unknown subcommand '%s'%s%s%s (build, lookup, stats, import)", sub,
+                     near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }

@@ -162,8 +162,7 @@ int gaz_import(int argc, char **argv)
         case 'C': o.case_policy = optarg; break;
         case 'A': o.accents = optarg; break;
         default:
-            fprintf(stderr, "Try 'sanctag gaz import --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("gaz import", argv, opts, "hq");
         }
     }
     if (!format)

@@ -194,8 +194,7 @@ int gaz_stats(int argc, char **argv)
         case 'd': dbarg = optarg; break;
         case 'j': as_json = 1; break;
         default:
-            fprintf(stderr, "Try 'sanctag gaz stats --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("gaz stats", argv, opts, "h");
         }
     }
     if (optind < argc)

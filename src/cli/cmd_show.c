@@ -429,8 +429,7 @@ int cmd_show(int argc, char **argv)
         case 't': c.title = optarg; break;
         case 'o': outpath = optarg; break;
         default:
-            fprintf(stderr, "Try 'sanctag show --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("show", argv, opts, "ho:j:");
         }
     }
     const char *dbpath = cli_find_db(db);

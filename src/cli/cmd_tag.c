@@ -754,8 +754,7 @@ int cmd_tag(int argc, char **argv)
                                  optarg);
             break;
         default:
-            fprintf(stderr, "Try 'sanctag tag --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("tag", argv, opts, "ho:j:");
         }
     }
     /* the JSON contract and the tables derived from it honour --offsets and

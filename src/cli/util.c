@@ -2,6 +2,7 @@
  * atomic output files. */
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -62,6 +63,82 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     vwarn(fmt, ap);
     va_end(ap);
     fprintf(stderr, "\nTry '%s %s --help'.\n", cli_prog, cmd);
+    return EXIT_USAGE;
+}
+
+/* Optimal string alignment distance (adjacent transpositions count one),
+ * capped at 99; the words are short option and command names. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 62 || m > 62)
+        return 99;
+    size_t d[64][64];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[n][m];
+}
+
+const char *cli_nearest(const char *word, const char *const *cands, size_t n)
+{
+    size_t len = strlen(word), limit = len < 5 ? 1 : len < 9 ? 2 : len / 3;
+    const char *best = NULL;
+    size_t bd = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = edit_distance(word, cands[i]);
+        if (d < bd) {
+            bd = d;
+            best = cands[i];
+        }
+    }
+    return best;
+}
+
+int cli_bad_option(const char *cmd, char **argv, const struct option *opts,
+                   const char *shortopts)
+{
+    const char *names[128];
+    size_t n = 0;
+    for (; opts[n].name && n < 128; n++)
+        names[n] = opts[n].name;
+    const char *bad = optind > 0 ? argv[optind - 1] : NULL;
+    const char *hint = NULL;
+    char word[64] = "";
+    if (bad && strncmp(bad, "--", 2) == 0 && optopt == 0) {
+        snprintf(word, sizeof word, "%.*s", (int)strcspn(bad + 2, "="), bad + 2);
+        size_t prefixed = 0;
+        for (size_t i = 0; i < n; i++)
+            prefixed += strncmp(names[i], word, strlen(word)) == 0;
+        if (prefixed < 2) /* else getopt listed the possibilities of a prefix */
+            hint = cli_nearest(word, names, n);
+    } else if (optopt > 0 && optopt < 128 && !strchr(shortopts, optopt)) {
+        for (size_t i = 0; i < n; i++) {
+            if (names[i][0] != optopt)
+                continue;
+            if (hint) { /* more than one: no guess */
+                hint = NULL;
+                break;
+            }
+            hint = names[i];
+        }
+    }
+    if (hint)
+        fprintf(stderr, "Did you mean '--%s'?\n", hint);
+    fprintf(stderr, "Try '%s%s%s --help'.\n", cli_prog, cmd ? " " : "", cmd ? cmd : "");
     return EXIT_USAGE;
 }
 
