@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +50,8 @@ static void help(FILE *f)
             "  --id-field NAME      field holding the document id (default: id)\n"
             "  --text-field NAME    field holding the text (default: text)\n"
             "  --keep FIELD[,...]   copy these input fields into each output record\n"
-            "                       (repeatable), e.g. --keep date,url\n"
+            "                       (repeatable), e.g. --keep date,url; how many records\n"
+            "                       lack a kept field or the id field is said on stderr\n"
             "\n"
             "Matching:\n"
             "  --db PATH            gazetteer database (default: $SANCTAG_DB, else the bundled\n"
@@ -134,7 +136,38 @@ typedef struct tag_conf {
     const char *brat_dir; /* --format brat: output directory */
     int listed_only; /* --listed-only: drop spans of entities not on a sanctions list */
     uint64_t max_doc; /* --max-doc-size */
+    /* JSON records seen [0], without the id field [1], without --keep field
+     * k [2 + k]: said once at the end, not 5,463 silent nulls */
+    atomic_long *fields;
 } tag_conf;
+
+/* Counts a JSON record and the fields it lacks (bit 0: the id, bit 1 + k:
+ * --keep field k; `nkeep` fields at most 62 are tracked). */
+static void count_fields(const tag_conf *cf, uint64_t missing)
+{
+    atomic_fetch_add_explicit(&cf->fields[0], 1, memory_order_relaxed);
+    for (size_t k = 0; missing && k < 1 + cf->nkeep && k < 63; k++, missing >>= 1)
+        if (missing & 1)
+            atomic_fetch_add_explicit(&cf->fields[1 + k], 1, memory_order_relaxed);
+}
+
+/* The warnings of count_fields() at the end of a run. */
+static void warn_fields(const tag_conf *cf)
+{
+    long n = atomic_load(&cf->fields[0]);
+    for (size_t k = 0; n && k < 1 + cf->nkeep && k < 63; k++) {
+        long m = atomic_load(&cf->fields[1 + k]);
+        if (!m)
+            continue;
+        if (k == 0)
+            cli_warn("%ld of %ld JSON records have no field '%s' (the id field%s): their \"id\" "
+                     "is null", m, n, cf->id_field,
+                     strcmp(cf->id_field, "id") ? "" : "; --id-field NAME names another");
+        else
+            cli_warn("%ld of %ld JSON records have no field '%s' (--keep): it is left out of "
+                     "their output", m, n, cf->keep[k - 1]);
+    }
+}
 
 /* Per-worker state. */
 typedef struct worker {
@@ -316,14 +349,20 @@ static int process_jsonl_fast(worker *w, const pl_item *it, const char *line)
         }
     }
     char what[400];
+    if (stx->found && stx->type == 's' &&
+        sanctagp_json_unescape(line + stx->off, stx->len, &w->text) != 0) {
+        json_decref(extra);
+        json_decref(id);
+        return 0;
+    }
+    uint64_t missing = !sid->found;
+    for (size_t k = 0; k < cf->nkeep && k < 62; k++)
+        missing |= (uint64_t)!w->spans[2 + k].found << (k + 1);
+    count_fields(cf, missing);
     if (!stx->found || stx->type != 's') {
         snprintf(what, sizeof what, stx->found ? "field '%s' is not a string" : "no field '%s'",
                  cf->text_field);
         record_error(w, id, extra, SANCTAG_E_FORMAT, it->in->name, it->line, 0, what);
-    } else if (sanctagp_json_unescape(line + stx->off, stx->len, &w->text) != 0) {
-        json_decref(extra);
-        json_decref(id);
-        return 0;
     } else {
         char where[512];
         snprintf(where, sizeof where, "%s:%ld", it->in->name, it->line);
@@ -357,6 +396,10 @@ static void process_jsonl(worker *w, const pl_item *it, const char *line)
     json_t *id = json_object_get(o, cf->id_field);
     json_t *text = json_object_get(o, cf->text_field);
     json_t *extra = kept_fields(cf, o);
+    uint64_t missing = !id;
+    for (size_t k = 0; k < cf->nkeep && k < 62; k++)
+        missing |= (uint64_t)!json_object_get(o, cf->keep[k]) << (k + 1);
+    count_fields(cf, missing);
     if (!text || !json_is_string(text)) {
         snprintf(what, sizeof what, text ? "field '%s' is not a string" : "no field '%s'",
                  cf->text_field);
@@ -647,6 +690,7 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
                                          !interrupted);
     if (r.write_failed && closed == 0 && !cf->brat_dir) /* brat: each file was named */
         cli_warn("%s: write error: %s", outpath ? outpath : "standard output", strerror(saved));
+    warn_fields(cf);
     if (r.nerrs)
         cli_warn("%ld of %ld documents had errors (see their \"error\" %s)", r.nerrs, r.ndocs,
                  cf->eo.format == FMT_CSV || cf->eo.format == FMT_TSV ? "column" : "objects");
@@ -794,6 +838,8 @@ int cmd_tag(int argc, char **argv)
         return EXIT_FATAL;
     }
 
+    static atomic_long fields[64]; /* zero: one run a process */
+    cf.fields = fields;
     rc = run_tag(&cf, &inputs, &out, outpath, jobs, progress_mode);
     for (size_t i = 0; i < cf.nkeep; i++)
         free(cf.keep[i]);
