@@ -74,6 +74,10 @@ FILE *cli_clean_open(cli_clean *c, FILE *to);
 /* Writes what was printed to c->f, cleaned; 0, or -1 (out of memory). */
 int cli_clean_close(cli_clean *c);
 
+/* For sanctagp_tagger_keep_spans(): 1 for a span of an entity on a sanctions
+ * list (`arg` is the gazetteer). `tag --listed-only`, `show --listed-only`. */
+int cli_span_listed(const sanctag_span *s, void *arg);
+
 /* Finds the gazetteer: `explicit_path`, then $SANCTAG_DB, then the default
  * database beside the executable (build tree) or in the install data dir.
  * Returns a static/owned path or NULL after printing where it looked. */

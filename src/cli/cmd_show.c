@@ -2,6 +2,7 @@
  * checks in a terminal (colour per label, wrapped to the width, a summary
  * table per document) or as one standalone HTML page to share. */
 #include <errno.h>
+#include <regex.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include "core/tagger.h"
 #include "util/buf.h"
 #include "util/utf8.h"
 #include "cli.h"
@@ -32,7 +34,8 @@ static void help(FILE *f)
             "followed by its entity, e.g. Korut[KP] (the entity key without its label prefix;\n"
             "'!' marks a sanctions-listed entity); without colour a mention is written\n"
             "[Korea Utara][KP]. A table follows each document: entity, name, label, number\n"
-            "of mentions, sanctions listing and the forms it was written in. Inputs are read\n"
+            "of mentions, sanctions listing with its programmes and the forms it was written\n"
+            "in (long cells wrap, nothing is cut). Inputs are read\n"
             "as by 'sanctag tag': a FILE is one plain-text document, *.jsonl and *.ndjson\n"
             "files are JSON Lines, standard input and *.json files are JSON Lines when their\n"
             "first line is a JSON object (said once on stderr); a DIR is read recursively\n"
@@ -52,6 +55,14 @@ static void help(FILE *f)
             "  --no-propagate       do not resolve short forms and acronyms through earlier\n"
             "                       full mentions\n"
             "\n"
+            "Selecting documents (a feed of thousands; stderr says how many were shown):\n"
+            "  --id ID              only the document with this id (repeatable)\n"
+            "  --grep PATTERN       only documents whose text matches PATTERN, a POSIX\n"
+            "                       extended regular expression ignoring case\n"
+            "  --listed-only        only documents that mention a sanctions-listed entity,\n"
+            "                       with only those mentions highlighted\n"
+            "  --limit N            at most N documents (the rest of the input is not read)\n"
+            "\n"
             "Terminal output:\n"
             "  --color WHEN         auto (default: colour when standard output is a terminal\n"
             "                       and NO_COLOR is unset or empty), always or never\n"
@@ -65,7 +76,9 @@ static void help(FILE *f)
             "                       access, displaCy-like): a legend of labels, every\n"
             "                       document with its mentions highlighted (hover a mention\n"
             "                       for its entity key, name, label, country, alias kind and\n"
-            "                       sanctions listing) and its summary table\n"
+            "                       sanctions listing) and its summary table; with more\n"
+            "                       than one document a table of contents links to each\n"
+            "                       (#doc-1, #doc-2, ...)\n"
             "  --title TEXT         the page title (default: the document id, or \"N\n"
             "                       documents\")\n"
             "  -o, --output FILE    write to FILE, atomically, instead of standard output\n"
@@ -81,6 +94,8 @@ static void help(FILE *f)
             "  sanctag show samples/korut-sanksi.txt\n"
             "  echo 'Korut dan AS bertemu di Seoul.' | sanctag show\n"
             "  sanctag show --jsonl feed.jsonl | less -R\n"
+            "  sanctag show --grep 'Korut|Korea Utara' --limit 20 feed.jsonl.gz\n"
+            "  sanctag show --html --listed-only -o listed.html feed.jsonl\n"
             "  sanctag show --color=always --width 100 article.txt > article.ansi\n"
             "  sanctag show --html -o report.html samples/korut-sanksi.txt\n");
 }
@@ -98,6 +113,9 @@ static void help(FILE *f)
 typedef struct shown {
     char *msg;        /* the document could not be shown: why (doc_error) */
     int oom;
+    int skipped;      /* not selected (--id, --grep, --listed-only) */
+    char *name;       /* its heading (doc_name) */
+    size_t nlisted;   /* sanctions-listed entities among those shown */
     size_t nspans;
     char **labels;    /* labels in order of first appearance */
     size_t nlabels;
@@ -161,19 +179,49 @@ static shown *error_result(const char *msg)
     return r;
 }
 
+/* --id and --grep: 1 when the document is to be shown. */
+static int selected(const show_ctx *w, const char *name, const char *text)
+{
+    if (!name)
+        return 1; /* out of memory: show_doc reports it */
+    if (w->nids) {
+        size_t i = 0;
+        while (i < w->nids && strcmp(w->ids[i], name) != 0)
+            i++;
+        if (i == w->nids)
+            return 0;
+    }
+    return !w->grep || regexec(w->grep, text, 0, NULL, 0) == 0;
+}
+
 /* Tags and renders one document into the batch's out. */
 static shown *show_doc(show_ctx *w, pl_batch *b, json_t *id, const char *where, const char *text,
                        size_t len)
 {
+    char *name = doc_name(id, where);
+    if (!selected(w, name, text)) {
+        free(name);
+        shown *r = calloc(1, sizeof *r);
+        if (r)
+            r->skipped = 1;
+        return r;
+    }
     sanctag_error e;
     memset(&e, 0, sizeof e);
     if (sanctag_tagger_tag(w->tg, text, len, w->flags, &e)) {
         char msg[1200];
         snprintf(msg, sizeof msg, "%s: %s", where, e.text);
+        free(name);
         return error_result(msg);
     }
+    if (w->listed_only && sanctagp_tagger_keep_spans(w->tg, cli_span_listed, w->gz) == 0) {
+        free(name);
+        shown *r = calloc(1, sizeof *r);
+        if (r)
+            r->skipped = 1;
+        return r;
+    }
     shown *r = calloc(1, sizeof *r);
-    char *name = doc_name(id, where);
     doc_view v;
     memset(&v, 0, sizeof v);
     w->buf = b->out; /* render straight into the batch */
@@ -192,6 +240,13 @@ static shown *show_doc(show_ctx *w, pl_batch *b, json_t *id, const char *where, 
     if (r) {
         r->oom = w->oom;
         r->nspans = v.n;
+        for (size_t i = 0; i < v.nents; i++) {
+            sanctag_entity ent;
+            r->nlisted += sanctag_gazetteer_entity(w->gz, v.ents[i].entity, &ent) == 0 &&
+                          ent.listed;
+        }
+        r->name = name;
+        name = NULL;
         r->id = json_incref(id);
         r->labels = w->labels;
         r->nlabels = w->nlabels;
@@ -258,6 +313,8 @@ typedef struct show_run {
     show_ctx c;        /* first: workers copy the configuration from it */
     int unreadable, failed;
     uint64_t max_doc;  /* --max-doc-size */
+    long limit, nshown; /* --limit (0: none), documents shown */
+    long nskipped;      /* documents not selected */
 } show_run;
 
 static void input_error(show_run *s, const pl_item *it)
@@ -283,6 +340,7 @@ static int write_doc(show_run *s, const pl_batch *b, const pl_item *it, shown *r
     if (c->html) {
         html_doc_open(c);
         show_put(c, b->out.p + it->out_off, it->out_len);
+        html_toc_add(c, r->name ? r->name : "?", r->nspans, r->nlisted);
     } else if (c->ndocs++ && fputs("\n", c->out) == EOF) {
         return -1;
     }
@@ -301,6 +359,7 @@ static void shown_free(shown *r)
         free(r->labels[i]);
     free(r->labels);
     free(r->msg);
+    free(r->name);
     json_decref(r->id);
     free(r);
 }
@@ -311,8 +370,10 @@ static int write_batch(void *ctx, pl_batch *b)
     for (size_t i = 0; i < b->n; i++) {
         pl_item *it = &b->items[i];
         shown *r = it->result;
-        if (s->failed) {
-            /* stopped: what is in flight is dropped */
+        if (s->failed || (s->limit && s->nshown >= s->limit)) {
+            /* stopped, or --limit reached: what is in flight is dropped */
+        } else if (r && r->skipped) {
+            s->nskipped++;
         } else if (it->kind == FEED_REC_OPEN_ERR || it->kind == FEED_REC_READ_ERR) {
             input_error(s, it);
         } else if (it->kind == FEED_REC_TOOBIG) {
@@ -330,11 +391,13 @@ static int write_batch(void *ctx, pl_batch *b)
             }
         } else if (write_doc(s, b, it, r)) {
             s->failed = 1;
+        } else {
+            s->nshown++;
         }
         if (r)
             shown_free(r);
     }
-    return s->failed;
+    return s->failed || (s->limit && s->nshown >= s->limit);
 }
 
 /* ---- the command ------------------------------------------------------------ */
@@ -355,6 +418,10 @@ static size_t default_width(FILE *out)
     return 80;
 }
 
+static int show_run_all(show_run *runp, show_ctx *cp, const char *db, int weak, int mode,
+                        int jobs, const char *outpath, const char *color, long width, int npaths,
+                        char **paths);
+
 int cmd_show(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -374,6 +441,10 @@ int cmd_show(int argc, char **argv)
         {"html", no_argument, NULL, 'H'},
         {"title", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
+        {"id", required_argument, NULL, 'i'},
+        {"grep", required_argument, NULL, 'g'},
+        {"limit", required_argument, NULL, 'n'},
+        {"listed-only", no_argument, NULL, 'L'},
         {NULL, 0, NULL, 0},
     };
     show_run run;
@@ -382,7 +453,7 @@ int cmd_show(int argc, char **argv)
     memset(&c, 0, sizeof c);
     c.id_field = "id";
     c.text_field = "text";
-    const char *db = NULL, *outpath = NULL, *color = "auto";
+    const char *db = NULL, *outpath = NULL, *color = "auto", *grep = NULL;
     long width = -1;
     int mode = FEED_AUTO, weak = 0, ch, jobs = pl_default_jobs();
     run.max_doc = FEED_DEFAULT_MAX_DOC;
@@ -428,10 +499,57 @@ int cmd_show(int argc, char **argv)
         case 'H': c.html = 1; break;
         case 't': c.title = optarg; break;
         case 'o': outpath = optarg; break;
+        case 'i': {
+            char **v = realloc(c.ids, (c.nids + 1) * sizeof *v);
+            if (!v) {
+                cli_warn("out of memory");
+                return EXIT_FATAL;
+            }
+            c.ids = v;
+            c.ids[c.nids++] = optarg;
+            break;
+        }
+        case 'g': grep = optarg; break;
+        case 'n': {
+            char *end;
+            errno = 0;
+            run.limit = strtol(optarg, &end, 10);
+            if (!*optarg || *end || errno || run.limit < 1)
+                return cli_usage("show", "--limit must be a number of documents (1 or more), "
+                                         "not '%s'", optarg);
+            break;
+        }
+        case 'L': c.listed_only = 1; break;
         default:
             return cli_bad_option("show", argv, opts, "ho:j:");
         }
     }
+    regex_t re;
+    if (grep) {
+        int rc = regcomp(&re, grep, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+        if (rc) {
+            char why[256];
+            regerror(rc, &re, why, sizeof why);
+            free(c.ids);
+            return cli_usage("show", "--grep '%s': %s", grep, why);
+        }
+        c.grep = &re;
+    }
+    int rc = show_run_all(&run, &c, db, weak, mode, jobs, outpath, color, width, argc - optind,
+                          argv + optind);
+    if (grep)
+        regfree(&re);
+    free(c.ids);
+    return rc;
+}
+
+/* The run of cmd_show() once the options are read. */
+static int show_run_all(show_run *runp, show_ctx *cp, const char *db, int weak, int mode,
+                        int jobs, const char *outpath, const char *color, long width, int npaths,
+                        char **paths)
+{
+    show_run run = *runp;
+    show_ctx c = *cp;
     const char *dbpath = cli_find_db(db);
     if (!dbpath)
         return EXIT_FATAL;
@@ -443,7 +561,7 @@ int cmd_show(int argc, char **argv)
     }
     feed_inputs inputs;
     cli_out out;
-    if (feed_expand(&inputs, argv + optind, argc - optind, mode)) {
+    if (feed_expand(&inputs, paths, npaths, mode)) {
         cli_warn("out of memory");
         sanctag_gazetteer_unref(c.gz);
         return EXIT_FATAL;
@@ -479,11 +597,17 @@ int cmd_show(int argc, char **argv)
                  c.oom ? "out of memory" : strerror(errno));
     if (c.nerrs)
         cli_warn("%ld document%s could not be shown", c.nerrs, c.nerrs == 1 ? "" : "s");
+    if (c.nids || c.grep || c.listed_only || run.limit)
+        cli_warn("%ld document%s shown, %ld not selected%s", run.nshown,
+                 run.nshown == 1 ? "" : "s", run.nskipped,
+                 run.limit && run.nshown >= run.limit ? "; --limit reached, the rest not read"
+                                                      : "");
     for (size_t i = 0; i < c.nlabels; i++)
         free(c.labels[i]);
     free(c.labels);
     json_decref(c.first_id);
     sanctagp_buf_release(&c.buf);
+    sanctagp_buf_release(&c.toc);
     feed_inputs_free(&inputs);
     sanctag_gazetteer_unref(c.gz);
     if (failed || closed || unreadable)

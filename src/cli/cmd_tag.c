@@ -204,14 +204,6 @@ static json_t *kept_fields(const tag_conf *cf, json_t *record)
     return o;
 }
 
-/* --listed-only: keeps the spans of entities on a sanctions list (those whose
- * record gets a "sanctions" object). */
-static int span_listed(const sanctag_span *s, void *arg)
-{
-    sanctag_entity e;
-    return sanctag_gazetteer_entity(arg, s->entity, &e) == 0 && e.listed;
-}
-
 /* --format brat: stages DIR/STEM.txt (the document, byte for byte) and
  * DIR/STEM.ann under temporary names; the writer names them (brat_out.h). */
 static void write_brat(worker *w, json_t *id, const char *text, size_t len)
@@ -249,7 +241,7 @@ static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size
             return;
         }
         if (cf->listed_only)
-            sanctagp_tagger_keep_spans(w->tg, span_listed, cf->gz);
+            sanctagp_tagger_keep_spans(w->tg, cli_span_listed, cf->gz);
         if (sanctagp_format_doc(&b->out, &w->em, w->tg, id, extra, text, len))
             b->oom = 1;
         return;

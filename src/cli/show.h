@@ -52,6 +52,13 @@ typedef struct show_ctx {
     char **labels;
     size_t nlabels, labels_cap;
     json_t *first_id;         /* the first document's id, for the HTML title */
+    /* selection (--id, --grep, --listed-only): a document not selected is
+     * tagged (or not) and left out */
+    char **ids;
+    size_t nids;
+    void *grep;               /* regex_t *, or NULL */
+    int listed_only;
+    sanctagp_buf toc;         /* HTML: the table of contents' items */
 } show_ctx;
 
 /* Spans shown: the non-overlapping, non-suppressor cover. */
@@ -98,6 +105,10 @@ void term_doc(show_ctx *c, const char *name, const doc_view *v);
 void html_doc_open(show_ctx *c);
 /* The rest of an article, after html_doc_open(). */
 void html_doc(show_ctx *c, const char *name, const doc_view *v);
+/* Adds the article just opened (c->ndocs) to the table of contents. */
+void html_toc_add(show_ctx *c, const char *name, size_t nspans, size_t nlisted);
+/* Writes the page: head, legend, table of contents (more than one document),
+ * the articles in c->buf, footer. */
 int html_write(show_ctx *c);
 
 #endif

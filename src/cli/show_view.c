@@ -308,10 +308,25 @@ const char *listing_text(const sanctag_entity *e, char *buf, size_t cap)
 {
     if (!e->listed)
         return "-";
-    if (!*e->list_source && !*e->list_ref)
-        return "yes";
-    snprintf(buf, cap, "%s%s%s", e->list_source, *e->list_source && *e->list_ref ? " " : "",
-             e->list_ref);
+    int n = snprintf(buf, cap, "%s%s%s", e->list_source,
+                     *e->list_source && *e->list_ref ? " " : "", e->list_ref);
+    if (n == 0)
+        n = snprintf(buf, cap, "yes");
+    /* the programmes: what an analyst asks first ("un-sc KPi.033 (DPRK)") */
+    json_t *pr = *e->programs ? json_loads(e->programs, 0, NULL) : NULL;
+    size_t k;
+    json_t *p;
+    const char *sep = " (";
+    json_array_foreach(pr, k, p)
+    {
+        if (json_is_string(p) && n >= 0 && (size_t)n < cap) {
+            n += snprintf(buf + n, cap - (size_t)n, "%s%s", sep, json_string_value(p));
+            sep = ", ";
+        }
+    }
+    if (*sep == ',' && n >= 0 && (size_t)n < cap)
+        snprintf(buf + n, cap - (size_t)n, ")");
+    json_decref(pr);
     return buf;
 }
 

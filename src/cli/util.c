@@ -142,6 +142,12 @@ int cli_bad_option(const char *cmd, char **argv, const struct option *opts,
     return EXIT_USAGE;
 }
 
+int cli_span_listed(const sanctag_span *s, void *arg)
+{
+    sanctag_entity e;
+    return sanctag_gazetteer_entity(arg, s->entity, &e) == 0 && e.listed;
+}
+
 int cli_parse_size(const char *s, uint64_t *ret)
 {
     char *end;
