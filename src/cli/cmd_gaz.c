@@ -157,16 +157,16 @@ static void print_lookup(FILE *f, const char *name, const char *norm, json_t *re
     {
         const char *country = json_string_value(json_object_get(o, "country"));
         fprintf(f, "  %s  %s  \"%s\"%s%s%s\n", json_string_value(json_object_get(o, "key")),
-               json_string_value(json_object_get(o, "label")),
-               json_string_value(json_object_get(o, "name")), country ? "  [" : "",
-               country ? country : "", country ? "]" : "");
+                json_string_value(json_object_get(o, "label")),
+                json_string_value(json_object_get(o, "name")), country ? "  [" : "",
+                country ? country : "", country ? "]" : "");
         json_t *mt = json_object_get(o, "matches_as_typed");
         json_t *fb = json_object_get(o, "found_by");
         if (json_is_string(fb))
             fprintf(f, "    found by its entity key\n");
         else if (fb)
             fprintf(f, "    not an alias as a whole; the tagger finds the mention \"%s\" in it\n",
-                   json_string_value(json_object_get(fb, "mention")));
+                    json_string_value(json_object_get(fb, "mention")));
         else if (json_is_false(mt))
             fprintf(f, "    not matched as typed: its case policy wants another letter case\n");
         else if (json_is_null(mt))
@@ -193,12 +193,12 @@ static void print_lookup(FILE *f, const char *name, const char *norm, json_t *re
         {
             const char *lang = json_string_value(json_object_get(a, "lang"));
             fprintf(f, "    alias %-32s %-12s %-3s case %-12s from %s%s%s\n",
-                   json_string_value(json_object_get(a, "alias")),
-                   json_string_value(json_object_get(a, "kind")), *lang ? lang : "-",
-                   json_string_value(json_object_get(a, "case")),
-                   json_string_value(json_object_get(a, "source")),
-                   *json_string_value(json_object_get(a, "origin")) ? ": " : "",
-                   json_string_value(json_object_get(a, "origin")));
+                    json_string_value(json_object_get(a, "alias")),
+                    json_string_value(json_object_get(a, "kind")), *lang ? lang : "-",
+                    json_string_value(json_object_get(a, "case")),
+                    json_string_value(json_object_get(a, "source")),
+                    *json_string_value(json_object_get(a, "origin")) ? ": " : "",
+                    json_string_value(json_object_get(a, "origin")));
         }
     }
 }
@@ -206,10 +206,10 @@ static void print_lookup(FILE *f, const char *name, const char *norm, json_t *re
 static int gaz_lookup(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"db", required_argument, NULL, 'd'},
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
+        { "help", no_argument, NULL, 'h' },
+        { "db", required_argument, NULL, 'd' },
+        { "json", no_argument, NULL, 'j' },
+        { NULL, 0, NULL, 0 },
     };
     const char *dbarg = NULL;
     int as_json = 0, ch;

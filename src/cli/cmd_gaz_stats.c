@@ -64,21 +64,23 @@ static void print_text(FILE *f, json_t *r)
     fprintf(f, "gazetteer       %s\n", str(r, "path"));
     fprintf(f, "version         %s\n", str(r, "version"));
     fprintf(f, "schema version  %" JSON_INTEGER_FORMAT "%s%s%s\n", num(r, "schema_version"),
-           *str(r, "created_by") ? " (created by " : "", str(r, "created_by"),
-           *str(r, "created_by") ? ")" : "");
+            *str(r, "created_by") ? " (created by " : "", str(r, "created_by"),
+            *str(r, "created_by") ? ")" : "");
     if (json_is_true(json_object_get(m, "stored")))
-        fprintf(f, "matcher         %" JSON_INTEGER_FORMAT " bytes stored (image format %" JSON_INTEGER_FORMAT
-               "), %s\n",
-               num(m, "image_bytes"), num(m, "format"),
-               json_is_true(json_object_get(m, "current"))
-                   ? "current"
-                   : "STALE: entities or aliases changed since it was compiled; recompiled in "
-                     "memory on every open until rebuilt");
+        fprintf(f,
+                "matcher         %" JSON_INTEGER_FORMAT
+                " bytes stored (image format %" JSON_INTEGER_FORMAT "), %s\n",
+                num(m, "image_bytes"), num(m, "format"),
+                json_is_true(json_object_get(m, "current"))
+                    ? "current"
+                    : "STALE: entities or aliases changed since it was compiled; recompiled in "
+                      "memory on every open until rebuilt");
     else
         fprintf(f, "matcher         not stored: compiled in memory on every open\n");
-    fprintf(f, "                %" JSON_INTEGER_FORMAT " entities, %" JSON_INTEGER_FORMAT
-           " aliases compiled (with accent variants; weak ones only with --weak)\n",
-           num(m, "entities"), num(m, "aliases"));
+    fprintf(f,
+            "                %" JSON_INTEGER_FORMAT " entities, %" JSON_INTEGER_FORMAT
+            " aliases compiled (with accent variants; weak ones only with --weak)\n",
+            num(m, "entities"), num(m, "aliases"));
 
     json_t *sources = json_object_get(r, "sources");
     fprintf(f, "\nsources (%zu)\n", json_array_size(sources));
@@ -95,12 +97,11 @@ static void print_text(FILE *f, json_t *r)
             wv = (int)strlen(str(s, "version"));
     }
     fprintf(f, "  %-*s  %-*s  %-*s  %-20s  %8s  %8s  %s\n", wn, "NAME", wf, "FORMAT", wv, "VERSION",
-           "IMPORTED", "ENTITIES", "ALIASES", "PATH");
-    json_array_foreach(sources, i, s)
-        fprintf(f, "  %-*s  %-*s  %-*s  %-20s  %8" JSON_INTEGER_FORMAT "  %8" JSON_INTEGER_FORMAT
-               "  %s\n",
-               wn, str(s, "name"), wf, str(s, "format"), wv, str(s, "version"),
-               str(s, "imported_at"), num(s, "entities"), num(s, "aliases"), str(s, "path"));
+            "IMPORTED", "ENTITIES", "ALIASES", "PATH");
+    json_array_foreach(sources, i, s) fprintf(
+        f, "  %-*s  %-*s  %-*s  %-20s  %8" JSON_INTEGER_FORMAT "  %8" JSON_INTEGER_FORMAT "  %s\n",
+        wn, str(s, "name"), wf, str(s, "format"), wv, str(s, "version"), str(s, "imported_at"),
+        num(s, "entities"), num(s, "aliases"), str(s, "path"));
 
     json_t *ents = json_object_get(r, "entities");
     fprintf(f, "\nentities (%" JSON_INTEGER_FORMAT ") by label and source\n", num(ents, "total"));
@@ -131,13 +132,16 @@ static void print_text(FILE *f, json_t *r)
     print_counts(f, json_object_get(al, "by_lang"), "    ");
     fprintf(f, "  by case policy\n");
     print_counts(f, json_object_get(al, "by_case"), "    ");
-    fprintf(f, "  weak (matched only with --weak): %" JSON_INTEGER_FORMAT
-           "; suppressors (never emitted): %" JSON_INTEGER_FORMAT "\n",
-           num(al, "weak_matched_only_with_weak"), num(al, "suppressors_never_emitted"));
+    fprintf(f,
+            "  weak (matched only with --weak): %" JSON_INTEGER_FORMAT
+            "; suppressors (never emitted): %" JSON_INTEGER_FORMAT "\n",
+            num(al, "weak_matched_only_with_weak"), num(al, "suppressors_never_emitted"));
     json_int_t nshared = num(al, "shared_by_several_entities");
-    fprintf(f, "  shared by several entities (first listed wins, marked ambiguous): %" JSON_INTEGER_FORMAT
-           "\n",
-           nshared);
+    fprintf(
+        f,
+        "  shared by several entities (first listed wins, marked ambiguous): %" JSON_INTEGER_FORMAT
+        "\n",
+        nshared);
     json_array_foreach(json_object_get(al, "shared_examples"), i, s)
         fprintf(f, "    %-30s %s\n", str(s, "alias"), str(s, "keys"));
     if (nshared > (json_int_t)json_array_size(json_object_get(al, "shared_examples")))
