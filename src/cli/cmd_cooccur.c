@@ -625,13 +625,8 @@ static int parse_args(cooc_args *a, int argc, char **argv)
         case O_MERGE: a->merge = 1; break;
         case 'q': a->quiet = 1; break;
         case O_PROGRESS:
-            if (strcmp(optarg, "auto") == 0)
-                a->progress = -1;
-            else if (strcmp(optarg, "always") == 0 || strcmp(optarg, "never") == 0)
-                a->progress = optarg[0] == 'a';
-            else
-                return cli_usage("cooccur", "--progress must be auto, always or never, not '%s'",
-                                 optarg);
+            if ((st = cli_parse_progress("cooccur", optarg, &a->progress)) != EXIT_OK_)
+                return st;
             break;
         case O_DATEF: case O_ORDER: case O_WINDOW: case O_BY: case O_PERIOD: case O_LABEL:
         case O_UNITMAX: case O_LISTED: case O_PROGRAM: case O_LISTSRC:
@@ -643,8 +638,7 @@ static int parse_args(cooc_args *a, int argc, char **argv)
                 return st;
             break;
         default:
-            fprintf(stderr, "Try 'sanctag cooccur --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("cooccur", argv, opts, "hf:o:qj:");
         }
     }
     return -1;

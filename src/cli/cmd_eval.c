@@ -296,8 +296,9 @@ static void process_item(void *arg, pl_batch *b, pl_item *it)
 /* Counts one judged document (and prints its errors with --errors). */
 static void score(eval_run *r, judged *j)
 {
-    FILE *ef = stdout;
     int print = r->show_errors && !r->as_json;
+    cli_clean cl; /* ids and text from the data: cleaned for the terminal */
+    FILE *ef = print ? cli_clean_open(&cl, stdout) : stdout;
     sp *gs = j->gs, *ps = j->ps;
     const char *text = j->text;
     size_t len = j->len, ng = j->ng, np = j->np;
@@ -361,6 +362,8 @@ static void score(eval_run *r, judged *j)
     }
     free(gset);
     free(pset);
+    if (print)
+        cli_clean_close(&cl);
 }
 
 static int write_batch(void *ctx, pl_batch *b)
@@ -379,6 +382,11 @@ static int write_batch(void *ctx, pl_batch *b)
         } else if (it->kind == FEED_REC_READ_ERR) {
             cli_warn("%s: read error after line %ld", r->gold_path, it->line);
             r->fatal = 1;
+        } else if (it->kind == FEED_REC_TOOBIG) {
+            char msg[700];
+            cli_warn("%s", feed_too_big_msg(msg, sizeof msg, r->gold_path, it->line, it->size,
+                                            FEED_DEFAULT_MAX_DOC));
+            r->bad++;
         } else if (j) {
             if (j->msg[0])
                 cli_warn("%s", j->msg);
@@ -421,6 +429,12 @@ static json_t *load_preds(const char *pred_path)
             json_decref(by_id);
             by_id = NULL;
             break;
+        }
+        if (rec.kind == FEED_REC_TOOBIG) {
+            char msg[700];
+            cli_warn("%s", feed_too_big_msg(msg, sizeof msg, pred_path, rec.line, rec.size,
+                                            FEED_DEFAULT_MAX_DOC));
+            continue;
         }
         if (rec.kind != FEED_REC_LINE)
             break; /* a read error ends the file, as it did */
@@ -517,8 +531,7 @@ int cmd_eval(int argc, char **argv)
                                  optarg);
             break;
         default:
-            fprintf(stderr, "Try 'sanctag eval --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("eval", argv, opts, "hj:");
         }
     }
     if (argc - optind < 1 || argc - optind > 2)

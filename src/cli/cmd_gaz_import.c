@@ -63,7 +63,7 @@ static void help(FILE *f)
             "                   (the next --create removes a killed one's DB.newXXXXXX)\n"
             "  --dry-run        show what would change, write nothing\n"
             "  --json           print the difference as one JSON object\n"
-            "  --quiet          print only the summary lines (collisions counted, not\n"
+            "  -q, --quiet      print only the summary lines (collisions counted, not\n"
             "                   listed)\n"
             "  --strict         refuse the import when an alias of the list collides with\n"
             "                   an alias of another entity (see below): nothing is written,\n"
@@ -274,57 +274,59 @@ static int import_new(const char *path, const sanctagp_import_opts *o, const cha
     return rc;
 }
 
-/* What the name policy did, to standard error: a notice when the gazetteer
- * has no lexicon, one line a rule, one a collision. */
-static void print_policy(json_t *p)
+/* What the name policy did, to `err` (standard error through a cleaning
+ * stream: names are data): a notice when the gazetteer has no lexicon, one
+ * line a rule, one a collision. */
+static void print_policy(FILE *err, json_t *p)
 {
     if (!p)
         return;
     if (json_integer_value(json_object_get(p, "lexicon_words")) == 0)
-        cli_warn("notice: the gazetteer has no lexicon (built before it, or without "
-                 "gazetteers/*-words.tsv): structural name rules only");
+        fprintf(err, "%s: notice: the gazetteer has no lexicon (built before it, or without "
+                     "gazetteers/*-words.tsv): structural name rules only\n", cli_prog);
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(p, "rules"), i, r)
-        fprintf(stderr, "sanctag: policy %-18s %-7s %lld aliases\n", str(r, "rule"),
+        fprintf(err, "sanctag: policy %-18s %-7s %lld aliases\n", str(r, "rule"),
                 str(r, "action"), (long long)json_integer_value(json_object_get(r, "aliases")));
     json_t *c = json_object_get(p, "collisions");
     if (json_is_integer(c)) {
-        fprintf(stderr, "sanctag: %lld collisions with other entities\n",
+        fprintf(err, "sanctag: %lld collisions with other entities\n",
                 (long long)json_integer_value(c));
         return;
     }
-    fprintf(stderr, "sanctag: %zu collisions with other entities\n", json_array_size(c));
+    fprintf(err, "sanctag: %zu collisions with other entities\n", json_array_size(c));
     json_array_foreach(c, i, r)
-        fprintf(stderr, "sanctag: collision \"%s\" %s -> %s (%s, %s): %s\n", str(r, "alias"),
+        fprintf(err, "sanctag: collision \"%s\" %s -> %s (%s, %s): %s\n", str(r, "alias"),
                 str(r, "key"), str(r, "other_key"), str(r, "other_label"),
                 str(r, "other_source"), str(r, "rule"));
 }
 
-/* The links proposed at import (links.h), to standard error: a count, and
+/* The links proposed at import (links.h), to `err` (standard error through a
+ * cleaning stream): a count, and
  * one line a link unless --quiet; then those held back. */
-static void print_links(json_t *report, int quiet, int dry_run)
+static void print_links(FILE *err, json_t *report, int quiet, int dry_run)
 {
     json_t *links = json_object_get(report, "links_proposed");
     json_t *held = json_object_get(report, "links_held");
     size_t i;
     json_t *r;
     if (json_array_size(links))
-        fprintf(stderr, "sanctag: %zu links proposed and %s (`sanctag gaz unlink` undoes one)\n",
+        fprintf(err, "sanctag: %zu links proposed and %s (`sanctag gaz unlink` undoes one)\n",
                 json_array_size(links), dry_run ? "would be applied" : "applied");
     if (!quiet)
         json_array_foreach(links, i, r)
-            fprintf(stderr, "sanctag: link %s <- %s:%s (%s \"%s\"): same full name\n",
+            fprintf(err, "sanctag: link %s <- %s:%s (%s \"%s\"): same full name\n",
                     str(r, "curated"), str(r, "source"), str(r, "ref"), str(r, "entity"),
                     str(r, "name"));
     if (json_array_size(held))
-        fprintf(stderr,
+        fprintf(err,
                 "sanctag: %zu links not proposed: several records of the list have the full "
                 "name of one curated entity (`sanctag gaz link` the right one)\n",
                 json_array_size(held));
     if (!quiet)
         json_array_foreach(held, i, r)
-            fprintf(stderr, "sanctag: namesake %s ? %s:%s (%s \"%s\")\n", str(r, "curated"),
+            fprintf(err, "sanctag: namesake %s ? %s:%s (%s \"%s\")\n", str(r, "curated"),
                     str(r, "source"), str(r, "ref"), str(r, "entity"), str(r, "name"));
 }
 
@@ -341,22 +343,27 @@ static void print_report(json_t *report, const char *path, int as_json, int quie
     } else if (!quiet) {
         size_t i;
         json_t *x;
+        cli_clean cl; /* names from the list: cleaned for the terminal */
+        FILE *out = cli_clean_open(&cl, stdout);
         json_array_foreach(added, i, x)
         {
-            print_entry(stdout, '+', x);
-            putchar('\n');
+            print_entry(out, '+', x);
+            fputc('\n', out);
         }
         json_array_foreach(removed, i, x)
         {
-            print_entry(stdout, '-', x);
-            putchar('\n');
+            print_entry(out, '-', x);
+            fputc('\n', out);
         }
         json_array_foreach(changed, i, x)
         {
-            print_changed(stdout, x);
+            print_changed(out, x);
         }
+        cli_clean_close(&cl);
     }
-    fprintf(stderr,
+    cli_clean ce; /* the source, version and colliding names are data too */
+    FILE *err = cli_clean_open(&ce, stderr);
+    fprintf(err,
             "sanctag: %s %s (%s, version %s) %s %s: %lld entities (%lld listed), %lld aliases "
             "(%lld weak); +%zu -%zu ~%zu =%lld",
             dry_run ? "would import" : "imported", str(report, "source"), str(report, "format"),
@@ -372,12 +379,13 @@ static void print_report(json_t *report, const char *path, int as_json, int quie
     const char *sep = "; skipped: ";
     json_object_foreach(json_object_get(report, "skipped"), reason, count)
     {
-        fprintf(stderr, "%s%lld %s", sep, (long long)json_integer_value(count), reason);
+        fprintf(err, "%s%lld %s", sep, (long long)json_integer_value(count), reason);
         sep = ", ";
     }
-    fputc('\n', stderr);
-    print_policy(json_object_get(report, "policy"));
-    print_links(report, quiet, dry_run);
+    fputc('\n', err);
+    print_policy(err, json_object_get(report, "policy"));
+    print_links(err, report, quiet, dry_run);
+    cli_clean_close(&ce);
 }
 
 int gaz_import(int argc, char **argv)
@@ -399,7 +407,7 @@ int gaz_import(int argc, char **argv)
     sanctagp_import_opts o = {.format = -1, .source = NULL, .dry_run = 0};
     const char *format = NULL;
     int create = 0, as_json = 0, quiet = 0, ch;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':
             help(stdout);
@@ -415,8 +423,7 @@ int gaz_import(int argc, char **argv)
         case 'A': o.accents = optarg; break;
         case 'S': o.strict = 1; break;
         default:
-            fprintf(stderr, "Try 'sanctag gaz import --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("gaz import", argv, opts, "hq");
         }
     }
     if (!format)
@@ -483,7 +490,9 @@ int gaz_import(int argc, char **argv)
             json_dumpf(report, stdout, JSON_COMPACT);
             putchar('\n');
         }
-        print_policy(json_object_get(report, "policy"));
+        cli_clean ce;
+        print_policy(cli_clean_open(&ce, stderr), json_object_get(report, "policy"));
+        cli_clean_close(&ce);
         json_t *c = json_object_get(json_object_get(report, "policy"), "collisions");
         cli_warn("%s: refused to import %s (--strict): %zu collisions with other entities; "
                  "nothing written",

@@ -467,6 +467,10 @@ static int count_batch(void *ctx, pl_batch *b)
         } else if (it->kind == FEED_REC_READ_ERR) {
             cli_warn("%s: read error after line %ld", it->in->name, it->line);
             x->fatal = 1;
+        } else if (it->kind == FEED_REC_TOOBIG) {
+            char msg[700];
+            cli_warn("%s", feed_too_big_msg(msg, sizeof msg, it->in->name, it->line, it->size,
+                                            FEED_DEFAULT_MAX_DOC));
         } else if (p) {
             count_line(x, it, p);
         }

@@ -54,6 +54,12 @@ typedef struct show_ctx {
     size_t nlabels, labels_cap;
     json_t *first_id;         /* the first document's id, for the HTML title */
     const cli_listed *listed; /* --listed-only, --program, --list-source (listed.h) */
+    /* selection (--id, --grep, --listed-only): a document not selected is
+     * tagged (or not) and left out */
+    char **ids;
+    size_t nids;
+    void *grep;               /* regex_t *, or NULL */
+    sanctagp_buf toc;         /* HTML: the table of contents' items */
 } show_ctx;
 
 /* Spans shown: the non-overlapping, non-suppressor cover. */
@@ -101,6 +107,10 @@ void term_doc(show_ctx *c, const char *name, const doc_view *v);
 void html_doc_open(show_ctx *c);
 /* The rest of an article, after html_doc_open(). */
 void html_doc(show_ctx *c, const char *name, const doc_view *v);
+/* Adds the article just opened (c->ndocs) to the table of contents. */
+void html_toc_add(show_ctx *c, const char *name, size_t nspans, size_t nlisted);
+/* Writes the page: head, legend, table of contents (more than one document),
+ * the articles in c->buf, footer. */
 int html_write(show_ctx *c);
 
 #endif

@@ -187,6 +187,21 @@ void html_doc(show_ctx *c, const char *name, const doc_view *v)
     show_puts(c, "</tbody>\n</table></div>\n</article>\n");
 }
 
+void html_toc_add(show_ctx *c, const char *name, size_t nspans, size_t nlisted)
+{
+    sanctagp_buf page = c->buf;
+    c->buf = c->toc; /* the helpers write to c->buf */
+    show_putf(c, "<li><a href=\"#doc-%ld\">", c->ndocs);
+    put_html_s(c, name, 0);
+    show_putf(c, "</a> <span class=\"count\">%zu mention%s</span>", nspans,
+              nspans == 1 ? "" : "s");
+    if (nlisted)
+        show_putf(c, " <span class=\"flag\">\xE2\x9A\x91 %zu listed</span>", nlisted);
+    show_puts(c, "</li>\n");
+    c->toc = c->buf;
+    c->buf = page;
+}
+
 static const char html_css[] =
     "body { margin: 0 auto; padding: 2rem 3rem; max-width: 64rem; color: #222;\n"
     "  background: #fff; font-family: -apple-system, BlinkMacSystemFont, \"Segoe UI\",\n"
@@ -225,10 +240,13 @@ static const char html_css[] =
     ".none { color: #666; font-style: italic; }\n"
     "footer { border-top: 1px solid #ddd; padding-top: .8rem; }\n"
     ".scroll { overflow-x: auto; }\n"
+    "nav.toc { border-top: 1px solid #ddd; padding: .5rem 0 1rem; }\n"
+    "nav.toc h2 { font-size: 1.1rem; }\n"
+    "nav.toc ol { columns: 2 20rem; margin: 0; padding-left: 2rem; font-size: .9rem; }\n"
+    "nav.toc li { break-inside: avoid; overflow-wrap: anywhere; }\n"
     "@media (max-width: 40rem) { body { padding: 1rem; }\n"
     "  mark.entity { white-space: normal; } }\n";
 
-/* Writes the page: head, legend, the articles in c->buf, footer. */
 int html_write(show_ctx *c)
 {
     char title[512];
@@ -265,6 +283,11 @@ int html_write(show_ctx *c)
     }
     show_puts(c, "<span class=\"chip listed\">\xE2\x9A\x91 sanctions-listed</span>\n</div>\n"
              "</header>\n");
+    if (c->ndocs > 1) {
+        show_puts(c, "<nav class=\"toc\" aria-label=\"documents\">\n<h2>Documents</h2>\n<ol>\n");
+        show_put(c, c->toc.p, c->toc.len);
+        show_puts(c, "</ol>\n</nav>\n");
+    }
     if (!c->oom && body.len && sanctagp_buf_append(&c->buf, body.p, body.len))
         c->oom = 1;
     sanctagp_buf_release(&body);

@@ -12,6 +12,7 @@
 
 #include "output/output.h"
 #include "show.h"
+#include "util/term.h"
 
 /* ---- labels and colours ---------------------------------------------------- */
 
@@ -67,11 +68,12 @@ const char *short_key(const char *key, const char *label)
 
 /* ---- text measuring --------------------------------------------------------- */
 
-/* Control characters, and -1 (a byte that is not UTF-8, see next_cp): shown
- * as U+FFFD. */
+/* Control characters, the bidirectional controls that reorder what follows
+ * them (U+202E and kin: util/term.h), and -1 (a byte that is not UTF-8, see
+ * next_cp): shown as U+FFFD. */
 int is_control(UChar32 c)
 {
-    return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0);
+    return c < 0 || sanctagp_term_unsafe((uint32_t)c);
 }
 
 /* Columns a code point takes in a terminal: 2 for East Asian wide and
@@ -324,10 +326,25 @@ const char *listing_text(const sanctag_gazetteer *gz, uint32_t idx, const sancta
         return buf;
     }
     json_decref(recs);
-    if (!*e->list_source && !*e->list_ref)
-        return "yes";
-    snprintf(buf, cap, "%s%s%s", e->list_source, *e->list_source && *e->list_ref ? " " : "",
-             e->list_ref);
+    int n = snprintf(buf, cap, "%s%s%s", e->list_source,
+                     *e->list_source && *e->list_ref ? " " : "", e->list_ref);
+    if (n == 0)
+        n = snprintf(buf, cap, "yes");
+    /* the programmes: what an analyst asks first ("un-sc KPi.033 (DPRK)") */
+    json_t *pr = *e->programs ? json_loads(e->programs, 0, NULL) : NULL;
+    size_t k;
+    json_t *p;
+    const char *sep = " (";
+    json_array_foreach(pr, k, p)
+    {
+        if (json_is_string(p) && n >= 0 && (size_t)n < cap) {
+            n += snprintf(buf + n, cap - (size_t)n, "%s%s", sep, json_string_value(p));
+            sep = ", ";
+        }
+    }
+    if (*sep == ',' && n >= 0 && (size_t)n < cap)
+        snprintf(buf + n, cap - (size_t)n, ")");
+    json_decref(pr);
     return buf;
 }
 
