@@ -159,6 +159,11 @@ void sanctagp_writer_free(sanctagp_writer *w)
     free(w);
 }
 
+sqlite3_int64 sanctagp_writer_source_id(const sanctagp_writer *w)
+{
+    return w->source_id;
+}
+
 int sanctagp_writer_finish(sanctagp_writer *w, sanctag_error *err)
 {
     (void)w;
@@ -604,7 +609,7 @@ static int jsonl_record(void *ctx, const char *path, long line, const char *cons
 /* A .tsv or .jsonl source file: read with the one source reader, written as
  * the source named after the file, versioned by a hash of its bytes. */
 static int source_file(sqlite3 *db, const char *db_path, const char *path, int jsonl,
-                       sanctag_error *err)
+                       const char *cue_role, sanctag_error *err)
 {
     char *buf;
     size_t len;
@@ -615,6 +620,11 @@ static int source_file(sqlite3 *db, const char *db_path, const char *path, int j
     source_name_of(path, name, sizeof name);
     snprintf(ver, sizeof ver, "%016llx",
              (unsigned long long)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, buf, len));
+    if (cue_role || (!jsonl && sanctagp_is_cue_source(buf, len))) {
+        rc = sanctagp_cue_source(db, db_path, path, name, ver, buf, len, cue_role, err);
+        free(buf);
+        return rc;
+    }
     sanctagp_writer *w = NULL;
     rc = sanctagp_writer_new(db, db_path, name, jsonl ? "jsonl" : "tsv", path, ver, &w, err);
     if (!rc && jsonl)
@@ -631,12 +641,21 @@ int sanctagp_source_add(sqlite3 *db, const char *db_path, const char *src, sanct
     if (strcmp(src, "icu:countries") == 0)
         return sanctagp_source_icu_countries(db, db_path, err);
     size_t n = strlen(src);
+    const char *colon = strchr(src, ':');
+    if (colon && colon - src < 32 && n > 4 && strcmp(src + n - 4, ".tsv") == 0) {
+        /* ROLE:FILE.tsv, a word list of cue words of one role ("stop:common-words.tsv") */
+        char role[32];
+        snprintf(role, sizeof role, "%.*s", (int)(colon - src), src);
+        if (sanctagp_cue_role(role))
+            return source_file(db, db_path, colon + 1, 0, role, err);
+    }
     if (n > 4 && strcmp(src + n - 4, ".tsv") == 0)
-        return source_file(db, db_path, src, 0, err);
+        return source_file(db, db_path, src, 0, NULL, err);
     if (n > 6 && strcmp(src + n - 6, ".jsonl") == 0)
-        return source_file(db, db_path, src, 1, err);
+        return source_file(db, db_path, src, 1, NULL, err);
     return sanctagp_error_set(err, SANCTAG_E_INVALID, src, 0, 0, -1,
-                              "%s: unknown source type (expected a .tsv or .jsonl file, or "
-                              "icu:countries)",
+                              "%s: unknown source type (expected a .tsv or .jsonl file, "
+                              "icu:countries, or ROLE:FILE.tsv, a list of cue words of one "
+                              "role such as stop:common-words.tsv)",
                               src);
 }
