@@ -38,6 +38,18 @@ void cli_error(const sanctag_error *e);
 /* Usage error: prints message and hint, returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* "--names on|off" of command `cmd`: sets or clears SANCTAG_TAG_NAMES in
+ * *flags; returns 0, or EXIT_USAGE after saying why. */
+int cli_names_option(const char *cmd, const char *arg, unsigned *flags);
+
+/* Help text of --names, shared by the commands that tag. */
+#define CLI_NAMES_HELP                                                                          \
+    "  --names on|off       also find people and organisations no gazetteer entity has\n"      \
+    "                       (default: on): after titles, roles and speech verbs, with\n"        \
+    "                       organisation heads and tails (\"PT\", \"Universitas\", \"FC\"),\n"\
+    "                       and their short forms; such a span has a derived \"entity\"\n"      \
+    "                       key (\"name:person:...\"), \"found\" and \"score\"\n"
+
 /* Finds the gazetteer: `explicit_path`, then $SANCTAG_DB, then the default
  * database beside the executable (build tree) or in the install data dir.
  * Returns a static/owned path or NULL after printing where it looked. */

@@ -57,6 +57,7 @@ static void help(FILE *f)
             "  --no-propagate       do not resolve short forms (\"Kim\" after \"Kim Jong Un\")\n"
             "                       and acronyms defined in parentheses through earlier full\n"
             "                       mentions in the same document (marked \"propagated\": true)\n"
+            CLI_NAMES_HELP
             "\n"
             "Output:\n"
             "  --offsets UNIT       codepoint (default), byte or utf16: the unit of start/end\n"
@@ -645,6 +646,7 @@ int cmd_tag(int argc, char **argv)
         {"suppressors", no_argument, NULL, 'S'},
         {"sentences", no_argument, NULL, 's'},
         {"no-propagate", no_argument, NULL, 'P'},
+        {"names", required_argument, NULL, 'N'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
         {"progress", required_argument, NULL, 'R'},
@@ -656,6 +658,7 @@ int cmd_tag(int argc, char **argv)
     cf.id_field = "id";
     cf.text_field = "text";
     cf.eo.unit = OFF_CODEPOINT;
+    cf.flags = SANCTAG_TAG_NAMES;
     const char *db = NULL, *outpath = NULL;
     int mode = FEED_AUTO, weak = 0, ch, rc = EXIT_OK_;
     int jobs = pl_default_jobs();
@@ -689,6 +692,10 @@ int cmd_tag(int argc, char **argv)
         case 'S': cf.flags |= SANCTAG_TAG_SUPPRESSORS; break;
         case 's': cf.eo.sentences = 1; break;
         case 'P': cf.flags |= SANCTAG_TAG_NO_PROPAGATE; break;
+        case 'N':
+            if (cli_names_option("tag", optarg, &cf.flags))
+                return EXIT_USAGE;
+            break;
         case 'o': outpath = optarg; break;
         case 'F':
             cf.eo.format = sanctagp_format_from_name(optarg);

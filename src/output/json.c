@@ -2,6 +2,7 @@
  * (the contract of DESIGN.md) straight into a buffer, field for field, without
  * building a Jansson tree per span; entities already rendered come from the
  * emitter's memo. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +187,32 @@ static int entity_json(sanctagp_emitter *em, uint32_t idx, sanctagp_buf *tmp, co
     return 0;
 }
 
+/* The fields of a name no gazetteer entity has (SANCTAG_SPAN_DERIVED): its
+ * derived key as "entity", then after "alias" how it was found and a score. */
+static int derived_json(const sanctag_tagger *tg, const sanctag_span *s, sanctagp_buf *tmp,
+                        const char **ret_a, size_t *ret_lena, size_t *ret_lenb)
+{
+    sanctag_entity e;
+    sanctag_name nm;
+    if (sanctag_tagger_span_entity(tg, s, &e) || sanctag_tagger_span_name(tg, s, &nm))
+        return 1;
+    tmp->len = 0;
+    if (render_entity(tmp, &e, ret_lena, ret_lenb))
+        return SANCTAG_E_NOMEM;
+    sanctagp_buf *out = tmp;
+    char score[16];
+    snprintf(score, sizeof score, "%.2f", nm.score);
+    int rc = PUT(",\"found\":");
+    rc |= put_str(out, nm.found);
+    rc |= PUT(",\"score\":");
+    rc |= sanctagp_buf_put(out, score, strlen(score));
+    if (rc)
+        return SANCTAG_E_NOMEM;
+    *ret_lenb = tmp->len - *ret_lena;
+    *ret_a = tmp->p;
+    return 0;
+}
+
 /* Offsets in the requested unit. Spans come sorted by start; without nesting
  * their ends interleave in order too, and one forward sweep converts them all
  * (sentences in a second sweep); otherwise the offsets are sorted first. */
@@ -262,8 +289,10 @@ static int put_span(sanctagp_buf *out, const sanctagp_emitter *em, const sanctag
     if (s->named_country != UINT32_MAX) {
         /* an ORG takes the country named inside it: "Kementerian Luar Negeri AS" */
         sanctag_entity ent, ce;
-        if (sanctag_gazetteer_entity(em->gz, s->entity, &ent) == 0 &&
-            strcmp(ent.label, "ORG") == 0 &&
+        int org = (s->flags & SANCTAG_SPAN_DERIVED) /* named_country: derived ORGs only */
+                      || (sanctag_gazetteer_entity(em->gz, s->entity, &ent) == 0 &&
+                          strcmp(ent.label, "ORG") == 0);
+        if (org &&
             sanctag_gazetteer_entity(em->gz, s->named_country, &ce) == 0 && *ce.country) {
             rc |= PUT(",\"country\":");
             rc |= put_str(out, ce.country);
@@ -329,7 +358,10 @@ int sanctagp_doc_write(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_ta
     for (size_t i = 0; i < n && !rc; i++) {
         const char *ea;
         size_t la, lb;
-        int er = entity_json(em, sp[i].entity, &tmp, &ea, &la, &lb);
+        sanctag_name nm;
+        int derived = sanctag_tagger_span_name(tg, &sp[i], &nm) == 0;
+        int er = derived ? derived_json(tg, &sp[i], &tmp, &ea, &la, &lb)
+                         : entity_json(em, sp[i].entity, &tmp, &ea, &la, &lb);
         if (er == 1)
             continue;
         if (er) {
