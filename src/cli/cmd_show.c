@@ -46,6 +46,7 @@ static void help(FILE *f)
             "  --weak               also match weak (low-quality) aliases\n"
             "  --no-propagate       do not resolve short forms and acronyms through earlier\n"
             "                       full mentions\n"
+            CLI_NAMES_HELP
             "\n"
             "Terminal output:\n"
             "  --color WHEN         auto (default: colour when standard output is a terminal\n"
@@ -356,6 +357,7 @@ int cmd_show(int argc, char **argv)
         {"text-field", required_argument, NULL, 'T'},
         {"weak", no_argument, NULL, 'w'},
         {"no-propagate", no_argument, NULL, 'P'},
+        {"names", required_argument, NULL, 'N'},
         {"color", required_argument, NULL, 'C'},
         {"colour", required_argument, NULL, 'C'},
         {"width", required_argument, NULL, 'W'},
@@ -368,6 +370,7 @@ int cmd_show(int argc, char **argv)
     memset(&run, 0, sizeof run);
     show_ctx c;
     memset(&c, 0, sizeof c);
+    c.flags = SANCTAG_TAG_NAMES;
     c.id_field = "id";
     c.text_field = "text";
     const char *db = NULL, *outpath = NULL, *color = "auto";
@@ -389,6 +392,10 @@ int cmd_show(int argc, char **argv)
         case 'T': c.text_field = optarg; break;
         case 'w': weak = 1; break;
         case 'P': c.flags |= SANCTAG_TAG_NO_PROPAGATE; break;
+        case 'N':
+            if (cli_names_option("show", optarg, &c.flags))
+                return EXIT_USAGE;
+            break;
         case 'C':
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
                 return cli_usage("show", "--color must be auto, always or never, not '%s'",

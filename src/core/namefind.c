@@ -180,7 +180,11 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
     uint32_t e = b;
     while (e > h + 1 && (roles(tg, e - 1) & (CUE_STOP | CUE_ORG_CONNECTOR | CUE_PERSON_CONNECTOR)))
         e--;
-    /* an organisation: a head first, or a tail last */
+    /* an organisation: a head first, or a tail last; a head inside the run
+     * starts it ("Saham PT ...", "Direktur Utama PT ...") */
+    for (uint32_t k = h + 1; k + 1 < e && !(roles(tg, h) & CUE_ORG_HEAD); k++)
+        if ((roles(tg, k) & CUE_ORG_HEAD) && v[k].cls != TC_LOWER)
+            h = k;
     int head = (roles(tg, h) & CUE_ORG_HEAD) != 0;
     int tail = e - h >= 2 && (roles(tg, e - 1) & CUE_ORG_TAIL);
     if (head || tail) {
