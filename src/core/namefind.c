@@ -21,6 +21,7 @@
 
 #define MAX_RUN 12      /* tokens of a name */
 #define MAX_FORMS 1024  /* parts of names in one document */
+#define FORM_BUCKETS 256
 
 static const char *const label_names[] = {"PERSON", "ORG"};
 
@@ -31,14 +32,24 @@ void sanctagp_namefind_release(sanctagp_namefind *nf)
     free(nf->arena);
     free(nf->owner);
     free(nf->mask);
+    free(nf->role);
 }
 
-static unsigned roles(const sanctag_tagger *tg, size_t i)
+/* The cue roles of token i, looked up once a document (nf.role: ROLE_UNKNOWN
+ * until asked). */
+#define ROLE_UNKNOWN 0xFFFFu
+
+static unsigned roles(sanctag_tagger *tg, size_t i)
 {
-    const sanctagp_token *t = &tg->tk.v[i];
-    if (t->kind != TK_WORD)
-        return 0;
-    return sanctagp_cues_get(tg->gz->cues, tg->tk.arena + t->norm_off, t->norm_len);
+    uint16_t *r = &tg->nf.role[i];
+    if (*r == ROLE_UNKNOWN) {
+        const sanctagp_token *t = &tg->tk.v[i];
+        *r = t->kind != TK_WORD ? 0
+                                : (uint16_t)sanctagp_cues_get(tg->gz->cues,
+                                                              tg->tk.arena + t->norm_off,
+                                                              t->norm_len);
+    }
+    return *r;
 }
 
 static int is_cap(const sanctagp_token *t)
@@ -164,6 +175,13 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
     sanctagp_namefind *nf = &tg->nf;
     uint32_t h = a;
     int title = 0;
+    /* one word, no span after it ("Universitas Indonesia"), is a name only after
+     * a title, role or speech verb (most runs: a capital after a full stop, a
+     * lone capitalised word), checked first */
+    if (b - a == 1 && (b == tg->tk.n || !nf->owner[b]) && ((v[a].flags & TF_SENT_START) ||
+                       (!nf->owner[a - 1] &&
+                        !(roles(tg, a - 1) & (CUE_PERSON_TITLE | CUE_PERSON_VERB)))))
+        return 0;
     /* titles and stop words lead in: "Direktur Utama PT ...", "Menurut Presiden ...";
      * after a title so do common words: "Menteri Luar Negeri Retno Marsudi" */
     for (; h < b; h++) {
@@ -276,12 +294,23 @@ static int same_owner(const sanctagp_namefind *nf, const sanctagp_nprop *x, cons
     return strcmp(nf->arena + x->key, nf->arena + y->key) == 0;
 }
 
+/* The bucket of forms whose first token is token `tok`: a cheap key of its
+ * normalised text (length, first and last byte), not a hash of all of it. */
+static uint32_t *form_bucket(const sanctag_tagger *tg, uint32_t tok)
+{
+    const sanctagp_token *t = &tg->tk.v[tok];
+    const unsigned char *w = (const unsigned char *)tg->tk.arena + t->norm_off;
+    unsigned key = t->norm_len ? t->norm_len * 37u + w[0] * 7u + w[t->norm_len - 1] : 0;
+    return (uint32_t *)&tg->nf.fhead[key & (FORM_BUCKETS - 1)];
+}
+
 static int add_form(sanctag_tagger *tg, uint32_t tok, uint32_t ntok, uint32_t from,
                     const sanctagp_nprop *what, int acronym)
 {
     sanctagp_namefind *nf = &tg->nf;
-    for (size_t i = 0; i < nf->nf; i++) {
-        sanctagp_nform *f = &nf->f[i];
+    uint32_t *head = form_bucket(tg, tok);
+    for (uint32_t i = *head; i; i = nf->f[i - 1].next) {
+        sanctagp_nform *f = &nf->f[i - 1];
         if (f->ntok != ntok || !same_tokens(&tg->tk, f->tok, tok, ntok))
             continue;
         if (!same_owner(nf, &f->what, what))
@@ -292,7 +321,8 @@ static int add_form(sanctag_tagger *tg, uint32_t tok, uint32_t ntok, uint32_t fr
         return 0;
     if (sanctagp_grow((void **)&nf->f, &nf->fcap, nf->nf + 1, sizeof *nf->f))
         return SANCTAG_E_NOMEM;
-    nf->f[nf->nf++] = (sanctagp_nform){tok, ntok, from, *what, 0, (uint8_t)acronym};
+    nf->f[nf->nf++] = (sanctagp_nform){tok, ntok, from, *what, 0, (uint8_t)acronym, *head};
+    *head = (uint32_t)nf->nf;
     return 0;
 }
 
@@ -332,7 +362,7 @@ static int person_forms(sanctag_tagger *tg, uint32_t a, uint32_t b, const sancta
  * where function words may be left out and a word may give up to three
  * letters ("Badan Narkotika Nasional (BNN)", not "Bantuan Likuiditas Bank
  * Indonesia (BLBI)" for "Bank Indonesia"). */
-static int letters_agree(const sanctag_tagger *tg, uint32_t a, uint32_t b, const char *acr,
+static int letters_agree(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *acr,
                          size_t alen, int depth)
 {
     if (alen == 0)
@@ -373,8 +403,10 @@ static int acronym_form(sanctag_tagger *tg, uint32_t a, uint32_t b, const sancta
 static const sanctagp_nform *find_form(const sanctag_tagger *tg, uint32_t a, uint32_t ntok)
 {
     const sanctagp_namefind *nf = &tg->nf;
-    for (size_t k = 0; k < nf->nf; k++) {
-        const sanctagp_nform *f = &nf->f[k];
+    if (!nf->nf)
+        return NULL;
+    for (uint32_t k = *form_bucket(tg, a); k; k = nf->f[k - 1].next) {
+        const sanctagp_nform *f = &nf->f[k - 1];
         if (!f->ambiguous && a >= f->from && f->ntok == ntok &&
             same_tokens(&tg->tk, f->tok, a, ntok))
             return f;
@@ -388,6 +420,7 @@ static int collect_forms(sanctag_tagger *tg)
     sanctagp_namefind *nf = &tg->nf;
     int rc = 0, place;
     nf->nf = 0;
+    memset(nf->fhead, 0, sizeof nf->fhead);
     for (size_t i = 0; i < tg->n_spans && !rc; i++) {
         const sanctag_span *s = &tg->spans[i];
         if (s->flags & (SANCTAG_SPAN_SUPPRESSOR | SANCTAG_SPAN_NESTED))
@@ -517,8 +550,10 @@ int sanctagp_names_find(sanctag_tagger *tg, const char *text, int propagate)
     nf->n = nf->nf = nf->alen = 0;
     nf->text = text;
     if (sanctagp_grow((void **)&nf->owner, &nf->owner_cap, n, sizeof *nf->owner) ||
-        sanctagp_grow((void **)&nf->mask, &nf->mask_cap, n, 1))
+        sanctagp_grow((void **)&nf->mask, &nf->mask_cap, n, 1) ||
+        sanctagp_grow((void **)&nf->role, &nf->role_cap, n, sizeof *nf->role))
         return SANCTAG_E_NOMEM;
+    memset(nf->role, 0xFF, n * sizeof *nf->role);
     memset(nf->owner, 0, n * sizeof *nf->owner);
     for (size_t i = 0; i < tg->n_spans; i++) {
         const sanctag_span *s = &tg->spans[i];
@@ -529,7 +564,7 @@ int sanctagp_names_find(sanctag_tagger *tg, const char *text, int propagate)
     for (size_t i = 0; i < n; i++)
         nf->mask[i] = nf->owner[i] != 0;
     int rc = context_names(tg, text);
-    if (!rc && propagate && !(rc = collect_forms(tg)))
+    if (!rc && propagate && !(rc = collect_forms(tg)) && nf->nf)
         rc = resolve_forms(tg);
     if (!rc && tg->gz->ner_propose)
         rc = tg->gz->ner_propose(tg->gz->ner_model, &tg->tk, nf->mask, model_sink, tg);

@@ -31,6 +31,7 @@ typedef struct sanctagp_nform {
     uint32_t from;
     sanctagp_nprop what;     /* the entity or derived key it resolves to */
     uint8_t ambiguous, acronym;
+    uint32_t next;           /* index + 1 of the next form of its bucket, 0 */
 } sanctagp_nform;
 
 typedef struct sanctagp_namefind {
@@ -38,12 +39,15 @@ typedef struct sanctagp_namefind {
     size_t n, cap;
     sanctagp_nform *f;
     size_t nf, fcap;
+    uint32_t fhead[256];     /* forms by a key of their first token: index + 1, 0 */
     char *arena;
     size_t alen, acap;
     uint32_t *owner;         /* per token: index + 1 of the span covering it, 0 */
     size_t owner_cap;
     uint8_t *mask;           /* per token: covered by a span or a proposal */
     size_t mask_cap;
+    uint16_t *role;          /* per token: its cue roles, looked up on first use */
+    size_t role_cap;
     const char *text;        /* the document being tagged */
 } sanctagp_namefind;
 
