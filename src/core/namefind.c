@@ -33,6 +33,7 @@ void sanctagp_namefind_release(sanctagp_namefind *nf)
     free(nf->owner);
     free(nf->mask);
     free(nf->role);
+    free(nf->capw);
 }
 
 /* The cue roles of token i, looked up once a document (nf.role: ROLE_UNKNOWN
@@ -263,18 +264,16 @@ static int context_names(sanctag_tagger *tg, const char *text)
 {
     const sanctagp_token *v = tg->tk.v;
     const uint32_t *owner = tg->nf.owner;
+    const uint32_t *cap = tg->nf.capw;
     size_t n = tg->tk.n;
-    for (size_t i = 0; i < n;) {
-        if (owner[i] || !is_cap(&v[i])) {
-            i++;
-            continue;
-        }
-        size_t b = i + 1;
+    for (size_t j = 0; j < tg->nf.ncapw;) {
+        size_t i = cap[j], b = i + 1;
         while (b < n && b - i < MAX_RUN && !owner[b] && !(v[b].flags & TF_SENT_START)) {
             if (is_cap(&v[b]) || glued(v, b, text))
                 b++;
-            else if (b + 1 < n && (roles(tg, b) & (CUE_ORG_CONNECTOR | CUE_PERSON_CONNECTOR)) &&
-                     !owner[b + 1] && is_cap(&v[b + 1]) && !(v[b + 1].flags & TF_SENT_START))
+            else if (b + 1 < n && !owner[b + 1] && is_cap(&v[b + 1]) &&
+                     !(v[b + 1].flags & TF_SENT_START) &&
+                     (roles(tg, b) & (CUE_ORG_CONNECTOR | CUE_PERSON_CONNECTOR)))
                 b += 2;
             else
                 break;
@@ -282,7 +281,8 @@ static int context_names(sanctag_tagger *tg, const char *text)
         int rc = classify_run(tg, (uint32_t)i, (uint32_t)b, text);
         if (rc)
             return rc;
-        i = b;
+        while (j < tg->nf.ncapw && cap[j] < b)
+            j++;
     }
     return 0;
 }
@@ -467,17 +467,16 @@ static int resolve_forms(sanctag_tagger *tg)
             p->propagated = 1;
         }
     }
-    for (size_t i = 0; i < n;) {
-        if (nf->mask[i] || !is_cap(&v[i])) {
-            i++;
+    for (size_t j = 0; j < nf->ncapw;) {
+        size_t i = nf->capw[j++];
+        if (nf->mask[i])
             continue;
-        }
         size_t b = i + 1;
         while (b < n && b - i < MAX_RUN && !nf->mask[b] && !(v[b].flags & TF_SENT_START) &&
                is_cap(&v[b]))
             b++;
         size_t a = i;
-        while (a < b && (roles(tg, a) & (CUE_PERSON_TITLE | CUE_STOP)) && a + 1 < b)
+        while (a + 1 < b && (roles(tg, a) & (CUE_PERSON_TITLE | CUE_STOP)))
             a++;
         const sanctagp_nform *f = find_form(tg, (uint32_t)a, (uint32_t)(b - a));
         if (f && (!f->acronym || v[a].cls == TC_UPPER)) {
@@ -490,7 +489,8 @@ static int resolve_forms(sanctag_tagger *tg)
             if (propose(tg, p, NULL))
                 return SANCTAG_E_NOMEM;
         }
-        i = b;
+        while (j < nf->ncapw && nf->capw[j] < b)
+            j++;
     }
     return 0;
 }
@@ -551,7 +551,8 @@ int sanctagp_names_find(sanctag_tagger *tg, const char *text, int propagate)
     nf->text = text;
     if (sanctagp_grow((void **)&nf->owner, &nf->owner_cap, n, sizeof *nf->owner) ||
         sanctagp_grow((void **)&nf->mask, &nf->mask_cap, n, 1) ||
-        sanctagp_grow((void **)&nf->role, &nf->role_cap, n, sizeof *nf->role))
+        sanctagp_grow((void **)&nf->role, &nf->role_cap, n, sizeof *nf->role) ||
+        sanctagp_grow((void **)&nf->capw, &nf->capw_cap, n + 1, sizeof *nf->capw))
         return SANCTAG_E_NOMEM;
     memset(nf->role, 0xFF, n * sizeof *nf->role);
     memset(nf->owner, 0, n * sizeof *nf->owner);
@@ -561,8 +562,14 @@ int sanctagp_names_find(sanctag_tagger *tg, const char *text, int propagate)
             if (!nf->owner[k] || !(s->flags & SANCTAG_SPAN_NESTED))
                 nf->owner[k] = (uint32_t)i + 1;
     }
-    for (size_t i = 0; i < n; i++)
+    /* the capitalised words no span covers: where names may begin */
+    nf->ncapw = 0;
+    for (size_t i = 0; i < n; i++) {
+        const sanctagp_token *t = &tg->tk.v[i];
         nf->mask[i] = nf->owner[i] != 0;
+        nf->capw[nf->ncapw] = (uint32_t)i;
+        nf->ncapw += !nf->mask[i] && t->kind == TK_WORD && (t->flags & TF_FIRST_UPPER);
+    }
     int rc = context_names(tg, text);
     if (!rc && propagate && !(rc = collect_forms(tg)) && nf->nf)
         rc = resolve_forms(tg);

@@ -48,6 +48,8 @@ typedef struct sanctagp_namefind {
     size_t mask_cap;
     uint16_t *role;          /* per token: its cue roles, looked up on first use */
     size_t role_cap;
+    uint32_t *capw;          /* capitalised words no gazetteer span covers, in order */
+    size_t ncapw, capw_cap;
     const char *text;        /* the document being tagged */
 } sanctagp_namefind;
 
