@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "sanctag.h"
-#include "util/hash.h"
 #include "util/mem.h"
 
 struct cue_slot {
+    uint64_t head;     /* the word's first 8 bytes, zero-padded: most words are shorter */
     uint32_t off, len; /* len 0: empty */
     unsigned roles;
 };
@@ -51,12 +51,24 @@ void sanctagp_cues_free(sanctagp_cues *c)
     free(c);
 }
 
+static uint64_t head_of(const char *s, size_t len)
+{
+    uint64_t h = 0;
+    memcpy(&h, s, len < 8 ? len : 8);
+    return h;
+}
+
+/* Every tagger asks for every capitalised word: a multiplicative hash of the
+ * first and last 8 bytes, and a byte compare only for words over 8 bytes. */
 static struct cue_slot *find(const sanctagp_cues *c, const char *s, size_t len)
 {
-    size_t i = sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, s, len) & (c->cap - 1);
+    uint64_t head = head_of(s, len), tail = len > 8 ? head_of(s + len - 8, 8) : 0;
+    uint64_t x = (head ^ (tail * 0x9E3779B97F4A7C15u) ^ len) * 0xD6E8FEB86659FD93u;
+    size_t i = (size_t)(x >> 32) & (c->cap - 1);
     for (;; i = (i + 1) & (c->cap - 1)) {
         struct cue_slot *e = &c->v[i];
-        if (!e->len || (e->len == len && memcmp(c->pool + e->off, s, len) == 0))
+        if (!e->len || (e->len == len && e->head == head &&
+                        (len <= 8 || memcmp(c->pool + e->off + 8, s + 8, len - 8) == 0)))
             return e;
     }
 }
@@ -81,7 +93,7 @@ int sanctagp_cues_add(sanctagp_cues *c, const char *norm, size_t len, unsigned r
         if (sanctagp_grow((void **)&c->pool, &c->pool_cap, c->pool_len + len, 1))
             return SANCTAG_E_NOMEM;
         memcpy(c->pool + c->pool_len, norm, len);
-        *e = (struct cue_slot){(uint32_t)c->pool_len, (uint32_t)len, 0};
+        *e = (struct cue_slot){head_of(norm, len), (uint32_t)c->pool_len, (uint32_t)len, 0};
         c->pool_len += len;
         c->n++;
     }
