@@ -24,6 +24,7 @@ typedef struct verb {
 int cmd_tag(int argc, char **argv);
 int cmd_gaz(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_discover(int argc, char **argv);
 int cmd_cooccur(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 /* `sanctag gaz stats` (cmd_gaz_stats.c); argv[0] names the subcommand. */

@@ -246,8 +246,9 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
     int caps = 1;
     for (uint32_t k = h; k < e; k++)
         caps &= v[k].kind != TK_WORD || v[k].cls == TC_UPPER;
-    if (caps && e - h == 1)
-        return 0; /* "kata KPK" */
+    if (e - h == 1 && (caps || !(roles(tg, h) & CUE_PERSON_GIVEN)))
+        return 0; /* one word is a person only if a personal name: not "kata KPK",
+                     "Menteri Keuangan", "pelatih Chelsea" */
     for (uint32_t k = h; k < e; k++) {
         unsigned r = roles(tg, k);
         if (glued(v, k, text) || (r & CUE_PERSON_CONNECTOR))
