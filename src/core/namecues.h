@@ -21,6 +21,8 @@ enum {
     CUE_PERSON_GIVEN = 1u << 7,  /* "agus", "budi": a common personal name token */
     CUE_COMMON = 1u << 8,        /* "keuangan", "luar": a common word, in no person's name
                                     unless also person-given */
+    CUE_OFFICE = 1u << 9,        /* "perhubungan", "koordinator": a word of an office's
+                                    title, in no person's name */
 };
 
 typedef struct sanctagp_cues sanctagp_cues;

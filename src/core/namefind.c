@@ -191,7 +191,7 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
             break;
         if (r & (CUE_PERSON_TITLE | CUE_PERSON_VERB))
             title = 1;
-        else if (!(r & CUE_STOP) && !(title && plain_common(r)))
+        else if (!(r & CUE_STOP) && !(title && (plain_common(r) || (r & CUE_OFFICE))))
             break;
     }
     if (h == b)
@@ -253,7 +253,8 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
         unsigned r = roles(tg, k);
         if (glued(v, k, text) || (r & CUE_PERSON_CONNECTOR))
             continue;
-        if (!person_word(&v[k], caps) || (r & (CUE_STOP | CUE_ORG_HEAD | CUE_ORG_TAIL)) ||
+        if (!person_word(&v[k], caps) ||
+            (r & (CUE_STOP | CUE_ORG_HEAD | CUE_ORG_TAIL | CUE_OFFICE)) ||
             plain_common(r))
             return 0;
     }

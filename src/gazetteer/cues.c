@@ -54,7 +54,7 @@ static int cue_line(sqlite3_stmt *ins, const char *path, long line, char *s, con
         return sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, (long)(role - s) + 1, -1,
                                   "%s:%ld: unknown role '%s' (expected person-title, "
                                   "person-before-verb, org-head, org-tail, stop, org-connector, "
-                                  "person-connector, person-given or common)",
+                                  "person-connector, person-given, common or office)",
                                   path, line, role);
     char *norm = sanctag_normalize(s, strlen(s));
     if (!norm)
