@@ -128,6 +128,41 @@ with tempfile.TemporaryDirectory() as tmp:
     check('cooccur counts derived keys of tagged records', 'name:person:budi-sulistiyo' in out,
           out)
 
+    # item 5: discover lists derived names across a feed as a gaz build source
+    feed = os.path.join(tmp, 'feed.jsonl')
+    with open(feed, 'w') as f:
+        for i, (d, t) in enumerate([
+                ('2024-01-05', 'Menurut Budi Sulistiyo, Kim Jong Un siap.'),
+                ('2024-02-10', 'Kemarin kata Budi Sulistiyo, harga naik. Arema FC menang.'),
+                ('2023-12-01', '"Kami siap," ujar Budi Sulistiyo di Indonesia.'),
+                ('2024-03-01', 'Saham PT Sinar Terang Abadi naik di Indonesia.'),
+                ('2024-03-02', 'Saham PT Sinar Terang Abadi turun lagi.')]):
+            f.write(json.dumps({'id': i, 'date': d, 'text': t}) + '\n')
+    out = run(['discover', '--db', db, '-j', '2', feed]).stdout
+    rows = [l.split('\t') for l in out.splitlines() if l and not l.startswith('#')]
+    check('discover: header and ranked rows', rows[0] == ['key', 'label', 'name', 'alias', 'kind',
+                                                          'source'] and
+          [r[0] for r in rows[1:]] == ['person:budi-sulistiyo', 'org:pt-sinar-terang-abadi'],
+          out)
+    check('discover: documents and dates', '# Budi Sulistiyo (PERSON): 3 documents, '
+          '2023-12-01 .. 2024-02-10' in out, out)
+    check('discover: known entities, listed first then by documents',
+          out.index('with country:ID') < out.index('with person:kim-jong-un'), out)
+    check('discover: sample contexts', '#   "Menurut Budi Sulistiyo, Kim Jong Un siap."' in out,
+          out)
+    src = os.path.join(tmp, 'found.tsv')
+    run(['discover', '--db', db, '--min-docs', '1', '-o', src, feed])
+    db2 = os.path.join(tmp, 'accepted.db')
+    run(['gaz', 'build', db2, os.path.join(HERE, 'names.tsv'), src])
+    s = find(spans(db2, 'Arema FC menang.', '--names', 'off'), 'Arema FC')
+    check('discover output builds into a gazetteer', s and s['entity'] == 'org:arema-fc', s)
+    out = run(['discover', '--db', db, '--format', 'jsonl', '--limit', '1', feed]).stdout
+    recs = [json.loads(l) for l in out.splitlines()]
+    check('discover --format jsonl', len(recs) == 1 and recs[0]['key'] == 'person:budi-sulistiyo'
+          and recs[0]['attrs']['discover']['documents'] == 3, out)
+    p = run(['discover', '--db', db, '--min-docs', 'x', feed], ok=False)
+    check('discover: bad number', p.returncode == 2 and "'x'" in p.stderr, p.stderr)
+
     # cue sources: errors name the file, line and role
     p = run(['gaz', 'build', os.path.join(tmp, 'bad.db'), os.path.join(HERE, 'bad-cues.tsv')],
             ok=False)
