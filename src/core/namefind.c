@@ -144,14 +144,26 @@ static sanctagp_nprop new_prop(uint32_t tok, uint32_t ntok, int label, float sco
 
 /* The label of span `si` (index into tg->spans) as SANCTAGP_NAME_*, -1 for
  * other labels; *is_place for COUNTRY and LOCATION. */
-static int span_label(const sanctag_tagger *tg, size_t si, int *is_place)
+static int span_label(sanctag_tagger *tg, size_t si, int *is_place)
 {
     const sanctagp_matcher *m = &tg->gz->m;
-    const char *l = sanctagp_str(m, m->ent[tg->spans[si].entity].label);
+    uint32_t off = m->ent[tg->spans[si].entity].label;
+    sanctagp_namefind *nf = &tg->nf;
+    for (unsigned k = 0; k < nf->nlab; k++) /* a handful of labels: compared once each */
+        if (nf->lab_off[k] == off) {
+            *is_place = nf->lab_code[k] >> 2;
+            return (nf->lab_code[k] & 3) - 1;
+        }
+    const char *l = sanctagp_str(m, off);
     *is_place = strcmp(l, "COUNTRY") == 0 || strcmp(l, "LOCATION") == 0;
-    return strcmp(l, "PERSON") == 0 ? SANCTAGP_NAME_PERSON
-           : strcmp(l, "ORG") == 0  ? SANCTAGP_NAME_ORG
-                                    : -1;
+    int code = strcmp(l, "PERSON") == 0 ? SANCTAGP_NAME_PERSON
+               : strcmp(l, "ORG") == 0  ? SANCTAGP_NAME_ORG
+                                        : -1;
+    if (nf->nlab < sizeof nf->lab_off / sizeof *nf->lab_off) {
+        nf->lab_off[nf->nlab] = off;
+        nf->lab_code[nf->nlab++] = (uint8_t)((code + 1) | (*is_place << 2));
+    }
+    return code;
 }
 
 /* A common word that is no personal name token. */
