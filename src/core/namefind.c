@@ -34,6 +34,7 @@ void sanctagp_namefind_release(sanctagp_namefind *nf)
     free(nf->mask);
     free(nf->role);
     free(nf->capw);
+    free(nf->lab);
 }
 
 /* The cue roles of token i, looked up once a document (nf.role: ROLE_UNKNOWN
@@ -147,23 +148,23 @@ static sanctagp_nprop new_prop(uint32_t tok, uint32_t ntok, int label, float sco
 static int span_label(sanctag_tagger *tg, size_t si, int *is_place)
 {
     const sanctagp_matcher *m = &tg->gz->m;
-    uint32_t off = m->ent[tg->spans[si].entity].label;
     sanctagp_namefind *nf = &tg->nf;
-    for (unsigned k = 0; k < nf->nlab; k++) /* a handful of labels: compared once each */
-        if (nf->lab_off[k] == off) {
-            *is_place = nf->lab_code[k] >> 2;
-            return (nf->lab_code[k] & 3) - 1;
-        }
-    const char *l = sanctagp_str(m, off);
-    *is_place = strcmp(l, "COUNTRY") == 0 || strcmp(l, "LOCATION") == 0;
-    int code = strcmp(l, "PERSON") == 0 ? SANCTAGP_NAME_PERSON
-               : strcmp(l, "ORG") == 0  ? SANCTAGP_NAME_ORG
-                                        : -1;
-    if (nf->nlab < sizeof nf->lab_off / sizeof *nf->lab_off) {
-        nf->lab_off[nf->nlab] = off;
-        nf->lab_code[nf->nlab++] = (uint8_t)((code + 1) | (*is_place << 2));
+    uint32_t e = tg->spans[si].entity;
+    /* each entity's label is compared once a tagger: nf->lab[e] is
+     * SANCTAGP_NAME_* + 2, | 8 for a place, 0 until then */
+    uint8_t c = e < nf->nlab ? nf->lab[e] : 0;
+    if (!c) {
+        const char *l = sanctagp_str(m, m->ent[e].label);
+        int place = strcmp(l, "COUNTRY") == 0 || strcmp(l, "LOCATION") == 0;
+        int code = strcmp(l, "PERSON") == 0 ? SANCTAGP_NAME_PERSON
+                   : strcmp(l, "ORG") == 0  ? SANCTAGP_NAME_ORG
+                                            : -1;
+        c = (uint8_t)((code + 2) | (place << 3));
+        if (e < nf->nlab)
+            nf->lab[e] = c;
     }
-    return code;
+    *is_place = c >> 3;
+    return (c & 7) - 2;
 }
 
 /* A common word that is no personal name token. */
@@ -569,6 +570,9 @@ int sanctagp_names_find(sanctag_tagger *tg, const char *text, int propagate)
         sanctagp_grow((void **)&nf->capw, &nf->capw_cap, n + 1, sizeof *nf->capw))
         return SANCTAG_E_NOMEM;
     memset(nf->role, 0xFF, n * sizeof *nf->role);
+    if (!nf->lab && tg->gz->m.h->n_entities && /* best effort: without it, labels are compared */
+        (nf->lab = calloc(tg->gz->m.h->n_entities, 1)))
+        nf->nlab = tg->gz->m.h->n_entities;
     memset(nf->owner, 0, n * sizeof *nf->owner);
     for (size_t i = 0; i < tg->n_spans; i++) {
         const sanctag_span *s = &tg->spans[i];

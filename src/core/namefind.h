@@ -51,9 +51,8 @@ typedef struct sanctagp_namefind {
     uint32_t *capw;          /* capitalised words no gazetteer span covers, in order */
     size_t ncapw, capw_cap;
     const char *text;        /* the document being tagged */
-    uint32_t lab_off[8];     /* label string offsets seen (the tagger's gazetteer) ... */
-    uint8_t lab_code[8];     /* ... and theirs: SANCTAGP_NAME_* + 1, | 4 for a place */
-    unsigned nlab;
+    uint8_t *lab;            /* per gazetteer entity: its label as span_label() codes it */
+    uint32_t nlab;
 } sanctagp_namefind;
 
 void sanctagp_namefind_release(sanctagp_namefind *nf);
