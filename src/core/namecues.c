@@ -54,7 +54,12 @@ void sanctagp_cues_free(sanctagp_cues *c)
 static uint64_t head_of(const char *s, size_t len)
 {
     uint64_t h = 0;
-    memcpy(&h, s, len < 8 ? len : 8);
+    if (len >= 8) {
+        memcpy(&h, s, 8); /* a fixed size: one load */
+        return h;
+    }
+    for (size_t i = 0; i < len; i++) /* little-endian order of the bytes, as memcpy gives */
+        h |= (uint64_t)(unsigned char)s[i] << (8 * i);
     return h;
 }
 

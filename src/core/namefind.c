@@ -574,19 +574,20 @@ int sanctagp_names_find(sanctag_tagger *tg, const char *text, int propagate)
         (nf->lab = calloc(tg->gz->m.h->n_entities, 1)))
         nf->nlab = tg->gz->m.h->n_entities;
     memset(nf->owner, 0, n * sizeof *nf->owner);
+    memset(nf->mask, 0, n);
     for (size_t i = 0; i < tg->n_spans; i++) {
         const sanctag_span *s = &tg->spans[i];
+        memset(nf->mask + s->first_token, 1, s->ntokens);
         for (uint32_t k = s->first_token; k < s->first_token + s->ntokens; k++)
             if (!nf->owner[k] || !(s->flags & SANCTAG_SPAN_NESTED))
                 nf->owner[k] = (uint32_t)i + 1;
     }
     /* the capitalised words no span covers: where names may begin */
     nf->ncapw = 0;
+    const sanctagp_token *t = tg->tk.v;
     for (size_t i = 0; i < n; i++) {
-        const sanctagp_token *t = &tg->tk.v[i];
-        nf->mask[i] = nf->owner[i] != 0;
         nf->capw[nf->ncapw] = (uint32_t)i;
-        nf->ncapw += !nf->mask[i] && t->kind == TK_WORD && (t->flags & TF_FIRST_UPPER);
+        nf->ncapw += !nf->mask[i] & (t[i].kind == TK_WORD) & ((t[i].flags & TF_FIRST_UPPER) != 0);
     }
     int rc = context_names(tg, text);
     if (!rc && propagate && !(rc = collect_forms(tg)) && nf->nf)
