@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "gazetteer/countries.h"
+#include "gazetteer/lexicon.h"
 #include "gazetteer/sources.h"
 #include "util/hash.h"
 
@@ -607,9 +608,11 @@ static int jsonl_record(void *ctx, const char *path, long line, const char *cons
 }
 
 /* A .tsv or .jsonl source file: read with the one source reader, written as
- * the source named after the file, versioned by a hash of its bytes. */
+ * the source named after the file, versioned by a hash of its bytes; a TSV
+ * whose header starts with `word<TAB>role` holds cue words (cues.c), one whose
+ * header starts with `word` or `token` otherwise is a lexicon (lexicon.h). */
 static int source_file(sqlite3 *db, const char *db_path, const char *path, int jsonl,
-                       const char *cue_role, sanctag_error *err)
+                       sanctag_error *err)
 {
     char *buf;
     size_t len;
@@ -620,8 +623,13 @@ static int source_file(sqlite3 *db, const char *db_path, const char *path, int j
     source_name_of(path, name, sizeof name);
     snprintf(ver, sizeof ver, "%016llx",
              (unsigned long long)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, buf, len));
-    if (cue_role || (!jsonl && sanctagp_is_cue_source(buf, len))) {
-        rc = sanctagp_cue_source(db, db_path, path, name, ver, buf, len, cue_role, err);
+    if (!jsonl && sanctagp_is_cue_source(buf, len)) { /* before lexicons: "word<TAB>role" */
+        rc = sanctagp_cue_source(db, db_path, path, name, ver, buf, len, err);
+        free(buf);
+        return rc;
+    }
+    if (!jsonl && sanctagp_is_lexicon(buf, len)) {
+        rc = sanctagp_lexicon_add(db, db_path, path, name, ver, buf, len, err);
         free(buf);
         return rc;
     }
@@ -641,21 +649,12 @@ int sanctagp_source_add(sqlite3 *db, const char *db_path, const char *src, sanct
     if (strcmp(src, "icu:countries") == 0)
         return sanctagp_source_icu_countries(db, db_path, err);
     size_t n = strlen(src);
-    const char *colon = strchr(src, ':');
-    if (colon && colon - src < 32 && n > 4 && strcmp(src + n - 4, ".tsv") == 0) {
-        /* ROLE:FILE.tsv, a word list of cue words of one role ("stop:common-words.tsv") */
-        char role[32];
-        snprintf(role, sizeof role, "%.*s", (int)(colon - src), src);
-        if (sanctagp_cue_role(role))
-            return source_file(db, db_path, colon + 1, 0, role, err);
-    }
     if (n > 4 && strcmp(src + n - 4, ".tsv") == 0)
-        return source_file(db, db_path, src, 0, NULL, err);
+        return source_file(db, db_path, src, 0, err);
     if (n > 6 && strcmp(src + n - 6, ".jsonl") == 0)
-        return source_file(db, db_path, src, 1, NULL, err);
+        return source_file(db, db_path, src, 1, err);
     return sanctagp_error_set(err, SANCTAG_E_INVALID, src, 0, 0, -1,
-                              "%s: unknown source type (expected a .tsv or .jsonl file, "
-                              "icu:countries, or ROLE:FILE.tsv, a list of cue words of one "
-                              "role such as stop:common-words.tsv)",
+                              "%s: unknown source type (expected a .tsv or .jsonl file, or "
+                              "icu:countries)",
                               src);
 }

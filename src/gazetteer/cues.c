@@ -1,8 +1,9 @@
 /* cues.c - the cue words of context name recognition (issue 17) in the
  * gazetteer: `gaz build` reads a reviewable TSV source of them (header
  * "word<TAB>role", gazetteers/cues.tsv) into table `cue`, and opening a
- * gazetteer loads them into the core's cue set (core/namecues.h). The table
- * is created on first use, so gazetteers built before it simply have none. */
+ * gazetteer loads them, with the lexicon's common words and given names
+ * (lexicon.h), into the core's cue set (core/namecues.h). The table is
+ * created on first use, so gazetteers built before it simply have none. */
 #include "gazetteer/gazetteer.h"
 
 #include <stdio.h>
@@ -32,29 +33,24 @@ int sanctagp_is_cue_source(const char *buf, size_t len)
            (p[9] == '\t' || p[9] == '\n' || p[9] == '\r');
 }
 
-/* One "word<TAB>role[<TAB>...]" line into the table; with `fixed`, a line
- * of a word list ("word[<TAB>...]") whose words all have that role. */
-static int cue_line(sqlite3_stmt *ins, const char *path, long line, char *s, const char *fixed,
-                    sanctag_error *err)
+/* One "word<TAB>role[<TAB>...]" line into the table. */
+static int cue_line(sqlite3_stmt *ins, const char *path, long line, char *s, sanctag_error *err)
 {
     char *tab = strchr(s, '\t');
-    if ((!tab && !fixed) || tab == s)
+    if (!tab || tab == s)
         return sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, 1, -1,
                                   "%s:%ld: expected 'word<TAB>role'", path, line);
-    char *role = (char *)fixed;
-    if (tab)
-        *tab = 0;
-    if (!fixed) {
-        role = tab + 1;
-        char *rest = strchr(role, '\t');
-        if (rest)
-            *rest = 0;
-    }
-    if (!sanctagp_cue_role(role))
+    *tab = 0;
+    char *role = tab + 1, *rest = strchr(role, '\t');
+    if (rest)
+        *rest = 0;
+    if (!sanctagp_cue_role(role) || strcmp(role, "person-given") == 0 ||
+        strcmp(role, "common") == 0)
         return sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, (long)(role - s) + 1, -1,
                                   "%s:%ld: unknown role '%s' (expected person-title, "
                                   "person-before-verb, org-head, org-tail, stop, org-connector, "
-                                  "person-connector, person-given, common or office)",
+                                  "person-connector or office; common words and given names "
+                                  "come from the lexicon)",
                                   path, line, role);
     char *norm = sanctag_normalize(s, strlen(s));
     if (!norm)
@@ -75,8 +71,7 @@ static int cue_line(sqlite3_stmt *ins, const char *path, long line, char *s, con
 }
 
 int sanctagp_cue_source(sqlite3 *db, const char *db_path, const char *path, const char *name,
-                        const char *version, char *buf, size_t len, const char *role,
-                        sanctag_error *err)
+                        const char *version, char *buf, size_t len, sanctag_error *err)
 {
     sanctagp_writer *w = NULL;
     sqlite3_stmt *ins = NULL;
@@ -98,25 +93,24 @@ int sanctagp_cue_source(sqlite3 *db, const char *db_path, const char *path, cons
         line++;
         if (n == 0 || *s == '#')
             continue;
-        if (header) { /* "word<TAB>role...", or any header of a word list */
+        if (header) { /* "word<TAB>role...": checked by sanctagp_is_cue_source() */
             header = 0;
             continue;
         }
-        rc = cue_line(ins, path, line, s, role, err);
+        rc = cue_line(ins, path, line, s, err);
     }
     sqlite3_finalize(ins);
     sanctagp_writer_free(w);
     return rc;
 }
 
-int sanctagp_cues_read(sqlite3 *db, sanctagp_cues **ret)
+/* Adds the rows of `sql` (word, role name) to c; a missing table adds none. */
+static int cues_from(sqlite3 *db, const char *sql, sanctagp_cues *c)
 {
-    *ret = NULL;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT norm, role FROM cue", -1, &st, NULL) != SQLITE_OK)
-        return 0; /* a gazetteer without cue words */
-    sanctagp_cues *c = sanctagp_cues_new();
-    int rc = c ? 0 : SANCTAG_E_NOMEM;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return 0; /* a gazetteer made before the table */
+    int rc = 0;
     while (!rc && sqlite3_step(st) == SQLITE_ROW) {
         const char *norm = (const char *)sqlite3_column_text(st, 0);
         const char *role = (const char *)sqlite3_column_text(st, 1);
@@ -124,6 +118,22 @@ int sanctagp_cues_read(sqlite3 *db, sanctagp_cues **ret)
             rc = sanctagp_cues_add(c, norm, strlen(norm), sanctagp_cue_role(role));
     }
     sqlite3_finalize(st);
+    return rc;
+}
+
+int sanctagp_cues_read(sqlite3 *db, sanctagp_cues **ret)
+{
+    *ret = NULL;
+    sanctagp_cues *c = sanctagp_cues_new();
+    if (!c)
+        return SANCTAG_E_NOMEM;
+    /* the cue words, and the lexicon's common words and given names (issue 16) */
+    int rc = cues_from(db, "SELECT norm, role FROM cue", c);
+    if (!rc && sanctagp_cues_count(c))
+        rc = cues_from(db,
+                       "SELECT word, CASE class WHEN 'given' THEN 'person-given' ELSE class END "
+                       "FROM lexicon WHERE class IN ('common', 'given')",
+                       c);
     if (rc || !sanctagp_cues_count(c)) {
         sanctagp_cues_free(c);
         return rc;

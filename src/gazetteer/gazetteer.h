@@ -87,14 +87,11 @@ sqlite3_int64 sanctagp_writer_source_id(const sanctagp_writer *w);
  * is the header "word<TAB>role[...]". */
 int sanctagp_is_cue_source(const char *buf, size_t len);
 /* Writes a cue source (buf: the file's bytes, modified) as source `name`
- * into table `cue`; errors name the file and line. With `role` (a role name of
- * core/namecues.h) the file is a word list: the first cell of every line
- * after the header is a word with that role. */
+ * into table `cue`; errors name the file and line. */
 int sanctagp_cue_source(sqlite3 *db, const char *db_path, const char *path, const char *name,
-                        const char *version, char *buf, size_t len, const char *role,
-                        sanctag_error *err);
-/* The stored cue words (*ret NULL when the gazetteer has none). Returns 0 or
- * SANCTAG_E_NOMEM. */
+                        const char *version, char *buf, size_t len, sanctag_error *err);
+/* The stored cue words with the lexicon's common words and given names (*ret
+ * NULL when the gazetteer has no cue words). Returns 0 or SANCTAG_E_NOMEM. */
 int sanctagp_cues_read(sqlite3 *db, sanctagp_cues **ret);
 
 #endif

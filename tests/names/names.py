@@ -49,8 +49,7 @@ def find(sp, text, start=None):
 with tempfile.TemporaryDirectory() as tmp:
     db = os.path.join(tmp, 'names.db')
     run(['gaz', 'build', db, os.path.join(HERE, 'names.tsv'), os.path.join(GAZ, 'cues.tsv'),
-         'common:' + os.path.join(GAZ, 'common-words.tsv'),
-         'person-given:' + os.path.join(GAZ, 'given-names.tsv')])
+         os.path.join(GAZ, 'common-words.tsv'), os.path.join(GAZ, 'given-names.tsv')])
 
     # item 1: short forms by any unambiguous part; the given name of an Indonesian
     t = 'Zulkifli Hasan hadir di sini. Zulkifli lalu pulang.'
