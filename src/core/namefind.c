@@ -253,6 +253,13 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
         title = q != UINT32_MAX && !nf->owner[q] &&
                 (roles(tg, q) & (CUE_PERSON_TITLE | CUE_PERSON_VERB)) != 0;
     }
+    /* a title inside ends the name: "Rizki Nugraha Editor" */
+    for (uint32_t k = h + 1; k < e; k++)
+        if (roles(tg, k) & CUE_PERSON_TITLE) {
+            e = k;
+            b = k; /* what follows is no place the name continues into */
+            break;
+        }
     /* a body or place right after it continues the title: "Ketua Umum PAN" */
     if (!title || e - h > 4 || (e == b && b < tg->tk.n && nf->owner[b]))
         return 0;
