@@ -196,15 +196,14 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
                        (!nf->owner[a - 1] &&
                         !(roles(tg, a - 1) & (CUE_PERSON_TITLE | CUE_PERSON_VERB)))))
         return 0;
-    /* titles and stop words lead in: "Direktur Utama PT ...", "Menurut Presiden ...";
-     * after a title so do common words: "Menteri Luar Negeri Retno Marsudi" */
+    /* titles and stop words lead in: "Direktur Utama PT ...", "Menurut Presiden ..." */
     for (; h < b; h++) {
         unsigned r = roles(tg, h);
         if (r & CUE_ORG_HEAD)
             break;
         if (r & (CUE_PERSON_TITLE | CUE_PERSON_VERB))
             title = 1;
-        else if (!(r & CUE_STOP) && !(title && (plain_common(r) || (r & CUE_OFFICE))))
+        else if (!(r & CUE_STOP))
             break;
     }
     if (h == b)
@@ -220,6 +219,13 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
     int head = (roles(tg, h) & CUE_ORG_HEAD) != 0;
     int tail = e - h >= 2 && (roles(tg, e - 1) & CUE_ORG_TAIL);
     if (head || tail) {
+        /* a name by its tail starts after the last title or connector: "Managing
+         * Director dan Co-Founder Emerald Media" is "Emerald Media" */
+        for (uint32_t k = e - 1; !head && k > h; k--)
+            if (roles(tg, k - 1) & (CUE_PERSON_TITLE | CUE_ORG_CONNECTOR)) {
+                h = k;
+                break;
+            }
         sanctagp_nprop p = new_prop(h, e - h, SANCTAGP_NAME_ORG, 0.9f);
         uint32_t nx = e;
         int place = 0;
@@ -234,10 +240,24 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
             if (strcmp(sanctagp_str(m, m->ent[s->entity].label), "COUNTRY") == 0)
                 p.named_country = s->entity;
         }
+        if (!head && h == a && a > 0 && nf->owner[a - 1] && !(v[a].flags & TF_SENT_START) &&
+            span_label(tg, nf->owner[a - 1] - 1, &place) < 0 && place) {
+            /* a place starts it: "Dalian Global Unity Shipping Co Ltd" */
+            const sanctag_span *s = &tg->spans[nf->owner[a - 1] - 1];
+            p.absorb = nf->owner[a - 1];
+            p.tok = s->first_token;
+            p.ntok = e - s->first_token;
+        }
         if (p.ntok >= 2)
             return propose(tg, p, text);
         return 0;
     }
+    /* after a title, the words of the office (common or office words) lead in to
+     * a person: "Menteri Luar Negeri Retno Marsudi" */
+    while (title && h < e && (plain_common(roles(tg, h)) || (roles(tg, h) & CUE_OFFICE)))
+        h++;
+    if (h == e)
+        return 0;
     /* a person: after a title, role or speech verb, in or before the run,
      * or before a place or body that follows one ("Presiden AS Donald Trump") */
     if (!title && a > 0 && !(v[a].flags & TF_SENT_START)) {
