@@ -51,7 +51,8 @@ static void help(FILE *f)
             "                       \"nested\": true); default is leftmost-longest\n"
             "  --weak               also match weak (low-quality) aliases\n"
             "  --listed-only        keep only spans of entities on a sanctions list (those\n"
-            "                       with a \"sanctions\" object; see 'sanctag gaz import')\n"
+            "                       with a \"sanctions\" object; see 'sanctag gaz import');\n"
+            "                       json, csv and tsv\n"
             "  --suppressors        also emit suppressor matches such as \"dolar AS\"\n"
             "                       (marked \"suppressor\": true), to see why nothing matched\n"
             "  --no-propagate       do not resolve short forms (\"Kim\" after \"Kim Jong Un\")\n"
@@ -66,9 +67,20 @@ static void help(FILE *f)
             "  --format FORMAT      json (default: the output contract), spacy or doccano\n"
             "                       (JSON Lines for those tools), conll (BIO per token), or\n"
             "                       brat (with -o DIR: DIR/ID.txt and DIR/ID.ann per\n"
-            "                       document); the other formats use codepoint offsets and\n"
+            "                       document), csv or tsv (one row per mention, below);\n"
+            "                       spacy, doccano, conll and brat use codepoint offsets and\n"
             "                       carry no error records (errors go to stderr, exit 1)\n"
             "\n"
+            "Tables (--format csv|tsv): a header row, then one row per mention with the\n"
+            "columns id, the --keep fields, start, end, text, label, entity, name,\n"
+            "country, listed, programs (joined by \"; \"), list_source, list_ref,\n"
+            "listed_on, error. Quoted as RFC 4180 (pandas.read_csv and sqlite3 .import\n"
+            "read it as it is); a document without mentions has no row, one that could\n"
+            "not be tagged has a row with its \"code: message\" in error. A cell that\n"
+            "starts with = + - @ TAB or CR gets a ' before it (OWASP advice against\n"
+            "spreadsheet formula injection), except a plain number such as -3.\n"
+            "\n");
+    fprintf(f,
             "Running:\n"
             "  -j, --jobs N         worker threads (default: all cores); output order is\n"
             "                       always input order\n"
@@ -87,6 +99,7 @@ static void help(FILE *f)
             "Examples:\n"
             "  sanctag tag article.txt\n"
             "  sanctag tag --jsonl --offsets byte feed.jsonl -o tagged.jsonl\n"
+            "  sanctag tag --format csv --keep date feed.jsonl -o mentions.csv\n"
             "  sanctag tag -j 8 --keep date archive/ > tagged.jsonl\n"
             "  zcat feed.jsonl.gz | sanctag tag --jsonl --text-field body --id-field url -\n"
             "  echo 'Korut dan AS bertemu di Seoul.' | sanctag tag\n");
@@ -602,6 +615,18 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    if (cf->eo.format == FMT_CSV || cf->eo.format == FMT_TSV) {
+        sanctagp_emitter em;
+        sanctagp_buf head = {0};
+        sanctagp_emitter_init(&em, cf->gz, &cf->eo);
+        if (sanctagp_table_header(&head, &em) ||
+            fwrite(head.p, 1, head.len, r.out) != head.len) {
+            r.write_failed = 1;
+            r.write_errno = errno;
+        }
+        sanctagp_emitter_release(&em);
+        sanctagp_buf_release(&head);
+    }
     int prc = pl_run(&ops, &r, inputs, 0, jobs, &r.bytes_in);
     int setup_ok = prc != -2;
     if (!setup_ok)
@@ -617,8 +642,8 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
     if (r.write_failed && closed == 0)
         cli_warn("%s: write error: %s", outpath ? outpath : "standard output", strerror(saved));
     if (r.nerrs)
-        cli_warn("%ld of %ld documents had errors (see their \"error\" objects)", r.nerrs,
-                 r.ndocs);
+        cli_warn("%ld of %ld documents had errors (see their \"error\" %s)", r.nerrs, r.ndocs,
+                 cf->eo.format == FMT_CSV || cf->eo.format == FMT_TSV ? "column" : "objects");
     if (interrupted) {
         cli_warn("interrupted after %ld documents%s", r.ndocs,
                  outpath ? "; nothing written" : "; output ends with the last complete record");
@@ -724,14 +749,18 @@ int cmd_tag(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (cf.listed_only && cf.eo.format != FMT_JSON)
-        return cli_usage("tag", "--listed-only works with the JSON output only");
-    if (cf.eo.format != FMT_JSON && offsets_given && cf.eo.unit != OFF_CODEPOINT &&
-        cf.eo.format != FMT_CONLL)
+    /* the JSON contract and the tables derived from it honour --offsets and
+     * --listed-only; the other formats count in codepoints */
+    int contract = cf.eo.format == FMT_JSON || cf.eo.format == FMT_CSV || cf.eo.format == FMT_TSV;
+    if (cf.listed_only && !contract)
+        return cli_usage("tag", "--listed-only works with the json, csv and tsv formats only");
+    if (!contract && offsets_given && cf.eo.unit != OFF_CODEPOINT && cf.eo.format != FMT_CONLL)
         return cli_usage("tag", "--format %s always uses codepoint offsets",
                          sanctagp_format_name(cf.eo.format));
-    if (cf.eo.format != FMT_JSON)
+    if (!contract)
         cf.eo.unit = OFF_CODEPOINT;
+    cf.eo.keep = (const char *const *)cf.keep;
+    cf.eo.nkeep = cf.nkeep;
     if (cf.eo.format == FMT_BRAT && (rc = brat_setup(&cf, &outpath)) != EXIT_OK_)
         return rc;
     const char *dbpath = cli_find_db(db);

@@ -55,8 +55,10 @@ void sanctagp_ecache_free(sanctagp_ecache *c)
     free(c);
 }
 
-/* The fields an entity gives each span: A (label, entity, name and, except
- * for ORG, country) follows "text"; B (the sanctions listing) follows "alias". */
+/* The fields an entity gives each span: A (label, entity, name, except for
+ * ORG the entity's country as "country", and for every label the entity's
+ * country as "entity_country") follows "text"; B (the sanctions listing)
+ * follows "alias". See DESIGN.md "Countries of a span". */
 static int render_entity(sanctagp_buf *out, const sanctag_entity *e, size_t *ret_lena,
                          size_t *ret_lenb)
 {
@@ -70,6 +72,10 @@ static int render_entity(sanctagp_buf *out, const sanctag_entity *e, size_t *ret
     rc |= put_str(out, e->name);
     if (*e->country && strcmp(e->label, "ORG") != 0) {
         rc |= PUT(",\"country\":");
+        rc |= put_str(out, e->country);
+    }
+    if (*e->country) {
+        rc |= PUT(",\"entity_country\":");
         rc |= put_str(out, e->country);
     }
     size_t l1 = out->len;
@@ -293,17 +299,21 @@ static int put_span(sanctagp_buf *out, const sanctagp_emitter *em, const sanctag
     rc |= PUT(",\"text\":");
     rc |= sanctagp_json_put_string(out, text + s->start, s->end - s->start);
     rc |= sanctagp_buf_put(out, ea, la);
-    if (s->named_country != UINT32_MAX) {
-        /* an ORG takes the country named inside it: "Kementerian Luar Negeri AS" */
-        sanctag_entity ent, ce;
-        int org = (s->flags & SANCTAG_SPAN_DERIVED) /* named_country: derived ORGs only */
-                      || (sanctag_gazetteer_entity(em->gz, s->entity, &ent) == 0 &&
-                          strcmp(ent.label, "ORG") == 0);
-        if (org &&
-            sanctag_gazetteer_entity(em->gz, s->named_country, &ce) == 0 && *ce.country) {
+    sanctag_entity ent, ce;
+    if (s->named_country != UINT32_MAX &&
+        sanctag_gazetteer_entity(em->gz, s->named_country, &ce) == 0 && *ce.country) {
+        /* an ORG's "country" is the country named inside it ("Kementerian Luar
+         * Negeri AS" -> US), as annotation guidelines give ORG:XX; every label
+         * carries it as "named_country". A derived span has named_country only
+         * when it is an ORG ("Universitas Indonesia"). */
+        if ((s->flags & SANCTAG_SPAN_DERIVED) ||
+            (sanctag_gazetteer_entity(em->gz, s->entity, &ent) == 0 &&
+             strcmp(ent.label, "ORG") == 0)) {
             rc |= PUT(",\"country\":");
             rc |= put_str(out, ce.country);
         }
+        rc |= PUT(",\"named_country\":");
+        rc |= put_str(out, ce.country);
     }
     rc |= PUT(",\"alias\":{\"kind\":");
     rc |= put_str(out, s->alias_kind);
