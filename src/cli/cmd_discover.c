@@ -138,7 +138,7 @@ static json_t *doc_names(disc_worker *w, const char *text, size_t len, int32_t y
                 json_object_set_new(known, en.key, json_pack("[sb]", en.name, en.listed));
         } else if (!json_object_get(names, en.key)) {
             json_object_set_new(names, en.key,
-                                json_pack("[ssO]", en.label, en.name,
+                                json_pack("[sso]", en.label, en.name,
                                           context_of(text, len, sp[i].start, sp[i].end)));
         }
     }
