@@ -35,7 +35,8 @@ static void help(FILE *f)
             "Input:\n"
             "  --tag                tag raw JSON Lines documents (fields --id-field, --text-field,\n"
             "                       --date-field) as 'sanctag tag --jsonl' would\n"
-            "  --db PATH, --weak, --no-propagate, --id-field NAME, --text-field NAME\n"
+            "  --db PATH, --weak, --no-propagate, --names on|off, --id-field NAME,\n"
+            "  --text-field NAME\n"
             "                       as for 'sanctag tag' (with --tag)\n"
             "  --date-field NAME    field holding the document date (default: date), read\n"
             "                       from the raw document with --tag, else from the tagged record\n"
@@ -296,7 +297,7 @@ typedef struct cooc_args {
 } cooc_args;
 
 enum {
-    O_TAG = 256, O_DB, O_WEAK, O_NOPROP, O_IDF, O_TEXTF, O_DATEF, O_ORDER, O_WINDOW, O_BY,
+    O_TAG = 256, O_DB, O_WEAK, O_NOPROP, O_NAMES, O_IDF, O_TEXTF, O_DATEF, O_ORDER, O_WINDOW, O_BY,
     O_PERIOD, O_LABEL, O_TABLE, O_MIN, O_TOP, O_SORT, O_WITH, O_WITHOUT, O_NODOCS, O_MERGE,
     O_UNITMAX, O_PROGRESS,
     O_LISTED, O_PROGRAM, O_LISTSRC,
@@ -564,6 +565,7 @@ static int parse_args(cooc_args *a, int argc, char **argv)
         {"db", required_argument, NULL, O_DB},
         {"weak", no_argument, NULL, O_WEAK},
         {"no-propagate", no_argument, NULL, O_NOPROP},
+        {"names", required_argument, NULL, O_NAMES},
         {"id-field", required_argument, NULL, O_IDF},
         {"text-field", required_argument, NULL, O_TEXTF},
         {"date-field", required_argument, NULL, O_DATEF},
@@ -592,6 +594,7 @@ static int parse_args(cooc_args *a, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
+    a->x.tag_flags = SANCTAG_TAG_NAMES;
     a->x.id_field = "id";
     a->x.text_field = "text";
     a->x.date_field = "date";
@@ -617,6 +620,11 @@ static int parse_args(cooc_args *a, int argc, char **argv)
         case O_NOPROP:
             a->x.tag_flags |= SANCTAG_TAG_NO_PROPAGATE;
             a->tag_only = "--no-propagate";
+            break;
+        case O_NAMES:
+            if (cli_names_option("cooccur", optarg, &a->x.tag_flags))
+                return EXIT_USAGE;
+            a->tag_only = "--names";
             break;
         case O_IDF: a->x.id_field = optarg; a->tag_only = "--id-field"; break;
         case O_TEXTF: a->x.text_field = optarg; a->tag_only = "--text-field"; break;
@@ -673,7 +681,7 @@ int cmd_cooccur(int argc, char **argv)
                 "--listed-only, --program, --list-source, --date-field, --date-order) from its "
                 "inputs; give only output options";
     else if (tag_only && !x.tag)
-        usage = "--db, --weak, --no-propagate, --id-field and --text-field need --tag";
+        usage = "--db, --weak, --no-propagate, --names, --id-field and --text-field need --tag";
     else if (!merge && co.window == COOC_WIN_TOKENS && !x.tag)
         usage = "--window N (tokens) needs --tag: tagged output carries no token positions; "
                 "use --window sentence with 'sanctag tag --sentences' output instead";

@@ -35,6 +35,8 @@ static void help(FILE *f)
             "  --json        print the figures as one JSON object\n"
             "  -j, --jobs N  worker threads (default: all cores); the figures are the same\n"
             "                for any N\n"
+            "  --names on|off  also find names no gazetteer entity has, as 'sanctag tag'\n"
+            "                does (default: on)\n"
             "\n"
             "Examples:\n"
             "  sanctag eval ../shared/gold/dev.jsonl\n"
@@ -172,6 +174,7 @@ static void prf(counts c, double *p, double *r, double *f)
 typedef struct eval_run {
     const char *gold_path, *pred_path;
     sanctag_gazetteer *gz;  /* tagging here (no PRED file) */
+    unsigned tag_flags;     /* SANCTAG_TAG_* when tagging here */
     json_t *pred_by_id;     /* predictions by id (PRED file) */
     int show_errors, as_json;
     counts per[NLAB + 1], docset;
@@ -222,7 +225,7 @@ static void tag_spans(eval_worker *w, judged *j, long ln)
     sanctag_gazetteer *gz = w->r->gz;
     sanctag_error e;
     memset(&e, 0, sizeof e);
-    if (sanctag_tagger_tag(w->tg, j->text, j->len, 0, &e) != 0) {
+    if (sanctag_tagger_tag(w->tg, j->text, j->len, w->r->tag_flags, &e) != 0) {
         snprintf(j->msg, sizeof j->msg, "%s:%ld: %s", w->r->gold_path, ln, e.text);
         j->ps = calloc(1, sizeof *j->ps);
         return;
@@ -232,7 +235,7 @@ static void tag_spans(eval_worker *w, judged *j, long ln)
     j->ps = calloc(n ? n : 1, sizeof *j->ps);
     for (size_t i = 0; j->ps && i < n; i++) {
         sanctag_entity ent;
-        if (sanctag_gazetteer_entity(gz, s[i].entity, &ent))
+        if (sanctag_tagger_span_entity(w->tg, &s[i], &ent))
             continue;
         sp *p = &j->ps[j->np];
         p->start = (long)s[i].start;
@@ -513,10 +516,12 @@ int cmd_eval(int argc, char **argv)
         {"errors", no_argument, NULL, 'e'},
         {"json", no_argument, NULL, 'J'},
         {"jobs", required_argument, NULL, 'j'},
+        {"names", required_argument, NULL, 'N'},
         {NULL, 0, NULL, 0},
     };
     const char *db = NULL;
     int show_errors = 0, as_json = 0, ch, jobs = pl_default_jobs();
+    unsigned tag_flags = SANCTAG_TAG_NAMES;
     while ((ch = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':
@@ -525,6 +530,10 @@ int cmd_eval(int argc, char **argv)
         case 'd': db = optarg; break;
         case 'e': show_errors = 1; break;
         case 'J': as_json = 1; break;
+        case 'N':
+            if (cli_names_option("eval", optarg, &tag_flags))
+                return EXIT_USAGE;
+            break;
         case 'j':
             if (pl_parse_jobs(optarg, &jobs))
                 return cli_usage("eval", "--jobs must be a number from 1 to 1024, not '%s'",
@@ -543,6 +552,7 @@ int cmd_eval(int argc, char **argv)
     r.pred_path = argc - optind == 2 ? argv[optind + 1] : NULL;
     r.show_errors = show_errors;
     r.as_json = as_json;
+    r.tag_flags = tag_flags;
     sanctag_error e;
     memset(&e, 0, sizeof e);
     if (r.pred_path) {

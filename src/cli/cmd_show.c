@@ -54,7 +54,8 @@ static void help(FILE *f)
             "                       bundled default gazetteer)\n"
             "  --weak               also match weak (low-quality) aliases\n"
             "  --no-propagate       do not resolve short forms and acronyms through earlier\n"
-            "                       full mentions\n");
+            "                       full mentions\n"
+            CLI_NAMES_HELP);
     fputs(cli_listed_help, f);
     fprintf(f,
             "\n"
@@ -62,8 +63,8 @@ static void help(FILE *f)
             "  --id ID              only the document with this id (repeatable)\n"
             "  --grep PATTERN       only documents whose text matches PATTERN, a POSIX\n"
             "                       extended regular expression ignoring case\n"
-            "  --listed-only        only documents that mention a sanctions-listed entity,\n"
-            "                       with only those mentions highlighted\n"
+            "  --listed-only, --program, --list-source (above) also select: only documents\n"
+            "                       with a mention that passes, only those highlighted\n"
             "  --limit N            at most N documents (the rest of the input is not read)\n"
             "\n"
             "Terminal output:\n"
@@ -445,6 +446,7 @@ int cmd_show(int argc, char **argv)
         {"text-field", required_argument, NULL, 'T'},
         {"weak", no_argument, NULL, 'w'},
         {"no-propagate", no_argument, NULL, 'P'},
+        {"names", required_argument, NULL, 'N'},
         {"color", required_argument, NULL, 'C'},
         {"colour", required_argument, NULL, 'C'},
         {"width", required_argument, NULL, 'W'},
@@ -464,6 +466,7 @@ int cmd_show(int argc, char **argv)
     memset(&run, 0, sizeof run);
     show_ctx c;
     memset(&c, 0, sizeof c);
+    c.flags = SANCTAG_TAG_NAMES;
     c.id_field = "id";
     c.text_field = "text";
     c.listed = &listed;
@@ -493,6 +496,10 @@ int cmd_show(int argc, char **argv)
         case 'T': c.text_field = optarg; break;
         case 'w': weak = 1; break;
         case 'P': c.flags |= SANCTAG_TAG_NO_PROPAGATE; break;
+        case 'N':
+            if (cli_names_option("show", optarg, &c.flags))
+                return EXIT_USAGE;
+            break;
         case 'C':
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
                 return cli_usage("show", "--color must be auto, always or never, not '%s'",

@@ -69,6 +69,7 @@ static void help(FILE *f)
             "  --no-propagate       do not resolve short forms (\"Kim\" after \"Kim Jong Un\")\n"
             "                       and acronyms defined in parentheses through earlier full\n"
             "                       mentions in the same document (marked \"propagated\": true)\n"
+            CLI_NAMES_HELP
             "\n"
             "Output:\n"
             "  --offsets UNIT       codepoint (default), byte or utf16: the unit of start/end\n"
@@ -707,6 +708,24 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
     return rc;
 }
 
+/* The JSON contract and the tables derived from it honour --offsets and the
+ * --listed-only filters; the other formats count in codepoints. */
+static int check_format(tag_conf *cf, int offsets_given)
+{
+    int contract = cf->eo.format == FMT_JSON || cf->eo.format == FMT_CSV ||
+                   cf->eo.format == FMT_TSV;
+    if (cf->listed.on && !contract)
+        return cli_usage("tag", "--listed-only, --program and --list-source work with the "
+                                "json, csv and tsv formats only");
+    if (!contract && offsets_given && cf->eo.unit != OFF_CODEPOINT &&
+        cf->eo.format != FMT_CONLL)
+        return cli_usage("tag", "--format %s always uses codepoint offsets",
+                         sanctagp_format_name(cf->eo.format));
+    if (!contract)
+        cf->eo.unit = OFF_CODEPOINT;
+    return EXIT_OK_;
+}
+
 int cmd_tag(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -727,6 +746,7 @@ int cmd_tag(int argc, char **argv)
         {"suppressors", no_argument, NULL, 'S'},
         {"sentences", no_argument, NULL, 's'},
         {"no-propagate", no_argument, NULL, 'P'},
+        {"names", required_argument, NULL, 'N'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
         {"progress", required_argument, NULL, 'R'},
@@ -739,6 +759,7 @@ int cmd_tag(int argc, char **argv)
     cf.text_field = "text";
     cf.max_doc = FEED_DEFAULT_MAX_DOC;
     cf.eo.unit = OFF_CODEPOINT;
+    cf.flags = SANCTAG_TAG_NAMES;
     const char *db = NULL, *outpath = NULL;
     int mode = FEED_AUTO, weak = 0, ch, rc = EXIT_OK_;
     int jobs = pl_default_jobs();
@@ -784,6 +805,10 @@ int cmd_tag(int argc, char **argv)
         case 'S': cf.flags |= SANCTAG_TAG_SUPPRESSORS; break;
         case 's': cf.eo.sentences = 1; break;
         case 'P': cf.flags |= SANCTAG_TAG_NO_PROPAGATE; break;
+        case 'N':
+            if (cli_names_option("tag", optarg, &cf.flags))
+                return EXIT_USAGE;
+            break;
         case 'o': outpath = optarg; break;
         case 'F':
             cf.eo.format = sanctagp_format_from_name(optarg);
@@ -804,17 +829,8 @@ int cmd_tag(int argc, char **argv)
             return cli_bad_option("tag", argv, opts, "ho:j:");
         }
     }
-    /* the JSON contract and the tables derived from it honour --offsets and
-     * the --listed-only filters; the other formats count in codepoints */
-    int contract = cf.eo.format == FMT_JSON || cf.eo.format == FMT_CSV || cf.eo.format == FMT_TSV;
-    if (cf.listed.on && !contract)
-        return cli_usage("tag", "--listed-only, --program and --list-source work with the "
-                                "json, csv and tsv formats only");
-    if (!contract && offsets_given && cf.eo.unit != OFF_CODEPOINT && cf.eo.format != FMT_CONLL)
-        return cli_usage("tag", "--format %s always uses codepoint offsets",
-                         sanctagp_format_name(cf.eo.format));
-    if (!contract)
-        cf.eo.unit = OFF_CODEPOINT;
+    if ((rc = check_format(&cf, offsets_given)) != EXIT_OK_)
+        return rc;
     cf.eo.keep = (const char *const *)cf.keep;
     cf.eo.nkeep = cf.nkeep;
     if (cf.eo.format == FMT_BRAT && (rc = brat_setup(&cf, &outpath)) != EXIT_OK_)

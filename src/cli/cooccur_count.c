@@ -305,6 +305,8 @@ typedef struct parsed {
     sanctag_error tag_err;   /* --tag: its message */
     sanctag_span *spans;     /* --tag: the spans */
     size_t nspans, nsent;
+    char **derived;          /* --tag: per span, "key\0name\0label" of a name outside
+                                the gazetteer (SANCTAG_SPAN_DERIVED), else NULL */
     int oom;
 } parsed;
 
@@ -355,6 +357,24 @@ static void tag_record(cooc_worker *w, parsed *p)
         p->oom = 1;
     else if (p->nspans)
         memcpy(p->spans, sp, p->nspans * sizeof *sp);
+    for (size_t i = 0; p->spans && i < p->nspans; i++) {
+        sanctag_entity en;
+        if (!(sp[i].flags & SANCTAG_SPAN_DERIVED) ||
+            sanctag_tagger_span_entity(w->tg, &sp[i], &en))
+            continue;
+        size_t lk = strlen(en.key) + 1, ln = strlen(en.name) + 1, ll = strlen(en.label) + 1;
+        if (!p->derived && !(p->derived = calloc(p->nspans, sizeof *p->derived)))
+            p->oom = 1;
+        char *d = p->oom ? NULL : malloc(lk + ln + ll);
+        if (!d) {
+            p->oom = 1;
+            return;
+        }
+        memcpy(d, en.key, lk);
+        memcpy(d + lk, en.name, ln);
+        memcpy(d + lk + ln, en.label, ll);
+        p->derived[i] = d;
+    }
 }
 
 static void process_item(void *arg, pl_batch *b, pl_item *it)
@@ -408,9 +428,16 @@ static int count_raw(cooc_ctx *x, const parsed *p, const char *where)
             t->mentions_skipped++;
             continue;
         }
-        sanctag_entity en;
-        if (sanctag_gazetteer_entity(x->gz, sp[i].entity, &en))
+        sanctag_entity en = {0};
+        const char *d = p->derived ? p->derived[i] : NULL;
+        if (d) { /* a name outside the gazetteer: its derived key */
+            en.key = d;
+            en.name = d + strlen(d) + 1;
+            en.label = en.name + strlen(en.name) + 1;
+            en.country = "";
+        } else if (sanctag_gazetteer_entity(x->gz, sp[i].entity, &en)) {
             continue;
+        }
         if (!cli_listed_entity(x->listed, x->gz, sp[i].entity)) {
             x->unlisted++;
             continue;
@@ -476,6 +503,9 @@ static int count_batch(void *ctx, pl_batch *b)
         }
         if (p) {
             json_decref(p->o);
+            for (size_t k = 0; p->derived && k < p->nspans; k++)
+                free(p->derived[k]);
+            free(p->derived);
             free(p->spans);
             free(p);
         }

@@ -16,6 +16,7 @@ static const verb verbs[] = {
     {"tag", cmd_tag, "tag documents (plain text or JSON Lines) and write JSON spans"},
     {"gaz", cmd_gaz, "build, inspect and look up gazetteer databases"},
     {"eval", cmd_eval, "score tagging against hand-annotated gold spans"},
+    {"discover", cmd_discover, "list names no gazetteer entity has, as a source to review"},
     {"cooccur", cmd_cooccur, "count which entities are mentioned together (CSV, SQLite, GEXF)"},
     {"show", cmd_show, "show documents with their mentions highlighted (terminal or HTML)"},
 };

@@ -33,6 +33,7 @@ typedef struct form {
 /* One entity mentioned in the document shown. */
 typedef struct ent_sum {
     uint32_t entity;
+    sanctag_span span; /* its first mention: sanctag_tagger_span_entity() */
     size_t mentions, first;
     form *forms;
     size_t nforms, forms_cap;

@@ -161,7 +161,7 @@ void html_doc(show_ctx *c, const char *name, const doc_view *v)
     for (size_t r = 0; r < v->nents; r++) {
         sanctag_entity e;
         char lb[300];
-        if (sanctag_gazetteer_entity(c->gz, v->ents[r].entity, &e))
+        if (sanctag_tagger_span_entity(c->tg, &v->ents[r].span, &e))
             continue;
         show_puts(c, "<tr data-entity=\"");
         put_html_s(c, e.key, 1);

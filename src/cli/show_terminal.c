@@ -299,7 +299,7 @@ void term_table(show_ctx *c, const doc_view *v)
         sanctag_entity e;
         char lb[300], num[32];
         const ent_sum *es = &v->ents[r];
-        if (sanctag_gazetteer_entity(c->gz, es->entity, &e))
+        if (sanctag_tagger_span_entity(c->tg, &es->span, &e))
             continue;
         snprintf(num, sizeof num, "%zu", es->mentions);
         listed[r] = e.listed;

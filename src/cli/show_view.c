@@ -223,6 +223,18 @@ void view_free(doc_view *v)
     memset(v, 0, sizeof *v);
 }
 
+/* Whether span s (entity e) names the entity of es: the same gazetteer
+ * entity, or the same derived key of a name outside the gazetteer. */
+static int same_entity(const show_ctx *c, const ent_sum *es, const sanctag_span *s,
+                       const sanctag_entity *e)
+{
+    if (!((es->span.flags | s->flags) & SANCTAG_SPAN_DERIVED))
+        return es->entity == s->entity;
+    sanctag_entity f;
+    return (es->span.flags & s->flags & SANCTAG_SPAN_DERIVED) &&
+           sanctag_tagger_span_entity(c->tg, &es->span, &f) == 0 && strcmp(f.key, e->key) == 0;
+}
+
 /* Collects the spans to show and the per-entity summary. Returns 0 or -1 on
  * out of memory. */
 int view_build(show_ctx *c, doc_view *v, const char *text, size_t len)
@@ -240,18 +252,19 @@ int view_build(show_ctx *c, doc_view *v, const char *text, size_t len)
     for (size_t i = 0; i < n; i++) {
         sanctag_entity e;
         if ((sp[i].flags & (SANCTAG_SPAN_NESTED | SANCTAG_SPAN_SUPPRESSOR)) ||
-            sp[i].start < last_end || sanctag_gazetteer_entity(c->gz, sp[i].entity, &e))
+            sp[i].start < last_end || sanctag_tagger_span_entity(c->tg, &sp[i], &e))
             continue;
         last_end = sp[i].end;
         v->sp[v->n++] = sp[i];
         add_label(c, e.label);
         ent_sum *es = NULL;
         for (size_t k = 0; k < v->nents; k++)
-            if (v->ents[k].entity == sp[i].entity)
+            if (same_entity(c, &v->ents[k], &sp[i], &e))
                 es = &v->ents[k];
         if (!es) {
             es = &v->ents[v->nents++];
             es->entity = sp[i].entity;
+            es->span = sp[i];
             es->first = sp[i].start;
         }
         es->mentions++;
@@ -354,7 +367,7 @@ void span_tag(const show_ctx *c, const sanctag_span *s, char *buf, size_t cap,
                      sanctag_entity *ret_e)
 {
     memset(ret_e, 0, sizeof *ret_e);
-    if (sanctag_gazetteer_entity(c->gz, s->entity, ret_e)) {
+    if (sanctag_tagger_span_entity(c->tg, s, ret_e)) {
         snprintf(buf, cap, "?");
         ret_e->key = ret_e->label = ret_e->name = "?";
         ret_e->country = ret_e->programs = ret_e->list_source = "";

@@ -411,3 +411,14 @@ int cli_out_close(cli_out *o, int ok)
     o->path = o->tmp = NULL;
     return rc;
 }
+
+int cli_names_option(const char *cmd, const char *arg, unsigned *flags)
+{
+    if (strcmp(arg, "on") == 0)
+        *flags |= SANCTAG_TAG_NAMES;
+    else if (strcmp(arg, "off") == 0)
+        *flags &= ~(unsigned)SANCTAG_TAG_NAMES;
+    else
+        return cli_usage(cmd, "--names must be on or off, not '%s'", arg);
+    return 0;
+}

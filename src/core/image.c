@@ -18,6 +18,9 @@ void sanctag_gazetteer_unref(sanctag_gazetteer *gz)
         return;
     free(gz->path);
     free(gz->image);
+    sanctagp_cues_free(gz->cues);
+    if (gz->ner_free)
+        gz->ner_free(gz->ner_model);
     free(gz);
 }
 

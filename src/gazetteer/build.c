@@ -161,6 +161,11 @@ void sanctagp_writer_free(sanctagp_writer *w)
     free(w);
 }
 
+sqlite3_int64 sanctagp_writer_source_id(const sanctagp_writer *w)
+{
+    return w->source_id;
+}
+
 int sanctagp_writer_finish(sanctagp_writer *w, sanctag_error *err)
 {
     (void)w;
@@ -605,7 +610,8 @@ static int jsonl_record(void *ctx, const char *path, long line, const char *cons
 
 /* A .tsv or .jsonl source file: read with the one source reader, written as
  * the source named after the file, versioned by a hash of its bytes; a TSV
- * whose header starts with `word` or `token` is a lexicon (lexicon.h). */
+ * whose header starts with `word<TAB>role` holds cue words (cues.c), one whose
+ * header starts with `word` or `token` otherwise is a lexicon (lexicon.h). */
 static int source_file(sqlite3 *db, const char *db_path, const char *path, int jsonl,
                        sanctag_error *err)
 {
@@ -623,6 +629,11 @@ static int source_file(sqlite3 *db, const char *db_path, const char *path, int j
     source_name_of(path, name, sizeof name);
     snprintf(ver, sizeof ver, "%016llx",
              (unsigned long long)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, buf, len));
+    if (!jsonl && sanctagp_is_cue_source(buf, len)) { /* before lexicons: "word<TAB>role" */
+        rc = sanctagp_cue_source(db, db_path, path, name, ver, buf, len, err);
+        free(buf);
+        return rc;
+    }
     if (!jsonl && sanctagp_is_lexicon(buf, len)) {
         rc = sanctagp_lexicon_add(db, db_path, path, name, ver, buf, len, err);
         free(buf);

@@ -241,6 +241,10 @@ int sanctag_gazetteer_open(const char *path, unsigned flags, sanctag_gazetteer *
         if ((rc = adopt_image(gz, path, img, size, v, err)))
             goto fail;
     }
+    if ((rc = sanctagp_cues_read(db, &gz->cues))) {
+        rc = sanctagp_error_set(err, rc, path, 0, 0, -1, "out of memory");
+        goto fail;
+    }
     free(version);
     free(dirty);
     sqlite3_close(db);
@@ -253,6 +257,7 @@ fail:
     if (gz) {
         free(gz->path);
         free(gz->image);
+        sanctagp_cues_free(gz->cues);
         free(gz);
     }
     return rc;

@@ -78,4 +78,20 @@ char *sanctagp_read_file(const char *path, size_t *ret_len, sanctag_error *err);
  * names from ICU locale data). */
 int sanctagp_source_add(sqlite3 *db, const char *db_path, const char *src, sanctag_error *err);
 
+/* The source id a writer writes under. */
+sqlite3_int64 sanctagp_writer_source_id(const sanctagp_writer *w);
+
+/* ---- cue words of name recognition (cues.c) ---- */
+
+/* 1 when a loaded .tsv source is a cue source: its first line after comments
+ * is the header "word<TAB>role[...]". */
+int sanctagp_is_cue_source(const char *buf, size_t len);
+/* Writes a cue source (buf: the file's bytes, modified) as source `name`
+ * into table `cue`; errors name the file and line. */
+int sanctagp_cue_source(sqlite3 *db, const char *db_path, const char *path, const char *name,
+                        const char *version, char *buf, size_t len, sanctag_error *err);
+/* The stored cue words with the lexicon's common words and given names (*ret
+ * NULL when the gazetteer has no cue words). Returns 0 or SANCTAG_E_NOMEM. */
+int sanctagp_cues_read(sqlite3 *db, sanctagp_cues **ret);
+
 #endif

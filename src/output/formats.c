@@ -92,7 +92,6 @@ static int append_label(sanctagp_buf *b, const char *label)
 int sanctagp_format_spacy(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
                           json_t *id, json_t *extra, const char *text, size_t len)
 {
-    const sanctag_gazetteer *gz = em->gz;
 
     size_t n;
     const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
@@ -104,7 +103,7 @@ int sanctagp_format_spacy(sanctagp_buf *out, sanctagp_emitter *em, const sanctag
     for (size_t i = 0; i < n; i++) {
         sanctag_entity e;
         if ((sp[i].flags & SANCTAG_SPAN_NESTED) || sp[i].start < last_end ||
-            sanctag_gazetteer_entity(gz, sp[i].entity, &e))
+            sanctag_tagger_span_entity(tg, &sp[i], &e))
             continue;
         last_end = sp[i].end;
         json_t *o = json_pack("{s:I,s:I,s:s,s:s}", "start", (json_int_t)cp[2 * i], "end",
@@ -134,7 +133,6 @@ oom:
 int sanctagp_format_doccano(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
                             json_t *id, json_t *extra, const char *text, size_t len)
 {
-    const sanctag_gazetteer *gz = em->gz;
 
     size_t n;
     const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
@@ -144,7 +142,7 @@ int sanctagp_format_doccano(sanctagp_buf *out, sanctagp_emitter *em, const sanct
         goto oom;
     for (size_t i = 0; i < n; i++) {
         sanctag_entity e;
-        if (sanctag_gazetteer_entity(gz, sp[i].entity, &e))
+        if (sanctag_tagger_span_entity(tg, &sp[i], &e))
             continue;
         json_t *o = json_pack("[I,I,s]", (json_int_t)cp[2 * i], (json_int_t)cp[2 * i + 1],
                               e.label);
@@ -220,7 +218,6 @@ static int conll_gap(sanctagp_buf *out, const char *text, size_t from, size_t to
 int sanctagp_format_conll(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
                           json_t *id, json_t *extra, const char *text, size_t len)
 {
-    const sanctag_gazetteer *gz = em->gz;
     (void)id;
     (void)extra;
 
@@ -246,7 +243,7 @@ int sanctagp_format_conll(sanctagp_buf *out, sanctagp_emitter *em, const sanctag
         size_t a = sp[i].first_token, b = a + sp[i].ntokens;
         if ((sp[i].flags & SANCTAG_SPAN_NESTED) || sp[i].ntokens == 0 || b > tk.n ||
             tk.v[a].start != sp[i].start || tk.v[b - 1].end != sp[i].end ||
-            sanctag_gazetteer_entity(gz, sp[i].entity, &e))
+            sanctag_tagger_span_entity(tg, &sp[i], &e))
             continue;
         int free_range = 1;
         for (size_t k = a; k < b; k++)
@@ -362,7 +359,7 @@ int sanctagp_format_brat_ann(sanctagp_buf *out, sanctagp_emitter *em, const sanc
     unsigned long t = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         sanctag_entity e;
-        if (sanctag_gazetteer_entity(gz, sp[i].entity, &e))
+        if (sanctag_tagger_span_entity(tg, &sp[i], &e))
             continue;
         char num[64];
         snprintf(num, sizeof num, "T%lu\t", ++t);

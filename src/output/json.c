@@ -200,6 +200,40 @@ static int entity_json(sanctagp_emitter *em, uint32_t idx, sanctagp_buf *tmp, co
     return 0;
 }
 
+/* The fields of a name no gazetteer entity has (SANCTAG_SPAN_DERIVED): its
+ * derived key as "entity", then after "alias" how it was found and a score. */
+static int derived_json(const sanctag_tagger *tg, const sanctag_span *s, sanctagp_buf *tmp,
+                        const char **ret_a, size_t *ret_lena, size_t *ret_lenb)
+{
+    sanctag_entity e;
+    sanctag_name nm;
+    if (sanctag_tagger_span_entity(tg, s, &e) || sanctag_tagger_span_name(tg, s, &nm))
+        return 1;
+    tmp->len = 0;
+    if (render_entity(tmp, &e, NULL, ret_lena, ret_lenb))
+        return SANCTAG_E_NOMEM;
+    sanctagp_buf *out = tmp;
+    /* two decimals without snprintf (a thousand instructions a span) */
+    int c = nm.score >= 0.995 ? 100 : nm.score <= 0.005 ? 1 : (int)(nm.score * 100 + 0.5);
+    char score[8] = "1";
+    if (c < 100) {
+        score[0] = '0';
+        score[1] = '.';
+        score[2] = (char)('0' + c / 10);
+        score[3] = (char)('0' + c % 10);
+        score[4] = 0;
+    }
+    int rc = PUT(",\"found\":");
+    rc |= put_str(out, nm.found);
+    rc |= PUT(",\"score\":");
+    rc |= sanctagp_buf_put(out, score, strlen(score));
+    if (rc)
+        return SANCTAG_E_NOMEM;
+    *ret_lenb = tmp->len - *ret_lena;
+    *ret_a = tmp->p;
+    return 0;
+}
+
 /* Offsets in the requested unit. Spans come sorted by start; without nesting
  * their ends interleave in order too, and one forward sweep converts them all
  * (sentences in a second sweep); otherwise the offsets are sorted first. */
@@ -278,9 +312,11 @@ static int put_span(sanctagp_buf *out, const sanctagp_emitter *em, const sanctag
         sanctag_gazetteer_entity(em->gz, s->named_country, &ce) == 0 && *ce.country) {
         /* an ORG's "country" is the country named inside it ("Kementerian Luar
          * Negeri AS" -> US), as annotation guidelines give ORG:XX; every label
-         * carries it as "named_country" */
-        if (sanctag_gazetteer_entity(em->gz, s->entity, &ent) == 0 &&
-            strcmp(ent.label, "ORG") == 0) {
+         * carries it as "named_country". A derived span has named_country only
+         * when it is an ORG ("Universitas Indonesia"). */
+        if ((s->flags & SANCTAG_SPAN_DERIVED) ||
+            (sanctag_gazetteer_entity(em->gz, s->entity, &ent) == 0 &&
+             strcmp(ent.label, "ORG") == 0)) {
             rc |= PUT(",\"country\":");
             rc |= put_str(out, ce.country);
         }
@@ -347,7 +383,10 @@ int sanctagp_doc_write(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_ta
     for (size_t i = 0; i < n && !rc; i++) {
         const char *ea;
         size_t la, lb;
-        int er = entity_json(em, sp[i].entity, &tmp, &ea, &la, &lb);
+        sanctag_name nm;
+        int derived = sanctag_tagger_span_name(tg, &sp[i], &nm) == 0;
+        int er = derived ? derived_json(tg, &sp[i], &tmp, &ea, &la, &lb)
+                         : entity_json(em, sp[i].entity, &tmp, &ea, &la, &lb);
         if (er == 1)
             continue;
         if (er) {
