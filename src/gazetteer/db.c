@@ -126,6 +126,7 @@ static const struct {
     {"lexicon", "word class docs evidence source_id", 1},
     {"alias_policy", "id source_id entity_key text norm action rule evidence", 1},
     {"link", "id curated_key list_source list_ref note origin created_at", 1},
+    {"cue", "word norm role source_id", 1},
 };
 
 /* 1 if the space-separated `list` holds the word w */
@@ -238,7 +239,25 @@ static int read_schema_version(sqlite3 *db, const char *path, int *ret, int *hot
                                sanctag_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
+    /* meta is read before check_tables() runs: a view in its place (an
+     * endless recursive one hangs the read) is refused from the catalogue */
+    int rc = sqlite3_prepare_v2(db, "SELECT type FROM sqlite_master WHERE name = 'meta'", -1, &st,
+                                NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *type = (const char *)sqlite3_column_text(st, 0);
+        if (!type || strcmp(type, "table") != 0) {
+            rc = sanctagp_error_set(err, SANCTAG_E_SCHEMA, path, 0, 0, -1,
+                                    "%s: not a sanctag gazetteer ('meta' is a %s, not a plain "
+                                    "table)",
+                                    path, type ? type : "?");
+            sqlite3_finalize(st);
+            return rc;
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
                                 &st, NULL);
     if (rc == SQLITE_OK) {
         rc = sqlite3_step(st);
