@@ -11,19 +11,21 @@
 const char cli_listed_help[] =
     "  --listed-only        only mentions of entities on a sanctions list\n"
     "  --program LIST       only listed mentions under one of these programmes\n"
-    "                       (comma-separated; DPRK also matches DPRK2, DPRK3 and\n"
-    "                       DPRK-NKSPEA, IRAN also Iran and IRAN-TRA; any case)\n"
+    "                       (comma-separated or repeated; DPRK also matches DPRK2,\n"
+    "                       DPRK3 and DPRK-NKSPEA, IRAN also Iran and IRAN-TRA;\n"
+    "                       any case)\n"
     "  --list-source LIST   only listed mentions with a record on one of these lists\n"
-    "                       (comma-separated list sources: un-sc, ofac-sdn, ...)\n"
+    "                       (comma-separated or repeated list sources: un-sc,\n"
+    "                       ofac-sdn, ...)\n"
     "                       --program and --list-source imply --listed-only and\n"
     "                       apply to one record at a time: a curated entity linked\n"
     "                       to a UN and an OFAC record passes --list-source un-sc\n"
     "                       --program DPRK when its UN record is a DPRK one\n";
 
-/* Splits a comma-separated LIST into v; -1 when an item is empty or long. */
+/* Adds the items of a comma-separated LIST to v (a repeated option adds up,
+ * as a longer list does); -1 when an item is empty or long, or too many. */
 static int split(const char *arg, char v[][64], size_t *n)
 {
-    *n = 0;
     const char *s = arg;
     for (;;) {
         const char *e = strchr(s, ',');

@@ -84,6 +84,9 @@ def filters(sanctag, db, tmp, schema):
             (['--program', 'dprk3'], ['Kim Jong Un', 'Foreign Trade Bank']),
             (['--program', 'DPRK,IRAN'], ['Biro Umum Pengintaian', 'Kim Jong Un',
                                           'Qasem Soleimani', 'Foreign Trade Bank']),
+            # repeated options add up, as a comma list does
+            (['--program', 'DPRK', '--program', 'IRAN'], ['Biro Umum Pengintaian', 'Kim Jong Un',
+                                                          'Qasem Soleimani', 'Foreign Trade Bank']),
             (['--list-source', 'un-sc'], ['Biro Umum Pengintaian', 'Qasem Soleimani',
                                           'Foreign Trade Bank']),
             (['--listed-only', '--list-source', 'ofac-sdn', '--program', 'IRAN'], []),
