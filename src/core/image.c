@@ -18,6 +18,8 @@ void sanctag_gazetteer_unref(sanctag_gazetteer *gz)
         return;
     free(gz->path);
     free(gz->image);
+    if (gz->ner_free)
+        gz->ner_free(gz->ner_model);
     free(gz);
 }
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "core/matcher.h"
+#include "core/names_model.h"
 #include "sanctag.h"
 
 struct sanctag_gazetteer {
@@ -17,6 +18,11 @@ struct sanctag_gazetteer {
     void *image;           /* owned, 8-byte aligned */
     size_t image_size;
     sanctagp_matcher m;    /* points into image */
+    /* a statistical name model and its proposer (both NULL: none), see
+     * core/names_model.h; the model is freed by ner_free when set */
+    const void *ner_model;
+    sanctagp_ner_propose_fn ner_propose;
+    void (*ner_free)(const void *model);
 };
 
 #endif
