@@ -154,6 +154,8 @@ int sanctag_gazetteer_open(const char *path, unsigned flags, sanctag_gazetteer *
         }
         snprintf(gz->version, sizeof gz->version, "%s", v);
     }
+    if ((rc = sanctagp_db_load_ner(db, path, gz, err)))
+        goto fail;
     free(version);
     free(dirty);
     sqlite3_close(db);
@@ -166,6 +168,8 @@ fail:
     if (gz) {
         free(gz->path);
         free(gz->image);
+        if (gz->ner_free)
+            gz->ner_free(gz->ner_model);
         free(gz);
     }
     return rc;
