@@ -70,7 +70,7 @@ static int tiny_model(void **ret, size_t *ret_len)
     w[(rows - 1) * NER_NTAGS + NER_B_PER] = -1.0f;
     uint32_t h = sanctagp_ner_word_hash("bin", 3);
     uint8_t c = NER_LEX_CONNECT;
-    sanctagp_ner_lexicon lex = {&h, &c, 1};
+    sanctagp_ner_lexicon lex = {.hash = &h, .cls = &c, .n = 1};
     int rc = sanctagp_ner_serialize(bits, w, &lex, "tiny test model\n", ret, ret_len);
     free(w);
     return rc;

@@ -160,7 +160,7 @@ void lexicon_finish(lexicon *x)
     x->hash = h;
     x->cls = c;
     x->n = x->cap = k;
-    x->lex = (sanctagp_ner_lexicon){h, c, k};
+    x->lex = (sanctagp_ner_lexicon){.hash = h, .cls = c, .n = k};
 }
 
 void lexicon_free(lexicon *x)

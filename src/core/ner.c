@@ -13,16 +13,18 @@ struct sanctagp_ner {
     unsigned bits;
     uint32_t mask;
     float scale;
-    int16_t *w;            /* (2^bits + 1) rows of NER_ROW, 16-byte aligned */
-    uint32_t *lex_hash;    /* the lexicon (ner.h) */
+    int16_t *w;         /* (2^bits + 1) rows of NER_ROW, 16-byte aligned */
+    uint32_t *lex_hash; /* the lexicon (ner.h) */
     uint8_t *lex_cls;
+    uint32_t *slot_hash; /* its hash table */
+    uint8_t *slot_cls;
     sanctagp_ner_lexicon lex;
     char *provenance;
     size_t provenance_len;
 };
 
-static const char *const labels[NER_NTAGS] = {NULL,  "PERSON",   "PERSON",  "ORG",
-                                              "ORG", "LOCATION", "LOCATION"};
+static const char *const labels[NER_NTAGS] = { NULL,  "PERSON",   "PERSON",  "ORG",
+                                               "ORG", "LOCATION", "LOCATION" };
 
 const char *sanctagp_ner_label(int tag)
 {
@@ -39,8 +41,23 @@ uint32_t sanctagp_ner_word_hash(const char *s, size_t n)
     return h;
 }
 
+/* Slot of hash h in a table of mask + 1 slots (multiplicative hashing: the
+ * word hashes' high bits are the better mixed). */
+static inline uint32_t slot_of(uint32_t h, uint32_t mask)
+{
+    return (uint32_t)(((uint64_t)h * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
+
 unsigned sanctagp_ner_lex_classes(const sanctagp_ner_lexicon *lex, uint32_t h)
 {
+    if (lex && lex->mask) {
+        for (uint32_t s = slot_of(h, lex->mask);; s = (s + 1) & lex->mask) {
+            if (!lex->slot_cls[s])
+                return 0;
+            if (lex->slot_hash[s] == h)
+                return lex->slot_cls[s];
+        }
+    }
     size_t lo = 0, hi = lex ? lex->n : 0;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -65,10 +82,38 @@ static inline uint32_t mix(uint32_t a, uint32_t b)
 
 /* Feature templates: each feature is a hash of its template number and values. */
 enum {
-    F_W0 = 1, F_SH0, F_P2, F_P3, F_S2, F_S3, F_WM1, F_WM2, F_WP1, F_WP2, F_SHM1, F_SHM2,
-    F_SHP1, F_SHP2, F_WM1_SH0, F_WP1_SH0, F_START_SH0, F_SH3, F_W0_WP1, F_WM1_W0,
-    F_S4, F_WM2_WM1, F_WP1_WP2, F_LEX0, F_LEXM1, F_LEXP1, F_LEX3, F_LEX0_SH0, F_LEXM1_W0,
-    F_PT = 40, F_PT_SH0, F_PT_W0,
+    F_W0 = 1,
+    F_SH0,
+    F_P2,
+    F_P3,
+    F_S2,
+    F_S3,
+    F_WM1,
+    F_WM2,
+    F_WP1,
+    F_WP2,
+    F_SHM1,
+    F_SHM2,
+    F_SHP1,
+    F_SHP2,
+    F_WM1_SH0,
+    F_WP1_SH0,
+    F_START_SH0,
+    F_SH3,
+    F_W0_WP1,
+    F_WM1_W0,
+    F_S4,
+    F_WM2_WM1,
+    F_WP1_WP2,
+    F_LEX0,
+    F_LEXM1,
+    F_LEXP1,
+    F_LEX3,
+    F_LEX0_SH0,
+    F_LEXM1_W0,
+    F_PT = 40,
+    F_PT_SH0,
+    F_PT_W0,
 };
 
 #define H_OUTSIDE 0x5bd1e995u /* word and shape of a position outside the sentence */
@@ -81,7 +126,10 @@ static uint32_t shape_of(const sanctagp_token *t, const char *norm)
     size_t k = 0;
     for (size_t i = 0; i < t->norm_len && k < 6; i++) {
         unsigned char c = (unsigned char)norm[i];
-        char p = c >= 0x80 ? 'x' : (c >= 'a' && c <= 'z') ? 'x' : (c >= '0' && c <= '9') ? 'd' : (char)c;
+        char p = c >= 0x80                ? 'x'
+                 : (c >= 'a' && c <= 'z') ? 'x'
+                 : (c >= '0' && c <= '9') ? 'd'
+                                          : (char)c;
         if (c >= 0x80 && c < 0xC0)
             continue; /* UTF-8 continuation byte */
         if (k == 0 || pat[k - 1] != p)
@@ -255,16 +303,31 @@ static sanctagp_ner *load_fail(sanctagp_ner *m, char *err, size_t cap, const cha
     return NULL;
 }
 
-/* Copies the lexicon section p of nlex words into m; -1 unless ascending. */
+/* Copies the lexicon section p of nlex words into m and makes its hash
+ * table (at most half full); -1 unless ascending with nonzero classes, -2
+ * out of memory. */
 static int load_lexicon(sanctagp_ner *m, const unsigned char *p, uint32_t nlex)
 {
+    uint32_t mask = 15;
+    while (mask / 2 < nlex)
+        mask = mask * 2 + 1;
+    m->slot_hash = malloc(((size_t)mask + 1) * sizeof *m->slot_hash);
+    m->slot_cls = calloc((size_t)mask + 1, 1);
+    if (!m->slot_hash || !m->slot_cls)
+        return -2;
     for (uint32_t i = 0; i < nlex; i++) {
-        m->lex_hash[i] = get32(p + 4 * (size_t)i);
-        m->lex_cls[i] = p[4 * (size_t)nlex + i];
-        if (i && m->lex_hash[i] <= m->lex_hash[i - 1])
+        uint32_t h = m->lex_hash[i] = get32(p + 4 * (size_t)i);
+        uint8_t c = m->lex_cls[i] = p[4 * (size_t)nlex + i];
+        if ((i && h <= m->lex_hash[i - 1]) || !c)
             return -1;
+        uint32_t s = slot_of(h, mask);
+        while (m->slot_cls[s])
+            s = (s + 1) & mask;
+        m->slot_hash[s] = h;
+        m->slot_cls[s] = c;
     }
-    m->lex = (sanctagp_ner_lexicon){m->lex_hash, m->lex_cls, nlex};
+    m->lex =
+        (sanctagp_ner_lexicon){ m->lex_hash, m->lex_cls, nlex, m->slot_hash, m->slot_cls, mask };
     return 0;
 }
 
@@ -300,8 +363,10 @@ sanctagp_ner *sanctagp_ner_load(const void *data, size_t len, char *err, size_t 
     m->provenance[plen] = 0;
     m->provenance_len = plen;
     const unsigned char *p = b + HEADER + plen;
-    if (load_lexicon(m, p, nlex))
-        return load_fail(m, err, errcap, "NER model lexicon is not sorted");
+    int lrc = load_lexicon(m, p, nlex);
+    if (lrc)
+        return load_fail(m, err, errcap,
+                         lrc == -2 ? "out of memory" : "NER model lexicon is not sorted");
     p += lex_bytes(nlex);
     for (size_t i = 0; i < rows * NER_ROW; i++)
         m->w[i] = (int16_t)(uint16_t)(p[2 * i] | p[2 * i + 1] << 8);
@@ -315,6 +380,8 @@ void sanctagp_ner_free(sanctagp_ner *m)
     free(m->w);
     free(m->lex_hash);
     free(m->lex_cls);
+    free(m->slot_hash);
+    free(m->slot_cls);
     free(m->provenance);
     free(m);
 }
@@ -403,8 +470,9 @@ static void tag_probs(const sanctagp_ner *m, const sanctagp_ner_tok *info, size_
         prob[c] = 1.0f / (1.0f + expf(-(float)acc[c] * m->scale));
         sum += prob[c];
     }
+    float inv = 1.0f / sum;
     for (int c = 0; c < NER_NTAGS; c++)
-        prob[c] /= sum;
+        prob[c] *= inv;
 }
 
 /* The bias plus the weights of the static features of token i, per tag. */
@@ -427,9 +495,16 @@ void sanctagp_ner_token_probs(const sanctagp_ner *m, const sanctagp_tokens *tk,
     tag_probs(m, info, i, prev, base, prob);
 }
 
+/* Paths below the best path's probability times this are not extended. */
+#define BEAM_RATIO 1e-4f
+
 /* Viterbi over tokens [a, b) of tk (w->info filled for them), the tag before
  * a and before every sentence start being O; the best tags into
- * w->tags[0..b-a) and the probability of each chosen tag into w->tagprob. */
+ * w->tags[0..b-a) and the probability of each chosen tag into w->tagprob.
+ * Path probabilities are kept as products, each column rescaled to a best
+ * of 1 (no logarithms), and only paths within BEAM_RATIO of the best are
+ * extended (a beam; the tags after a pruned path are rarely worth 7 more
+ * model evaluations). */
 static void viterbi(const sanctagp_ner *m, const sanctagp_tokens *tk, sanctagp_ner_work *w,
                     size_t a, size_t b)
 {
@@ -442,20 +517,19 @@ static void viterbi(const sanctagp_ner *m, const sanctagp_tokens *tk, sanctagp_n
         const float *last = j ? sc - NER_NTAGS : NULL;
         uint8_t *bk = w->back + j * NER_NTAGS;
         for (int c = 0; c < NER_NTAGS; c++)
-            sc[c] = -INFINITY;
+            sc[c] = 0;
         int restart = j == 0 || (tk->v[i].flags & TF_SENT_START);
         int bestp = 0;
-        if (restart && j)
-            for (int p = 1; p < NER_NTAGS; p++)
-                bestp = last[p] > last[bestp] ? p : bestp;
+        for (int p = 1; j && p < NER_NTAGS; p++)
+            bestp = last[p] > last[bestp] ? p : bestp;
         for (int p = 0; p < NER_NTAGS; p++) {
-            if (restart ? p != NER_O : last[p] == -INFINITY)
+            if (restart ? p != NER_O : !(last[p] > 0) || last[p] < last[bestp] * BEAM_RATIO)
                 continue;
-            float before = j == 0 ? 0.0f : restart ? last[bestp] : last[p];
+            float before = j == 0 ? 1.0f : restart ? last[bestp] : last[p];
             float prob[NER_NTAGS];
             tag_probs(m, w->info, i, p, base, prob);
             for (int c = 0; c < NER_NTAGS; c++) {
-                float s = before + logf(prob[c] + 1e-30f);
+                float s = before * prob[c];
                 if (allowed(p, c) && s > sc[c]) {
                     sc[c] = s;
                     bk[c] = (uint8_t)(restart ? bestp : p);
@@ -463,6 +537,11 @@ static void viterbi(const sanctagp_ner *m, const sanctagp_tokens *tk, sanctagp_n
                 }
             }
         }
+        float top = 0;
+        for (int c = 0; c < NER_NTAGS; c++)
+            top = sc[c] > top ? sc[c] : top;
+        for (int c = 0; top > 0 && c < NER_NTAGS; c++)
+            sc[c] /= top;
     }
     int c = 0;
     const float *sc = w->score + (n - 1) * NER_NTAGS;
@@ -545,6 +624,12 @@ int sanctagp_ner_propose(const sanctagp_ner *m, const sanctagp_tokens *tk, const
             }
             break;
         }
+        /* one capitalised common word ("Namun", "Menurut", "Presiden") that
+         * no name list has as a given name is not a name on its own: the
+         * model is not asked (most one-word runs, a third of the runs) */
+        if (end == i + 1 && (w->info[i].lex & (NER_LEX_COMMON | NER_LEX_GIVEN | NER_LEX_PER)) ==
+                                NER_LEX_COMMON)
+            continue;
         viterbi(m, tk, w, i, end);
         int rc = report(w, i, end - i, cb, arg);
         if (rc)
@@ -554,8 +639,8 @@ int sanctagp_ner_propose(const sanctagp_ner *m, const sanctagp_tokens *tk, const
     return 0;
 }
 
-int sanctagp_ner_decode_all(const sanctagp_ner *m, const sanctagp_tokens *tk,
-                            sanctagp_ner_work *w, uint8_t *tags)
+int sanctagp_ner_decode_all(const sanctagp_ner *m, const sanctagp_tokens *tk, sanctagp_ner_work *w,
+                            uint8_t *tags)
 {
     if (tk->n == 0)
         return 0;
@@ -584,12 +669,12 @@ static int to_sink(void *arg, uint32_t first, uint32_t ntok, const char *label, 
                    (double)score);
 }
 
-int sanctagp_ner_propose_names(const void *model, const sanctagp_tokens *tk,
-                               const uint8_t *covered, sanctagp_ner_sink sink, void *arg)
+int sanctagp_ner_propose_names(const void *model, const sanctagp_tokens *tk, const uint8_t *covered,
+                               sanctagp_ner_sink sink, void *arg)
 {
     sanctagp_ner_work w;
     memset(&w, 0, sizeof w);
-    sink_ctx c = {sink, arg};
+    sink_ctx c = { sink, arg };
     int rc = sanctagp_ner_propose(model, tk, covered, &w, to_sink, &c);
     sanctagp_ner_work_release(&w);
     return rc;

@@ -44,11 +44,16 @@ enum {
 };
 
 /* A lexicon: word hashes (sanctagp_ner_word_hash of the normalised word),
- * sorted ascending and unique, with their NER_LEX_* classes. */
+ * sorted ascending and unique, with their NER_LEX_* classes; a loaded model
+ * adds an open-addressing table of the same (slots: mask + 1 entries, an
+ * empty one has class 0), looked up in place of the binary search. */
 typedef struct sanctagp_ner_lexicon {
     const uint32_t *hash;
     const uint8_t *cls;
     size_t n;
+    const uint32_t *slot_hash;
+    const uint8_t *slot_cls;
+    uint32_t mask;
 } sanctagp_ner_lexicon;
 
 /* The classes of word hash h in lex (0 when absent). */
