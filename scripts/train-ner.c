@@ -219,19 +219,26 @@ static size_t connectors(word_stat *st, size_t n, lexicon *x)
 
 /* ---- the model ---- */
 
+/* The model's weights by bucket and tag. A tag the training data never has
+ * (a tiny corpus) gets no weights and a bias of -20: probability ~0. */
 static float *weights_of(const struct model *md, unsigned bits)
 {
     size_t rows = ((size_t)1 << bits) + 1;
     float *w = calloc(rows * NER_NTAGS, sizeof *w);
-    int labels[NER_NTAGS];
-    if (!w || get_nr_class(md) != NER_NTAGS)
+    int nc = get_nr_class(md), labels[NER_NTAGS];
+    if (!w || nc < 2 || nc > NER_NTAGS)
         return NULL;
+    for (int t = 0; t < NER_NTAGS; t++)
+        w[(rows - 1) * NER_NTAGS + t] = -20.0f;
     get_labels(md, labels);
-    for (int k = 0; k < NER_NTAGS; k++) {
+    for (int k = 0; k < nc; k++) {
         int tag = labels[k] - 1;
+        /* liblinear keeps one weight vector when there are two classes: the first's */
+        int col = nc == 2 ? 0 : k;
+        float sign = nc == 2 && k == 1 ? -1.0f : 1.0f;
         for (size_t b = 0; b + 1 < rows; b++)
-            w[b * NER_NTAGS + tag] = (float)get_decfun_coef(md, (int)b + 1, k);
-        w[(rows - 1) * NER_NTAGS + tag] = (float)get_decfun_bias(md, k);
+            w[b * NER_NTAGS + tag] = sign * (float)get_decfun_coef(md, (int)b + 1, col);
+        w[(rows - 1) * NER_NTAGS + tag] = sign * (float)get_decfun_bias(md, col);
     }
     return w;
 }
@@ -282,7 +289,7 @@ static double check_probs(const struct model *md, const sanctagp_ner *m, const c
             float ours[NER_NTAGS];
             predict_probability(md, row, ref);
             sanctagp_ner_token_probs(m, &tk, info, i, prev, ours);
-            for (int k = 0; k < NER_NTAGS; k++) {
+            for (int k = 0; k < get_nr_class(md); k++) {
                 double d = ref[k] - ours[labels[k] - 1];
                 worst = d > worst ? d : -d > worst ? -d : worst;
             }
