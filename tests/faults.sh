@@ -4,17 +4,9 @@
 # message and the documented exit status, and nothing half-written is left.
 # Usage: faults.sh SANCTAG TESTS_DATA_DIR
 set -uo pipefail
-sanctag=$1 data=$2
-# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
-if [ -n "${SANCTAG_WRAPPER:-}" ]; then
-  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
-  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
-fi
+. "$(dirname -- "$0")/lib.sh" "$@"
+data=$2
 py=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-failed=0
-fail() { echo "FAIL: $*" >&2; failed=1; }
 "$sanctag" gaz build "$tmp/f.db" "$data/fixture.tsv" 2>/dev/null || exit 99
 echo 'Korut dan AS.' >"$tmp/a.txt"
 
@@ -126,5 +118,4 @@ tail -n 1 "$tmp/int.out" | $py -c 'import json,sys; json.loads(sys.stdin.read())
 "$sanctag" tag --db "$tmp/f.db" "$tmp/many.jsonl" 2>"$tmp/err" | head -1 >/dev/null
 [ -s "$tmp/err" ] && fail "broken pipe: stderr: $(head -c 200 "$tmp/err")"
 
-[ $failed = 0 ] || exit 1
-echo "faults.sh: all checks passed"
+t_done

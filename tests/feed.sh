@@ -4,14 +4,8 @@
 # a long single line works; no progress line when stderr is not a terminal.
 # Usage: feed.sh SANCTAG TESTS_DATA_DIR
 set -euo pipefail
-sanctag=$1 data=$2
-# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
-if [ -n "${SANCTAG_WRAPPER:-}" ]; then
-  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
-  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname -- "$0")/lib.sh" "$@"
+data=$2
 fail() { echo "FAIL: $*" >&2; exit 1; }
 "$sanctag" gaz build "$tmp/f.db" "$data/fixture.tsv" 2>/dev/null
 

@@ -15,32 +15,20 @@
 # Exit status: 0 pass, 1 fail, 77 skip (no env --default-signal), 99 harness error.
 
 set -u
+. "$(dirname -- "$0")/lib.sh" "$@"
 
-die() { echo "pipe-head.sh: $*" >&2; exit 99; }
 [ $# -ge 2 ] && [ $# -le 3 ] || die "usage: pipe-head.sh SANCTAG TESTS_DATA_DIR [--also-ignored]"
-sanctag=$1
-# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
-if [ -n "${SANCTAG_WRAPPER:-}" ]; then
-  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
-  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
-fi
 fixture=$2/fixture.tsv
 also_ignored=0
 if [ $# -eq 3 ]; then
     [ "$3" = --also-ignored ] || die "unknown option $3"
     also_ignored=1
 fi
-[ -x "$sanctag" ] || die "not executable: $sanctag"
 [ -f "$fixture" ] || die "missing $fixture"
 if ! env --default-signal=PIPE true 2>/dev/null; then
     echo "pipe-head.sh: skipped: env has no --default-signal (GNU coreutils >= 8.31)" >&2
     exit 77
 fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sanctag-pipe-head.XXXXXX") || die "mktemp failed"
-trap 'rm -rf -- "$tmp"' EXIT
-unset SANCTAG_DB
-export LC_ALL=C
 
 db=$tmp/fixture.db
 "$sanctag" gaz build "$db" "$fixture" 2>"$tmp/build.err" ||
@@ -53,12 +41,6 @@ awk 'BEGIN {
         printf "{\"id\": \"doc-%d\", \"text\": \"Korut dan AS bertemu di Seoul, hari ke-%d.\"}\n", i, i
 }' >"$big" || die "cannot write $big"
 [ "$(wc -l <"$big")" -eq 20000 ] || die "short $big"
-
-failed=0
-fail() {
-    failed=1
-    echo "FAIL: $*" >&2
-}
 
 # run_case NAME SIGNAL_OPTION ALLOWED_STATUSES...
 run_case() {
@@ -92,6 +74,4 @@ if [ "$also_ignored" = 1 ]; then
     run_case "SIGPIPE ignored" --ignore-signal=PIPE 0 1 141
 fi
 
-[ "$failed" = 0 ] || exit 1
-echo "pipe-head.sh: all checks passed"
-exit 0
+t_done

@@ -1,4 +1,4 @@
-/* test-matcher.c - the matching semantics of DESIGN.md, one case per rule. */
+/* test-matcher.c - the matching rules of docs/DESIGN.md, one case per rule. */
 #include "test.h"
 
 static const char fixture[] =

@@ -16,25 +16,9 @@
 
 void sanctagp_sb_putn(sbuf *b, const char *s, size_t n)
 {
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 64;
-        while (nc < b->n + n + 1)
-            nc *= 2;
-        char *np = realloc(b->p, nc);
-        if (!np) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = nc;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
+    if (!b->oom && sanctagp_buf_append(&b->b, s, n))
+        b->oom = 1;
 }
-
 void sanctagp_sb_puts(sbuf *b, const char *s)
 {
     sanctagp_sb_putn(b, s, strlen(s));
@@ -43,10 +27,9 @@ void sanctagp_sb_puts(sbuf *b, const char *s)
 /* Returns the owned string (never NULL unless out of memory) and resets b. */
 char *sanctagp_sb_take(sbuf *b)
 {
-    char *p = b->oom ? NULL : b->p ? b->p : xstrdup("");
-    if (b->oom)
-        free(b->p);
-    memset(b, 0, sizeof *b);
+    char *p = b->oom ? NULL : sanctagp_buf_take(&b->b);
+    sanctagp_buf_release(&b->b);
+    b->oom = 0;
     return p;
 }
 

@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 
+#include "core/names.h"
 #include "gazetteer/countries.h"
 
 /* ---- OpenSanctions FollowTheMoney JSON lines -------------------------------------- */
@@ -238,7 +239,7 @@ static int ftm_entity(imp *m, const char *path, long line, json_t *o, const char
             }
         }
     }
-    e->east_asian = sanctagp_east_asian_country(e->country);
+    e->east_asian = sanctagp_family_name_first(e->country);
     rc = sanctagp_add_name(e, e->name ? e->name : name, 0, "FtM name");
     static const struct {
         const char *prop, *origin;

@@ -20,6 +20,7 @@
 #include "core/text.h"
 #include "gazetteer/gazetteer.h"
 #include "import/import.h"
+#include "util/buf.h"
 #include "util/hash.h"
 
 /* ---- small helpers (entities.c) ---- */
@@ -49,9 +50,8 @@ enum { SF_LABEL, SF_NAME, SF_COUNTRY, SF_LISTED, SF_PROGRAMS, SF_LIST_REF, SF_LI
 
 /* Growable string; `oom` sticks once an allocation failed. */
 typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    int oom;
+    sanctagp_buf b; /* the text so far (b.len bytes) */
+    int oom;        /* sticky: an append failed; take() then returns NULL */
 } sbuf;
 
 
@@ -162,7 +162,6 @@ int sanctagp_find_imo(const char *s, char out[8]);
 
 /* ---- the name policy (names.c) ---- */
 
-int sanctagp_east_asian_country(const char *cc);
 int sanctagp_east_asian_surname(const char *s, size_t n);
 char *sanctagp_clean_name(const char *s);
 int sanctagp_has_alpha(const char *s);

@@ -39,17 +39,8 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
+#include "core/names.h"
 #include "core/text.h"
-
-/* Names written family name first in news (as the tagger's short forms assume). */
-int sanctagp_east_asian_country(const char *cc)
-{
-    static const char *const list[] = {"KP", "KR", "CN", "TW", "HK", "MO", "VN", "SG"};
-    for (size_t i = 0; cc && i < sizeof list / sizeof *list; i++)
-        if (strcmp(cc, list[i]) == 0)
-            return 1;
-    return 0;
-}
 
 /* Common Korean, Chinese and Vietnamese surnames in list romanisations. */
 int sanctagp_east_asian_surname(const char *s, size_t n)
@@ -103,7 +94,7 @@ char *sanctagp_clean_name(const char *s)
             space = 1;
             continue;
         }
-        if (space && b.n)
+        if (space && b.b.len)
             sanctagp_sb_puts(&b, " ");
         space = 0;
         sanctagp_sb_putn(&b, s + at, (size_t)(i - at));
@@ -218,7 +209,7 @@ static char *drop_patronymic(const char *s)
             dropped = 1;
             continue;
         }
-        if (b.n)
+        if (b.b.len)
             sanctagp_sb_puts(&b, " ");
         sanctagp_sb_putn(&b, words[i], lens[i]);
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/names.h"
 #include "gazetteer/countries.h"
 #include "gazetteer/sources.h"
 
@@ -344,7 +345,7 @@ static int ofac_sdn_record(imp *m, csv *c)
     free(nat);
     free(cit);
     free(dob);
-    int ea = sanctagp_east_asian_country(e->country);
+    int ea = sanctagp_family_name_first(e->country);
     size_t i;
     json_t *v;
     json_array_foreach(e->programs, i, v)

@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "core/names.h"
 #include "gazetteer/countries.h"
 
 /* ---- UN Security Council consolidated list (XML) -------------------------------- */
@@ -126,7 +127,7 @@ static int un_record(imp *m, const char *path, xmlNode *rec, int individual)
     for (int i = 0; i < (individual ? 4 : 1); i++) {
         names[i] = child_text(rec, name_fields[i]);
         if (names[i]) {
-            if (fb.n)
+            if (fb.b.len)
                 sanctagp_sb_puts(&fb, " ");
             sanctagp_sb_puts(&fb, names[i]);
         }
@@ -178,7 +179,7 @@ static int un_record(imp *m, const char *path, xmlNode *rec, int individual)
         sanctagp_attr_set(e, "imo", imo);
     un_country(e, rec, individual);
     int east_asian = (list_type && strcmp(list_type, "DPRK") == 0) ||
-                     sanctagp_east_asian_country(e->country);
+                     sanctagp_family_name_first(e->country);
     if ((rc = sanctagp_add_name(e, full, 0, "UN list name")))
         goto nomem;
     if (individual && east_asian && names[0] && names[1]) {
@@ -186,7 +187,7 @@ static int un_record(imp *m, const char *path, xmlNode *rec, int individual)
         sbuf gb = {0};
         for (int i = 1; i < 4; i++)
             if (names[i]) {
-                if (gb.n)
+                if (gb.b.len)
                     sanctagp_sb_puts(&gb, " ");
                 sanctagp_sb_puts(&gb, names[i]);
             }

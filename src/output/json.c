@@ -1,7 +1,7 @@
 /* json.c - the json format: writes the output record of a tagged document
- * (the contract of DESIGN.md) straight into a buffer, field for field, without
- * building a Jansson tree per span; entities already rendered come from the
- * emitter's memo. */
+ * (docs/DESIGN.md, "Output contract") straight into a buffer, field for
+ * field, without building a Jansson tree per span; entities already rendered
+ * come from the emitter's memo. */
 #include <stdlib.h>
 #include <string.h>
 

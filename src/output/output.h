@@ -78,7 +78,7 @@ int sanctagp_format_doc(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_t
 int sanctagp_format_error(sanctagp_buf *out, sanctagp_emitter *em, json_t *id, json_t *extra,
                           const sanctag_error *e, const char *file, long line, const char *text);
 
-/* The JSON output contract (DESIGN.md), the json format's writer: one JSON
+/* The JSON output contract (docs/DESIGN.md), the json format's writer: one JSON
  * line per document written straight into `out`, no Jansson tree per span. */
 int sanctagp_doc_write(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
                        json_t *id, json_t *extra, const char *text, size_t len);

@@ -35,3 +35,20 @@ void sanctagp_buf_release(sanctagp_buf *b)
     b->p = NULL;
     b->len = b->cap = 0;
 }
+
+char *sanctagp_buf_take(sanctagp_buf *b)
+{
+    char *p;
+    if (!b->p) {
+        p = malloc(1);
+        if (p)
+            *p = 0;
+        return p;
+    }
+    p = realloc(b->p, b->len + 1);
+    if (!p)
+        return NULL;
+    b->p = NULL;
+    b->len = b->cap = 0;
+    return p;
+}

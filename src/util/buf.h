@@ -14,6 +14,10 @@ typedef struct sanctagp_buf {
 
 int sanctagp_buf_append(sanctagp_buf *b, const char *s, size_t n);
 void sanctagp_buf_release(sanctagp_buf *b);
+/* Hands the text over as an owned NUL-terminated string, its allocation
+ * shrunk to fit ("" when nothing was appended), and leaves b empty. NULL when
+ * out of memory (b is then unchanged). */
+char *sanctagp_buf_take(sanctagp_buf *b);
 
 /* sanctagp_buf_append with the common case (it fits) inlined. */
 static inline int sanctagp_buf_put(sanctagp_buf *b, const char *s, size_t n)

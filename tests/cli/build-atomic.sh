@@ -7,29 +7,11 @@
 # Exit status: 0 pass, 1 fail, 99 harness error.
 
 set -u
+. "$(dirname -- "$0")/../lib.sh" "$@"
 
-die() { echo "build-atomic.sh: $*" >&2; exit 99; }
 [ $# -eq 2 ] || die "usage: build-atomic.sh SANCTAG TESTS_DATA_DIR"
-sanctag=$1
-# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
-if [ -n "${SANCTAG_WRAPPER:-}" ]; then
-  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
-  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
-fi
 fixture=$2/fixture.tsv
-[ -x "$sanctag" ] || die "not executable: $sanctag"
 [ -f "$fixture" ] || die "missing $fixture"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sanctag-build-atomic.XXXXXX") || die "mktemp failed"
-trap 'rm -rf -- "$tmp"' EXIT
-unset SANCTAG_DB
-export LC_ALL=C
-
-failed=0
-fail() {
-    failed=1
-    echo "FAIL: $*" >&2
-}
 
 header=$'key\tlabel\tname\tcountry\talias\tlang\tkind\tcase\tsource'
 printf '%s\n%s\n%s\n' "$header" \
@@ -113,6 +95,4 @@ case $out in
 *) fail "the replaced database does not tag: $out $(cat "$tmp/stderr")" ;;
 esac
 
-[ "$failed" = 0 ] || exit 1
-echo "build-atomic.sh: all checks passed"
-exit 0
+t_done

@@ -33,26 +33,12 @@
 # (and shows standard error): read every line of the result before committing it.
 
 set -u
-
-die() { echo "golden.sh: $*" >&2; exit 99; }
+. "$(dirname -- "$0")/../lib.sh" "$@"
 
 [ $# -eq 3 ] || die "usage: golden.sh SANCTAG TESTS_DATA_DIR CASE_NAME"
-sanctag=$1
-# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
-if [ -n "${SANCTAG_WRAPPER:-}" ]; then
-  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
-  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
-fi
 data_dir=$2
 case_name=$3
 
-# absolute paths: the command runs inside the case directory
-case $sanctag in
-/*) ;;
-*/*) sanctag=$PWD/$sanctag ;;
-*) sanctag=$(command -v -- "$sanctag") || die "$3: no such program: $1" ;;
-esac
-[ -x "$sanctag" ] || die "$case_name: not executable: $sanctag"
 data_dir=$(cd -- "$data_dir" 2>/dev/null && pwd) || die "$case_name: no directory $2"
 casedir=$data_dir/golden/$case_name
 [ -d "$casedir" ] || die "$case_name: no case directory $casedir"
@@ -61,12 +47,9 @@ casedir=$data_dir/golden/$case_name
     die "$case_name: missing $casedir/expected.out"
 [ -f "$data_dir/fixture.tsv" ] || die "missing $data_dir/fixture.tsv"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sanctag-golden.XXXXXX") || die "cannot create a temporary directory"
-trap 'rm -rf -- "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
 # a stable environment: no default gazetteer from the caller, messages in English
-unset SANCTAG_DB
 export LC_ALL=C NO_COLOR=1
 
 # the fixture gazetteer, never the default one (which grows)
@@ -107,7 +90,6 @@ if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
     exit 0
 fi
 
-failed=0
 fail() {
     failed=1
     echo "FAIL $case_name: $*" >&2

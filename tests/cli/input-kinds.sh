@@ -7,18 +7,10 @@
 # Exit status: 0 pass, 1 fail, 99 harness error.
 
 set -u
+. "$(dirname -- "$0")/../lib.sh" "$@"
 
-die() { echo "input-kinds.sh: $*" >&2; exit 99; }
 [ $# -eq 2 ] || die "usage: input-kinds.sh SANCTAG TESTS_DATA_DIR"
-sanctag=$1
-if [ -n "${SANCTAG_WRAPPER:-}" ]; then
-  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
-  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
-fi
-[ -x "$sanctag" ] || die "not executable: $sanctag"
 command -v gzip >/dev/null || die "gzip not found"
-tmp=$(mktemp -d) || die "mktemp failed"
-trap 'rm -rf "$tmp"' EXIT
 
 db=$tmp/fixture.db
 "$sanctag" gaz build "$db" "$2/fixture.tsv" 2>"$tmp/build.err" || die "gaz build failed"

@@ -7,29 +7,11 @@
 # Exit status: 0 pass, 1 fail, 99 harness error.
 
 set -u
+. "$(dirname -- "$0")/../lib.sh" "$@"
 
-die() { echo "output-file.sh: $*" >&2; exit 99; }
 [ $# -eq 2 ] || die "usage: output-file.sh SANCTAG TESTS_DATA_DIR"
-sanctag=$1
-# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
-if [ -n "${SANCTAG_WRAPPER:-}" ]; then
-  case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
-  export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
-fi
 fixture=$2/fixture.tsv
-[ -x "$sanctag" ] || die "not executable: $sanctag"
 [ -f "$fixture" ] || die "missing $fixture"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sanctag-output-file.XXXXXX") || die "mktemp failed"
-trap 'rm -rf -- "$tmp"' EXIT
-unset SANCTAG_DB
-export LC_ALL=C
-
-failed=0
-fail() {
-    failed=1
-    echo "FAIL: $*" >&2
-}
 
 db=$tmp/fixture.db
 "$sanctag" gaz build "$db" "$fixture" 2>"$tmp/build.err" ||
@@ -127,6 +109,4 @@ st=$?
 grep -q 'no-such-dir/out\.jsonl' "$tmp/stderr" ||
     fail "-o into a missing directory: stderr does not name the path: $(cat "$tmp/stderr")"
 
-[ "$failed" = 0 ] || exit 1
-echo "output-file.sh: all checks passed"
-exit 0
+t_done

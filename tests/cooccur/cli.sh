@@ -9,30 +9,13 @@
 # Exit status: 0 pass, 1 fail, 99 harness error.
 
 set -u
+. "$(dirname -- "$0")/../lib.sh" "$@"
 
-die() { echo "cli.sh: $*" >&2; exit 99; }
 [ $# -eq 2 ] || die "usage: cli.sh SANCTAG TESTS_DATA_DIR"
-sanctag=$(cd "$(dirname -- "$1")" && pwd)/$(basename -- "$1") || die "no directory for $1"
 data=$(cd "$2" && pwd) || die "no directory $2"
 feed=$data/cooccur/feed.jsonl
 expected=$data/cooccur/expected
-[ -x "$sanctag" ] || die "not executable: $sanctag"
 [ -f "$feed" ] || die "missing $feed"
-# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
-if [ -n "${SANCTAG_WRAPPER:-}" ]; then
-    export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sanctag-cooccur-cli.XXXXXX") || die "mktemp failed"
-trap 'rm -rf -- "$tmp"' EXIT
-unset SANCTAG_DB
-export LC_ALL=C
-
-failed=0
-fail() {
-    failed=1
-    echo "FAIL: $*" >&2
-}
 
 db=$tmp/fixture.db
 "$sanctag" gaz build "$db" "$data/fixture.tsv" 2>"$tmp/build.err" ||

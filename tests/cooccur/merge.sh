@@ -11,29 +11,11 @@
 # Exit status: 0 pass, 1 fail, 99 harness error.
 
 set -u
+. "$(dirname -- "$0")/../lib.sh" "$@"
 
-die() { echo "merge.sh: $*" >&2; exit 99; }
 [ $# -ge 2 ] || die "usage: merge.sh SANCTAG TESTS_DATA_DIR [NEWS.jsonl]"
-sanctag=$1
 data=$2
 news=${3:-}
-[ -x "$sanctag" ] || die "not executable: $sanctag"
-# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
-if [ -n "${SANCTAG_WRAPPER:-}" ]; then
-    case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
-    export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sanctag-cooccur-merge.XXXXXX") || die "mktemp failed"
-trap 'rm -rf -- "$tmp"' EXIT
-unset SANCTAG_DB
-export LC_ALL=C
-
-failed=0
-fail() {
-    failed=1
-    echo "FAIL: $*" >&2
-}
 
 # (status 1 = error records in the input; anything else, such as valgrind's 97,
 # is a failure even where the outputs compare equal)

@@ -8,30 +8,12 @@
 # Exit status: 0 pass, 1 fail, 99 harness error.
 
 set -u
+. "$(dirname -- "$0")/../lib.sh" "$@"
 
-die() { echo "cli.sh: $*" >&2; exit 99; }
 [ $# -eq 2 ] || die "usage: cli.sh SANCTAG DATA_DIR"
-sanctag=$1
 data=$2
-[ -x "$sanctag" ] || die "not executable: $sanctag"
-# under `meson test --setup=valgrind` the binary runs through a valgrind wrapper
-if [ -n "${SANCTAG_WRAPPER:-}" ]; then
-    case $sanctag in /*) ;; *) sanctag=$PWD/$sanctag ;; esac
-    export SANCTAG_REAL=$sanctag; sanctag=$SANCTAG_WRAPPER
-fi
 [ -f "$data/un/consolidated-v1.xml" ] || die "missing fixtures in $data"
 command -v python3 >/dev/null || die "python3 needed"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sanctag-import-cli.XXXXXX") || die "mktemp failed"
-trap 'rm -rf -- "$tmp"' EXIT
-unset SANCTAG_DB
-export LC_ALL=C
-
-failed=0
-fail() {
-    failed=1
-    echo "FAIL: $*" >&2
-}
 
 # run EXPECTED_STATUS ARGS...: runs sanctag, output in $tmp/out and $tmp/err
 run() {
