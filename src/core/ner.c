@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "util/mem.h"
 
@@ -147,11 +150,6 @@ void sanctagp_ner_tok_info(const sanctagp_ner_lexicon *lex, const sanctagp_token
     const char *s = sanctagp_token_norm(tk, t);
     size_t n = t->norm_len;
     out->word = sanctagp_ner_word_hash(s, n);
-    out->p2 = sanctagp_ner_word_hash(s, n < 2 ? n : 2);
-    out->p3 = sanctagp_ner_word_hash(s, n < 3 ? n : 3);
-    out->s2 = sanctagp_ner_word_hash(s + (n < 2 ? 0 : n - 2), n < 2 ? n : 2);
-    out->s3 = sanctagp_ner_word_hash(s + (n < 3 ? 0 : n - 3), n < 3 ? n : 3);
-    out->s4 = sanctagp_ner_word_hash(s + (n < 4 ? 0 : n - 4), n < 4 ? n : 4);
     out->cap = t->kind == TK_WORD && t->cls >= TC_TITLE;
     /* the arena starts with the document at its own offsets (core/text.h) */
     out->glued = i > 0 && t->kind == TK_WORD && tk->v[i - 1].kind == TK_WORD &&
@@ -189,14 +187,22 @@ size_t sanctagp_ner_static_features(const sanctagp_tokens *tk, const sanctagp_ne
         lx[k + 2] = j < 0 ? 0xFFu : info[j].lex;
     }
     const sanctagp_ner_tok *t = &info[i];
+    /* affixes: only of the token scored, not of its neighbours */
+    const char *str = sanctagp_token_norm(tk, &tk->v[i]);
+    size_t len = tk->v[i].norm_len;
+    uint32_t p2 = sanctagp_ner_word_hash(str, len < 2 ? len : 2);
+    uint32_t p3 = sanctagp_ner_word_hash(str, len < 3 ? len : 3);
+    uint32_t s2 = sanctagp_ner_word_hash(str + (len < 2 ? 0 : len - 2), len < 2 ? len : 2);
+    uint32_t s3 = sanctagp_ner_word_hash(str + (len < 3 ? 0 : len - 3), len < 3 ? len : 3);
+    uint32_t s4 = sanctagp_ner_word_hash(str + (len < 4 ? 0 : len - 4), len < 4 ? len : 4);
     uint32_t start = (tk->v[i].flags & TF_SENT_START) ? 1 : 0;
     size_t n = 0;
     out[n++] = mix(F_W0, t->word) & mask;
     out[n++] = mix(F_SH0, t->shape) & mask;
-    out[n++] = mix(F_P2, t->p2) & mask;
-    out[n++] = mix(F_P3, t->p3) & mask;
-    out[n++] = mix(F_S2, t->s2) & mask;
-    out[n++] = mix(F_S3, t->s3) & mask;
+    out[n++] = mix(F_P2, p2) & mask;
+    out[n++] = mix(F_P3, p3) & mask;
+    out[n++] = mix(F_S2, s2) & mask;
+    out[n++] = mix(F_S3, s3) & mask;
     out[n++] = mix(F_WM1, w[1]) & mask;
     out[n++] = mix(F_WM2, w[0]) & mask;
     out[n++] = mix(F_WP1, w[3]) & mask;
@@ -211,7 +217,7 @@ size_t sanctagp_ner_static_features(const sanctagp_tokens *tk, const sanctagp_ne
     out[n++] = mix(mix(mix(F_SH3, sh[1]), sh[2]), sh[3]) & mask;
     out[n++] = mix(mix(F_W0_WP1, w[2]), w[3]) & mask;
     out[n++] = mix(mix(F_WM1_W0, w[1]), w[2]) & mask;
-    out[n++] = mix(F_S4, t->s4) & mask;
+    out[n++] = mix(F_S4, s4) & mask;
     out[n++] = mix(mix(F_WM2_WM1, w[0]), w[1]) & mask;
     out[n++] = mix(mix(F_WP1_WP2, w[3]), w[4]) & mask;
     out[n++] = mix(F_LEX0, lx[2]) & mask;
@@ -447,10 +453,27 @@ static int allowed(int prev, int tag)
     return tag == NER_O || (tag & 1) || prev == tag || prev == tag - 1;
 }
 
-static void add_row(int32_t *acc, const int16_t *row)
+/* acc[0..8) += the rows of buckets f[0..nf) (each NER_ROW int16 weights, 16
+ * bytes, 16-byte aligned). The sums of the 32 feature rows of a token are
+ * most of the decoder's work: SSE2 (every x86-64) adds a row in two
+ * instructions, widened to int32 so that no sum can overflow. */
+static void sum_rows(const int16_t *w, const uint32_t *f, size_t nf, int32_t *acc)
 {
-    for (int c = 0; c < NER_ROW; c++)
-        acc[c] += row[c];
+#if defined(__SSE2__)
+    __m128i lo = _mm_loadu_si128((const __m128i *)acc);
+    __m128i hi = _mm_loadu_si128((const __m128i *)(acc + 4));
+    for (size_t k = 0; k < nf; k++) {
+        __m128i r = _mm_load_si128((const __m128i *)(w + (size_t)f[k] * NER_ROW));
+        lo = _mm_add_epi32(lo, _mm_srai_epi32(_mm_unpacklo_epi16(r, r), 16));
+        hi = _mm_add_epi32(hi, _mm_srai_epi32(_mm_unpackhi_epi16(r, r), 16));
+    }
+    _mm_storeu_si128((__m128i *)acc, lo);
+    _mm_storeu_si128((__m128i *)(acc + 4), hi);
+#else
+    for (size_t k = 0; k < nf; k++)
+        for (int c = 0; c < NER_ROW; c++)
+            acc[c] += w[(size_t)f[k] * NER_ROW + c];
+#endif
 }
 
 /* Probabilities of the tags of token i after tag prev, as liblinear's
@@ -463,8 +486,7 @@ static void tag_probs(const sanctagp_ner *m, const sanctagp_ner_tok *info, size_
     memcpy(acc, base, sizeof acc);
     uint32_t f[NER_MAX_DYNAMIC];
     size_t nf = sanctagp_ner_dynamic_features(info, i, prev, m->bits, f);
-    for (size_t k = 0; k < nf; k++)
-        add_row(acc, m->w + (size_t)f[k] * NER_ROW);
+    sum_rows(m->w, f, nf, acc);
     float sum = 0;
     for (int c = 0; c < NER_NTAGS; c++) {
         prob[c] = 1.0f / (1.0f + expf(-(float)acc[c] * m->scale));
@@ -479,12 +501,11 @@ static void tag_probs(const sanctagp_ner *m, const sanctagp_ner_tok *info, size_
 static void static_sums(const sanctagp_ner *m, const sanctagp_tokens *tk,
                         const sanctagp_ner_tok *info, size_t i, int32_t *base)
 {
-    uint32_t f[NER_MAX_STATIC];
+    uint32_t f[NER_MAX_STATIC + 1];
     size_t nf = sanctagp_ner_static_features(tk, info, i, m->bits, f);
+    f[nf++] = m->mask + 1; /* the bias row */
     memset(base, 0, NER_ROW * sizeof *base);
-    add_row(base, m->w + ((size_t)1 << m->bits) * NER_ROW);
-    for (size_t k = 0; k < nf; k++)
-        add_row(base, m->w + (size_t)f[k] * NER_ROW);
+    sum_rows(m->w, f, nf, base);
 }
 
 void sanctagp_ner_token_probs(const sanctagp_ner *m, const sanctagp_tokens *tk,
@@ -609,7 +630,8 @@ int sanctagp_ner_propose(const sanctagp_ner *m, const sanctagp_tokens *tk, const
         size_t end = i + 1;
         fill_info(m, tk, w, &filled, i >= 2 ? i - 2 : 0, end);
         for (;;) {
-            fill_info(m, tk, w, &filled, end, end + 3 < tk->n ? end + 3 : tk->n);
+            /* the features of token end - 1 read tokens end and end + 1 */
+            fill_info(m, tk, w, &filled, end, end + 2 < tk->n ? end + 2 : tk->n);
             if (end >= tk->n || (tk->v[end].flags & TF_SENT_START) || !usable(tk, skip, end))
                 break;
             if (w->info[end].cap || w->info[end].glued) {

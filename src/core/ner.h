@@ -68,7 +68,7 @@ unsigned sanctagp_ner_lex_classes(const sanctagp_ner_lexicon *lex, uint32_t h);
 
 /* Per-token hashes the feature templates combine; computed once a token. */
 typedef struct sanctagp_ner_tok {
-    uint32_t word, shape, p2, p3, s2, s3, s4;
+    uint32_t word, shape;
     uint8_t cap;   /* 1: capitalised word (title, upper or mixed case) */
     uint8_t glued; /* 1: joined to the previous token by a hyphen ("Tae-yong") */
     uint8_t lex; /* NER_LEX_* classes of the word */
