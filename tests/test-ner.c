@@ -226,6 +226,18 @@ static void test_build_source(const char *model)
     CHECK(sanctagp_source_add(db, db_path, model, &e) == 0);
     CHECK(sanctagp_source_add(db, db_path, model, &e) == SANCTAG_E_INVALID);
     CHECK(strstr(e.text, "already in") != NULL);
+    /* a second model under another name: one a gazetteer */
+    char other[64] = "/tmp/sanctag-other-XXXXXX.model";
+    size_t len;
+    char *bytes = slurp(model, &len);
+    fd = mkstemps(other, 6);
+    CHECK(bytes && fd >= 0 && write(fd, bytes, len) == (ssize_t)len);
+    close(fd);
+    free(bytes);
+    memset(&e, 0, sizeof e);
+    CHECK(sanctagp_source_add(db, db_path, other, &e) == SANCTAG_E_INVALID);
+    CHECK(strstr(e.text, "already holds a name model") != NULL);
+    unlink(other);
     sqlite3_close(db);
     unlink(db_path);
     unlink(bad);

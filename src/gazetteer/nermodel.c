@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/ner.h"
 #include "util/hash.h"
@@ -27,41 +26,6 @@ static int db_fail(sqlite3 *db, const char *db_path, sanctag_error *err)
                               sqlite3_errmsg(db));
 }
 
-/* Inserts the source row of model file `path`; its id in *ret_id. */
-static int add_source(sqlite3 *db, const char *db_path, const char *path, const char *name,
-                      const char *bytes, size_t len, sqlite3_int64 *ret_id, sanctag_error *err)
-{
-    char ver[32], now[32];
-    snprintf(ver, sizeof ver, "%016llx",
-             (unsigned long long)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, bytes, len));
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO source (name, format, path, version, imported_at) "
-                           "VALUES (?, 'ner-model', ?, ?, ?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_fail(db, db_path, err);
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, ver, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-    int s = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (s != SQLITE_DONE) {
-        if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE)
-            return sanctagp_error_set(err, SANCTAG_E_INVALID, path, 0, 0, -1,
-                                      "%s: a source named '%s' is already in %s (source names "
-                                      "come from file names and must be unique)",
-                                      path, name, db_path);
-        return db_fail(db, db_path, err);
-    }
-    *ret_id = sqlite3_last_insert_rowid(db);
-    return 0;
-}
-
 int sanctagp_source_ner_model(sqlite3 *db, const char *db_path, const char *path,
                               const char *name, sanctag_error *err)
 {
@@ -77,18 +41,21 @@ int sanctagp_source_ner_model(sqlite3 *db, const char *db_path, const char *path
     }
     size_t plen;
     const char *prov = sanctagp_ner_provenance(m, &plen);
-    sqlite3_int64 sid = 0;
+    char ver[32];
+    snprintf(ver, sizeof ver, "%016llx",
+             (unsigned long long)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, bytes, len));
     sqlite3_stmt *st = NULL;
+    sanctagp_writer *w = NULL; /* the source row: a source without entities */
     int rc = sanctagp_db_exec(db, db_path, table_sql, err);
     if (!rc)
-        rc = add_source(db, db_path, path, name, bytes, len, &sid, err);
+        rc = sanctagp_writer_new(db, db_path, name, "ner-model", path, ver, &w, err);
     if (!rc && sqlite3_prepare_v2(db,
                                   "INSERT INTO ner_model (id, source_id, format, provenance, model) "
                                   "VALUES (1, ?, ?, ?, ?)",
                                   -1, &st, NULL) != SQLITE_OK)
         rc = db_fail(db, db_path, err);
     if (!rc) {
-        sqlite3_bind_int64(st, 1, sid);
+        sqlite3_bind_int64(st, 1, sanctagp_writer_source_id(w));
         sqlite3_bind_text(st, 2, NER_MAGIC, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, prov, (int)plen, SQLITE_STATIC);
         sqlite3_bind_blob64(st, 4, bytes, len, SQLITE_STATIC);
@@ -100,6 +67,7 @@ int sanctagp_source_ner_model(sqlite3 *db, const char *db_path, const char *path
                      : db_fail(db, db_path, err);
     }
     sqlite3_finalize(st);
+    sanctagp_writer_free(w);
     sanctagp_ner_free(m);
     free(bytes);
     return rc;
