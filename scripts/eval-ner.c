@@ -3,9 +3,11 @@
  * the document decoded as the tagger decodes it (sanctagp_ner_propose: only
  * runs of capitalised words are labelled, see core/ner.h).
  *
- * Usage: eval-ner [--show] MODEL FILE...
+ * Usage: eval-ner [--show] [--min-score S] MODEL FILE...
  *        eval-ner --bench MODEL TEXT [DB]
  * --show prints every sentence whose tags differ, "token[gold|predicted]".
+ * --min-score drops the names the model scores below S (0 to 1), as a caller
+ * that wants precision over recall would.
  * --bench reads TEXT as one document a line and reports the CPU time
  * (user + system) of tokenizing it alone and of tokenizing and running the
  * model (the tagger's plug-in call), per MB; with DB, a gazetteer, its
@@ -122,14 +124,24 @@ static int bench(const sanctagp_ner *m, const char *path, const char *db)
 int main(int argc, char **argv)
 {
     FILE *show = NULL;
-    int bench_mode = argc > 1 && !strcmp(argv[1], "--bench");
-    if (bench_mode || (argc > 1 && !strcmp(argv[1], "--show"))) {
-        show = bench_mode ? NULL : stdout;
-        argv++;
-        argc--;
+    float min_score = 0;
+    int bench_mode = 0;
+    for (; argc > 1 && argv[1][0] == '-' && argv[1][1]; argv++, argc--) {
+        if (!strcmp(argv[1], "--show")) {
+            show = stdout;
+        } else if (!strcmp(argv[1], "--bench")) {
+            bench_mode = 1;
+        } else if (!strcmp(argv[1], "--min-score") && argc > 2) {
+            min_score = strtof(argv[2], NULL);
+            argv++, argc--;
+        } else {
+            argc = 0; /* usage */
+            break;
+        }
     }
     if (argc < 3) {
-        fputs("Usage: eval-ner [--show] MODEL FILE...\n       eval-ner --bench MODEL TEXT\n",
+        fputs("Usage: eval-ner [--show] [--min-score S] MODEL FILE...\n"
+              "       eval-ner --bench MODEL TEXT [DB]\n",
               stderr);
         return 2;
     }
@@ -165,7 +177,7 @@ int main(int argc, char **argv)
         if (conll_read(&c, argv[i]))
             return 1;
         conll_score sc = {0};
-        if (conll_evaluate(m, &c, &sc, show)) {
+        if (conll_evaluate(m, &c, &sc, min_score, show)) {
             fprintf(stderr, "eval-ner: %s: decoding failed\n", argv[i]);
             return 1;
         }

@@ -365,7 +365,7 @@ int main(int argc, char **argv)
             return 1;
         }
         conll_score sc = {0};
-        conll_evaluate(m, &dev, &sc, NULL);
+        conll_evaluate(m, &dev, &sc, 0, NULL);
         double f1 = conll_f1(&sc, 3);
         fprintf(stderr,
                 "train-ner: C %g: dev F1 %.4f (PERSON %.4f, ORG %.4f, LOCATION %.4f); "

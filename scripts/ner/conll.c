@@ -208,16 +208,18 @@ void conll_score_print(const conll_score *sc, const char *name)
 
 typedef struct collect {
     uint8_t *pred;
+    float min_score;
 } collect;
 
 static int on_name(void *arg, uint32_t first, uint32_t ntok, const char *label, float score)
 {
     collect *c = arg;
+    if (score < c->min_score)
+        return 0;
     int b = label[0] == 'P' ? NER_B_PER : label[0] == 'O' ? NER_B_ORG : NER_B_LOC;
     c->pred[first] = (uint8_t)b;
     for (uint32_t k = 1; k < ntok; k++)
         c->pred[first + k] = (uint8_t)(b + 1);
-    (void)score;
     return 0;
 }
 
@@ -236,7 +238,8 @@ static void show_sentence(FILE *f, const conll_sent *s, const sanctagp_tokens *t
     fputc('\n', f);
 }
 
-int conll_evaluate(const sanctagp_ner *m, const conll_corpus *c, conll_score *sc, FILE *show)
+int conll_evaluate(const sanctagp_ner *m, const conll_corpus *c, conll_score *sc, float min_score,
+                   FILE *show)
 {
     sanctagp_tokens tk;
     memset(&tk, 0, sizeof tk);
@@ -250,7 +253,7 @@ int conll_evaluate(const sanctagp_ner *m, const conll_corpus *c, conll_score *sc
             break;
         pred = realloc(pred, s->ntok + 1);
         memset(pred, NER_O, s->ntok);
-        collect col = {pred};
+        collect col = {pred, min_score};
         rc = sanctagp_ner_propose(m, &tk, NULL, &w, on_name, &col);
         conll_score_add(sc, s->gold, pred, s->ntok);
         if (show && memcmp(s->gold, pred, s->ntok))

@@ -50,9 +50,11 @@ double conll_f1(const conll_score *sc, int label);
 void conll_score_print(const conll_score *sc, const char *name);
 
 /* Tags every sentence of c with the tagger's run-restricted decoder
- * (sanctagp_ner_propose, no token skipped) and scores them; with `show`,
+ * (sanctagp_ner_propose, no token skipped; names scored below min_score
+ * dropped) and scores them; with `show`,
  * writes there every sentence whose tags differ, as
  * "token[gold|predicted]". */
-int conll_evaluate(const sanctagp_ner *m, const conll_corpus *c, conll_score *sc, FILE *show);
+int conll_evaluate(const sanctagp_ner *m, const conll_corpus *c, conll_score *sc, float min_score,
+                   FILE *show);
 
 #endif
