@@ -35,11 +35,6 @@ void sanctagp_writer_exclusive(sanctagp_writer *w)
     w->exclusive = 1;
 }
 
-sqlite3_int64 sanctagp_writer_source_id(const sanctagp_writer *w)
-{
-    return w->source_id;
-}
-
 static int prep(sqlite3 *db, const char *path, const char *sql, sqlite3_stmt **st,
                 sanctag_error *err)
 {
@@ -162,6 +157,11 @@ void sanctagp_writer_free(sanctagp_writer *w)
     free(w->norm);
     free(w->source_name);
     free(w);
+}
+
+sqlite3_int64 sanctagp_writer_source_id(const sanctagp_writer *w)
+{
+    return w->source_id;
 }
 
 int sanctagp_writer_finish(sanctagp_writer *w, sanctag_error *err)

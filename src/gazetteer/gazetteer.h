@@ -63,8 +63,6 @@ int sanctagp_writer_new(sqlite3 *db, const char *db_path, const char *source_nam
                         sanctagp_writer **ret, sanctag_error *err);
 /* Refuses rows whose key belongs to an entity of another source (imports). */
 void sanctagp_writer_exclusive(sanctagp_writer *w);
-/* The id of the source row the writer made. */
-sqlite3_int64 sanctagp_writer_source_id(const sanctagp_writer *w);
 /* Adds a row; `where`/`line` locate it for error messages. */
 int sanctagp_writer_add(sanctagp_writer *w, const sanctagp_row *r, const char *where, long line,
                         sanctag_error *err);
@@ -80,6 +78,9 @@ char *sanctagp_read_file(const char *path, size_t *ret_len, sanctag_error *err);
  * ISO 3166-1 country, English and Indonesian display names from ICU locale
  * data). */
 int sanctagp_source_add(sqlite3 *db, const char *db_path, const char *src, sanctag_error *err);
+
+/* The source id a writer writes under. */
+sqlite3_int64 sanctagp_writer_source_id(const sanctagp_writer *w);
 
 /* ---- the statistical name model (nermodel.c) ---- */
 
