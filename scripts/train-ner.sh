@@ -20,7 +20,7 @@ out=${3:-$top/gazetteers/names.model}
 train=$build/scripts/train-ner
 [ -x "$train" ] || { echo "train-ner.sh: $train missing (install liblinear-dev, reconfigure)" >&2; exit 1; }
 g=$top/gazetteers
-"$train" -o "$out" --c 1,4,16 --bits 16 \
+"$train" -o "$out" --c 1,4,16 --bits 15 \
     --provenance "$top/scripts/ner/provenance.txt" \
     --train "$data/idner_news_2k/train.txt" "$data/indonlu_nergrit/train_preprocess.txt" \
     --dev "$data/idner_news_2k/dev.txt" "$data/indonlu_nergrit/valid_preprocess.txt" \
