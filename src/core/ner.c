@@ -191,7 +191,9 @@ size_t sanctagp_ner_static_features(const sanctagp_tokens *tk, const sanctagp_ne
         long j = neighbour(tk, i, k);
         w[k + 2] = j < 0 ? H_OUTSIDE : info[j].word;
         sh[k + 2] = j < 0 ? H_OUTSIDE : info[j].shape;
-        lx[k + 2] = j < 0 ? 0xFFu : info[j].lex;
+        /* word classes only of the token and its first neighbours (the
+         * decoder looks up no others) */
+        lx[k + 2] = j < 0 ? 0xFFu : k == -2 || k == 2 ? 0 : info[j].lex;
     }
     const sanctagp_ner_tok *t = &info[i];
     /* affixes: only of the token scored, not of its neighbours */
@@ -615,13 +617,27 @@ static int usable(const sanctagp_tokens *tk, const uint8_t *skip, size_t i)
 }
 
 /* Token info for [from, to) beyond the high-water mark *filled. */
-static void fill_info(const sanctagp_ner *m, const sanctagp_tokens *tk, sanctagp_ner_work *w,
-                      size_t *filled, size_t from, size_t to)
+/* info.lex of a token whose lexicon classes are not looked up yet: the
+ * decoder looks them up only for the tokens the features read them of (a
+ * run and one token either side), not for the second neighbours. */
+#define LEX_UNSET 0x80
+
+static void fill_info(const sanctagp_tokens *tk, sanctagp_ner_work *w, size_t *filled,
+                      size_t from, size_t to)
 {
-    for (size_t j = from > *filled ? from : *filled; j < to; j++)
-        sanctagp_ner_tok_info(&m->lex, tk, j, &w->info[j]);
+    for (size_t j = from > *filled ? from : *filled; j < to; j++) {
+        sanctagp_ner_tok_info(NULL, tk, j, &w->info[j]);
+        w->info[j].lex = LEX_UNSET;
+    }
     if (to > *filled)
         *filled = to;
+}
+
+static unsigned lex_of(const sanctagp_ner *m, sanctagp_ner_work *w, size_t j)
+{
+    if (w->info[j].lex == LEX_UNSET)
+        w->info[j].lex = (uint8_t)sanctagp_ner_lex_classes(&m->lex, w->info[j].word);
+    return w->info[j].lex;
 }
 
 int sanctagp_ner_propose(const sanctagp_ner *m, const sanctagp_tokens *tk, const uint8_t *skip,
@@ -640,10 +656,10 @@ int sanctagp_ner_propose(const sanctagp_ner *m, const sanctagp_tokens *tk, const
             continue;
         /* a run: capitalised words, joined by connector words */
         size_t end = i + 1;
-        fill_info(m, tk, w, &filled, i >= 2 ? i - 2 : 0, end);
+        fill_info(tk, w, &filled, i >= 2 ? i - 2 : 0, end);
         for (;;) {
             /* the features of token end - 1 read tokens end and end + 1 */
-            fill_info(m, tk, w, &filled, end, end + 2 < tk->n ? end + 2 : tk->n);
+            fill_info(tk, w, &filled, end, end + 2 < tk->n ? end + 2 : tk->n);
             if (end >= tk->n || (tk->v[end].flags & TF_SENT_START) || !usable(tk, skip, end))
                 break;
             if (w->info[end].cap || w->info[end].glued) {
@@ -652,7 +668,7 @@ int sanctagp_ner_propose(const sanctagp_ner *m, const sanctagp_tokens *tk, const
             }
             if (end + 1 < tk->n && tk->v[end].kind == TK_WORD && w->info[end + 1].cap &&
                 !(tk->v[end + 1].flags & TF_SENT_START) && usable(tk, skip, end + 1) &&
-                (w->info[end].lex & NER_LEX_CONNECT)) {
+                (lex_of(m, w, end) & NER_LEX_CONNECT)) {
                 end += 2;
                 continue;
             }
@@ -661,9 +677,11 @@ int sanctagp_ner_propose(const sanctagp_ner *m, const sanctagp_tokens *tk, const
         /* one capitalised common word ("Namun", "Menurut", "Presiden") that
          * no name list has as a given name is not a name on its own: the
          * model is not asked (most one-word runs, a third of the runs) */
-        if (end == i + 1 && (w->info[i].lex & (NER_LEX_COMMON | NER_LEX_GIVEN | NER_LEX_PER)) ==
+        if (end == i + 1 && (lex_of(m, w, i) & (NER_LEX_COMMON | NER_LEX_GIVEN | NER_LEX_PER)) ==
                                 NER_LEX_COMMON)
             continue;
+        for (size_t j = i ? i - 1 : 0; j <= end && j < tk->n; j++)
+            lex_of(m, w, j);
         viterbi(m, tk, w, i, end);
         int rc = report(w, i, end - i, cb, arg);
         if (rc)
