@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Derive gazetteers/common-words.tsv and gazetteers/given-names.tsv (issue 16).
+"""Derive gazetteers/common-words.tsv, gazetteers/given-names.tsv and gazetteers/news-names.tsv (issue 16).
 
 Inputs (files a user has):
   ../shared/data/news/id_news.jsonl                    12,037 Indonesian news articles (word statistics only;
@@ -12,7 +12,8 @@ Inputs (files a user has):
   (indolem_* and en_conll2003 are deliberately NOT read: no licence / not ours to derive from.)
 
 Usage: scripts/word_stats.py [DATA_DIR]   (DATA_DIR defaults to ../shared/data, relative to the repo root)
-Writes gazetteers/common-words.tsv and gazetteers/given-names.tsv.
+Writes gazetteers/common-words.tsv, gazetteers/given-names.tsv and gazetteers/news-names.tsv (document
+counts of words written in capitals or capitalised in the news; no article text).
 """
 import collections
 import json
@@ -36,6 +37,8 @@ COMMON_MIN_DOCS_DICT = 25       # or: a dictionary word (en/id) written in lower
 GIVEN_MIN_NAMES = 3             # token in >= 3 distinct PERSON names of the NER train splits
 GIVEN_MIN_NEWS_CAP = 10         # ... or in >= 1 name there and capitalised in >= 10 news articles
 GIVEN_MIN_HONORIFIC = 3         # ... or written after an honorific ("Pak Iqbal") in >= 3 news articles
+NEWS_MAX_ACRONYM = 6           # news-names: all-capitals words of 2-6 letters written so in >= 1 article
+NEWS_MIN_CAP = 2                # ... and words capitalised (not all capitals) in >= 2 articles
 GIVEN_MIN_NEIGHBOUR = 8         # expansion: next to a seed name token in >= 8 articles, lower case <= 10 % of capitalised
 HONORIFIC = re.compile(r"\b(?:Pak|Bu|Bapak|Ibu|Mas|Mbak|Kak|Bang|Haji|Hj|Syekh|Ustaz|Ustad|Kiai|KH|Mr|Mrs|Ms)\.? "
                        r"([A-Z][a-z]+)")
@@ -115,6 +118,27 @@ def person_spans():
     return out
 
 
+def write_news_names(docs, df):
+    """Words the news writes as names: all capitals (acronyms in use) or capitalised, with document counts."""
+    rows = []
+    for w in set(df['upper']) | set(df['cap']):
+        nu, nc, nl = df['upper'][w], df['cap'][w], df['lower'][w]
+        acronym = 2 <= len(w) <= NEWS_MAX_ACRONYM and nu >= 1
+        if acronym or nc >= NEWS_MIN_CAP:
+            rows.append((w, nu, nc, nl))
+    rows.sort()
+    with open(os.path.join(ROOT, 'gazetteers', 'news-names.tsv'), 'w', encoding='utf-8') as f:
+        f.write('# sanctag: words the news writes as names (issue 16 alias policy); made by scripts/word_stats.py\n')
+        f.write('# inputs: ../shared/data/news/id_news.jsonl (%d articles; document frequencies only)\n' % docs)
+        f.write('# rule: written in all capitals in >= 1 article and %d-%d letters long (an acronym in use), or capitalised in >= %d articles\n'
+                % (2, NEWS_MAX_ACRONYM, NEWS_MIN_CAP))
+        f.write('# columns: word (lower case), docs_upper (all capitals), docs_cap (capitalised), docs_lower (of %d articles)\n' % docs)
+        f.write('word\tdocs_upper\tdocs_cap\tdocs_lower\n')
+        for r in rows:
+            f.write('%s\t%d\t%d\t%d\n' % r)
+    print('news-names: %d rows' % len(rows), file=sys.stderr)
+
+
 def main():
     docs, df = news_stats()
     en, idw = dict_words()
@@ -140,6 +164,7 @@ def main():
         f.write('word\tdocs_lower\tdocs_cap\tdocs_upper\tdict\n')
         for r in rows:
             f.write('%s\t%d\t%d\t%d\t%s\n' % r)
+    write_news_names(docs, df)
     # given names / name tokens
     spans = person_spans()
     names = collections.defaultdict(lambda: collections.Counter())

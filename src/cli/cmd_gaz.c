@@ -38,8 +38,10 @@ static void help(FILE *f)
             "        language, case policy, source), its source and its sanctions listing.\n"
             "        A NAME that is no alias may be an entity key ('country:KP') or any\n"
             "        surface form as text has it ('Korut,', 'sanksi DK PBB'): then the\n"
-            "        entities of the mentions the tagger finds in it are shown. Exit status\n"
-            "        1 when a NAME resolves to nothing.\n"
+            "        entities of the mentions the tagger finds in it are shown. An alias a\n"
+            "        list import made weak or dropped is shown with the rule and evidence\n"
+            "        (sanctag gaz import --help). Exit status 1 when a NAME resolves to\n"
+            "        nothing.\n"
             "stats   summarises a gazetteer (sanctag gaz stats --help).\n"
             "import  loads a sanctions list (UN un-xml, OFAC ofac-csv, OpenSanctions ftm,\n"
             "        tsv, jsonl) into DB as one source, replacing it atomically, and prints\n"
@@ -202,8 +204,28 @@ static void print_lookup(const char *name, const char *norm, json_t *res)
                    json_string_value(json_object_get(a, "source")),
                    *json_string_value(json_object_get(a, "origin")) ? ": " : "",
                    json_string_value(json_object_get(a, "origin")));
+            json_t *pol = json_object_get(a, "policy");
+            if (pol)
+                printf("      %s by the import policy, rule %s: %s\n",
+                       json_string_value(json_object_get(pol, "action")),
+                       json_string_value(json_object_get(pol, "rule")),
+                       json_string_value(json_object_get(pol, "evidence")));
         }
     }
+}
+
+/* Aliases of this normal form a list import dropped, and why. */
+static void print_dropped(json_t *dropped)
+{
+    size_t k;
+    json_t *d;
+    json_array_foreach(dropped, k, d)
+        printf("  dropped \"%s\" of %s (source %s) by the import policy, rule %s: %s\n",
+               json_string_value(json_object_get(d, "alias")),
+               json_string_value(json_object_get(d, "key")),
+               json_string_value(json_object_get(d, "source")),
+               json_string_value(json_object_get(d, "rule")),
+               json_string_value(json_object_get(d, "evidence")));
 }
 
 static int gaz_lookup(int argc, char **argv)
@@ -258,16 +280,21 @@ static int gaz_lookup(int argc, char **argv)
         }
         if (json_array_size(res) == 0)
             missing = 1;
+        json_t *dropped = sanctagp_gazq_dropped(q, norm);
         if (as_json) {
             json_t *doc = json_pack("{s:s,s:s,s:o}", "query", name, "normalized", norm,
                                     "entities", res);
+            if (json_array_size(dropped))
+                json_object_set(doc, "dropped", dropped);
             json_dumpf(doc, stdout, JSON_COMPACT);
             putchar('\n');
             json_decref(doc);
         } else {
             print_lookup(name, norm, res);
+            print_dropped(dropped);
             json_decref(res);
         }
+        json_decref(dropped);
         free(norm);
     }
     sanctagp_gazq_close(q);

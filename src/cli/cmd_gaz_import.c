@@ -58,7 +58,11 @@ static void help(FILE *f)
             "                   (removed again if the import fails)\n"
             "  --dry-run        show what would change, write nothing\n"
             "  --json           print the difference as one JSON object\n"
-            "  --quiet          print only the summary line\n"
+            "  --quiet          print only the summary lines (collisions counted, not\n"
+            "                   listed)\n"
+            "  --strict         refuse the import when an alias of the list collides with\n"
+            "                   an alias of another entity (see below): nothing is written,\n"
+            "                   the collisions are listed, exit status 1\n"
             "  --label LABEL    lines: the label of every name (PERSON, ORG, VESSEL, ...)\n"
             "  --case POLICY    lines: auto (default), fold, cap or exact for every name\n"
             "  --accents A      lines: fold (default) or strict\n"
@@ -69,9 +73,30 @@ static void help(FILE *f)
             "capitals where news writes them. Low-quality aliases (UN QUALITY Low, OFAC\n"
             "weak a.k.a., FtM weakAlias) and one-word person aliases are weak: matched only\n"
             "with 'sanctag tag --weak'.\n"
+            "\n");
+    fprintf(f,
+            "Name policy (docs/alias-policy.md), from the gazetteer's lexicon (word tables\n"
+            "'gaz build' stores from gazetteers/common-words.tsv, given-names.tsv and\n"
+            "news-names.tsv; without them only the structural rules apply), the other sources\n"
+            "and the list itself. Dropped (never matched): a parenthesised part that is a\n"
+            "qualifier, not a name ('(MALAYSIA)', '(NGO)': in >= 2 names of the list, a place\n"
+            "or a legal form); an alias equal to one of a COUNTRY or LOCATION, of a curated\n"
+            "entity, or of another list's entity with another label (a collision: the other\n"
+            "entity keeps the mention); a legal-form word alone ('LLC', 'HOLDING': the last\n"
+            "word of many listed ORG names). Weak: a one-word name that is a common word or\n"
+            "given name, an acronym written in capitals in the news sample, a word\n"
+            "capitalised in >= 2 of its articles, a word of <= 3 letters not in capitals\n"
+            "('Jit'), a ship's name of words the news writes ('Golden Phoenix') or a person's\n"
+            "name ('Mikhail Lomonosov'); a person name made only of common given-name tokens\n"
+            "('Abdul Majid'), of two words one a common East Asian surname ('Yu Jin'), of a\n"
+            "common given name and a word capitalised in >= 10 articles ('Muhammad Haris'),\n"
+            "or a short form without the patronymic that several persons of the list bear\n"
+            "('Vladimir IVANOV'). Standard error gets one line per rule with the aliases it\n"
+            "made weak or dropped, and one per collision (alias, imported key, other key);\n"
+            "'sanctag gaz lookup ALIAS' says why for any alias.\n"
             "\n"
-            "Exit status: 0 imported, 2 usage error, 3 nothing written (bad input, missing\n"
-            "DB, database error).\n"
+            "Exit status: 0 imported, 1 refused by --strict (nothing written), 2 usage\n"
+            "error, 3 nothing written (bad input, missing DB, database error).\n"
             "\n"
             "Examples:\n"
             "  sanctag gaz import --format un-xml my.db consolidated.xml\n"
@@ -129,6 +154,84 @@ static void print_changed(FILE *out, json_t *e)
     fputc('\n', out);
 }
 
+/* What the name policy did, to standard error: a notice when the gazetteer
+ * has no lexicon, one line a rule, one a collision. */
+static void print_policy(json_t *p)
+{
+    if (!p)
+        return;
+    if (json_integer_value(json_object_get(p, "lexicon_words")) == 0)
+        cli_warn("notice: the gazetteer has no lexicon (built before it, or without "
+                 "gazetteers/*-words.tsv): structural name rules only");
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(p, "rules"), i, r)
+        fprintf(stderr, "sanctag: policy %-18s %-7s %lld aliases\n", str(r, "rule"),
+                str(r, "action"), (long long)json_integer_value(json_object_get(r, "aliases")));
+    json_t *c = json_object_get(p, "collisions");
+    if (json_is_integer(c)) {
+        fprintf(stderr, "sanctag: %lld collisions with other entities\n",
+                (long long)json_integer_value(c));
+        return;
+    }
+    fprintf(stderr, "sanctag: %zu collisions with other entities\n", json_array_size(c));
+    json_array_foreach(c, i, r)
+        fprintf(stderr, "sanctag: collision \"%s\" %s -> %s (%s, %s): %s\n", str(r, "alias"),
+                str(r, "key"), str(r, "other_key"), str(r, "other_label"),
+                str(r, "other_source"), str(r, "rule"));
+}
+
+/* The report of a finished import: entries on stdout (or the JSON report),
+ * the summary line and the name policy's counts on stderr. */
+static void print_report(json_t *report, const char *path, int as_json, int quiet, int dry_run)
+{
+    json_t *added = json_object_get(report, "added");
+    json_t *removed = json_object_get(report, "removed");
+    json_t *changed = json_object_get(report, "changed");
+    if (as_json) {
+        json_dumpf(report, stdout, JSON_COMPACT);
+        putchar('\n');
+    } else if (!quiet) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(added, i, x)
+        {
+            print_entry(stdout, '+', x);
+            putchar('\n');
+        }
+        json_array_foreach(removed, i, x)
+        {
+            print_entry(stdout, '-', x);
+            putchar('\n');
+        }
+        json_array_foreach(changed, i, x)
+        {
+            print_changed(stdout, x);
+        }
+    }
+    fprintf(stderr,
+            "sanctag: %s %s (%s, version %s) %s %s: %lld entities (%lld listed), %lld aliases "
+            "(%lld weak); +%zu -%zu ~%zu =%lld",
+            dry_run ? "would import" : "imported", str(report, "source"), str(report, "format"),
+            str(report, "version"), "into", path,
+            (long long)json_integer_value(json_object_get(report, "entities")),
+            (long long)json_integer_value(json_object_get(report, "listed")),
+            (long long)json_integer_value(json_object_get(report, "aliases")),
+            (long long)json_integer_value(json_object_get(report, "weak_aliases")),
+            count_of(added), count_of(removed), count_of(changed),
+            (long long)json_integer_value(json_object_get(report, "unchanged")));
+    const char *reason;
+    json_t *count;
+    const char *sep = "; skipped: ";
+    json_object_foreach(json_object_get(report, "skipped"), reason, count)
+    {
+        fprintf(stderr, "%s%lld %s", sep, (long long)json_integer_value(count), reason);
+        sep = ", ";
+    }
+    fputc('\n', stderr);
+    print_policy(json_object_get(report, "policy"));
+}
+
 int gaz_import(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -142,6 +245,7 @@ int gaz_import(int argc, char **argv)
         {"label", required_argument, NULL, 'L'},
         {"case", required_argument, NULL, 'C'},
         {"accents", required_argument, NULL, 'A'},
+        {"strict", no_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
     sanctagp_import_opts o = {.format = -1, .source = NULL, .dry_run = 0};
@@ -161,6 +265,7 @@ int gaz_import(int argc, char **argv)
         case 'L': o.label = optarg; break;
         case 'C': o.case_policy = optarg; break;
         case 'A': o.accents = optarg; break;
+        case 'S': o.strict = 1; break;
         default:
             fprintf(stderr, "Try 'sanctag gaz import --help'.\n");
             return EXIT_USAGE;
@@ -221,50 +326,20 @@ int gaz_import(int argc, char **argv)
         return EXIT_FATAL;
     }
 
-    json_t *added = json_object_get(report, "added");
-    json_t *removed = json_object_get(report, "removed");
-    json_t *changed = json_object_get(report, "changed");
-    if (as_json) {
-        json_dumpf(report, stdout, JSON_COMPACT);
-        putchar('\n');
-    } else if (!quiet) {
-        size_t i;
-        json_t *x;
-        json_array_foreach(added, i, x)
-        {
-            print_entry(stdout, '+', x);
+    if (json_is_true(json_object_get(report, "refused"))) {
+        if (as_json) {
+            json_dumpf(report, stdout, JSON_COMPACT);
             putchar('\n');
         }
-        json_array_foreach(removed, i, x)
-        {
-            print_entry(stdout, '-', x);
-            putchar('\n');
-        }
-        json_array_foreach(changed, i, x)
-        {
-            print_changed(stdout, x);
-        }
+        print_policy(json_object_get(report, "policy"));
+        json_t *c = json_object_get(json_object_get(report, "policy"), "collisions");
+        cli_warn("%s: refused to import %s (--strict): %zu collisions with other entities; "
+                 "nothing written",
+                 path, str(report, "source"), count_of(c));
+        json_decref(report);
+        return EXIT_DOCS; /* 1: refused, nothing written */
     }
-    fprintf(stderr,
-            "sanctag: %s %s (%s, version %s) %s %s: %lld entities (%lld listed), %lld aliases "
-            "(%lld weak); +%zu -%zu ~%zu =%lld",
-            o.dry_run ? "would import" : "imported", str(report, "source"), str(report, "format"),
-            str(report, "version"), "into", path,
-            (long long)json_integer_value(json_object_get(report, "entities")),
-            (long long)json_integer_value(json_object_get(report, "listed")),
-            (long long)json_integer_value(json_object_get(report, "aliases")),
-            (long long)json_integer_value(json_object_get(report, "weak_aliases")),
-            count_of(added), count_of(removed), count_of(changed),
-            (long long)json_integer_value(json_object_get(report, "unchanged")));
-    const char *reason;
-    json_t *count;
-    const char *sep = "; skipped: ";
-    json_object_foreach(json_object_get(report, "skipped"), reason, count)
-    {
-        fprintf(stderr, "%s%lld %s", sep, (long long)json_integer_value(count), reason);
-        sep = ", ";
-    }
-    fputc('\n', stderr);
+    print_report(report, path, as_json, quiet, o.dry_run);
     json_decref(report);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_warn("write error: %s", strerror(errno));

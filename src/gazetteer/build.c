@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "gazetteer/countries.h"
+#include "gazetteer/lexicon.h"
 #include "gazetteer/sources.h"
 #include "util/hash.h"
 
@@ -607,7 +608,8 @@ static int jsonl_record(void *ctx, const char *path, long line, const char *cons
 }
 
 /* A .tsv or .jsonl source file: read with the one source reader, written as
- * the source named after the file, versioned by a hash of its bytes. */
+ * the source named after the file, versioned by a hash of its bytes; a TSV
+ * whose header starts with `word` or `token` is a lexicon (lexicon.h). */
 static int source_file(sqlite3 *db, const char *db_path, const char *path, int jsonl,
                        sanctag_error *err)
 {
@@ -620,6 +622,11 @@ static int source_file(sqlite3 *db, const char *db_path, const char *path, int j
     source_name_of(path, name, sizeof name);
     snprintf(ver, sizeof ver, "%016llx",
              (unsigned long long)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, buf, len));
+    if (!jsonl && sanctagp_is_lexicon(buf, len)) {
+        rc = sanctagp_lexicon_add(db, db_path, path, name, ver, buf, len, err);
+        free(buf);
+        return rc;
+    }
     sanctagp_writer *w = NULL;
     rc = sanctagp_writer_new(db, db_path, name, jsonl ? "jsonl" : "tsv", path, ver, &w, err);
     if (!rc && jsonl)

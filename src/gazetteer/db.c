@@ -2,6 +2,7 @@
  * that a file is one of ours), running SQL, meta values and storing the
  * compiled matcher. */
 #include "gazetteer/gazetteer.h"
+#include "gazetteer/lexicon.h"
 #include "gazetteer/rows.h"
 
 #include <errno.h>
@@ -133,7 +134,8 @@ int sanctagp_db_open(const char *path, int mode, sqlite3 **ret_db, sanctag_error
         sqlite3_exec(db, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY", NULL, NULL,
                      NULL);
     if (mode == DB_CREATE) {
-        if (sanctagp_db_exec(db, path, schema_sql, err)) {
+        if (sanctagp_db_exec(db, path, schema_sql, err) ||
+            sanctagp_db_exec(db, path, sanctagp_lexicon_schema, err)) {
             sqlite3_close(db);
             return SANCTAG_E_DB;
         }
@@ -172,8 +174,15 @@ int sanctagp_db_open(const char *path, int mode, sqlite3 **ret_db, sanctag_error
         sqlite3_close(db);
         return SANCTAG_E_SCHEMA;
     }
-    if (mode == DB_WRITE)
+    if (mode == DB_WRITE) {
         sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+        /* tables added after schema version 1 without changing it: a
+         * gazetteer made before them gets them, empty, when written to */
+        if (sanctagp_db_exec(db, path, sanctagp_lexicon_schema, err)) {
+            sqlite3_close(db);
+            return SANCTAG_E_DB;
+        }
+    }
     *ret_db = db;
     return 0;
 }

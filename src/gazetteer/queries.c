@@ -14,6 +14,8 @@ void sanctagp_gazq_close(sanctagp_gazq *q)
     sqlite3_finalize(q->by_key);
     sqlite3_finalize(q->by_norm);
     sqlite3_finalize(q->aliases);
+    sqlite3_finalize(q->reason);
+    sqlite3_finalize(q->dropped);
     sqlite3_close(q->db);
     sanctag_tagger_free(q->tg);
     sanctag_gazetteer_unref(q->gz);
@@ -49,6 +51,20 @@ int sanctagp_gazq_open(const char *path, sanctagp_gazq **ret, sanctag_error *err
         rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1, "%s: %s", path,
                                 sqlite3_errmsg(q->db));
         goto fail;
+    }
+    /* a gazetteer no list was imported into since the policy may lack the table */
+    if (sqlite3_prepare_v2(q->db,
+                           "SELECT p.action, p.rule, p.evidence FROM alias_policy p JOIN entity "
+                           "e ON e.key = p.entity_key WHERE e.id = ? AND p.text = ?",
+                           -1, &q->reason, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(q->db,
+                           "SELECT p.text, p.entity_key, s.name, p.rule, p.evidence FROM "
+                           "alias_policy p JOIN source s ON s.id = p.source_id WHERE p.norm = ? "
+                           "AND p.action = 'dropped' ORDER BY p.id",
+                           -1, &q->dropped, NULL) != SQLITE_OK) {
+        sqlite3_finalize(q->reason);
+        q->reason = NULL;
+        q->dropped = NULL;
     }
     if ((rc = sanctag_gazetteer_open(path, 0, &q->gz, err)))
         goto fail;
@@ -129,8 +145,35 @@ static json_t *alias_rows(sanctagp_gazq *q, sqlite3_int64 eid)
                               txt(st, 1), "kind", txt(st, 2), "case",
                               sanctagp_policy_shown(txt(st, 0), txt(st, 3), pb, sizeof pb),
                               "source", txt(st, 4), "origin", txt(st, 5));
+        sqlite3_stmt *r = q->reason;
+        if (a && r) {
+            sqlite3_reset(r);
+            sqlite3_bind_int64(r, 1, eid);
+            sqlite3_bind_text(r, 2, txt(st, 0), -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(r) == SQLITE_ROW)
+                json_object_set_new(a, "policy",
+                                    json_pack("{s:s,s:s,s:s}", "action", txt(r, 0), "rule",
+                                              txt(r, 1), "evidence", txt(r, 2)));
+            sqlite3_reset(r);
+        }
         json_array_append_new(arr, a);
     }
+    return arr;
+}
+
+json_t *sanctagp_gazq_dropped(sanctagp_gazq *q, const char *norm)
+{
+    json_t *arr = json_array();
+    sqlite3_stmt *st = q->dropped;
+    if (!arr || !st)
+        return arr;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s}", "alias", txt(st, 0), "key",
+                                             txt(st, 1), "source", txt(st, 2), "rule",
+                                             txt(st, 3), "evidence", txt(st, 4)));
+    sqlite3_reset(st);
     return arr;
 }
 

@@ -21,6 +21,8 @@ typedef struct sanctagp_gazq {
     sqlite3_stmt *by_key;    /* an entity with its source, by key */
     sqlite3_stmt *by_norm;   /* entity keys by alias normal form */
     sqlite3_stmt *aliases;   /* an entity's aliases with their sources */
+    sqlite3_stmt *reason;    /* why a list import made an alias weak (NULL: no table) */
+    sqlite3_stmt *dropped;   /* aliases a list import dropped, by norm (NULL: no table) */
 } sanctagp_gazq;
 int sanctagp_gazq_open(const char *path, sanctagp_gazq **ret, sanctag_error *err);
 void sanctagp_gazq_close(sanctagp_gazq *q);
@@ -28,12 +30,18 @@ void sanctagp_gazq_close(sanctagp_gazq *q);
 /* The entities `name` resolves to (`norm`: sanctag_normalize(name)), a JSON
  * array of objects {key, label, name, matches_as_typed | found_by, country?,
  * valid_from?, valid_to?, sanctions?, source, origin?, aliases: [{alias,
- * lang, kind, case, source, origin}]}: first those the matcher reaches for
+ * lang, kind, case, source, origin, policy?: {action, rule, evidence}}]}
+ * (policy: why a list import made the alias weak): first those the matcher reaches for
  * the whole name, then those with an alias of that normal form it does not
  * match (weak ones); when there are none, the entity whose key is `name`,
  * else the entities of the mentions the tagger finds in it. Empty when
  * nothing; NULL when out of memory. */
 json_t *sanctagp_gazq_lookup(sanctagp_gazq *q, const char *name, const char *norm);
+
+/* The aliases of normal form `norm` a list import dropped (never matched),
+ * a JSON array of {alias, key, source, rule, evidence}; empty when none or
+ * the gazetteer predates the table; NULL when out of memory. */
+json_t *sanctagp_gazq_dropped(sanctagp_gazq *q, const char *norm);
 
 /* Everything `gaz stats --json` prints: version, matcher, sources, entities
  * per label and source, aliases per kind, language and case policy, shared

@@ -145,6 +145,8 @@ void sanctagp_ialias_free(ialias *a)
     free(a->lang);
     free(a->accents);
     free(a->origin);
+    free(a->norm);
+    free(a->evidence);
 }
 
 void sanctagp_iset_free(iset *s)

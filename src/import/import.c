@@ -2,10 +2,12 @@
  * SDN CSV (ofac_csv.c), OpenSanctions FollowTheMoney JSON lines (ftm.c) and
  * plain TSV/JSONL/name lists (tabular.c), read into entities (entities.c)
  * with matchable aliases (names.c), written through the gazetteer writer as
- * one source in one transaction (write.c), with a diff against what the
+ * one source in one transaction (write.c) after the name policy decided
+ * which are weak or dropped (policy.c), with a diff against what the
  * source held before (diff.c). This file holds the import context and runs
  * the whole import. */
 #include "import/import_int.h"
+#include "import/policy.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -267,10 +269,34 @@ static int write_source(sqlite3 *db, const char *db_path, imp *m, const char *so
     return sanctagp_db_refresh_finish(db, db_path, rf, err);
 }
 
+/* Decides every alias's kind (names.c), then applies the name policy
+ * (policy.c), before anything of the list is written: the policy looks up
+ * the other sources' aliases by their norm index. */
+static int run_policy(sqlite3 *db, const char *db_path, imp *m, sanctagp_policy **ret,
+                      sanctag_error *err)
+{
+    int rc = sanctagp_finalize_all(m);
+    if (!rc)
+        rc = sanctagp_policy_new(db, db_path, &m->set, ret, err);
+    for (size_t k = 0; k < m->set.n && !rc; k++)
+        if (sanctagp_policy_apply(*ret, &m->set.v[k]))
+            rc = sanctagp_import_oom(m, m->set.v[k].file, m->set.v[k].line);
+    return rc;
+}
+
+/* The report of an import --strict refused. */
+static json_t *refused_report(const sanctagp_import_opts *o, const imp *m, const char *source,
+                              json_t *jfiles, json_t *policy)
+{
+    return json_pack("{s:s,s:s,s:s,s:O,s:b,s:b,s:O}", "source", source, "format",
+                     format_names[o->format], "version", m->version, "files", jfiles,
+                     "dry_run", o->dry_run, "refused", 1, "policy", policy);
+}
+
 /* The report: counts, then the diff of `before` and what the source holds now. */
 static int make_report(sqlite3 *db, const char *db_path, const sanctagp_import_opts *o,
                        const imp *m, const char *source, json_t *jfiles, const counts *n,
-                       const snapset *before, json_t **ret, sanctag_error *err)
+                       const snapset *before, json_t *policy, json_t **ret, sanctag_error *err)
 {
     /* with nothing before, every entity is new and alias lists are not
      * compared; when only counts are wanted, they are all the entities */
@@ -293,6 +319,7 @@ static int make_report(sqlite3 *db, const char *db_path, const sanctagp_import_o
         sanctagp_snapset_free(&after);
         return sanctagp_error_set(err, SANCTAG_E_NOMEM, db_path, 0, 0, -1, "out of memory");
     }
+    json_object_set(report, "policy", policy);
     if (nnew >= 0) {
         json_object_set_new(report, "added", json_integer(nnew));
         json_object_set_new(report, "removed", json_integer(0));
@@ -358,7 +385,8 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
     snapset before;
     memset(&before, 0, sizeof before);
     counts n = {0, 0, 0, 0};
-    json_t *report = NULL;
+    json_t *report = NULL, *jpolicy = NULL;
+    sanctagp_policy *policy = NULL;
     int in_tx = 0, triggers_on = -1;
     if (!paths || !jfiles) {
         rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, db_path, 0, 0, -1, "out of memory");
@@ -381,8 +409,23 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
     if ((rc = check_source_format(db, db_path, source, fmt, err)) ||
         (rc = sanctagp_snapshot(db, db_path, source, 1, &before, err)) ||
         (rc = delete_source(db, db_path, source, err)) ||
-        (rc = write_source(db, db_path, &m, source, fmt, paths, &n, err)) ||
-        (rc = make_report(db, db_path, o, &m, source, jfiles, &n, &before, &report, err)))
+        (rc = run_policy(db, db_path, &m, &policy, err)))
+        goto out;
+    jpolicy = sanctagp_policy_report(policy, o->counts_only);
+    if (!jpolicy) {
+        rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, db_path, 0, 0, -1, "out of memory");
+        goto out;
+    }
+    if (o->strict && sanctagp_policy_collisions(policy)) {
+        /* refused: nothing is written */
+        report = refused_report(o, &m, source, jfiles, jpolicy);
+        rc = report ? 0 : sanctagp_error_set(err, SANCTAG_E_NOMEM, db_path, 0, 0, -1,
+                                             "out of memory");
+        goto out;
+    }
+    if ((rc = write_source(db, db_path, &m, source, fmt, paths, &n, err)) ||
+        (rc = make_report(db, db_path, o, &m, source, jfiles, &n, &before, jpolicy, &report,
+                          err)))
         goto out;
     rc = sanctagp_db_exec(db, db_path, o->dry_run ? "ROLLBACK" : "COMMIT", err);
     in_tx = rc != 0;
@@ -392,6 +435,8 @@ out:
     if (triggers_on > 0)
         sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, (int *)NULL);
     sanctagp_snapset_free(&before);
+    sanctagp_policy_free(policy);
+    json_decref(jpolicy);
     free(paths);
     json_decref(jfiles);
     sanctagp_iset_free(&m.set);

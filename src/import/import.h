@@ -40,6 +40,8 @@ typedef struct sanctagp_import_opts {
                            numbers of those entities, not lists of them (for a
                            summary: half a million new entities are half a
                            million JSON objects otherwise) */
+    int strict;         /* refuse (roll back, report "refused") when an alias of the
+                           list collides with an alias of another entity (policy.h) */
     /* IMP_LINES only: the label of every entity (required), and the case
      * policy and accent handling of every alias (NULL: auto / fold) */
     const char *label, *case_policy, *accents;
@@ -61,7 +63,11 @@ typedef struct sanctagp_import_opts {
  * "added": [{"key","label","name"}], "removed": [...], "changed":
  * [{"key","label","name","changes":[{"field","old","new"}],
  * "aliases_added":[text], "aliases_removed":[text]}], "unchanged": n}; with
- * o->counts_only, "added", "removed" and "changed" are numbers.
+ * o->counts_only, "added", "removed" and "changed" are numbers. "policy"
+ * says what the name policy did (import/policy.h: rules with the aliases
+ * each made weak or dropped, the collisions). With o->strict and any
+ * collision nothing is written and the report is only {"source", "format",
+ * "version", "files", "dry_run", "refused": true, "policy"}.
  * On failure returns a negative SANCTAG_E* code, *ret_report untouched, and
  * describes the first problem in `err` with its file and line (XML line, CSV
  * line of the record, JSON line).

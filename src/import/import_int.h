@@ -3,7 +3,8 @@
  *
  *   import.c    the import context and the whole import (sanctagp_import)
  *   entities.c  small string helpers, the entities being imported (de-duplication)
- *   names.c     name forms, case policy and kind: the name policy
+ *   names.c     name forms, case policy and kind: the structural name policy
+ *   policy.c    alias quality from the lexicon and the gazetteer (policy.h)
  *   un_xml.c, ofac_csv.c, ftm.c, tabular.c   one reader a list format
  *   write.c     writing through the gazetteer writer
  *   diff.c      snapshots of a source and the diff between them */
@@ -60,6 +61,15 @@ typedef struct sbuf {
 typedef struct ialias {
     char *text, *kind, *case_policy, *lang, *accents, *origin;
     int weak; /* the list marks it low quality */
+    /* set by finalize (names.c): the normalised form, its words, whether
+     * every word is written in capitals, the letters of its last word */
+    char *norm;
+    int words, allcaps, letters;
+    /* set by the name policy (names.c, policy.c): why the alias is weak or
+     * dropped (a rule name, static) and the evidence (owned) */
+    const char *rule;
+    char *evidence;
+    int dropped; /* never written as an alias; only its reason is kept */
 } ialias;
 
 
@@ -169,6 +179,11 @@ int sanctagp_add_name(ientity *e, const char *raw, int weak, const char *origin)
 int sanctagp_add_person_name(ientity *e, const char *surname, const char *given, int east_asian,
                              int weak, const char *origin);
 int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk);
+/* "of", "and", "bin", "al", "de" ...: name particles news writes in lower case. */
+int sanctagp_function_word(const char *w, size_t n);
+/* The text a "cap" case policy is computed from: all capitals title-cased,
+ * particles after the first word lower-cased ("Bank of East Land"). Owned. */
+char *sanctagp_news_case(const char *s);
 
 /* ---- one reader a list format ---- */
 
@@ -184,6 +199,8 @@ int sanctagp_parse_lines(imp *m, const char *path, const char *source,
 
 int sanctagp_write_all(imp *m, sqlite3 *db, const char *db_path, const char *source,
                        sanctagp_writer *w, counts *n);
+/* Decides kind and case policy of every entity's aliases (finalize). */
+int sanctagp_finalize_all(imp *m);
 void sanctagp_snapset_free(snapset *s);
 const char *sanctagp_coltext(sqlite3_stmt *st, int i);
 int sanctagp_snapshot(sqlite3 *db, const char *db_path, const char *source, int full,

@@ -429,7 +429,7 @@ int sanctagp_add_person_name(ientity *e, const char *surname, const char *given,
 
 /* ---- case policy and kind ------------------------------------------------------- */
 
-static int function_word(const char *w, size_t n)
+int sanctagp_function_word(const char *w, size_t n)
 {
     static const char *const list[] = {
         "of", "and", "the", "for", "in", "on", "at", "to", "by", "with", "from", "de", "del",
@@ -446,7 +446,7 @@ static int function_word(const char *w, size_t n)
  * title-cased ("BANK OF EAST LAND" -> "Bank Of East Land"), then function
  * words after the first lower-cased ("Bank of East Land"), so that news
  * casing satisfies it. Owned. */
-static char *news_case(const char *s)
+char *sanctagp_news_case(const char *s)
 {
     const uint8_t *p = (const uint8_t *)s;
     int32_t len = (int32_t)strlen(s), i = 0;
@@ -500,7 +500,7 @@ static char *news_case(const char *s)
         size_t w = k;
         while (k < n && (isalpha((unsigned char)t[k]) || (unsigned char)t[k] >= 0x80))
             k++;
-        if (!first && function_word(t + w, k - w))
+        if (!first && sanctagp_function_word(t + w, k - w))
             for (size_t j = w; j < k; j++)
                 t[j] = (char)tolower((unsigned char)t[j]);
         first = 0;
@@ -581,15 +581,20 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
         const sanctagp_token *t0 = &tk->v[last_word];
         size_t letters = cp_count(a.text + t0->start, t0->end - t0->start);
         int whole = words == 1 && letters >= 2 && cjk(a.text + t0->start, t0->end - t0->start);
-        const char *kind = "name", *policy = "fold";
+        const char *kind = "name", *policy = "fold", *why = NULL;
         int recase = 0;
         if (sanctagp_is_person(e)) {
-            if (words == 1 && !whole)
+            /* "Young-Chul": one word written with a hyphen is one word too */
+            int hyphened = !strchr(a.text, ' ') && strchr(a.text, '-');
+            if ((words == 1 && !whole) || hyphened) {
                 kind = "weak";
+                why = "one word of a person's name (a surname or given name alone)";
+            }
         } else if (words == 1) {
             int vessel = strcmp(e->label, "VESSEL") == 0;
             if (letters <= 2) {
                 kind = "weak";
+                why = "one word of one or two letters";
                 policy = "exact";
             } else if (vessel) {
                 policy = "exact";
@@ -603,8 +608,20 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
             policy = "cap";
             recase = 1;
         }
-        if (a.weak)
+        if (a.weak) {
             kind = "weak";
+            why = "marked low quality by the list";
+        }
+        if (why) {
+            a.rule = "structure";
+            a.evidence = xstrdup(why);
+        }
+        a.words = (int)words;
+        a.letters = (int)letters;
+        a.allcaps = 1;
+        for (size_t k = 0; k < tk->n; k++)
+            if (tk->v[k].kind == TK_WORD && tk->v[k].cls != TC_UPPER)
+                a.allcaps = 0;
         /* the normalised form, for duplicates */
         sbuf nb = {0};
         for (size_t k = 0; k < tk->n; k++) {
@@ -613,10 +630,10 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
             sanctagp_sb_putn(&nb, tk->arena + tk->v[k].norm_off, tk->v[k].norm_len);
         }
         char *norm = sanctagp_sb_take(&nb);
-        char *text = recase ? news_case(a.text) : xstrdup(a.text);
+        char *text = recase ? sanctagp_news_case(a.text) : xstrdup(a.text);
         a.kind = xstrdup(kind);
         a.case_policy = xstrdup(policy);
-        if (!norm || !text || !a.kind || !a.case_policy) {
+        if (!norm || !text || !a.kind || !a.case_policy || (why && !a.evidence)) {
             free(norm);
             free(text);
             sanctagp_ialias_free(&a);
@@ -647,8 +664,9 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
     for (size_t i = w; i < e->nal; i++)
         sanctagp_ialias_free(&e->al[i]);
     e->nal = w;
+    /* the normal forms stay with their aliases, for the policy (policy.c) */
     for (size_t k = 0; k < w; k++)
-        free(norms[k]);
+        e->al[k].norm = norms[k];
     free(norms);
     return rc;
 }

@@ -619,7 +619,8 @@ static void test_ownership(void)
     unlink(db);
 }
 
-/* A listed entity wins an alias it shares with an unlisted one. */
+/* A curated entity keeps an alias a list record shares with it (issue 16,
+ * rule collision-curated): the list's alias is dropped, with its reason. */
 static void test_listed_wins(void)
 {
     sanctag_error e = {0};
@@ -633,7 +634,13 @@ static void test_listed_wins(void)
               "country:KP[North Korea];org:komid[Korea Mining Development Trading Corporation]");
     CHECK(db && import1(db, IMP_UN_XML, fixture("un/consolidated-v1.xml"), NULL) == 0);
     CHECK_TAG(db, 0, "North Korea's Korea Mining Development Trading Corporation",
-              "country:KP[North Korea];un:KPe.001[Korea Mining Development Trading Corporation]");
+              "country:KP[North Korea];org:komid[Korea Mining Development Trading Corporation]");
+    CHECK_EQ_STR(q(db,
+                   "SELECT action || ' ' || rule || ' ' || (evidence LIKE 'alias of "
+                   "org:komid (ORG, source %') FROM alias_policy WHERE entity_key = "
+                   "'un:KPe.001' AND norm = 'korea mining development trading corporation'",
+                   NULL),
+                 "dropped collision-curated 1");
     if (db)
         unlink(db);
 }
