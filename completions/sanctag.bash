@@ -61,9 +61,10 @@ _sanctag_values()
     case $1/$2 in
     */--color | */--colour | */--progress) echo auto always never ;;
     */--offsets) echo codepoint byte utf16 ;;
-    tag/--format) echo json spacy doccano conll brat ;;
+    */--names) echo on off ;;
+    tag/--format) echo json spacy doccano conll brat csv tsv ;;
     cooccur/--format | cooccur/-f) echo csv jsonl sqlite graphml gexf ;;
-    gaz/--format) echo un-xml ofac-csv ftm tsv jsonl ;;
+    gaz/--format) echo un-xml ofac-csv ftm tsv jsonl lines ;;
     cooccur/--window) echo document sentence ;;
     cooccur/--by) echo entity country ;;
     cooccur/--period) echo none day week month year ;;

@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < ns; i++)
         if (ss[i].start > ss[i].end || ss[i].end > len)
             abort();
-    sanctagp_emit_opts o = {(int)(opt >> 3) % 3, (opt >> 5) & 1, FMT_JSON};
+    sanctagp_emit_opts o = {(int)(opt >> 3) % 3, (opt >> 5) & 1, FMT_JSON, NULL, 0};
     sanctagp_emitter em;
     sanctagp_emitter_init(&em, gz, &o);
     sanctagp_buf b = {0};

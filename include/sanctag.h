@@ -142,6 +142,18 @@ typedef struct sanctag_entity {
 SANCTAG_API int sanctag_gazetteer_entity(const sanctag_gazetteer *gz, uint32_t index,
                                          sanctag_entity *ret);
 
+/**
+ * The sanctions-list records behind entity number `index`, as a JSON array
+ * borrowed from the gazetteer: one object a record, UN lists first, each with
+ * "source", "ref", "programs" (array), "listed_on" and "entity" (the key of
+ * the list's own entity, which a link may have merged into this one). ""
+ * for an entity on no list, NULL when index is out of range. A curated entity
+ * linked to list records (`gaz link`, gazetteers/links.tsv) carries them all;
+ * sanctag_entity.list_source/list_ref/listed_on name the first.
+ */
+SANCTAG_API const char *sanctag_gazetteer_entity_records(const sanctag_gazetteer *gz,
+                                                         uint32_t index);
+
 /* ------------------------------------------------------------------------- */
 /* Tagging                                                                    */
 
@@ -171,7 +183,14 @@ enum sanctag_span_flags {
      *  defined in parentheses ("Badan Energi Atom Internasional (IAEA)")
      *  resolved through an earlier full mention in the same document. */
     SANCTAG_SPAN_PROPAGATED = 1u << 3,
+    /** A name no gazetteer entity has (SANCTAG_TAG_NAMES only): the span's
+     *  `entity` is SANCTAG_NO_ENTITY; sanctag_tagger_span_name() gives its
+     *  derived key, label and score. */
+    SANCTAG_SPAN_DERIVED = 1u << 4,
 };
+
+/** sanctag_span.entity of a SANCTAG_SPAN_DERIVED span: no gazetteer entity. */
+#define SANCTAG_NO_ENTITY UINT32_MAX
 
 /** A sentence: byte range from its first token to the end of its last. */
 typedef struct sanctag_sentence {
@@ -189,6 +208,15 @@ enum sanctag_tag_flags {
     /** Do not resolve short forms and acronyms through earlier full mentions
      *  in the document (see SANCTAG_SPAN_PROPAGATED). */
     SANCTAG_TAG_NO_PROPAGATE = 1u << 2,
+    /** Also recognise people and organisations the gazetteer does not hold:
+     *  from context (titles, roles, speech verbs, organisation heads and
+     *  tails, the gazetteer's cue words), from short forms of such names
+     *  earlier in the document and, when the gazetteer carries one, from a
+     *  statistical model. Their spans have SANCTAG_SPAN_DERIVED. A name equal
+     *  to a gazetteer alias is always that alias's entity. With this flag
+     *  short forms and acronyms are resolved more strictly (any unambiguous
+     *  part of a person's name; an acronym only when its letters agree). */
+    SANCTAG_TAG_NAMES = 1u << 3,
 };
 
 /** Per-thread tagging context. Opaque. */
@@ -217,6 +245,35 @@ SANCTAG_API int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t 
 
 /** Spans of the last successful sanctag_tagger_tag() (borrowed). */
 SANCTAG_API const sanctag_span *sanctag_tagger_spans(const sanctag_tagger *tg, size_t *ret_n);
+
+/** What a SANCTAG_SPAN_DERIVED span names. Strings are borrowed from the
+ *  tagger and valid until its next sanctag_tagger_tag(). */
+typedef struct sanctag_name {
+    const char *key;   /**< derived key: "name:person:zulkifli-hasan", "name:org:..."; the
+                            same written name gives the same key in every document */
+    const char *label; /**< "PERSON" or "ORG" */
+    const char *name;  /**< the full name as written in the document */
+    const char *found; /**< "context" (cue words, short forms) or "model" */
+    double score;      /**< confidence in (0, 1] */
+} sanctag_name;
+
+/**
+ * Fills *ret for span `s`, one of the spans of the last successful
+ * sanctag_tagger_tag() on `tg`. Returns 0, or SANCTAG_E_INVALID when `s` is
+ * not a SANCTAG_SPAN_DERIVED span of that call (*ret untouched).
+ */
+SANCTAG_API int sanctag_tagger_span_name(const sanctag_tagger *tg, const sanctag_span *s,
+                                         sanctag_name *ret);
+
+/**
+ * The entity of span `s` of the last successful sanctag_tagger_tag() on `tg`:
+ * for a gazetteer span what sanctag_gazetteer_entity() gives; for a
+ * SANCTAG_SPAN_DERIVED span its derived key, label and name, country "" and
+ * not listed (strings valid until the next sanctag_tagger_tag()). Returns 0 or
+ * SANCTAG_E_INVALID (*ret untouched).
+ */
+SANCTAG_API int sanctag_tagger_span_entity(const sanctag_tagger *tg, const sanctag_span *s,
+                                           sanctag_entity *ret);
 
 /** Sentences of the last successful sanctag_tagger_tag() (borrowed). */
 SANCTAG_API const sanctag_sentence *sanctag_tagger_sentences(const sanctag_tagger *tg,

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -34,7 +35,8 @@ static void help(FILE *f)
             "Input:\n"
             "  --tag                tag raw JSON Lines documents (fields --id-field, --text-field,\n"
             "                       --date-field) as 'sanctag tag --jsonl' would\n"
-            "  --db PATH, --weak, --no-propagate, --id-field NAME, --text-field NAME\n"
+            "  --db PATH, --weak, --no-propagate, --names on|off, --id-field NAME,\n"
+            "  --text-field NAME\n"
             "                       as for 'sanctag tag' (with --tag)\n"
             "  --date-field NAME    field holding the document date (default: date), read\n"
             "                       from the raw document with --tag, else from the tagged record\n"
@@ -47,26 +49,42 @@ static void help(FILE *f)
             "                       needs 'sanctag tag --sentences'); N: once per document\n"
             "                       where the two mentions are at most N tokens apart (needs\n"
             "                       --tag: tagged output has no token positions)\n"
-            "  --by entity|country  count entities (default) or roll them up to their country\n"
-            "                       code (entities without one are left out)\n"
+            "  --by entity|country  count entities (default) or roll them up to their own\n"
+            "                       country code, \"entity_country\" in tagged output (KBRI\n"
+            "                       Singapura, Indonesia's embassy: ID); entities without\n"
+            "                       one are left out\n"
             "  --period P           none (default), day, week (ISO), month or year of the\n"
             "                       document date; undated documents go to period \"unknown\"\n"
             "  --label LIST         count only mentions with these labels (comma-separated,\n"
             "                       e.g. PERSON,COUNTRY)\n"
+            "  --max-unit-entities N  refuse a unit (sentence, else document) with more than\n"
+            "                       N distinct entities (default 1000; 0: no limit): its\n"
+            "                       pairs, and memory, grow with N squared; such a document\n"
+            "                       counts as one without entities, with a warning (exit 1)\n");
+    fputs(cli_listed_help, f);
+    fprintf(f,
+            "                       (of tagged input: its spans' \"sanctions\")\n"
             "\n"
             "Output:\n"
             "  -f, --format F       csv (default), jsonl, sqlite, graphml or gexf; default\n"
             "                       from the -o extension (.csv .jsonl .db .sqlite .graphml .gexf)\n"
+            "                       (CSV: a text cell starting = + - @ gets a leading ' so\n"
+            "                       spreadsheets never run it as a formula)\n"
             "  -o, --output FILE    write FILE atomically (required for sqlite)\n"
             "  --table pairs|entities  which table CSV writes (default: pairs)\n"
             "  --min-count N        keep pairs counted at least N times\n"
             "  --top N              keep the first N pairs of each period (after --sort)\n"
             "  --sort count|npmi    order within a period (default: count, then npmi)\n"
-            "  --with KEY           keep pairs involving entity KEY (repeatable)\n"
+            "  --with KEY           keep pairs involving entity KEY (repeatable), KEY in\n"
+            "                       column a; a key the input lacks but that looks like\n"
+            "                       one it has (KP: country:KP) is a usage error\n"
             "  --without KEY        drop pairs involving entity KEY (repeatable), e.g. the\n"
             "                       dateline city or the publisher's own name\n"
             "  --no-documents       leave out the per-document listing (jsonl, sqlite)\n"
             "  -q, --quiet          no summary on standard error\n"
+            "  --progress=auto|always|never\n"
+            "                       progress line on stderr while counting (documents, share\n"
+            "                       of the input, time left); auto: on a terminal, without -q\n"
             "  -j, --jobs N         worker threads (default: all cores); the table is the\n"
             "                       same for any N\n"
             "\n");
@@ -90,7 +108,8 @@ static void help(FILE *f)
             "Spans marked nested or suppressor are not counted; records with an \"error\"\n"
             "object count as documents without entities.\n"
             "Exit status: 0 ok, 1 some input records were malformed and skipped (or could not\n"
-            "be tagged, with --tag), 2 usage, 3 fatal (nothing written).\n"
+            "be tagged, with --tag, or had a unit beyond --max-unit-entities), 2 usage, 3 fatal\n"
+            "(nothing written).\n"
             "\n"
             "Examples:\n"
             "  sanctag tag --jsonl feed.jsonl | sanctag cooccur --top 20\n"
@@ -208,6 +227,13 @@ static void summary(cooc_ctx *x, int merged)
         if (o->period != COOC_PER_NONE && unknown)
             fprintf(stderr, "; %llu documents in period \"unknown\"", (unsigned long long)unknown);
         fputc('\n', stderr);
+        if (t->undated && !merged && x->tag)
+            fprintf(stderr, "  (missing: those documents have no field '%s'; --date-field "
+                            "NAME reads the date from another field)\n", o->date_field);
+        else if (t->undated && !merged)
+            fprintf(stderr, "  (missing: 'sanctag tag' copies the date into its output only "
+                            "with --keep %s; or count the raw documents with --tag)\n",
+                    o->date_field);
         for (int i = 0; i < x->n_unparsed_ex; i++)
             fprintf(stderr, "  unreadable: \"%s\"\n", x->unparsed_ex[i]);
         for (int i = 0; i < x->n_ambiguous_ex; i++)
@@ -216,11 +242,42 @@ static void summary(cooc_ctx *x, int merged)
             fprintf(stderr, "  (numeric dates with day and month both <= 12 need --date-order "
                             "dmy or mdy)\n");
     }
-    if (sanctagp_cooc_conflicts(c))
+    if (sanctagp_cooc_conflicts(c)) {
+        const sanctagp_cooc_conflict *ex;
+        size_t nex = sanctagp_cooc_conflict_examples(c, &ex);
         fprintf(stderr,
                 "sanctag cooccur: %llu times an entity had another name, label or country than "
-                "before (different gazetteer versions?); the smallest value was kept\n",
+                "before (different gazetteer versions?); the smallest value was kept:\n",
                 (unsigned long long)sanctagp_cooc_conflicts(c));
+        for (size_t i = 0; i < nex; i++)
+            fprintf(stderr, "  %s: %s \"%s\" (kept) and \"%s\"\n", ex[i].key, ex[i].field,
+                    ex[i].a, ex[i].b);
+    }
+    if (x->old_org_country)
+        fprintf(stderr,
+                "sanctag cooccur: %llu ORG spans carry no \"entity_country\" (output of an older "
+                "sanctag): their entity's country is unknown; tag again, or count with --tag\n",
+                (unsigned long long)x->old_org_country);
+}
+
+/* The warnings after a run about the documents of the input; returns the
+ * exit status they call for (EXIT_DOCS when some were not counted as given). */
+static int final_warnings(const cooc_ctx *x, size_t unit_limit)
+{
+    if (x->bad_records)
+        cli_warn("%ld malformed input records were skipped", x->bad_records);
+    if (x->tag_errors)
+        cli_warn("%ld documents could not be tagged (counted as documents without entities)",
+                 x->tag_errors);
+    if (x->dup_ids)
+        cli_warn("%ld documents repeat the id of an earlier one (the first: %s at %s): the same "
+                 "feed read twice? They were counted again", x->dup_ids, x->dup_example,
+                 x->dup_where);
+    if (x->too_big)
+        cli_warn("%ld documents had a unit with more than %zu distinct entities "
+                 "(--max-unit-entities) and were counted as documents without entities",
+                 x->too_big, unit_limit);
+    return x->bad_records || x->tag_errors || x->too_big ? EXIT_DOCS : EXIT_OK_;
 }
 
 /* The command line of cooccur. */
@@ -231,14 +288,19 @@ typedef struct cooc_args {
     const char *db, *outpath;
     int format, entities_table, weak, merge, quiet, no_docs, jobs;
     int counting_opt; /* a counting option was given (not allowed with --merge) */
+    size_t unit_limit; /* --max-unit-entities */
+    int progress;      /* --progress: -1 auto (a terminal, not -q), 0 never, 1 always */
     const char *tag_only;
     char **with;      /* --with keys, then --without keys */
     size_t nwith, nwithout;
+    cli_listed listed; /* --listed-only, --program, --list-source */
 } cooc_args;
 
 enum {
-    O_TAG = 256, O_DB, O_WEAK, O_NOPROP, O_IDF, O_TEXTF, O_DATEF, O_ORDER, O_WINDOW, O_BY,
+    O_TAG = 256, O_DB, O_WEAK, O_NOPROP, O_NAMES, O_IDF, O_TEXTF, O_DATEF, O_ORDER, O_WINDOW, O_BY,
     O_PERIOD, O_LABEL, O_TABLE, O_MIN, O_TOP, O_SORT, O_WITH, O_WITHOUT, O_NODOCS, O_MERGE,
+    O_UNITMAX, O_PROGRESS,
+    O_LISTED, O_PROGRAM, O_LISTSRC,
 };
 
 /* One counting option (--date-field, --date-order, --window, --by, --period,
@@ -303,12 +365,27 @@ static int counting_option(cooc_args *a, int ch)
         a->co.period = i;
         return EXIT_OK_;
     }
+    case O_LISTED:
+    case O_PROGRAM:
+    case O_LISTSRC:
+        a->counting_opt = 1;
+        return cli_listed_option(&a->listed, "cooccur",
+                                 ch == O_PROGRAM ? 'p' : ch == O_LISTSRC ? 's' : 'L', optarg);
     case O_LABEL:
         a->counting_opt = 1;
         if (normalise_labels(optarg, a->co.labels, sizeof a->co.labels)) {
             return cli_usage("cooccur", "--label needs a comma-separated list of labels");
         }
         return EXIT_OK_;
+    case O_UNITMAX: {
+        uint64_t n;
+        if (parse_count(optarg, &n) || n > 1000000)
+            return cli_usage("cooccur",
+                             "--max-unit-entities must be a number from 0 (no limit) to "
+                             "1000000, not '%s'", optarg);
+        a->unit_limit = (size_t)n;
+        return EXIT_OK_;
+    }
     }
     return EXIT_OK_;
 }
@@ -418,16 +495,44 @@ static int merge_options(char **files, int n, int format, int want_docs, int qui
 
 /* Writes the table in `format` to f (or the SQLite database sq); x->fatal
  * when that failed (reported). */
-static void write_table(cooc_ctx *x, const sanctagp_cooc_out *out, int by, int format,
+/* Checks the --with/--without keys against the counted nodes. A key that is
+ * absent but may have meant another (KP for country:KP) or has the wrong
+ * form for --by is a usage error (EXIT_USAGE, nothing written); a well-formed
+ * key that is merely absent from this input is only warned about. */
+static int check_keys(const cooc_ctx *x, const sanctagp_cooc_out *out, int by)
+{
+    const char *what = by == COOC_BY_COUNTRY ? "country code" : "entity key";
+    for (size_t i = 0; i < out->nwith + out->nwithout; i++) {
+        const char *k = out->with[i], *opt = i < out->nwith ? "--with" : "--without";
+        if (sanctagp_cooc_has_node(x->c, k))
+            continue;
+        const char *sug = sanctagp_cooc_suggest_node(x->c, k);
+        if (sug)
+            return cli_usage("cooccur", "%s %s: no such %s in the input; did you mean %s %s?",
+                             opt, k, what, opt, sug);
+        const char *colon = strchr(k, ':');
+        int code = strlen(k) == 2 && isupper((unsigned char)k[0]) && isupper((unsigned char)k[1]);
+        if (by == COOC_BY_COUNTRY && colon)
+            return cli_usage("cooccur", "%s %s: with --by country the keys are country codes; "
+                                        "did you mean %s %s?", opt, k, opt, colon + 1);
+        if (by != COOC_BY_COUNTRY && code)
+            return cli_usage("cooccur", "%s %s: entity keys have a prefix; did you mean %s "
+                                        "country:%s (or --by country)?", opt, k, opt, k);
+        if (by != COOC_BY_COUNTRY && !colon)
+            return cli_usage("cooccur", "%s %s: entity keys have a prefix, such as country:KP "
+                                        "or person:kim-jong-un ('sanctag gaz lookup NAME' "
+                                        "shows them)", opt, k);
+        cli_warn("%s %s: no such %s in the input", opt, k, what);
+    }
+    return EXIT_OK_;
+}
+
+static void write_table(cooc_ctx *x, const sanctagp_cooc_out *out, int format,
                         int entities_table, FILE *f, FILE *spool, sanctagp_cooc_sqlite *sq,
                         const char *outpath, int quiet)
 {
     sanctag_error e;
     int rc;
-    for (size_t i = 0; i < out->nwith + out->nwithout; i++)
-        if (!sanctagp_cooc_has_node(x->c, out->with[i]))
-            cli_warn("%s %s: no such %s in the input", i < out->nwith ? "--with" : "--without",
-                     out->with[i], by == COOC_BY_COUNTRY ? "country code" : "entity key");
     uint64_t unknown_docs = 0;
     switch (format) {
     case F_CSV: rc = sanctagp_cooc_write_csv(x->c, f, out, entities_table); break;
@@ -460,6 +565,7 @@ static int parse_args(cooc_args *a, int argc, char **argv)
         {"db", required_argument, NULL, O_DB},
         {"weak", no_argument, NULL, O_WEAK},
         {"no-propagate", no_argument, NULL, O_NOPROP},
+        {"names", required_argument, NULL, O_NAMES},
         {"id-field", required_argument, NULL, O_IDF},
         {"text-field", required_argument, NULL, O_TEXTF},
         {"date-field", required_argument, NULL, O_DATEF},
@@ -468,6 +574,9 @@ static int parse_args(cooc_args *a, int argc, char **argv)
         {"by", required_argument, NULL, O_BY},
         {"period", required_argument, NULL, O_PERIOD},
         {"label", required_argument, NULL, O_LABEL},
+        {"listed-only", no_argument, NULL, O_LISTED},
+        {"program", required_argument, NULL, O_PROGRAM},
+        {"list-source", required_argument, NULL, O_LISTSRC},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"table", required_argument, NULL, O_TABLE},
@@ -480,13 +589,18 @@ static int parse_args(cooc_args *a, int argc, char **argv)
         {"merge", no_argument, NULL, O_MERGE},
         {"quiet", no_argument, NULL, 'q'},
         {"jobs", required_argument, NULL, 'j'},
+        {"max-unit-entities", required_argument, NULL, O_UNITMAX},
+        {"progress", required_argument, NULL, O_PROGRESS},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
+    a->x.tag_flags = SANCTAG_TAG_NAMES;
     a->x.id_field = "id";
     a->x.text_field = "text";
     a->x.date_field = "date";
     a->out.min_count = 1;
+    a->unit_limit = SANCTAGP_COOC_UNIT_LIMIT;
+    a->progress = -1;
     a->format = -1;
     a->jobs = pl_default_jobs();
     int ch, st;
@@ -507,13 +621,23 @@ static int parse_args(cooc_args *a, int argc, char **argv)
             a->x.tag_flags |= SANCTAG_TAG_NO_PROPAGATE;
             a->tag_only = "--no-propagate";
             break;
+        case O_NAMES:
+            if (cli_names_option("cooccur", optarg, &a->x.tag_flags))
+                return EXIT_USAGE;
+            a->tag_only = "--names";
+            break;
         case O_IDF: a->x.id_field = optarg; a->tag_only = "--id-field"; break;
         case O_TEXTF: a->x.text_field = optarg; a->tag_only = "--text-field"; break;
         case 'o': a->outpath = optarg; break;
         case O_NODOCS: a->no_docs = 1; break;
         case O_MERGE: a->merge = 1; break;
         case 'q': a->quiet = 1; break;
+        case O_PROGRESS:
+            if ((st = cli_parse_progress("cooccur", optarg, &a->progress)) != EXIT_OK_)
+                return st;
+            break;
         case O_DATEF: case O_ORDER: case O_WINDOW: case O_BY: case O_PERIOD: case O_LABEL:
+        case O_UNITMAX: case O_LISTED: case O_PROGRAM: case O_LISTSRC:
             if ((st = counting_option(a, ch)) != EXIT_OK_)
                 return st;
             break;
@@ -522,8 +646,7 @@ static int parse_args(cooc_args *a, int argc, char **argv)
                 return st;
             break;
         default:
-            fprintf(stderr, "Try 'sanctag cooccur --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("cooccur", argv, opts, "hf:o:qj:");
         }
     }
     return -1;
@@ -538,6 +661,7 @@ int cmd_cooccur(int argc, char **argv)
         return rc;
     }
     cooc_ctx x = a.x;
+    x.listed = &a.listed;
     sanctagp_cooc_opts co = a.co;
     sanctagp_cooc_out out = a.out;
     const char *db = a.db, *outpath = a.outpath, *tag_only = a.tag_only;
@@ -554,9 +678,10 @@ int cmd_cooccur(int argc, char **argv)
     const char *usage = NULL;
     if (merge && counting_opt)
         usage = "--merge takes the counting options (--tag, --window, --by, --period, --label, "
-                "--date-field, --date-order) from its inputs; give only output options";
+                "--listed-only, --program, --list-source, --date-field, --date-order) from its "
+                "inputs; give only output options";
     else if (tag_only && !x.tag)
-        usage = "--db, --weak, --no-propagate, --id-field and --text-field need --tag";
+        usage = "--db, --weak, --no-propagate, --names, --id-field and --text-field need --tag";
     else if (!merge && co.window == COOC_WIN_TOKENS && !x.tag)
         usage = "--window N (tokens) needs --tag: tagged output carries no token positions; "
                 "use --window sentence with 'sanctag tag --sentences' output instead";
@@ -579,6 +704,7 @@ int cmd_cooccur(int argc, char **argv)
                 free(with);
                 return cli_usage("cooccur", "--merge reads files, not standard input");
             }
+    int key_status = EXIT_OK_;
     int want_docs = (format == F_JSONL || format == F_SQLITE) && !no_docs;
     sanctag_error e;
     memset(&e, 0, sizeof e);
@@ -594,6 +720,7 @@ int cmd_cooccur(int argc, char **argv)
     } else {
         snprintf(co.date_field, sizeof co.date_field, "%s", x.date_field);
         co.documents = want_docs;
+        snprintf(co.listed, sizeof co.listed, "%s", a.listed.on ? a.listed.desc : "");
     }
     x.date_field = co.date_field;
     x.c = sanctagp_cooc_new(&co);
@@ -602,6 +729,7 @@ int cmd_cooccur(int argc, char **argv)
         cli_warn("out of memory");
         return EXIT_FATAL;
     }
+    sanctagp_cooc_set_unit_limit(x.c, a.unit_limit);
 
     cli_out o;
     memset(&o, 0, sizeof o);
@@ -638,13 +766,21 @@ int cmd_cooccur(int argc, char **argv)
             }
         }
     } else {
+        x.progress = a.progress < 0 ? isatty(2) && !quiet : a.progress;
         count_inputs(&x, db, weak, argv + optind, argc - optind, jobs);
+        count_progress_end(&x);
+        if (x.unlisted && !quiet)
+            fprintf(stderr,
+                    "sanctag cooccur: %llu mentions of entities not on a sanctions list (or "
+                    "not passing --program/--list-source) left out\n",
+                    x.unlisted);
     }
 
 finish:
-    if (!x.fatal) {
-        write_table(&x, &out, co.by, format, entities_table, o.f, spool, sq, outpath, quiet);
-    }
+    if (!x.fatal && (key_status = check_keys(&x, &out, co.by)) != EXIT_OK_)
+        x.fatal = 1;
+    if (!x.fatal)
+        write_table(&x, &out, format, entities_table, o.f, spool, sq, outpath, quiet);
     sanctagp_cooc_sqlite_close(sq);
     sq = NULL;
     if (o.f && cli_out_close(&o, !x.fatal))
@@ -654,20 +790,15 @@ finish:
     o.path = o.tmp = NULL;
     if (!quiet && !x.fatal)
         summary(&x, merge);
-    if (x.bad_records)
-        cli_warn("%ld malformed input records were skipped", x.bad_records);
-    if (x.tag_errors)
-        cli_warn("%ld documents could not be tagged (counted as documents without entities)",
-                 x.tag_errors);
+    status = final_warnings(&x, a.unit_limit);
     if (x.fatal)
-        status = EXIT_FATAL;
-    else if (x.bad_records || x.tag_errors)
-        status = EXIT_DOCS;
+        status = key_status != EXIT_OK_ ? key_status : EXIT_FATAL;
 done:
     if (spool)
         fclose(spool);
     sanctagp_cooc_sqlite_close(sq);
     sanctag_gazetteer_unref(x.gz);
+    free(x.ids);
     sanctagp_cooc_free(x.c);
     free(with);
     return status;

@@ -35,6 +35,8 @@ static void help(FILE *f)
             "  --json        print the figures as one JSON object\n"
             "  -j, --jobs N  worker threads (default: all cores); the figures are the same\n"
             "                for any N\n"
+            "  --names on|off  also find names no gazetteer entity has, as 'sanctag tag'\n"
+            "                does (default: on)\n"
             "\n"
             "Examples:\n"
             "  sanctag eval ../shared/gold/dev.jsonl\n"
@@ -172,6 +174,7 @@ static void prf(counts c, double *p, double *r, double *f)
 typedef struct eval_run {
     const char *gold_path, *pred_path;
     sanctag_gazetteer *gz;  /* tagging here (no PRED file) */
+    unsigned tag_flags;     /* SANCTAG_TAG_* when tagging here */
     json_t *pred_by_id;     /* predictions by id (PRED file) */
     int show_errors, as_json;
     counts per[NLAB + 1], docset;
@@ -222,7 +225,7 @@ static void tag_spans(eval_worker *w, judged *j, long ln)
     sanctag_gazetteer *gz = w->r->gz;
     sanctag_error e;
     memset(&e, 0, sizeof e);
-    if (sanctag_tagger_tag(w->tg, j->text, j->len, 0, &e) != 0) {
+    if (sanctag_tagger_tag(w->tg, j->text, j->len, w->r->tag_flags, &e) != 0) {
         snprintf(j->msg, sizeof j->msg, "%s:%ld: %s", w->r->gold_path, ln, e.text);
         j->ps = calloc(1, sizeof *j->ps);
         return;
@@ -232,7 +235,7 @@ static void tag_spans(eval_worker *w, judged *j, long ln)
     j->ps = calloc(n ? n : 1, sizeof *j->ps);
     for (size_t i = 0; j->ps && i < n; i++) {
         sanctag_entity ent;
-        if (sanctag_gazetteer_entity(gz, s[i].entity, &ent))
+        if (sanctag_tagger_span_entity(w->tg, &s[i], &ent))
             continue;
         sp *p = &j->ps[j->np];
         p->start = (long)s[i].start;
@@ -296,8 +299,9 @@ static void process_item(void *arg, pl_batch *b, pl_item *it)
 /* Counts one judged document (and prints its errors with --errors). */
 static void score(eval_run *r, judged *j)
 {
-    FILE *ef = stdout;
     int print = r->show_errors && !r->as_json;
+    cli_clean cl; /* ids and text from the data: cleaned for the terminal */
+    FILE *ef = print ? cli_clean_open(&cl, stdout) : stdout;
     sp *gs = j->gs, *ps = j->ps;
     const char *text = j->text;
     size_t len = j->len, ng = j->ng, np = j->np;
@@ -361,6 +365,8 @@ static void score(eval_run *r, judged *j)
     }
     free(gset);
     free(pset);
+    if (print)
+        cli_clean_close(&cl);
 }
 
 static int write_batch(void *ctx, pl_batch *b)
@@ -379,6 +385,11 @@ static int write_batch(void *ctx, pl_batch *b)
         } else if (it->kind == FEED_REC_READ_ERR) {
             cli_warn("%s: read error after line %ld", r->gold_path, it->line);
             r->fatal = 1;
+        } else if (it->kind == FEED_REC_TOOBIG) {
+            char msg[700];
+            cli_warn("%s", feed_too_big_msg(msg, sizeof msg, r->gold_path, it->line, it->size,
+                                            FEED_DEFAULT_MAX_DOC));
+            r->bad++;
         } else if (j) {
             if (j->msg[0])
                 cli_warn("%s", j->msg);
@@ -421,6 +432,12 @@ static json_t *load_preds(const char *pred_path)
             json_decref(by_id);
             by_id = NULL;
             break;
+        }
+        if (rec.kind == FEED_REC_TOOBIG) {
+            char msg[700];
+            cli_warn("%s", feed_too_big_msg(msg, sizeof msg, pred_path, rec.line, rec.size,
+                                            FEED_DEFAULT_MAX_DOC));
+            continue;
         }
         if (rec.kind != FEED_REC_LINE)
             break; /* a read error ends the file, as it did */
@@ -499,10 +516,12 @@ int cmd_eval(int argc, char **argv)
         {"errors", no_argument, NULL, 'e'},
         {"json", no_argument, NULL, 'J'},
         {"jobs", required_argument, NULL, 'j'},
+        {"names", required_argument, NULL, 'N'},
         {NULL, 0, NULL, 0},
     };
     const char *db = NULL;
     int show_errors = 0, as_json = 0, ch, jobs = pl_default_jobs();
+    unsigned tag_flags = SANCTAG_TAG_NAMES;
     while ((ch = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':
@@ -511,14 +530,17 @@ int cmd_eval(int argc, char **argv)
         case 'd': db = optarg; break;
         case 'e': show_errors = 1; break;
         case 'J': as_json = 1; break;
+        case 'N':
+            if (cli_names_option("eval", optarg, &tag_flags))
+                return EXIT_USAGE;
+            break;
         case 'j':
             if (pl_parse_jobs(optarg, &jobs))
                 return cli_usage("eval", "--jobs must be a number from 1 to 1024, not '%s'",
                                  optarg);
             break;
         default:
-            fprintf(stderr, "Try 'sanctag eval --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("eval", argv, opts, "hj:");
         }
     }
     if (argc - optind < 1 || argc - optind > 2)
@@ -530,6 +552,7 @@ int cmd_eval(int argc, char **argv)
     r.pred_path = argc - optind == 2 ? argv[optind + 1] : NULL;
     r.show_errors = show_errors;
     r.as_json = as_json;
+    r.tag_flags = tag_flags;
     sanctag_error e;
     memset(&e, 0, sizeof e);
     if (r.pred_path) {

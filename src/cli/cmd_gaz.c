@@ -22,6 +22,8 @@ static void help(FILE *f)
             "       sanctag gaz lookup [--db PATH] [--json] NAME...\n"
             "       sanctag gaz stats [--db PATH] [--json]\n"
             "       sanctag gaz import [--create] [--source NAME] --format FORMAT DB FILE...\n"
+            "       sanctag gaz link [--note TEXT] DB CURATED_KEY RECORD\n"
+            "       sanctag gaz unlink DB CURATED_KEY RECORD\n"
             "\n"
             "build   compiles gazetteer sources into a new SQLite database OUT.db, all or\n"
             "        nothing: on any error nothing is written. A SOURCE is a .tsv file, a\n"
@@ -46,6 +48,9 @@ static void help(FILE *f)
             "import  loads a sanctions list (UN un-xml, OFAC ofac-csv, OpenSanctions ftm,\n"
             "        tsv, jsonl) into DB as one source, replacing it atomically, and prints\n"
             "        what changed on the list (sanctag gaz import --help).\n"
+            "link    says a curated entity and a list record are the same body or person:\n"
+            "unlink  spans keep the curated key and carry every list record behind it\n"
+            "        (sanctag gaz link --help); 'unlink' undoes one.\n"
             "\n"
             "TSV source format (UTF-8, tab-separated, '#' comments, header line first):\n"
             "  key  label  name  country  alias  lang  kind  case  accents  valid_from\n"
@@ -82,8 +87,7 @@ static int gaz_build(int argc, char **argv)
             return EXIT_OK_;
         case 'f': force = 1; break;
         default:
-            fprintf(stderr, "Try 'sanctag gaz --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("gaz", argv, opts, "hf");
         }
     }
     if (argc - optind < 2)
@@ -152,89 +156,120 @@ static int gaz_build(int argc, char **argv)
 
 /* ---- lookup ---------------------------------------------------------------- */
 
-/* One NAME's answer as text. */
-static void print_lookup(const char *name, const char *norm, json_t *res)
+/* An entity's list records behind its listing and its links (links.h). */
+static void print_links(FILE *f, json_t *o)
 {
-    printf("%s  (normalised: \"%s\")\n", name, norm);
+    size_t k;
+    json_t *r;
+    json_array_foreach(json_object_get(json_object_get(o, "sanctions"), "records"), k, r)
+    {
+        char *progs = json_dumps(json_object_get(r, "programs"), JSON_COMPACT);
+        const char *on = json_string_value(json_object_get(r, "listed_on"));
+        fprintf(f, "      record %s %s programs %s%s%s (list entity %s)\n",
+               json_string_value(json_object_get(r, "source")),
+               json_string_value(json_object_get(r, "ref")), progs ? progs : "[]",
+               on ? " listed on " : "", on ? on : "",
+               json_string_value(json_object_get(r, "entity")));
+        free(progs);
+    }
+    json_array_foreach(json_object_get(o, "links"), k, r)
+    {
+        const char *note = json_string_value(json_object_get(r, "note"));
+        fprintf(f, "    link %s <- %s:%s (%s%s)%s%s\n", json_string_value(json_object_get(r, "curated")),
+               json_string_value(json_object_get(r, "source")),
+               json_string_value(json_object_get(r, "ref")),
+               json_string_value(json_object_get(r, "origin")),
+               json_is_true(json_object_get(r, "applied")) ? "" : ", not applied",
+               *note ? ": " : "", note);
+    }
+}
+
+/* One NAME's answer as text (data text: through a cleaning stream). */
+static void print_lookup(FILE *f, const char *name, const char *norm, json_t *res)
+{
+    fprintf(f, "%s  (normalised: \"%s\")\n", name, norm);
     if (json_array_size(res) == 0)
-        printf("  no entity has this alias\n");
+        fprintf(f, "  no entity has this alias\n");
     size_t k;
     json_t *o;
     json_array_foreach(res, k, o)
     {
         const char *country = json_string_value(json_object_get(o, "country"));
-        printf("  %s  %s  \"%s\"%s%s%s\n", json_string_value(json_object_get(o, "key")),
-               json_string_value(json_object_get(o, "label")),
-               json_string_value(json_object_get(o, "name")), country ? "  [" : "",
-               country ? country : "", country ? "]" : "");
+        fprintf(f, "  %s  %s  \"%s\"%s%s%s\n", json_string_value(json_object_get(o, "key")),
+                json_string_value(json_object_get(o, "label")),
+                json_string_value(json_object_get(o, "name")), country ? "  [" : "",
+                country ? country : "", country ? "]" : "");
         json_t *mt = json_object_get(o, "matches_as_typed");
         json_t *fb = json_object_get(o, "found_by");
         if (json_is_string(fb))
-            printf("    found by its entity key\n");
+            fprintf(f, "    found by its entity key\n");
         else if (fb)
-            printf("    not an alias as a whole; the tagger finds the mention \"%s\" in it\n",
-                   json_string_value(json_object_get(fb, "mention")));
+            fprintf(f, "    not an alias as a whole; the tagger finds the mention \"%s\" in it\n",
+                    json_string_value(json_object_get(fb, "mention")));
         else if (json_is_false(mt))
-            printf("    not matched as typed: its case policy wants another letter case\n");
+            fprintf(f, "    not matched as typed: its case policy wants another letter case\n");
         else if (json_is_null(mt))
-            printf("    not matched by the tagger (weak alias; see --weak)\n");
+            fprintf(f, "    not matched by the tagger (weak alias; see --weak)\n");
         const char *vf = json_string_value(json_object_get(o, "valid_from"));
         const char *vt = json_string_value(json_object_get(o, "valid_to"));
         if (vf || vt)
-            printf("    valid: %s .. %s\n", vf ? vf : "", vt ? vt : "");
+            fprintf(f, "    valid: %s .. %s\n", vf ? vf : "", vt ? vt : "");
         json_t *sa = json_object_get(o, "sanctions");
         if (sa) {
             char *progs = json_dumps(json_object_get(sa, "programs"), JSON_COMPACT);
-            printf("    LISTED: %s %s programs %s listed on %s\n",
-                   json_string_value(json_object_get(sa, "source")),
-                   json_string_value(json_object_get(sa, "ref")), progs ? progs : "[]",
-                   json_string_value(json_object_get(sa, "listed_on")));
+            const char *on = json_string_value(json_object_get(sa, "listed_on"));
+            /* OFAC's SDN files give no listing date: then none is printed */
+            fprintf(f, "    LISTED: %s %s programs %s%s%s\n",
+                    json_string_value(json_object_get(sa, "source")),
+                    json_string_value(json_object_get(sa, "ref")), progs ? progs : "[]",
+                    on && *on ? " listed on " : "", on && *on ? on : "");
             free(progs);
         }
-        printf("    source: %s\n", json_string_value(json_object_get(o, "source")));
+        print_links(f, o);
+        fprintf(f, "    source: %s\n", json_string_value(json_object_get(o, "source")));
         size_t q;
         json_t *a;
         json_array_foreach(json_object_get(o, "aliases"), q, a)
         {
             const char *lang = json_string_value(json_object_get(a, "lang"));
-            printf("    alias %-32s %-12s %-3s case %-12s from %s%s%s\n",
-                   json_string_value(json_object_get(a, "alias")),
-                   json_string_value(json_object_get(a, "kind")), *lang ? lang : "-",
-                   json_string_value(json_object_get(a, "case")),
-                   json_string_value(json_object_get(a, "source")),
-                   *json_string_value(json_object_get(a, "origin")) ? ": " : "",
-                   json_string_value(json_object_get(a, "origin")));
+            fprintf(f, "    alias %-32s %-12s %-3s case %-12s from %s%s%s\n",
+                    json_string_value(json_object_get(a, "alias")),
+                    json_string_value(json_object_get(a, "kind")), *lang ? lang : "-",
+                    json_string_value(json_object_get(a, "case")),
+                    json_string_value(json_object_get(a, "source")),
+                    *json_string_value(json_object_get(a, "origin")) ? ": " : "",
+                    json_string_value(json_object_get(a, "origin")));
             json_t *pol = json_object_get(a, "policy");
             if (pol)
-                printf("      %s by the import policy, rule %s: %s\n",
-                       json_string_value(json_object_get(pol, "action")),
-                       json_string_value(json_object_get(pol, "rule")),
-                       json_string_value(json_object_get(pol, "evidence")));
+                fprintf(f, "      %s by the import policy, rule %s: %s\n",
+                        json_string_value(json_object_get(pol, "action")),
+                        json_string_value(json_object_get(pol, "rule")),
+                        json_string_value(json_object_get(pol, "evidence")));
         }
     }
 }
 
 /* Aliases of this normal form a list import dropped, and why. */
-static void print_dropped(json_t *dropped)
+static void print_dropped(FILE *f, json_t *dropped)
 {
     size_t k;
     json_t *d;
     json_array_foreach(dropped, k, d)
-        printf("  dropped \"%s\" of %s (source %s) by the import policy, rule %s: %s\n",
-               json_string_value(json_object_get(d, "alias")),
-               json_string_value(json_object_get(d, "key")),
-               json_string_value(json_object_get(d, "source")),
-               json_string_value(json_object_get(d, "rule")),
-               json_string_value(json_object_get(d, "evidence")));
+        fprintf(f, "  dropped \"%s\" of %s (source %s) by the import policy, rule %s: %s\n",
+                json_string_value(json_object_get(d, "alias")),
+                json_string_value(json_object_get(d, "key")),
+                json_string_value(json_object_get(d, "source")),
+                json_string_value(json_object_get(d, "rule")),
+                json_string_value(json_object_get(d, "evidence")));
 }
 
 static int gaz_lookup(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"db", required_argument, NULL, 'd'},
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
+        { "help", no_argument, NULL, 'h' },
+        { "db", required_argument, NULL, 'd' },
+        { "json", no_argument, NULL, 'j' },
+        { NULL, 0, NULL, 0 },
     };
     const char *dbarg = NULL;
     int as_json = 0, ch;
@@ -246,8 +281,7 @@ static int gaz_lookup(int argc, char **argv)
         case 'd': dbarg = optarg; break;
         case 'j': as_json = 1; break;
         default:
-            fprintf(stderr, "Try 'sanctag gaz --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("gaz", argv, opts, "h");
         }
     }
     if (optind >= argc)
@@ -290,8 +324,11 @@ static int gaz_lookup(int argc, char **argv)
             putchar('\n');
             json_decref(doc);
         } else {
-            print_lookup(name, norm, res);
-            print_dropped(dropped);
+            cli_clean cl;
+            FILE *f = cli_clean_open(&cl, stdout);
+            print_lookup(f, name, norm, res);
+            print_dropped(f, dropped);
+            cli_clean_close(&cl);
             json_decref(res);
         }
         json_decref(dropped);
@@ -323,5 +360,10 @@ int cmd_gaz(int argc, char **argv)
         return gaz_stats(argc - 1, argv + 1);
     if (strcmp(sub, "import") == 0)
         return gaz_import(argc - 1, argv + 1);
-    return cli_usage("gaz", "unknown subcommand '%s' (build, lookup, stats, import)", sub);
+    if (strcmp(sub, "link") == 0 || strcmp(sub, "unlink") == 0)
+        return gaz_link(argc - 1, argv + 1, sub[0] == 'u');
+    static const char *const subs[] = {"build", "lookup", "stats", "import", "link", "unlink"};
+    const char *near = cli_nearest(sub, subs, 6);
+    return cli_usage("gaz", "unknown subcommand '%s'%s%s%s (build, lookup, stats, import, link, unlink)",
+                     sub, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }

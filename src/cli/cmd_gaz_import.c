@@ -1,11 +1,14 @@
 /* cmd_gaz_import.c - `sanctag gaz import`: loads a sanctions list (UN Security
  * Council, OFAC SDN, OpenSanctions, or plain TSV/JSONL) into a gazetteer as one
  * source, all or nothing, and prints what changed on the list. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,11 +57,13 @@ static void help(FILE *f)
             "  --format FORMAT  one of the formats above (required)\n"
             "  --source NAME    source name (default per format, see above); importing the\n"
             "                   same source again replaces it and shows the difference\n"
-            "  --create         create DB as an empty gazetteer when it does not exist\n"
-            "                   (removed again if the import fails)\n"
+            "  --create         create DB as an empty gazetteer when it does not exist;\n"
+            "                   it is built as DB.newXXXXXX and named DB only when the\n"
+            "                   import succeeded, so a failed or killed one leaves no DB\n"
+            "                   (the next --create removes a killed one's DB.newXXXXXX)\n"
             "  --dry-run        show what would change, write nothing\n"
             "  --json           print the difference as one JSON object\n"
-            "  --quiet          print only the summary lines (collisions counted, not\n"
+            "  -q, --quiet      print only the summary lines (collisions counted, not\n"
             "                   listed)\n"
             "  --strict         refuse the import when an alias of the list collides with\n"
             "                   an alias of another entity (see below): nothing is written,\n"
@@ -94,6 +99,17 @@ static void help(FILE *f)
             "('Vladimir IVANOV'). Standard error gets one line per rule with the aliases it\n"
             "made weak or dropped, and one per collision (alias, imported key, other key);\n"
             "'sanctag gaz lookup ALIAS' says why for any alias.\n"
+            "\n"
+            "Links (one entity per real-world thing): a record whose full name collides\n"
+            "with an alias of exactly one curated entity of the same label and a\n"
+            "compatible country (the same, or either unknown) is linked to it, unless a\n"
+            "link names the record already (gazetteers/links.tsv, 'gaz link', or one\n"
+            "'gaz unlink' rejected). Spans of the curated entity then carry the listing:\n"
+            "\"entity\" stays the curated key, \"sanctions\".\"records\" lists every list\n"
+            "record behind it. Links name records by list and reference, so a re-import\n"
+            "of a newer list keeps them. Standard error gets one line a proposed link;\n"
+            "several records of one list with one curated entity's full name are\n"
+            "namesakes: held back and listed, for 'gaz link'.\n"
             "\n"
             "Exit status: 0 imported, 1 refused by --strict (nothing written), 2 usage\n"
             "error, 3 nothing written (bad input, missing DB, database error).\n"
@@ -154,31 +170,164 @@ static void print_changed(FILE *out, json_t *e)
     fputc('\n', out);
 }
 
-/* What the name policy did, to standard error: a notice when the gazetteer
- * has no lexicon, one line a rule, one a collision. */
-static void print_policy(json_t *p)
+/* ---- a new gazetteer ----------------------------------------------------------
+ * is built as PATH.newXXXXXX and linked into place once complete: a create
+ * that fails or is killed leaves no PATH behind that a later --create would
+ * refuse. The builder holds a flock() on its file while it lives, so a later
+ * create tells the files of killed builders (nobody holds their lock) from
+ * those in progress, and removes them. */
+
+/* Removes PATH.newXXXXXX files (and their journals) of killed creates. */
+static void remove_stale(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t dlen = slash ? (size_t)(slash - path) + 1 : 0, blen = strlen(base);
+    char dir[4096], name[4096 + 32];
+    snprintf(dir, sizeof dir, "%.*s", dlen ? (int)dlen : 1, dlen ? path : ".");
+    DIR *d = strlen(path) < sizeof dir ? opendir(dir) : NULL;
+    for (struct dirent *de; d && (de = readdir(d)) != NULL;) {
+        if (strncmp(de->d_name, base, blen) != 0 || strncmp(de->d_name + blen, ".new", 4) != 0 ||
+            strlen(de->d_name + blen + 4) != 6)
+            continue;
+        snprintf(name, sizeof name, "%.*s%s", (int)dlen, path, de->d_name);
+        int fd = open(name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        char head[16] = "";
+        /* ours: empty (SQLite writes nothing before its first commit) or a
+         * database, and nobody holds its lock */
+        ssize_t got = fd >= 0 ? read(fd, head, sizeof head) : -1;
+        if ((got == 0 || (got == 16 && memcmp(head, "SQLite format 3", 16) == 0)) &&
+            flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            unlink(name);
+            cli_warn("%s: removed, left by a create that was interrupted", name);
+            strcat(name, "-journal");
+            unlink(name);
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* A free name beside PATH for building a new gazetteer in. */
+static int temp_name(const char *path, char **ret, sanctag_error *e)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return sanctagp_error_set(e, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
+    snprintf(tmp, n, "%s.newXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int rc = sanctagp_error_set(e, SANCTAG_E_IO, path, 0, 0, -1, "%s: cannot create: %s",
+                                    path, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    close(fd);
+    unlink(tmp); /* SQLite creates it again; the name stays ours in practice */
+    *ret = tmp;
+    return 0;
+}
+
+/* Gives the finished TMP its name PATH, never replacing a PATH that appeared
+ * meanwhile (link fails then); rename where the file system has no links. */
+static int link_into_place(const char *tmp, const char *path, sanctag_error *e)
+{
+    if (link(tmp, path) == 0)
+        return 0;
+    if (errno != EEXIST && rename(tmp, path) == 0)
+        return 0;
+    return sanctagp_error_set(e, SANCTAG_E_IO, path, 0, 0, -1, "%s: cannot create: %s", path,
+                              errno == EEXIST ? "it appeared while importing" : strerror(errno));
+}
+
+/* `gaz import --create` of a PATH that does not exist. */
+static int import_new(const char *path, const sanctagp_import_opts *o, const char *const *files,
+                      size_t nfiles, json_t **report, sanctag_error *e)
+{
+    remove_stale(path);
+    char *tmp = NULL;
+    int rc = temp_name(path, &tmp, e);
+    if (rc)
+        return rc;
+    sqlite3 *db = NULL;
+    int lock = -1;
+    if (!(rc = sanctagp_db_open(tmp, DB_CREATE, &db, e))) {
+        if ((lock = open(tmp, O_RDONLY | O_CLOEXEC)) >= 0)
+            flock(lock, LOCK_EX | LOCK_NB);
+        rc = sanctagp_import(db, path, o, files, nfiles, report, e);
+    }
+    if (db && sqlite3_close(db) != SQLITE_OK && !rc)
+        rc = sanctagp_error_set(e, SANCTAG_E_DB, path, 0, 0, -1, "%s: cannot close database",
+                                path);
+    /* refused by --strict: nothing written, so no DB either */
+    if (!rc && !json_is_true(json_object_get(*report, "refused")))
+        rc = link_into_place(tmp, path, e);
+    unlink(tmp);
+    /* only now: closing any descriptor of a file drops all the POSIX locks
+     * the process holds on it, SQLite's included */
+    if (lock >= 0)
+        close(lock);
+    free(tmp);
+    return rc;
+}
+
+/* What the name policy did, to `err` (standard error through a cleaning
+ * stream: names are data): a notice when the gazetteer has no lexicon, one
+ * line a rule, one a collision. */
+static void print_policy(FILE *err, json_t *p)
 {
     if (!p)
         return;
     if (json_integer_value(json_object_get(p, "lexicon_words")) == 0)
-        cli_warn("notice: the gazetteer has no lexicon (built before it, or without "
-                 "gazetteers/*-words.tsv): structural name rules only");
+        fprintf(err, "%s: notice: the gazetteer has no lexicon (built before it, or without "
+                     "gazetteers/*-words.tsv): structural name rules only\n", cli_prog);
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(p, "rules"), i, r)
-        fprintf(stderr, "sanctag: policy %-18s %-7s %lld aliases\n", str(r, "rule"),
+        fprintf(err, "sanctag: policy %-18s %-7s %lld aliases\n", str(r, "rule"),
                 str(r, "action"), (long long)json_integer_value(json_object_get(r, "aliases")));
     json_t *c = json_object_get(p, "collisions");
     if (json_is_integer(c)) {
-        fprintf(stderr, "sanctag: %lld collisions with other entities\n",
+        fprintf(err, "sanctag: %lld collisions with other entities\n",
                 (long long)json_integer_value(c));
         return;
     }
-    fprintf(stderr, "sanctag: %zu collisions with other entities\n", json_array_size(c));
+    fprintf(err, "sanctag: %zu collisions with other entities\n", json_array_size(c));
     json_array_foreach(c, i, r)
-        fprintf(stderr, "sanctag: collision \"%s\" %s -> %s (%s, %s): %s\n", str(r, "alias"),
+        fprintf(err, "sanctag: collision \"%s\" %s -> %s (%s, %s): %s\n", str(r, "alias"),
                 str(r, "key"), str(r, "other_key"), str(r, "other_label"),
                 str(r, "other_source"), str(r, "rule"));
+}
+
+/* The links proposed at import (links.h), to `err` (standard error through a
+ * cleaning stream): a count, and
+ * one line a link unless --quiet; then those held back. */
+static void print_links(FILE *err, json_t *report, int quiet, int dry_run)
+{
+    json_t *links = json_object_get(report, "links_proposed");
+    json_t *held = json_object_get(report, "links_held");
+    size_t i;
+    json_t *r;
+    if (json_array_size(links))
+        fprintf(err, "sanctag: %zu links proposed and %s (`sanctag gaz unlink` undoes one)\n",
+                json_array_size(links), dry_run ? "would be applied" : "applied");
+    if (!quiet)
+        json_array_foreach(links, i, r)
+            fprintf(err, "sanctag: link %s <- %s:%s (%s \"%s\"): same full name\n",
+                    str(r, "curated"), str(r, "source"), str(r, "ref"), str(r, "entity"),
+                    str(r, "name"));
+    if (json_array_size(held))
+        fprintf(err,
+                "sanctag: %zu links not proposed: several records of the list have the full "
+                "name of one curated entity (`sanctag gaz link` the right one)\n",
+                json_array_size(held));
+    if (!quiet)
+        json_array_foreach(held, i, r)
+            fprintf(err, "sanctag: namesake %s ? %s:%s (%s \"%s\")\n", str(r, "curated"),
+                    str(r, "source"), str(r, "ref"), str(r, "entity"), str(r, "name"));
 }
 
 /* The report of a finished import: entries on stdout (or the JSON report),
@@ -194,22 +343,27 @@ static void print_report(json_t *report, const char *path, int as_json, int quie
     } else if (!quiet) {
         size_t i;
         json_t *x;
+        cli_clean cl; /* names from the list: cleaned for the terminal */
+        FILE *out = cli_clean_open(&cl, stdout);
         json_array_foreach(added, i, x)
         {
-            print_entry(stdout, '+', x);
-            putchar('\n');
+            print_entry(out, '+', x);
+            fputc('\n', out);
         }
         json_array_foreach(removed, i, x)
         {
-            print_entry(stdout, '-', x);
-            putchar('\n');
+            print_entry(out, '-', x);
+            fputc('\n', out);
         }
         json_array_foreach(changed, i, x)
         {
-            print_changed(stdout, x);
+            print_changed(out, x);
         }
+        cli_clean_close(&cl);
     }
-    fprintf(stderr,
+    cli_clean ce; /* the source, version and colliding names are data too */
+    FILE *err = cli_clean_open(&ce, stderr);
+    fprintf(err,
             "sanctag: %s %s (%s, version %s) %s %s: %lld entities (%lld listed), %lld aliases "
             "(%lld weak); +%zu -%zu ~%zu =%lld",
             dry_run ? "would import" : "imported", str(report, "source"), str(report, "format"),
@@ -225,11 +379,13 @@ static void print_report(json_t *report, const char *path, int as_json, int quie
     const char *sep = "; skipped: ";
     json_object_foreach(json_object_get(report, "skipped"), reason, count)
     {
-        fprintf(stderr, "%s%lld %s", sep, (long long)json_integer_value(count), reason);
+        fprintf(err, "%s%lld %s", sep, (long long)json_integer_value(count), reason);
         sep = ", ";
     }
-    fputc('\n', stderr);
-    print_policy(json_object_get(report, "policy"));
+    fputc('\n', err);
+    print_policy(err, json_object_get(report, "policy"));
+    print_links(err, report, quiet, dry_run);
+    cli_clean_close(&ce);
 }
 
 int gaz_import(int argc, char **argv)
@@ -251,7 +407,7 @@ int gaz_import(int argc, char **argv)
     sanctagp_import_opts o = {.format = -1, .source = NULL, .dry_run = 0};
     const char *format = NULL;
     int create = 0, as_json = 0, quiet = 0, ch;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':
             help(stdout);
@@ -267,8 +423,7 @@ int gaz_import(int argc, char **argv)
         case 'A': o.accents = optarg; break;
         case 'S': o.strict = 1; break;
         default:
-            fprintf(stderr, "Try 'sanctag gaz import --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("gaz import", argv, opts, "hq");
         }
     }
     if (!format)
@@ -307,17 +462,21 @@ int gaz_import(int argc, char **argv)
     }
     /* --quiet prints only the summary: the lists of entities are not built */
     o.counts_only = quiet && !as_json;
-    int rc = sanctagp_db_open(path, created ? DB_CREATE : DB_WRITE, &db, &e);
     json_t *report = NULL;
-    if (!rc)
-        rc = sanctagp_import(db, path, &o, files, nfiles, &report, &e);
-    if (db && sqlite3_close(db) != SQLITE_OK && !rc)
-        rc = sanctagp_error_set(&e, SANCTAG_E_DB, path, 0, 0, -1, "%s: cannot close database",
-                                path);
+    int rc = 0;
+    if (created) {
+        rc = import_new(path, &o, files, nfiles, &report, &e);
+    } else {
+        rc = sanctagp_db_open(path, DB_WRITE, &db, &e);
+        if (!rc)
+            rc = sanctagp_import(db, path, &o, files, nfiles, &report, &e);
+        if (db && sqlite3_close(db) != SQLITE_OK && !rc)
+            rc = sanctagp_error_set(&e, SANCTAG_E_DB, path, 0, 0, -1,
+                                    "%s: cannot close database", path);
+    }
     if (rc) {
         cli_error(&e);
         if (created) {
-            unlink(path);
             cli_warn("%s: not created", path);
         } else {
             cli_warn("%s: unchanged", path);
@@ -331,7 +490,9 @@ int gaz_import(int argc, char **argv)
             json_dumpf(report, stdout, JSON_COMPACT);
             putchar('\n');
         }
-        print_policy(json_object_get(report, "policy"));
+        cli_clean ce;
+        print_policy(cli_clean_open(&ce, stderr), json_object_get(report, "policy"));
+        cli_clean_close(&ce);
         json_t *c = json_object_get(json_object_get(report, "policy"), "collisions");
         cli_warn("%s: refused to import %s (--strict): %zu collisions with other entities; "
                  "nothing written",

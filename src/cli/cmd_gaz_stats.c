@@ -38,14 +38,14 @@ static void help(FILE *f)
 /* ---- text output ----------------------------------------------------------- */
 
 /* "  name  count" lines, the names padded to one width. */
-static void print_counts(json_t *obj, const char *indent)
+static void print_counts(FILE *f, json_t *obj, const char *indent)
 {
     size_t w = 0;
     const char *k;
     json_t *v;
     json_object_foreach(obj, k, v) if (strlen(k) > w) w = strlen(k);
     json_object_foreach(obj, k, v)
-        printf("%s%-*s  %7" JSON_INTEGER_FORMAT "\n", indent, (int)w, k, json_integer_value(v));
+        fprintf(f, "%s%-*s  %7" JSON_INTEGER_FORMAT "\n", indent, (int)w, k, json_integer_value(v));
 }
 
 static const char *str(json_t *o, const char *key)
@@ -59,41 +59,47 @@ static json_int_t num(json_t *o, const char *key)
     return json_integer_value(json_object_get(o, key));
 }
 
-static void print_text(json_t *r)
+static void print_text(FILE *f, json_t *r)
 {
     json_t *m = json_object_get(r, "matcher");
-    printf("gazetteer       %s\n", str(r, "path"));
-    printf("version         %s\n", str(r, "version"));
-    printf("schema version  %" JSON_INTEGER_FORMAT "%s%s%s\n", num(r, "schema_version"),
-           *str(r, "created_by") ? " (created by " : "", str(r, "created_by"),
-           *str(r, "created_by") ? ")" : "");
+    fprintf(f, "gazetteer       %s\n", str(r, "path"));
+    fprintf(f, "version         %s\n", str(r, "version"));
+    fprintf(f, "schema version  %" JSON_INTEGER_FORMAT "%s%s%s\n", num(r, "schema_version"),
+            *str(r, "created_by") ? " (created by " : "", str(r, "created_by"),
+            *str(r, "created_by") ? ")" : "");
     if (json_is_true(json_object_get(m, "stored")))
-        printf("matcher         %" JSON_INTEGER_FORMAT " bytes stored (image format %" JSON_INTEGER_FORMAT
+        fprintf(f,
+               "matcher         %" JSON_INTEGER_FORMAT " bytes stored (image format %" JSON_INTEGER_FORMAT
                "), %s\n",
                num(m, "image_bytes"), num(m, "format"),
                json_is_true(json_object_get(m, "current"))
                    ? "current"
+               : json_is_false(json_object_get(m, "matches_content"))
+                   ? "NOT COMPILED FROM THIS CONTENT (a matcher from elsewhere?); compiled "
+                     "afresh in memory on every open until a user who may write the file "
+                     "opens it"
                    : "STALE: entities or aliases changed since it was compiled; recompiled in "
                      "memory on every open until rebuilt");
     else
-        printf("matcher         not stored: compiled in memory on every open\n");
-    printf("                %" JSON_INTEGER_FORMAT " entities, %" JSON_INTEGER_FORMAT
-           " aliases compiled (with accent variants; weak ones only with --weak)\n",
-           num(m, "entities"), num(m, "aliases"));
+        fprintf(f, "matcher         not stored: compiled in memory on every open\n");
+    fprintf(f,
+            "                %" JSON_INTEGER_FORMAT " entities, %" JSON_INTEGER_FORMAT
+            " aliases compiled (with accent variants; weak ones only with --weak)\n",
+            num(m, "entities"), num(m, "aliases"));
     json_t *nm = json_object_get(r, "name_model");
     if (nm) {
-        printf("name model      %" JSON_INTEGER_FORMAT " bytes (%s, source %s)%s\n",
-               num(nm, "bytes"), str(nm, "format"), str(nm, "source"),
-               json_is_true(json_object_get(nm, "loaded")) ? ", loaded" : "");
+        fprintf(f, "name model      %" JSON_INTEGER_FORMAT " bytes (%s, source %s)%s\n",
+                   num(nm, "bytes"), str(nm, "format"), str(nm, "source"),
+                   json_is_true(json_object_get(nm, "loaded")) ? ", loaded" : "");
         for (const char *p = str(nm, "provenance"); *p;) { /* indented, a line a line */
             size_t n = strcspn(p, "\n");
-            printf("                %.*s\n", (int)n, p);
+            fprintf(f, "                %.*s\n", (int)n, p);
             p += n + (p[n] == '\n');
         }
     }
 
     json_t *sources = json_object_get(r, "sources");
-    printf("\nsources (%zu)\n", json_array_size(sources));
+    fprintf(f, "\nsources (%zu)\n", json_array_size(sources));
     size_t i;
     json_t *s;
     int wn = 4, wf = 6, wv = 7;
@@ -106,16 +112,15 @@ static void print_text(json_t *r)
         if ((int)strlen(str(s, "version")) > wv)
             wv = (int)strlen(str(s, "version"));
     }
-    printf("  %-*s  %-*s  %-*s  %-20s  %8s  %8s  %s\n", wn, "NAME", wf, "FORMAT", wv, "VERSION",
-           "IMPORTED", "ENTITIES", "ALIASES", "PATH");
-    json_array_foreach(sources, i, s)
-        printf("  %-*s  %-*s  %-*s  %-20s  %8" JSON_INTEGER_FORMAT "  %8" JSON_INTEGER_FORMAT
-               "  %s\n",
-               wn, str(s, "name"), wf, str(s, "format"), wv, str(s, "version"),
-               str(s, "imported_at"), num(s, "entities"), num(s, "aliases"), str(s, "path"));
+    fprintf(f, "  %-*s  %-*s  %-*s  %-20s  %8s  %8s  %s\n", wn, "NAME", wf, "FORMAT", wv, "VERSION",
+            "IMPORTED", "ENTITIES", "ALIASES", "PATH");
+    json_array_foreach(sources, i, s) fprintf(
+        f, "  %-*s  %-*s  %-*s  %-20s  %8" JSON_INTEGER_FORMAT "  %8" JSON_INTEGER_FORMAT "  %s\n",
+        wn, str(s, "name"), wf, str(s, "format"), wv, str(s, "version"), str(s, "imported_at"),
+        num(s, "entities"), num(s, "aliases"), str(s, "path"));
 
     json_t *ents = json_object_get(r, "entities");
-    printf("\nentities (%" JSON_INTEGER_FORMAT ") by label and source\n", num(ents, "total"));
+    fprintf(f, "\nentities (%" JSON_INTEGER_FORMAT ") by label and source\n", num(ents, "total"));
     const char *label;
     json_t *n;
     json_t *per_src = json_object_get(ents, "by_label_and_source");
@@ -124,38 +129,41 @@ static void print_text(json_t *r)
         strlen(label);
     json_object_foreach(json_object_get(ents, "by_label"), label, n)
     {
-        printf("  %-*s  %7" JSON_INTEGER_FORMAT "  ", (int)wl, label, json_integer_value(n));
+        fprintf(f, "  %-*s  %7" JSON_INTEGER_FORMAT "  ", (int)wl, label, json_integer_value(n));
         const char *src;
         json_t *c;
         int first = 1;
         json_object_foreach(json_object_get(per_src, label), src, c)
         {
-            printf("%s%s %" JSON_INTEGER_FORMAT, first ? "" : ", ", src, json_integer_value(c));
+            fprintf(f, "%s%s %" JSON_INTEGER_FORMAT, first ? "" : ", ", src, json_integer_value(c));
             first = 0;
         }
-        printf("\n");
+        fprintf(f, "\n");
     }
 
     json_t *al = json_object_get(r, "aliases");
-    printf("\naliases (%" JSON_INTEGER_FORMAT ")\n  by kind\n", num(al, "total"));
-    print_counts(json_object_get(al, "by_kind"), "    ");
-    printf("  by language\n");
-    print_counts(json_object_get(al, "by_lang"), "    ");
-    printf("  by case policy\n");
-    print_counts(json_object_get(al, "by_case"), "    ");
-    printf("  weak (matched only with --weak): %" JSON_INTEGER_FORMAT
-           "; suppressors (never emitted): %" JSON_INTEGER_FORMAT "\n",
-           num(al, "weak_matched_only_with_weak"), num(al, "suppressors_never_emitted"));
+    fprintf(f, "\naliases (%" JSON_INTEGER_FORMAT ")\n  by kind\n", num(al, "total"));
+    print_counts(f, json_object_get(al, "by_kind"), "    ");
+    fprintf(f, "  by language\n");
+    print_counts(f, json_object_get(al, "by_lang"), "    ");
+    fprintf(f, "  by case policy\n");
+    print_counts(f, json_object_get(al, "by_case"), "    ");
+    fprintf(f,
+            "  weak (matched only with --weak): %" JSON_INTEGER_FORMAT
+            "; suppressors (never emitted): %" JSON_INTEGER_FORMAT "\n",
+            num(al, "weak_matched_only_with_weak"), num(al, "suppressors_never_emitted"));
     json_int_t nshared = num(al, "shared_by_several_entities");
-    printf("  shared by several entities (first listed wins, marked ambiguous): %" JSON_INTEGER_FORMAT
-           "\n",
-           nshared);
+    fprintf(
+        f,
+        "  shared by several entities (first listed wins, marked ambiguous): %" JSON_INTEGER_FORMAT
+        "\n",
+        nshared);
     json_array_foreach(json_object_get(al, "shared_examples"), i, s)
-        printf("    %-30s %s\n", str(s, "alias"), str(s, "keys"));
+        fprintf(f, "    %-30s %s\n", str(s, "alias"), str(s, "keys"));
     if (nshared > (json_int_t)json_array_size(json_object_get(al, "shared_examples")))
-        printf("    ... (--json lists the first 20)\n");
+        fprintf(f, "    ... (--json lists the first 20)\n");
     json_t *never = json_object_get(al, "never_match");
-    printf("  can never match: %zu\n", json_array_size(never));
+    fprintf(f, "  can never match: %zu\n", json_array_size(never));
     int wa = 0, we = 0;
     json_array_foreach(never, i, s)
     {
@@ -165,15 +173,15 @@ static void print_text(json_t *r)
             we = (int)strlen(str(s, "entity"));
     }
     json_array_foreach(never, i, s)
-        printf("    %-*s  %-*s  %s (source %s)\n", wa, str(s, "alias"), we, str(s, "entity"),
+        fprintf(f, "    %-*s  %-*s  %s (source %s)\n", wa, str(s, "alias"), we, str(s, "entity"),
                str(s, "reason"), str(s, "source"));
 
     json_t *l = json_object_get(r, "listed");
-    printf("\nsanctions-listed entities (%" JSON_INTEGER_FORMAT ")\n", num(l, "total"));
+    fprintf(f, "\nsanctions-listed entities (%" JSON_INTEGER_FORMAT ")\n", num(l, "total"));
     const char *src;
     json_object_foreach(json_object_get(l, "by_list_source"), src, n)
     {
-        printf("  %-20s %7" JSON_INTEGER_FORMAT "  programmes:", src, json_integer_value(n));
+        fprintf(f, "  %-20s %7" JSON_INTEGER_FORMAT "  programmes:", src, json_integer_value(n));
         const char *p;
         json_t *c;
         int first = 1;
@@ -181,10 +189,10 @@ static void print_text(json_t *r)
                                             src),
                             p, c)
         {
-            printf("%s %s %" JSON_INTEGER_FORMAT, first ? "" : ",", p, json_integer_value(c));
+            fprintf(f, "%s %s %" JSON_INTEGER_FORMAT, first ? "" : ",", p, json_integer_value(c));
             first = 0;
         }
-        printf("\n");
+        fprintf(f, "\n");
     }
 }
 
@@ -206,8 +214,7 @@ int gaz_stats(int argc, char **argv)
         case 'd': dbarg = optarg; break;
         case 'j': as_json = 1; break;
         default:
-            fprintf(stderr, "Try 'sanctag gaz stats --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("gaz stats", argv, opts, "h");
         }
     }
     if (optind < argc)
@@ -233,7 +240,9 @@ int gaz_stats(int argc, char **argv)
         json_dumpf(r, stdout, JSON_INDENT(2));
         putchar('\n');
     } else {
-        print_text(r);
+        cli_clean cl; /* source names and aliases are data: cleaned for the terminal */
+        print_text(cli_clean_open(&cl, stdout), r);
+        cli_clean_close(&cl);
     }
     json_decref(r);
     if (fflush(stdout) != 0 || ferror(stdout)) {

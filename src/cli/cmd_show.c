@@ -2,6 +2,7 @@
  * checks in a terminal (colour per label, wrapped to the width, a summary
  * table per document) or as one standalone HTML page to share. */
 #include <errno.h>
+#include <regex.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,8 +16,10 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include "core/tagger.h"
 #include "util/buf.h"
 #include "util/utf8.h"
+#include "core/tagger.h"
 #include "cli.h"
 #include "input.h"
 #include "pipeline.h"
@@ -32,13 +35,19 @@ static void help(FILE *f)
             "followed by its entity, e.g. Korut[KP] (the entity key without its label prefix;\n"
             "'!' marks a sanctions-listed entity); without colour a mention is written\n"
             "[Korea Utara][KP]. A table follows each document: entity, name, label, number\n"
-            "of mentions, sanctions listing and the forms it was written in. Without --jsonl\n"
-            "each FILE is one plain-text document; a DIR is read recursively for *.txt and\n"
-            "*.jsonl files in name order; gzip'd input is decompressed; '-' or no FILE reads\n"
-            "standard input.\n"
+            "of mentions, sanctions listing with its programmes and the forms it was written\n"
+            "in (long cells wrap, nothing is cut). Inputs are read\n"
+            "as by 'sanctag tag': a FILE is one plain-text document, *.jsonl and *.ndjson\n"
+            "files are JSON Lines, standard input and *.json files are JSON Lines when their\n"
+            "first line is a JSON object (said once on stderr); a DIR is read recursively\n"
+            "for *.txt, *.json and *.jsonl files in name order; gzip'd input is\n"
+            "decompressed; '-' or no FILE reads standard input.\n"
             "\n"
             "Input and matching:\n"
             "  --jsonl              inputs are JSON Lines, one document object per line\n"
+            "  --plain              inputs are plain text, *.jsonl too\n"
+            "  --max-doc-size SIZE  longest document or JSON line (default 64M); a longer\n"
+            "                       one is reported and skipped\n"
             "  --id-field NAME      field holding the document id (default: id)\n"
             "  --text-field NAME    field holding the text (default: text)\n"
             "  --db PATH            gazetteer database (default: $SANCTAG_DB, else the\n"
@@ -46,6 +55,17 @@ static void help(FILE *f)
             "  --weak               also match weak (low-quality) aliases\n"
             "  --no-propagate       do not resolve short forms and acronyms through earlier\n"
             "                       full mentions\n"
+            CLI_NAMES_HELP);
+    fputs(cli_listed_help, f);
+    fprintf(f,
+            "\n"
+            "Selecting documents (a feed of thousands; stderr says how many were shown):\n"
+            "  --id ID              only the document with this id (repeatable)\n"
+            "  --grep PATTERN       only documents whose text matches PATTERN, a POSIX\n"
+            "                       extended regular expression ignoring case\n"
+            "  --listed-only, --program, --list-source (above) also select: only documents\n"
+            "                       with a mention that passes, only those highlighted\n"
+            "  --limit N            at most N documents (the rest of the input is not read)\n"
             "\n"
             "Terminal output:\n"
             "  --color WHEN         auto (default: colour when standard output is a terminal\n"
@@ -60,7 +80,9 @@ static void help(FILE *f)
             "                       access, displaCy-like): a legend of labels, every\n"
             "                       document with its mentions highlighted (hover a mention\n"
             "                       for its entity key, name, label, country, alias kind and\n"
-            "                       sanctions listing) and its summary table\n"
+            "                       sanctions listing) and its summary table; with more\n"
+            "                       than one document a table of contents links to each\n"
+            "                       (#doc-1, #doc-2, ...)\n"
             "  --title TEXT         the page title (default: the document id, or \"N\n"
             "                       documents\")\n"
             "  -o, --output FILE    write to FILE, atomically, instead of standard output\n"
@@ -76,6 +98,8 @@ static void help(FILE *f)
             "  sanctag show samples/korut-sanksi.txt\n"
             "  echo 'Korut dan AS bertemu di Seoul.' | sanctag show\n"
             "  sanctag show --jsonl feed.jsonl | less -R\n"
+            "  sanctag show --grep 'Korut|Korea Utara' --limit 20 feed.jsonl.gz\n"
+            "  sanctag show --html --listed-only -o listed.html feed.jsonl\n"
             "  sanctag show --color=always --width 100 article.txt > article.ansi\n"
             "  sanctag show --html -o report.html samples/korut-sanksi.txt\n");
 }
@@ -93,6 +117,9 @@ static void help(FILE *f)
 typedef struct shown {
     char *msg;        /* the document could not be shown: why (doc_error) */
     int oom;
+    int skipped;      /* not selected (--id, --grep, --listed-only) */
+    char *name;       /* its heading (doc_name) */
+    size_t nlisted;   /* sanctions-listed entities among those shown */
     size_t nspans;
     char **labels;    /* labels in order of first appearance */
     size_t nlabels;
@@ -156,19 +183,56 @@ static shown *error_result(const char *msg)
     return r;
 }
 
+/* --listed-only, --program, --list-source: the spans shown */
+static int keep_listed(const sanctag_span *s, void *arg)
+{
+    const show_ctx *w = arg;
+    return cli_listed_entity(w->listed, w->gz, s->entity);
+}
+
+/* --id and --grep: 1 when the document is to be shown. */
+static int selected(const show_ctx *w, const char *name, const char *text)
+{
+    if (!name)
+        return 1; /* out of memory: show_doc reports it */
+    if (w->nids) {
+        size_t i = 0;
+        while (i < w->nids && strcmp(w->ids[i], name) != 0)
+            i++;
+        if (i == w->nids)
+            return 0;
+    }
+    return !w->grep || regexec(w->grep, text, 0, NULL, 0) == 0;
+}
+
 /* Tags and renders one document into the batch's out. */
 static shown *show_doc(show_ctx *w, pl_batch *b, json_t *id, const char *where, const char *text,
                        size_t len)
 {
+    char *name = doc_name(id, where);
+    if (!selected(w, name, text)) {
+        free(name);
+        shown *r = calloc(1, sizeof *r);
+        if (r)
+            r->skipped = 1;
+        return r;
+    }
     sanctag_error e;
     memset(&e, 0, sizeof e);
     if (sanctag_tagger_tag(w->tg, text, len, w->flags, &e)) {
         char msg[1200];
         snprintf(msg, sizeof msg, "%s: %s", where, e.text);
+        free(name);
         return error_result(msg);
     }
+    if (w->listed->on && sanctagp_tagger_keep_spans(w->tg, keep_listed, w) == 0) {
+        free(name);
+        shown *r = calloc(1, sizeof *r);
+        if (r)
+            r->skipped = 1;
+        return r;
+    }
     shown *r = calloc(1, sizeof *r);
-    char *name = doc_name(id, where);
     doc_view v;
     memset(&v, 0, sizeof v);
     w->buf = b->out; /* render straight into the batch */
@@ -187,6 +251,13 @@ static shown *show_doc(show_ctx *w, pl_batch *b, json_t *id, const char *where, 
     if (r) {
         r->oom = w->oom;
         r->nspans = v.n;
+        for (size_t i = 0; i < v.nents; i++) {
+            sanctag_entity ent;
+            r->nlisted += sanctag_gazetteer_entity(w->gz, v.ents[i].entity, &ent) == 0 &&
+                          ent.listed;
+        }
+        r->name = name;
+        name = NULL;
         r->id = json_incref(id);
         r->labels = w->labels;
         r->nlabels = w->nlabels;
@@ -252,6 +323,9 @@ static void process_item(void *arg, pl_batch *b, pl_item *it)
 typedef struct show_run {
     show_ctx c;        /* first: workers copy the configuration from it */
     int unreadable, failed;
+    uint64_t max_doc;  /* --max-doc-size */
+    long limit, nshown; /* --limit (0: none), documents shown */
+    long nskipped;      /* documents not selected */
 } show_run;
 
 static void input_error(show_run *s, const pl_item *it)
@@ -277,6 +351,7 @@ static int write_doc(show_run *s, const pl_batch *b, const pl_item *it, shown *r
     if (c->html) {
         html_doc_open(c);
         show_put(c, b->out.p + it->out_off, it->out_len);
+        html_toc_add(c, r->name ? r->name : "?", r->nspans, r->nlisted);
     } else if (c->ndocs++ && fputs("\n", c->out) == EOF) {
         return -1;
     }
@@ -295,6 +370,7 @@ static void shown_free(shown *r)
         free(r->labels[i]);
     free(r->labels);
     free(r->msg);
+    free(r->name);
     json_decref(r->id);
     free(r);
 }
@@ -305,10 +381,16 @@ static int write_batch(void *ctx, pl_batch *b)
     for (size_t i = 0; i < b->n; i++) {
         pl_item *it = &b->items[i];
         shown *r = it->result;
-        if (s->failed) {
-            /* stopped: what is in flight is dropped */
+        if (s->failed || (s->limit && s->nshown >= s->limit)) {
+            /* stopped, or --limit reached: what is in flight is dropped */
+        } else if (r && r->skipped) {
+            s->nskipped++;
         } else if (it->kind == FEED_REC_OPEN_ERR || it->kind == FEED_REC_READ_ERR) {
             input_error(s, it);
+        } else if (it->kind == FEED_REC_TOOBIG) {
+            char msg[700];
+            doc_error(&s->c, feed_too_big_msg(msg, sizeof msg, it->in->name, it->line, it->size,
+                                              s->max_doc));
         } else if (!r) {
             cli_warn("out of memory");
             s->failed = 1;
@@ -320,11 +402,13 @@ static int write_batch(void *ctx, pl_batch *b)
             }
         } else if (write_doc(s, b, it, r)) {
             s->failed = 1;
+        } else {
+            s->nshown++;
         }
         if (r)
             shown_free(r);
     }
-    return s->failed;
+    return s->failed || (s->limit && s->nshown >= s->limit);
 }
 
 /* ---- the command ------------------------------------------------------------ */
@@ -345,41 +429,64 @@ static size_t default_width(FILE *out)
     return 80;
 }
 
+static int show_run_all(show_run *runp, show_ctx *cp, const char *db, int weak, int mode,
+                        int jobs, const char *outpath, const char *color, long width, int npaths,
+                        char **paths);
+
 int cmd_show(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
         {"db", required_argument, NULL, 'd'},
         {"jsonl", no_argument, NULL, 'l'},
+        {"plain", no_argument, NULL, 'p'},
+        {"max-doc-size", required_argument, NULL, 'M'},
         {"jobs", required_argument, NULL, 'j'},
         {"id-field", required_argument, NULL, 'I'},
         {"text-field", required_argument, NULL, 'T'},
         {"weak", no_argument, NULL, 'w'},
         {"no-propagate", no_argument, NULL, 'P'},
+        {"names", required_argument, NULL, 'N'},
         {"color", required_argument, NULL, 'C'},
         {"colour", required_argument, NULL, 'C'},
         {"width", required_argument, NULL, 'W'},
         {"html", no_argument, NULL, 'H'},
         {"title", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
+        {"listed-only", no_argument, NULL, 'L'},
+        {"program", required_argument, NULL, 'G'},
+        {"list-source", required_argument, NULL, 'U'},
+        {"id", required_argument, NULL, 'i'},
+        {"grep", required_argument, NULL, 'g'},
+        {"limit", required_argument, NULL, 'n'},
         {NULL, 0, NULL, 0},
     };
+    static cli_listed listed; /* the workers' filter, for the whole run */
     show_run run;
     memset(&run, 0, sizeof run);
     show_ctx c;
     memset(&c, 0, sizeof c);
+    c.flags = SANCTAG_TAG_NAMES;
     c.id_field = "id";
     c.text_field = "text";
-    const char *db = NULL, *outpath = NULL, *color = "auto";
+    c.listed = &listed;
+    const char *db = NULL, *outpath = NULL, *color = "auto", *grep = NULL;
     long width = -1;
-    int jsonl = 0, weak = 0, ch, jobs = pl_default_jobs();
+    int mode = FEED_AUTO, weak = 0, ch, jobs = pl_default_jobs();
+    run.max_doc = FEED_DEFAULT_MAX_DOC;
     while ((ch = getopt_long(argc, argv, "ho:j:", opts, NULL)) != -1) {
         switch (ch) {
         case 'h':
             help(stdout);
             return fclose(stdout) == 0 ? EXIT_OK_ : EXIT_FATAL;
         case 'd': db = optarg; break;
-        case 'l': jsonl = 1; break;
+        case 'l': mode = FEED_JSONL; break;
+        case 'p': mode = FEED_PLAIN_FORCED; break;
+        case 'M':
+            if (cli_parse_size(optarg, &run.max_doc))
+                return cli_usage("show", "--max-doc-size must be a size such as 64M or 2G, not "
+                                 "'%s'", optarg);
+            break;
         case 'j':
             if (pl_parse_jobs(optarg, &jobs))
                 return cli_usage("show", "--jobs must be a number from 1 to 1024, not '%s'",
@@ -389,6 +496,10 @@ int cmd_show(int argc, char **argv)
         case 'T': c.text_field = optarg; break;
         case 'w': weak = 1; break;
         case 'P': c.flags |= SANCTAG_TAG_NO_PROPAGATE; break;
+        case 'N':
+            if (cli_names_option("show", optarg, &c.flags))
+                return EXIT_USAGE;
+            break;
         case 'C':
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
                 return cli_usage("show", "--color must be auto, always or never, not '%s'",
@@ -409,11 +520,65 @@ int cmd_show(int argc, char **argv)
         case 'H': c.html = 1; break;
         case 't': c.title = optarg; break;
         case 'o': outpath = optarg; break;
+        case 'L':
+        case 'G':
+        case 'U': {
+            int rc = cli_listed_option(&listed, "show", ch == 'G' ? 'p' : ch == 'U' ? 's' : 'L',
+                                       optarg);
+            if (rc != EXIT_OK_)
+                return rc;
+            break;
+        }
+        case 'i': {
+            char **v = realloc(c.ids, (c.nids + 1) * sizeof *v);
+            if (!v) {
+                cli_warn("out of memory");
+                return EXIT_FATAL;
+            }
+            c.ids = v;
+            c.ids[c.nids++] = optarg;
+            break;
+        }
+        case 'g': grep = optarg; break;
+        case 'n': {
+            char *end;
+            errno = 0;
+            run.limit = strtol(optarg, &end, 10);
+            if (!*optarg || *end || errno || run.limit < 1)
+                return cli_usage("show", "--limit must be a number of documents (1 or more), "
+                                         "not '%s'", optarg);
+            break;
+        }
         default:
-            fprintf(stderr, "Try 'sanctag show --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("show", argv, opts, "ho:j:");
         }
     }
+    regex_t re;
+    if (grep) {
+        int rc = regcomp(&re, grep, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+        if (rc) {
+            char why[256];
+            regerror(rc, &re, why, sizeof why);
+            free(c.ids);
+            return cli_usage("show", "--grep '%s': %s", grep, why);
+        }
+        c.grep = &re;
+    }
+    int rc = show_run_all(&run, &c, db, weak, mode, jobs, outpath, color, width, argc - optind,
+                          argv + optind);
+    if (grep)
+        regfree(&re);
+    free(c.ids);
+    return rc;
+}
+
+/* The run of cmd_show() once the options are read. */
+static int show_run_all(show_run *runp, show_ctx *cp, const char *db, int weak, int mode,
+                        int jobs, const char *outpath, const char *color, long width, int npaths,
+                        char **paths)
+{
+    show_run run = *runp;
+    show_ctx c = *cp;
     const char *dbpath = cli_find_db(db);
     if (!dbpath)
         return EXIT_FATAL;
@@ -423,13 +588,15 @@ int cmd_show(int argc, char **argv)
         cli_error(&e);
         return EXIT_FATAL;
     }
+    cli_listed_check(c.listed, c.gz);
     feed_inputs inputs;
     cli_out out;
-    if (feed_expand(&inputs, argv + optind, argc - optind, jsonl ? FEED_JSONL : FEED_PLAIN)) {
+    if (feed_expand(&inputs, paths, npaths, mode)) {
         cli_warn("out of memory");
         sanctag_gazetteer_unref(c.gz);
         return EXIT_FATAL;
     }
+    inputs.max_doc = run.max_doc;
     if (cli_out_open(&out, outpath)) {
         feed_inputs_free(&inputs);
         sanctag_gazetteer_unref(c.gz);
@@ -460,11 +627,17 @@ int cmd_show(int argc, char **argv)
                  c.oom ? "out of memory" : strerror(errno));
     if (c.nerrs)
         cli_warn("%ld document%s could not be shown", c.nerrs, c.nerrs == 1 ? "" : "s");
+    if (c.nids || c.grep || c.listed->on || run.limit)
+        cli_warn("%ld document%s shown, %ld not selected%s", run.nshown,
+                 run.nshown == 1 ? "" : "s", run.nskipped,
+                 run.limit && run.nshown >= run.limit ? "; --limit reached, the rest not read"
+                                                      : "");
     for (size_t i = 0; i < c.nlabels; i++)
         free(c.labels[i]);
     free(c.labels);
     json_decref(c.first_id);
     sanctagp_buf_release(&c.buf);
+    sanctagp_buf_release(&c.toc);
     feed_inputs_free(&inputs);
     sanctag_gazetteer_unref(c.gz);
     if (failed || closed || unreadable)

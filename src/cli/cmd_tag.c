@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,10 @@
 #include "util/json.h"
 #include "core/tagger.h"
 #include "core/text.h"
+#include "brat_out.h"
 #include "cli.h"
 #include "input.h"
+#include "listed.h"
 #include "pipeline.h"
 
 static void help(FILE *f)
@@ -32,31 +35,41 @@ static void help(FILE *f)
             "\n"
             "Tags documents and writes one JSON object per document to standard output, in\n"
             "input order. A plain-text FILE is one document (its id is the file name); a file\n"
-            "named *.jsonl, *.ndjson or *.jsonl.gz holds JSON Lines, one document per line; a\n"
-            "DIR is read recursively for *.txt and *.jsonl files in name order; gzip'd input\n"
-            "is decompressed. '-' or no FILE reads standard input.\n"
+            "named *.jsonl, *.ndjson or *.jsonl.gz holds JSON Lines, one document per line;\n"
+            "standard input and *.json files are JSON Lines when their first line is a JSON\n"
+            "object (said once on stderr; --plain overrides); a DIR is read recursively for\n"
+            "*.txt, *.json and *.jsonl files in name order; gzip'd input is decompressed.\n"
+            "'-' or no FILE reads standard input.\n"
             "\n"
             "Input:\n"
             "  --jsonl              read every input (and stdin) as JSON Lines; blank lines\n"
             "                       are skipped\n"
+            "  --plain              read every input (and stdin) as plain text, *.jsonl too\n"
+            "  --max-doc-size SIZE  longest document or JSON line, e.g. 500K, 64M (default),\n"
+            "                       2G; a longer one gets an error record (too_big) and is\n"
+            "                       skipped without being held in memory\n"
             "  --id-field NAME      field holding the document id (default: id)\n"
             "  --text-field NAME    field holding the text (default: text)\n"
             "  --keep FIELD[,...]   copy these input fields into each output record\n"
-            "                       (repeatable), e.g. --keep date,url\n"
+            "                       (repeatable), e.g. --keep date,url; how many records\n"
+            "                       lack a kept field or the id field is said on stderr\n"
             "\n"
             "Matching:\n"
             "  --db PATH            gazetteer database (default: $SANCTAG_DB, else the bundled\n"
             "                       default gazetteer)\n"
             "  --all                also emit nested and overlapping matches (marked\n"
             "                       \"nested\": true); default is leftmost-longest\n"
-            "  --weak               also match weak (low-quality) aliases\n"
-            "  --listed-only        keep only spans of entities on a sanctions list (those\n"
-            "                       with a \"sanctions\" object; see 'sanctag gaz import')\n"
+            "  --weak               also match weak (low-quality) aliases\n");
+    fputs(cli_listed_help, f);
+    fprintf(f,
+            "                       (kept spans are those with a \"sanctions\" object; see\n"
+            "                       'sanctag gaz import'); json, csv and tsv\n"
             "  --suppressors        also emit suppressor matches such as \"dolar AS\"\n"
             "                       (marked \"suppressor\": true), to see why nothing matched\n"
             "  --no-propagate       do not resolve short forms (\"Kim\" after \"Kim Jong Un\")\n"
             "                       and acronyms defined in parentheses through earlier full\n"
             "                       mentions in the same document (marked \"propagated\": true)\n"
+            CLI_NAMES_HELP
             "\n"
             "Output:\n"
             "  --offsets UNIT       codepoint (default), byte or utf16: the unit of start/end\n"
@@ -65,9 +78,20 @@ static void help(FILE *f)
             "  --format FORMAT      json (default: the output contract), spacy or doccano\n"
             "                       (JSON Lines for those tools), conll (BIO per token), or\n"
             "                       brat (with -o DIR: DIR/ID.txt and DIR/ID.ann per\n"
-            "                       document); the other formats use codepoint offsets and\n"
+            "                       document), csv or tsv (one row per mention, below);\n"
+            "                       spacy, doccano, conll and brat use codepoint offsets and\n"
             "                       carry no error records (errors go to stderr, exit 1)\n"
             "\n"
+            "Tables (--format csv|tsv): a header row, then one row per mention with the\n"
+            "columns id, the --keep fields, start, end, text, label, entity, name,\n"
+            "country, listed, programs (joined by \"; \"), list_source, list_ref,\n"
+            "listed_on, error. Quoted as RFC 4180 (pandas.read_csv and sqlite3 .import\n"
+            "read it as it is); a document without mentions has no row, one that could\n"
+            "not be tagged has a row with its \"code: message\" in error. A cell that\n"
+            "starts with = + - @ TAB or CR gets a ' before it (OWASP advice against\n"
+            "spreadsheet formula injection), except a plain number such as -3.\n"
+            "\n");
+    fprintf(f,
             "Running:\n"
             "  -j, --jobs N         worker threads (default: all cores); output order is\n"
             "                       always input order\n"
@@ -86,6 +110,7 @@ static void help(FILE *f)
             "Examples:\n"
             "  sanctag tag article.txt\n"
             "  sanctag tag --jsonl --offsets byte feed.jsonl -o tagged.jsonl\n"
+            "  sanctag tag --format csv --keep date feed.jsonl -o mentions.csv\n"
             "  sanctag tag -j 8 --keep date archive/ > tagged.jsonl\n"
             "  zcat feed.jsonl.gz | sanctag tag --jsonl --text-field body --id-field url -\n"
             "  echo 'Korut dan AS bertemu di Seoul.' | sanctag tag\n");
@@ -112,8 +137,40 @@ typedef struct tag_conf {
     char **keep;
     size_t nkeep;
     const char *brat_dir; /* --format brat: output directory */
-    int listed_only; /* --listed-only: drop spans of entities not on a sanctions list */
+    cli_listed listed; /* --listed-only, --program, --list-source (listed.h) */
+    uint64_t max_doc; /* --max-doc-size */
+    /* JSON records seen [0], without the id field [1], without --keep field
+     * k [2 + k]: said once at the end, not 5,463 silent nulls */
+    atomic_long *fields;
 } tag_conf;
+
+/* Counts a JSON record and the fields it lacks (bit 0: the id, bit 1 + k:
+ * --keep field k; `nkeep` fields at most 62 are tracked). */
+static void count_fields(const tag_conf *cf, uint64_t missing)
+{
+    atomic_fetch_add_explicit(&cf->fields[0], 1, memory_order_relaxed);
+    for (size_t k = 0; missing && k < 1 + cf->nkeep && k < 63; k++, missing >>= 1)
+        if (missing & 1)
+            atomic_fetch_add_explicit(&cf->fields[1 + k], 1, memory_order_relaxed);
+}
+
+/* The warnings of count_fields() at the end of a run. */
+static void warn_fields(const tag_conf *cf)
+{
+    long n = atomic_load(&cf->fields[0]);
+    for (size_t k = 0; n && k < 1 + cf->nkeep && k < 63; k++) {
+        long m = atomic_load(&cf->fields[1 + k]);
+        if (!m)
+            continue;
+        if (k == 0)
+            cli_warn("%ld of %ld JSON records have no field '%s' (the id field%s): their \"id\" "
+                     "is null", m, n, cf->id_field,
+                     strcmp(cf->id_field, "id") ? "" : "; --id-field NAME names another");
+        else
+            cli_warn("%ld of %ld JSON records have no field '%s' (--keep): it is left out of "
+                     "their output", m, n, cf->keep[k - 1]);
+    }
+}
 
 /* Per-worker state. */
 typedef struct worker {
@@ -125,6 +182,7 @@ typedef struct worker {
     sanctagp_buf idbuf; /* decoded id, when a string */
     sanctagp_buf ann;  /* --format brat: the .ann of one document */
     unsigned long seq; /* document number of the item being processed */
+    brat_doc *brat;    /* --format brat: the staged files of the item */
     const char **keys; /* id field, text field, kept fields */
     sanctagp_jspan *spans;
 } worker;
@@ -149,32 +207,16 @@ static json_t *kept_fields(const tag_conf *cf, json_t *record)
     return o;
 }
 
-/* --listed-only: keeps the spans of entities on a sanctions list (those whose
- * record gets a "sanctions" object). */
+/* --listed-only (--program, --list-source): keeps the spans of entities on a
+ * sanctions list (those whose record gets a "sanctions" object) that pass. */
 static int span_listed(const sanctag_span *s, void *arg)
 {
-    sanctag_entity e;
-    return sanctag_gazetteer_entity(arg, s->entity, &e) == 0 && e.listed;
+    const tag_conf *cf = arg;
+    return cli_listed_entity(&cf->listed, cf->gz, s->entity);
 }
 
-static int write_file(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
-/* --format brat: DIR/STEM.txt (the document, byte for byte) and DIR/STEM.ann.
- * A stem already taken (two ids cleaned to the same name) gets "-N", the
- * document's number; O_EXCL makes the choice safe between workers. */
+/* --format brat: stages DIR/STEM.txt (the document, byte for byte) and
+ * DIR/STEM.ann under temporary names; the writer names them (brat_out.h). */
 static void write_brat(worker *w, json_t *id, const char *text, size_t len)
 {
     const tag_conf *cf = w->conf;
@@ -184,30 +226,11 @@ static void write_brat(worker *w, json_t *id, const char *text, size_t len)
         b->oom = 1;
         return;
     }
-    char stem[160], path[4096];
+    char stem[160], msg[4400];
     sanctagp_brat_stem(id, w->seq, stem, sizeof stem);
-    int fd = -1;
-    for (int attempt = 0; attempt < 2 && fd < 0; attempt++) {
-        if (attempt)
-            snprintf(stem + strnlen(stem, 120), sizeof stem - strnlen(stem, 120), "-%lu", w->seq);
-        snprintf(path, sizeof path, "%s/%s.txt", cf->brat_dir, stem);
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
-        if (fd < 0 && errno != EEXIST)
-            break;
-    }
-    int err = fd < 0 || write_file(fd, text, len) != 0;
-    if (fd >= 0 && close(fd) != 0)
-        err = 1;
-    if (!err) {
-        snprintf(path, sizeof path, "%s/%s.ann", cf->brat_dir, stem);
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        err = fd < 0 || write_file(fd, w->ann.p ? w->ann.p : "", w->ann.len) != 0;
-        if (fd >= 0 && close(fd) != 0)
-            err = 1;
-    }
-    if (err) {
-        char msg[4200];
-        snprintf(msg, sizeof msg, "%s: cannot write: %s", path, strerror(errno));
+    w->brat = brat_stage(cf->brat_dir, stem, w->seq, text, len, w->ann.p, w->ann.len, msg,
+                         sizeof msg);
+    if (!w->brat) {
         warn_to(b, msg);
         b->write_err = 1;
     }
@@ -228,8 +251,8 @@ static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size
             write_brat(w, id, text, len);
             return;
         }
-        if (cf->listed_only)
-            sanctagp_tagger_keep_spans(w->tg, span_listed, cf->gz);
+        if (cf->listed.on)
+            sanctagp_tagger_keep_spans(w->tg, span_listed, (void *)cf);
         if (sanctagp_format_doc(&b->out, &w->em, w->tg, id, extra, text, len))
             b->oom = 1;
         return;
@@ -329,14 +352,20 @@ static int process_jsonl_fast(worker *w, const pl_item *it, const char *line)
         }
     }
     char what[400];
+    if (stx->found && stx->type == 's' &&
+        sanctagp_json_unescape(line + stx->off, stx->len, &w->text) != 0) {
+        json_decref(extra);
+        json_decref(id);
+        return 0;
+    }
+    uint64_t missing = !sid->found;
+    for (size_t k = 0; k < cf->nkeep && k < 62; k++)
+        missing |= (uint64_t)!w->spans[2 + k].found << (k + 1);
+    count_fields(cf, missing);
     if (!stx->found || stx->type != 's') {
         snprintf(what, sizeof what, stx->found ? "field '%s' is not a string" : "no field '%s'",
                  cf->text_field);
         record_error(w, id, extra, SANCTAG_E_FORMAT, it->in->name, it->line, 0, what);
-    } else if (sanctagp_json_unescape(line + stx->off, stx->len, &w->text) != 0) {
-        json_decref(extra);
-        json_decref(id);
-        return 0;
     } else {
         char where[512];
         snprintf(where, sizeof where, "%s:%ld", it->in->name, it->line);
@@ -370,6 +399,10 @@ static void process_jsonl(worker *w, const pl_item *it, const char *line)
     json_t *id = json_object_get(o, cf->id_field);
     json_t *text = json_object_get(o, cf->text_field);
     json_t *extra = kept_fields(cf, o);
+    uint64_t missing = !id;
+    for (size_t k = 0; k < cf->nkeep && k < 62; k++)
+        missing |= (uint64_t)!json_object_get(o, cf->keep[k]) << (k + 1);
+    count_fields(cf, missing);
     if (!text || !json_is_string(text)) {
         snprintf(what, sizeof what, text ? "field '%s' is not a string" : "no field '%s'",
                  cf->text_field);
@@ -384,18 +417,36 @@ static void process_jsonl(worker *w, const pl_item *it, const char *line)
     json_decref(o);
 }
 
+static void process_record(worker *w, pl_batch *b, pl_item *it);
+
 static void process_item(void *arg, pl_batch *b, pl_item *it)
 {
     worker *w = arg;
-    const char *data = pl_data(b, it);
     w->b = b;
     w->seq = it->seq;
+    w->brat = NULL;
+    process_record(w, b, it);
+    it->result = w->brat; /* the writer names the staged files */
+}
+
+static void process_record(worker *w, pl_batch *b, pl_item *it)
+{
+    const char *data = pl_data(b, it);
     if (it->kind == FEED_REC_LINE) {
         process_jsonl(w, it, data);
     } else if (it->kind == FEED_REC_DOC) {
         json_t *id = sanctagp_json_string_lossy(strcmp(it->in->name, "<stdin>") == 0 ? "-"
                                                                                   : it->in->name);
         tag_one(w, id, NULL, data, it->len, it->in->name, 0, it->in->name, NULL);
+        json_decref(id);
+    } else if (it->kind == FEED_REC_TOOBIG) {
+        /* the id of a skipped line is unknown; a plain file's is its name */
+        json_t *id = it->line ? NULL : sanctagp_json_string_lossy(it->in->name);
+        char what[400];
+        snprintf(what, sizeof what, "document of %llu bytes is over the limit of one document, "
+                 "%llu bytes (--max-doc-size SIZE): skipped", (unsigned long long)it->size,
+                 (unsigned long long)w->conf->max_doc);
+        record_error(w, id, NULL, SANCTAG_E_TOOBIG, it->in->name, it->line, 0, what);
         json_decref(id);
     } else {
         json_t *id = sanctagp_json_string_lossy(it->in->name);
@@ -456,6 +507,7 @@ typedef struct run {
     FILE *out;
     long ndocs, nerrs, shown;
     int write_failed, write_errno, oom, fatal;
+    json_t *brat_taken; /* --format brat: stems of this run (a set) */
     /* progress */
     int progress;
     struct timespec t0, last;
@@ -518,6 +570,17 @@ static int write_batch(void *ctx, pl_batch *b)
         r->write_errno = errno;
     }
     r->ndocs += b->ndocs;
+    for (size_t i = 0; i < b->n; i++) {
+        brat_doc *d = b->items[i].result;
+        char msg[4400];
+        if (d && !r->write_failed && brat_commit(r->brat_taken, r->conf->brat_dir, d, msg,
+                                                 sizeof msg) != 0) {
+            cli_warn("%s", msg);
+            r->write_failed = 1;
+        }
+        brat_doc_free(d);
+        b->items[i].result = NULL;
+    }
     /* messages in input order, the first 20 only */
     const char *p = b->err.p, *end = b->err.p + b->err.len;
     while (p && p < end) {
@@ -526,7 +589,7 @@ static int write_batch(void *ctx, pl_batch *b)
         if (r->shown < 20) {
             if (r->progress)
                 fputs("\r\033[K", stderr);
-            fprintf(stderr, "%s: %.*s\n", cli_prog, (int)n, p);
+            cli_warn("%.*s", (int)n, p); /* cleaned: the excerpts are data */
         } else if (r->shown == 20) {
             cli_warn("further document errors are not shown here (see their \"error\" objects)");
         }
@@ -566,12 +629,10 @@ static int brat_setup(tag_conf *cf, const char **outpath)
     const char *dir = *outpath;
     if (!dir)
         return cli_usage("tag", "--format brat writes two files per document: give -o DIR");
-    if (stat(dir, &sb) != 0 && mkdir(dir, 0777) != 0) {
-        cli_warn("%s: cannot create directory: %s", dir, strerror(errno));
-        return EXIT_FATAL;
-    }
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+    if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
         return cli_usage("tag", "--format brat: %s is not a directory", dir);
+    if (brat_dir_setup(dir) != 0)
+        return EXIT_FATAL;
     cf->brat_dir = dir;
     *outpath = "/dev/null";
     return EXIT_OK_;
@@ -592,6 +653,10 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
     r.total_known = !inputs->unknown;
     clock_gettime(CLOCK_MONOTONIC, &r.t0);
     r.last = r.t0;
+    if (cf->brat_dir && !(r.brat_taken = json_object())) {
+        cli_warn("out of memory");
+        return EXIT_FATAL;
+    }
     static const pl_ops ops = {worker_new, worker_free, process_item, write_batch, on_progress,
                                &interrupted};
     interrupted = 0;
@@ -601,7 +666,20 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    if (cf->eo.format == FMT_CSV || cf->eo.format == FMT_TSV) {
+        sanctagp_emitter em;
+        sanctagp_buf head = {0};
+        sanctagp_emitter_init(&em, cf->gz, &cf->eo);
+        if (sanctagp_table_header(&head, &em) ||
+            fwrite(head.p, 1, head.len, r.out) != head.len) {
+            r.write_failed = 1;
+            r.write_errno = errno;
+        }
+        sanctagp_emitter_release(&em);
+        sanctagp_buf_release(&head);
+    }
     int prc = pl_run(&ops, &r, inputs, 0, jobs, &r.bytes_in);
+    json_decref(r.brat_taken);
     int setup_ok = prc != -2;
     if (!setup_ok)
         r.fatal = 1;
@@ -613,11 +691,12 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
     int saved = r.write_errno ? r.write_errno : errno;
     int closed = cli_out_close(out, !r.write_failed && !r.oom && !r.fatal && setup_ok &&
                                          !interrupted);
-    if (r.write_failed && closed == 0)
+    if (r.write_failed && closed == 0 && !cf->brat_dir) /* brat: each file was named */
         cli_warn("%s: write error: %s", outpath ? outpath : "standard output", strerror(saved));
+    warn_fields(cf);
     if (r.nerrs)
-        cli_warn("%ld of %ld documents had errors (see their \"error\" objects)", r.nerrs,
-                 r.ndocs);
+        cli_warn("%ld of %ld documents had errors (see their \"error\" %s)", r.nerrs, r.ndocs,
+                 cf->eo.format == FMT_CSV || cf->eo.format == FMT_TSV ? "column" : "objects");
     if (interrupted) {
         cli_warn("interrupted after %ld documents%s", r.ndocs,
                  outpath ? "; nothing written" : "; output ends with the last complete record");
@@ -629,12 +708,32 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
     return rc;
 }
 
+/* The JSON contract and the tables derived from it honour --offsets and the
+ * --listed-only filters; the other formats count in codepoints. */
+static int check_format(tag_conf *cf, int offsets_given)
+{
+    int contract = cf->eo.format == FMT_JSON || cf->eo.format == FMT_CSV ||
+                   cf->eo.format == FMT_TSV;
+    if (cf->listed.on && !contract)
+        return cli_usage("tag", "--listed-only, --program and --list-source work with the "
+                                "json, csv and tsv formats only");
+    if (!contract && offsets_given && cf->eo.unit != OFF_CODEPOINT &&
+        cf->eo.format != FMT_CONLL)
+        return cli_usage("tag", "--format %s always uses codepoint offsets",
+                         sanctagp_format_name(cf->eo.format));
+    if (!contract)
+        cf->eo.unit = OFF_CODEPOINT;
+    return EXIT_OK_;
+}
+
 int cmd_tag(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
         {"db", required_argument, NULL, 'd'},
         {"jsonl", no_argument, NULL, 'J'},
+        {"plain", no_argument, NULL, 'p'},
+        {"max-doc-size", required_argument, NULL, 'M'},
         {"id-field", required_argument, NULL, 'I'},
         {"text-field", required_argument, NULL, 'T'},
         {"keep", required_argument, NULL, 'K'},
@@ -642,9 +741,12 @@ int cmd_tag(int argc, char **argv)
         {"all", no_argument, NULL, 'a'},
         {"weak", no_argument, NULL, 'w'},
         {"listed-only", no_argument, NULL, 'L'},
+        {"program", required_argument, NULL, 'G'},
+        {"list-source", required_argument, NULL, 'U'},
         {"suppressors", no_argument, NULL, 'S'},
         {"sentences", no_argument, NULL, 's'},
         {"no-propagate", no_argument, NULL, 'P'},
+        {"names", required_argument, NULL, 'N'},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
         {"progress", required_argument, NULL, 'R'},
@@ -655,7 +757,9 @@ int cmd_tag(int argc, char **argv)
     memset(&cf, 0, sizeof cf);
     cf.id_field = "id";
     cf.text_field = "text";
+    cf.max_doc = FEED_DEFAULT_MAX_DOC;
     cf.eo.unit = OFF_CODEPOINT;
+    cf.flags = SANCTAG_TAG_NAMES;
     const char *db = NULL, *outpath = NULL;
     int mode = FEED_AUTO, weak = 0, ch, rc = EXIT_OK_;
     int jobs = pl_default_jobs();
@@ -668,6 +772,12 @@ int cmd_tag(int argc, char **argv)
             return fclose(stdout) == 0 ? EXIT_OK_ : EXIT_FATAL;
         case 'd': db = optarg; break;
         case 'J': mode = FEED_JSONL; break;
+        case 'p': mode = FEED_PLAIN_FORCED; break;
+        case 'M':
+            if (cli_parse_size(optarg, &cf.max_doc))
+                return cli_usage("tag", "--max-doc-size must be a size such as 64M or 2G, not "
+                                 "'%s'", optarg);
+            break;
         case 'I': cf.id_field = optarg; break;
         case 'T': cf.text_field = optarg; break;
         case 'K':
@@ -685,10 +795,20 @@ int cmd_tag(int argc, char **argv)
             break;
         case 'a': cf.flags |= SANCTAG_TAG_ALL; break;
         case 'w': weak = 1; break;
-        case 'L': cf.listed_only = 1; break;
+        case 'L':
+        case 'G':
+        case 'U':
+            if ((rc = cli_listed_option(&cf.listed, "tag", ch == 'G' ? 'p' : ch == 'U' ? 's' : 'L',
+                                        optarg)) != EXIT_OK_)
+                return rc;
+            break;
         case 'S': cf.flags |= SANCTAG_TAG_SUPPRESSORS; break;
         case 's': cf.eo.sentences = 1; break;
         case 'P': cf.flags |= SANCTAG_TAG_NO_PROPAGATE; break;
+        case 'N':
+            if (cli_names_option("tag", optarg, &cf.flags))
+                return EXIT_USAGE;
+            break;
         case 'o': outpath = optarg; break;
         case 'F':
             cf.eo.format = sanctagp_format_from_name(optarg);
@@ -702,29 +822,17 @@ int cmd_tag(int argc, char **argv)
                                  optarg);
             break;
         case 'R':
-            if (strcmp(optarg, "auto") == 0)
-                progress_mode = -1;
-            else if (strcmp(optarg, "always") == 0)
-                progress_mode = 1;
-            else if (strcmp(optarg, "never") == 0)
-                progress_mode = 0;
-            else
-                return cli_usage("tag", "--progress must be auto, always or never, not '%s'",
-                                 optarg);
+            if ((rc = cli_parse_progress("tag", optarg, &progress_mode)) != EXIT_OK_)
+                return rc;
             break;
         default:
-            fprintf(stderr, "Try 'sanctag tag --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option("tag", argv, opts, "ho:j:");
         }
     }
-    if (cf.listed_only && cf.eo.format != FMT_JSON)
-        return cli_usage("tag", "--listed-only works with the JSON output only");
-    if (cf.eo.format != FMT_JSON && offsets_given && cf.eo.unit != OFF_CODEPOINT &&
-        cf.eo.format != FMT_CONLL)
-        return cli_usage("tag", "--format %s always uses codepoint offsets",
-                         sanctagp_format_name(cf.eo.format));
-    if (cf.eo.format != FMT_JSON)
-        cf.eo.unit = OFF_CODEPOINT;
+    if ((rc = check_format(&cf, offsets_given)) != EXIT_OK_)
+        return rc;
+    cf.eo.keep = (const char *const *)cf.keep;
+    cf.eo.nkeep = cf.nkeep;
     if (cf.eo.format == FMT_BRAT && (rc = brat_setup(&cf, &outpath)) != EXIT_OK_)
         return rc;
     const char *dbpath = cli_find_db(db);
@@ -736,12 +844,14 @@ int cmd_tag(int argc, char **argv)
         cli_error(&e);
         return EXIT_FATAL;
     }
+    cli_listed_check(&cf.listed, cf.gz);
     feed_inputs inputs;
     if (feed_expand(&inputs, argv + optind, argc - optind, mode)) {
         cli_warn("out of memory");
         sanctag_gazetteer_unref(cf.gz);
         return EXIT_FATAL;
     }
+    inputs.max_doc = cf.max_doc;
     cli_out out;
     if (cli_out_open(&out, outpath)) {
         feed_inputs_free(&inputs);
@@ -749,6 +859,8 @@ int cmd_tag(int argc, char **argv)
         return EXIT_FATAL;
     }
 
+    static atomic_long fields[64]; /* zero: one run a process */
+    cf.fields = fields;
     rc = run_tag(&cf, &inputs, &out, outpath, jobs, progress_mode);
     for (size_t i = 0; i < cf.nkeep; i++)
         free(cf.keep[i]);

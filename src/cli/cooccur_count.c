@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -13,11 +14,54 @@
 #include "cooccur_count.h"
 #include "input.h"
 #include "pipeline.h"
+#include "util/hash.h"
 
 static void report(cooc_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Seconds on the monotonic clock. */
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void count_progress_end(cooc_ctx *x)
+{
+    if (x->progress_at > 0)
+        fputs("\r\033[K", stderr); /* the summary follows */
+    x->progress_at = 0;
+}
+
+/* Rewrites the progress line (--progress): documents counted, share of the
+ * input read, time left; at most twice a second. */
+static void on_progress(void *ctx, uint64_t bytes_in, uint64_t done)
+{
+    cooc_ctx *x = ctx;
+    (void)bytes_in;
+    double t = now_s();
+    if (!x->progress || t - x->progress_at < 0.5)
+        return;
+    if (x->progress_t0 == 0)
+        x->progress_t0 = t;
+    x->progress_at = t;
+    unsigned long long docs = sanctagp_cooc_totals_of(x->c)->documents;
+    if (x->input_total && done) {
+        double share = (double)done / (double)x->input_total, el = t - x->progress_t0;
+        int left = share > 0.01 && share < 1 ? (int)(el / share - el) : 0;
+        fprintf(stderr, "\r\033[Ksanctag cooccur: %llu documents, %.0f%% of the input, %d:%02d left",
+                docs, share * 100, left / 60, left % 60);
+    } else {
+        fprintf(stderr, "\r\033[Ksanctag cooccur: %llu documents, %.0f MB read", docs,
+                (double)done / 1e6);
+    }
+    fflush(stderr);
+}
+
 static void report(cooc_ctx *x, const char *fmt, ...)
 {
+    if (x->progress_at > 0)
+        fputs("\r\033[K", stderr); /* the message replaces the progress line */
     if (x->shown++ < 20) {
         char msg[1024];
         va_list ap;
@@ -72,6 +116,67 @@ static int lib_fail(cooc_ctx *x, int rc, const sanctag_error *e, const char *whe
     return rc;
 }
 
+/* After doc_end: a unit beyond the limit is reported and counting goes on
+ * (the document counted without entities); any other failure is fatal. */
+static int doc_done(cooc_ctx *x, int rc, const sanctag_error *e, const char *where)
+{
+    if (rc == SANCTAG_E_TOOBIG) {
+        x->too_big++;
+        report(x, "%s: %s (--max-unit-entities raises the limit)", where, e->text);
+        return 0;
+    }
+    return rc ? lib_fail(x, rc, e, where) : 0;
+}
+
+/* Whether 64-bit id hash `h` (never 0) was in the set; adds it if not. An
+ * open-addressing table of hashes: no allocation per id, so counting stays
+ * as fast as without it (a false "repeated" needs a 64-bit collision). */
+static int idset_seen(cooc_ctx *x, uint64_t h)
+{
+    if (x->nids * 2 >= x->ids_cap) {
+        size_t cap = x->ids_cap ? x->ids_cap * 2 : 1024;
+        uint64_t *t = calloc(cap, sizeof *t);
+        if (!t)
+            return 0; /* out of memory: duplicates are only a warning */
+        for (size_t i = 0; i < x->ids_cap; i++)
+            for (size_t j = x->ids[i] & (cap - 1); x->ids[i]; j = (j + 1) & (cap - 1))
+                if (!t[j]) {
+                    t[j] = x->ids[i];
+                    break;
+                }
+        free(x->ids);
+        x->ids = t;
+        x->ids_cap = cap;
+    }
+    size_t j = h & (x->ids_cap - 1);
+    for (; x->ids[j]; j = (j + 1) & (x->ids_cap - 1))
+        if (x->ids[j] == h)
+            return 1;
+    x->ids[j] = h;
+    x->nids++;
+    return 0;
+}
+
+/* Notes document id `id` (NULL or null: none); a repeated one is counted
+ * for the summary, the first with an example. */
+static void note_id(cooc_ctx *x, json_t *id, const char *where)
+{
+    if (!id || json_is_null(id))
+        return;
+    char *dump = json_is_string(id) ? NULL : json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT);
+    const char *key = dump ? dump : json_string_value(id);
+    size_t n = dump ? strlen(dump) : json_string_length(id);
+    if (key) {
+        uint64_t h = sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, dump ? "j" : "s", 1);
+        h = sanctagp_fnv1a(h, key, n);
+        if (idset_seen(x, h ? h : 1) && x->dup_ids++ == 0) {
+            snprintf(x->dup_example, sizeof x->dup_example, "\"%.50s\"", key);
+            snprintf(x->dup_where, sizeof x->dup_where, "%s", where);
+        }
+    }
+    free(dump);
+}
+
 /* Counts an error document (no entities). */
 static int count_error_doc(cooc_ctx *x, json_t *id, json_t *rec, const char *code,
                            const char *where)
@@ -81,10 +186,29 @@ static int count_error_doc(cooc_ctx *x, json_t *id, json_t *rec, const char *cod
     record_date(x, rec, &raw, &ok);
     sanctag_error e;
     memset(&e, 0, sizeof e);
+    note_id(x, id, where);
     int rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
     if (!rc)
         rc = sanctagp_cooc_doc_end(x->c, 0, code, &e);
     return rc ? lib_fail(x, rc, &e, where) : 0;
+}
+
+/* The entity's own country of tagged span `s`, the country `cooccur --tag`
+ * counts (DESIGN.md "Countries of a span"): "entity_country"; output written
+ * before that field existed has it only in "country", and there only for
+ * labels other than ORG (an ORG's "country" is the country its mention names). */
+static const char *span_entity_country(cooc_ctx *x, json_t *s)
+{
+    json_t *ec = json_object_get(s, "entity_country");
+    if (ec)
+        return json_string_value(ec);
+    const char *label = json_string_value(json_object_get(s, "label"));
+    const char *country = json_string_value(json_object_get(s, "country"));
+    if (!label || strcmp(label, "ORG") != 0)
+        return country;
+    if (country && !json_object_get(s, "named_country"))
+        x->old_org_country++; /* older output: the entity's own country is unknown */
+    return NULL;
 }
 
 /* One line of 'sanctag tag' output. Returns 0, or a negative code to stop. */
@@ -139,6 +263,7 @@ static int count_tagged(cooc_ctx *x, json_t *o, const char *where)
     record_date(x, o, &raw, &ok);
     sanctag_error e;
     memset(&e, 0, sizeof e);
+    note_id(x, id, where);
     int rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
     sanctagp_cooc_totals *t = sanctagp_cooc_totals_of(x->c);
     json_array_foreach(spans, i, s) {
@@ -155,15 +280,18 @@ static int count_tagged(cooc_ctx *x, json_t *o, const char *where)
             x->fatal = 1;
             return SANCTAG_E_FORMAT;
         }
+        if (!cli_listed_sanctions(x->listed, json_object_get(s, "sanctions"))) {
+            x->unlisted++;
+            continue;
+        }
         rc = sanctagp_cooc_doc_mention(x->c, json_string_value(json_object_get(s, "entity")),
                                        json_string_value(json_object_get(s, "name")),
                                        json_string_value(json_object_get(s, "label")),
-                                       json_string_value(json_object_get(s, "country")),
-                                       (uint32_t)sn, 0, 0);
+                                       span_entity_country(x, s), (uint32_t)sn, 0, 0);
     }
     if (!rc)
         rc = sanctagp_cooc_doc_end(x->c, sent ? json_array_size(sentences) : 0, NULL, &e);
-    return rc ? lib_fail(x, rc, &e, where) : 0;
+    return doc_done(x, rc, &e, where);
 }
 
 /* ---- records through the shared pipeline ---------------------------------- */
@@ -177,6 +305,8 @@ typedef struct parsed {
     sanctag_error tag_err;   /* --tag: its message */
     sanctag_span *spans;     /* --tag: the spans */
     size_t nspans, nsent;
+    char **derived;          /* --tag: per span, "key\0name\0label" of a name outside
+                                the gazetteer (SANCTAG_SPAN_DERIVED), else NULL */
     int oom;
 } parsed;
 
@@ -227,6 +357,24 @@ static void tag_record(cooc_worker *w, parsed *p)
         p->oom = 1;
     else if (p->nspans)
         memcpy(p->spans, sp, p->nspans * sizeof *sp);
+    for (size_t i = 0; p->spans && i < p->nspans; i++) {
+        sanctag_entity en;
+        if (!(sp[i].flags & SANCTAG_SPAN_DERIVED) ||
+            sanctag_tagger_span_entity(w->tg, &sp[i], &en))
+            continue;
+        size_t lk = strlen(en.key) + 1, ln = strlen(en.name) + 1, ll = strlen(en.label) + 1;
+        if (!p->derived && !(p->derived = calloc(p->nspans, sizeof *p->derived)))
+            p->oom = 1;
+        char *d = p->oom ? NULL : malloc(lk + ln + ll);
+        if (!d) {
+            p->oom = 1;
+            return;
+        }
+        memcpy(d, en.key, lk);
+        memcpy(d + lk, en.name, ln);
+        memcpy(d + lk + ln, en.label, ll);
+        p->derived[i] = d;
+    }
 }
 
 static void process_item(void *arg, pl_batch *b, pl_item *it)
@@ -271,6 +419,7 @@ static int count_raw(cooc_ctx *x, const parsed *p, const char *where)
     record_date(x, o, &raw, &ok);
     sanctag_error e;
     memset(&e, 0, sizeof e);
+    note_id(x, id, where);
     int rc = sanctagp_cooc_doc_begin(x->c, id, raw, ok);
     const sanctag_span *sp = p->spans;
     sanctagp_cooc_totals *t = sanctagp_cooc_totals_of(x->c);
@@ -279,16 +428,27 @@ static int count_raw(cooc_ctx *x, const parsed *p, const char *where)
             t->mentions_skipped++;
             continue;
         }
-        sanctag_entity en;
-        if (sanctag_gazetteer_entity(x->gz, sp[i].entity, &en))
+        sanctag_entity en = {0};
+        const char *d = p->derived ? p->derived[i] : NULL;
+        if (d) { /* a name outside the gazetteer: its derived key */
+            en.key = d;
+            en.name = d + strlen(d) + 1;
+            en.label = en.name + strlen(en.name) + 1;
+            en.country = "";
+        } else if (sanctag_gazetteer_entity(x->gz, sp[i].entity, &en)) {
             continue;
+        }
+        if (!cli_listed_entity(x->listed, x->gz, sp[i].entity)) {
+            x->unlisted++;
+            continue;
+        }
         rc = sanctagp_cooc_doc_mention(x->c, en.key, en.name, en.label, en.country,
                                        sp[i].sentence, sp[i].first_token,
                                        sp[i].first_token + sp[i].ntokens);
     }
     if (!rc)
         rc = sanctagp_cooc_doc_end(x->c, p->nsent, NULL, &e);
-    return rc ? lib_fail(x, rc, &e, where) : 0;
+    return doc_done(x, rc, &e, where);
 }
 
 /* Counts one parsed line. */
@@ -334,11 +494,18 @@ static int count_batch(void *ctx, pl_batch *b)
         } else if (it->kind == FEED_REC_READ_ERR) {
             cli_warn("%s: read error after line %ld", it->in->name, it->line);
             x->fatal = 1;
+        } else if (it->kind == FEED_REC_TOOBIG) {
+            char msg[700];
+            cli_warn("%s", feed_too_big_msg(msg, sizeof msg, it->in->name, it->line, it->size,
+                                            FEED_DEFAULT_MAX_DOC));
         } else if (p) {
             count_line(x, it, p);
         }
         if (p) {
             json_decref(p->o);
+            for (size_t k = 0; p->derived && k < p->nspans; k++)
+                free(p->derived[k]);
+            free(p->derived);
             free(p->spans);
             free(p);
         }
@@ -361,6 +528,7 @@ void count_inputs(cooc_ctx *x, const char *db, int weak, char **paths, int npath
             x->fatal = 1;
             return;
         }
+        cli_listed_check(x->listed, x->gz);
         if (sanctagp_cooc_add_gazetteer(x->c, sanctag_gazetteer_version(x->gz))) {
             cli_warn("out of memory");
             x->fatal = 1;
@@ -373,7 +541,8 @@ void count_inputs(cooc_ctx *x, const char *db, int weak, char **paths, int npath
         x->fatal = 1;
         return;
     }
-    static const pl_ops ops = {worker_new, worker_free, process_item, count_batch, NULL,
+    x->input_total = inputs.unknown ? 0 : inputs.total;
+    static const pl_ops ops = {worker_new, worker_free, process_item, count_batch, on_progress,
                                NULL};
     int prc = pl_run(&ops, x, &inputs, 0, jobs, NULL);
     if (prc == -1 && !x->fatal)

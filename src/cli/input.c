@@ -12,7 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <zlib.h>
+
+#include "cli.h"
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -24,6 +27,12 @@ static int is_jsonl_name(const char *s)
 {
     return ends_with(s, ".jsonl") || ends_with(s, ".ndjson") || ends_with(s, ".jsonl.gz") ||
            ends_with(s, ".ndjson.gz");
+}
+
+/* .json: JSON Lines when its first line is a JSON object (decided on reading) */
+static int is_json_name(const char *s)
+{
+    return ends_with(s, ".json") || ends_with(s, ".json.gz");
 }
 
 static int is_text_name(const char *s)
@@ -63,7 +72,7 @@ static int walk_dir(feed_inputs *out, const char *dir, int mode)
     struct dirent **names = NULL;
     int n = scandir(dir, &names, NULL, alphasort);
     if (n < 0)
-        return push(out, dir, mode == FEED_AUTO ? FEED_PLAIN : mode, 0, 1); /* error record */
+        return push(out, dir, mode == FEED_JSONL ? FEED_JSONL : FEED_PLAIN, 0, 1); /* error record */
     int rc = 0;
     for (int i = 0; i < n; i++) {
         const char *nm = names[i]->d_name;
@@ -80,7 +89,11 @@ static int walk_dir(feed_inputs *out, const char *dir, int mode)
                 else if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
                     /* inside directories only files that look like documents */
                     if (is_jsonl_name(nm))
-                        rc = push(out, p, FEED_JSONL, (uint64_t)sb.st_size, 1);
+                        rc = push(out, p, mode == FEED_PLAIN_FORCED ? FEED_PLAIN : FEED_JSONL,
+                                  (uint64_t)sb.st_size, 1);
+                    else if (is_json_name(nm))
+                        rc = push(out, p, mode == FEED_AUTO ? FEED_AUTO : mode == FEED_JSONL
+                                  ? FEED_JSONL : FEED_PLAIN, (uint64_t)sb.st_size, 1);
                     else if (is_text_name(nm))
                         rc = push(out, p, mode == FEED_JSONL ? FEED_JSONL : FEED_PLAIN,
                                   (uint64_t)sb.st_size, 1);
@@ -97,17 +110,22 @@ static int walk_dir(feed_inputs *out, const char *dir, int mode)
 int feed_expand(feed_inputs *out, char **paths, int npaths, int mode)
 {
     memset(out, 0, sizeof *out);
+    out->max_doc = FEED_DEFAULT_MAX_DOC;
     if (npaths == 0)
-        return push(out, "-", mode == FEED_JSONL ? FEED_JSONL : FEED_PLAIN, 0, 0);
+        return push(out, "-", mode == FEED_PLAIN_FORCED ? FEED_PLAIN : mode, 0, 0);
     for (int i = 0; i < npaths; i++) {
         const char *p = paths[i];
         struct stat sb;
-        int m = mode != FEED_AUTO ? mode : is_jsonl_name(p) ? FEED_JSONL : FEED_PLAIN;
+        int m = mode == FEED_PLAIN_FORCED ? FEED_PLAIN
+                : mode != FEED_AUTO       ? mode
+                : is_jsonl_name(p)        ? FEED_JSONL
+                : is_json_name(p) || strcmp(p, "-") == 0 ? FEED_AUTO
+                                                          : FEED_PLAIN;
         if (strcmp(p, "-") == 0) {
             if (push(out, p, m, 0, 0))
                 return -1;
         } else if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-            if (walk_dir(out, p, mode))
+            if (walk_dir(out, p, mode == FEED_PLAIN_FORCED ? FEED_PLAIN_FORCED : mode))
                 return -1;
         } else {
             int known = stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
@@ -135,6 +153,7 @@ struct feed_reader {
     char *buf;
     size_t cap, start, end;
     int eof;
+    uint64_t max; /* longest line or document handed out; 0: no limit */
 };
 
 feed_reader *feed_open(const char *path)
@@ -171,7 +190,35 @@ feed_reader *feed_open(const char *path)
     return r;
 }
 
-/* Reads more into the buffer; 0 at end of input, -1 on error. */
+void feed_set_max(feed_reader *r, uint64_t max)
+{
+    r->max = max;
+}
+
+/* The most the buffer may hold: a line of r->max bytes with its CR and LF. */
+static size_t cap_limit(const feed_reader *r)
+{
+    return r->max && r->max < SIZE_MAX / 2 ? (size_t)r->max + 2 : SIZE_MAX / 2;
+}
+
+static int read_some(feed_reader *r, char *to, size_t want)
+{
+    if (want > (1u << 30))
+        want = 1u << 30;
+    int n = gzread(r->gz, to, (unsigned)want);
+    if (n < 0) {
+        int zerr;
+        gzerror(r->gz, &zerr);
+        errno = zerr == Z_ERRNO ? errno : EIO;
+        return -1;
+    }
+    if (n == 0)
+        r->eof = 1;
+    return n;
+}
+
+/* Reads more into the buffer: 1, 0 at end of input, 2 when the buffer holds
+ * cap_limit() bytes already (the line is over the limit), -1 on error. */
 static int fill(feed_reader *r)
 {
     if (r->eof)
@@ -182,34 +229,46 @@ static int fill(feed_reader *r)
         r->start = 0;
     }
     if (r->end == r->cap) {
-        if (r->cap > SIZE_MAX / 2) {
-            errno = ENOMEM;
-            return -1;
-        }
-        char *nb = realloc(r->buf, r->cap * 2);
+        size_t lim = cap_limit(r);
+        if (r->cap >= lim)
+            return 2;
+        size_t nc = r->cap * 2 < lim ? r->cap * 2 : lim;
+        char *nb = realloc(r->buf, nc);
         if (!nb) {
             errno = ENOMEM;
             return -1;
         }
         r->buf = nb;
-        r->cap *= 2;
+        r->cap = nc;
     }
-    size_t want = r->cap - r->end;
-    if (want > (1u << 30))
-        want = 1u << 30;
-    int n = gzread(r->gz, r->buf + r->end, (unsigned)want);
-    if (n < 0) {
-        int zerr;
-        gzerror(r->gz, &zerr);
-        errno = zerr == Z_ERRNO ? errno : EIO;
-        return -1;
-    }
-    if (n == 0) {
-        r->eof = 1;
-        return 0;
-    }
+    int n = read_some(r, r->buf + r->end, r->cap - r->end);
+    if (n <= 0)
+        return n;
     r->end += (size_t)n;
     return 1;
+}
+
+/* Skips the rest of an over-long line (to its LF, or the end of input with
+ * `to_eof`) through the buffer without keeping it; adds the bytes skipped
+ * to *count. 0 or -1 on error. */
+static int skip_rest(feed_reader *r, int to_eof, uint64_t *count)
+{
+    for (;;) {
+        char *nl = to_eof ? NULL : memchr(r->buf + r->start, '\n', r->end - r->start);
+        if (nl) {
+            *count += (uint64_t)(nl - (r->buf + r->start));
+            r->start = (size_t)(nl - r->buf) + 1;
+            return 0;
+        }
+        *count += r->end - r->start;
+        r->start = r->end = 0;
+        if (r->eof)
+            return 0;
+        int n = read_some(r, r->buf, r->cap);
+        if (n < 0)
+            return -1;
+        r->end = (size_t)n;
+    }
 }
 
 int feed_next_line(feed_reader *r, const char **ret_line, size_t *ret_len)
@@ -217,43 +276,61 @@ int feed_next_line(feed_reader *r, const char **ret_line, size_t *ret_len)
     size_t scan = r->start;
     for (;;) {
         char *nl = memchr(r->buf + scan, '\n', r->end - scan);
-        if (nl) {
-            size_t len = (size_t)(nl - (r->buf + r->start));
-            *ret_line = r->buf + r->start;
-            r->start += len + 1;
-            if (len && (*ret_line)[len - 1] == '\r')
-                len--;
-            *ret_len = len;
-            return 1;
-        }
-        size_t seen = r->end - r->start;
-        int rc = fill(r);
-        if (rc < 0)
-            return -1;
-        if (rc == 0) {
+        size_t len = 0;
+        int last = 0;
+        if (!nl) {
+            size_t seen = r->end - r->start;
+            int rc = fill(r);
+            if (rc < 0)
+                return -1;
+            if (rc == 2) { /* over the limit: count it, keep none of it */
+                uint64_t n = 0;
+                if (skip_rest(r, 0, &n) != 0)
+                    return -1;
+                *ret_line = NULL;
+                *ret_len = n > SIZE_MAX ? SIZE_MAX : (size_t)n;
+                return 2;
+            }
+            if (rc == 1) {
+                scan = r->start + seen; /* fill moved the data to the front */
+                continue;
+            }
             if (r->end == r->start)
                 return 0;
-            /* last line without a newline */
-            size_t len = r->end - r->start;
-            *ret_line = r->buf + r->start;
-            r->start = r->end;
-            if (len && (*ret_line)[len - 1] == '\r')
-                len--;
-            *ret_len = len;
-            return 1;
+            last = 1; /* last line without a newline */
+            len = r->end - r->start;
+        } else {
+            len = (size_t)(nl - (r->buf + r->start));
         }
-        scan = r->start + seen; /* fill moved the data to the front */
+        *ret_line = r->buf + r->start;
+        r->start += len + !last;
+        if (len && (*ret_line)[len - 1] == '\r')
+            len--;
+        *ret_len = len;
+        if (r->max && len > r->max) {
+            *ret_line = NULL;
+            return 2;
+        }
+        return 1;
     }
 }
 
 int feed_read_all(feed_reader *r, char **ret, size_t *ret_len)
 {
     int rc;
-    while ((rc = fill(r)) > 0)
+    while ((rc = fill(r)) == 1)
         ;
     if (rc < 0)
         return -1;
     size_t len = r->end - r->start;
+    if (rc == 2 || (r->max && len > r->max)) {
+        uint64_t n = 0;
+        if (skip_rest(r, 1, &n) != 0)
+            return -1;
+        *ret = NULL;
+        *ret_len = n > SIZE_MAX ? SIZE_MAX : (size_t)n;
+        return 2;
+    }
     char *out = malloc(len + 1);
     if (!out) {
         errno = ENOMEM;
@@ -265,6 +342,41 @@ int feed_read_all(feed_reader *r, char **ret, size_t *ret_len)
     *ret = out;
     *ret_len = len;
     return 0;
+}
+
+/* The first line that is not blank, without consuming it: 1 with the bytes
+ * buffered so far of it (all of it unless it is over the limit), 0 when the
+ * input has none, -1 on error. */
+static int peek_first(feed_reader *r, const char **ret_line, size_t *ret_len)
+{
+    size_t from = r->start, scan = r->start;
+    for (;;) {
+        if (from == r->start && r->end - from >= 3 && memcmp(r->buf + from, "\xEF\xBB\xBF", 3) == 0)
+            from += 3; /* a byte order mark before the first line */
+        while (from < r->end && (r->buf[from] == ' ' || r->buf[from] == '\t' ||
+                                 r->buf[from] == '\r' || r->buf[from] == '\n'))
+            from++;
+        scan = scan > from ? scan : from;
+        char *nl = memchr(r->buf + scan, '\n', r->end - scan);
+        if (nl || (r->eof && from < r->end)) {
+            *ret_line = r->buf + from;
+            *ret_len = nl ? (size_t)(nl - (r->buf + from)) : r->end - from;
+            return 1;
+        }
+        size_t off_from = from - r->start, off_scan = r->end - r->start;
+        int rc = fill(r);
+        if (rc < 0)
+            return -1;
+        if (rc == 0 && from >= r->end)
+            return 0;
+        if (rc == 2) { /* a first line over the limit: what is there */
+            *ret_line = r->buf + r->start + off_from;
+            *ret_len = r->end - r->start - off_from;
+            return 1;
+        }
+        from = r->start + off_from;
+        scan = r->start + off_scan;
+    }
 }
 
 uint64_t feed_offset(feed_reader *r)
@@ -280,6 +392,54 @@ void feed_close(feed_reader *r)
     gzclose(r->gz);
     free(r->buf);
     free(r);
+}
+
+/* ---- choosing the mode of an input by its content ------------------------ */
+
+/* FEED_JSONL when the first non-blank line (after a UTF-8 byte order mark)
+ * is a JSON object (or, over the size limit, starts like one), else
+ * FEED_PLAIN; -1 on a read error. */
+static int sniff(feed_reader *r, uint64_t max)
+{
+    const char *line;
+    size_t len;
+    int rc = peek_first(r, &line, &len);
+    if (rc <= 0)
+        return rc < 0 ? -1 : FEED_PLAIN;
+    if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+        line += 3;
+        len -= 3;
+    }
+    if (len == 0 || line[0] != '{')
+        return FEED_PLAIN;
+    if (max && len >= max)
+        return FEED_JSONL;
+    json_t *o = json_loadb(line, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    int mode = json_is_object(o) ? FEED_JSONL : FEED_PLAIN;
+    json_decref(o);
+    return mode;
+}
+
+/* Settles a FEED_AUTO input on its first read and says so once per outcome. */
+static int settle_mode(feed_iter *it, feed_input *in)
+{
+    int mode = sniff(it->r, it->ins->max_doc);
+    if (mode < 0)
+        return -1;
+    in->mode = mode;
+    int is_stdin = strcmp(in->path, "-") == 0;
+    if (mode == FEED_JSONL && !(it->noticed & 1)) {
+        it->noticed |= 1;
+        cli_warn("%s: the first line is a JSON object, so %s is read as JSON Lines (one "
+                 "document per line); --plain reads it as plain text", in->name,
+                 is_stdin ? "the input" : "the file");
+    } else if (mode == FEED_PLAIN && !is_stdin && !(it->noticed & 2)) {
+        it->noticed |= 2;
+        cli_warn("%s: the first line is not a JSON object, so the file is read as one "
+                 "plain-text document (a JSON array converts to JSON Lines with "
+                 "jq -c '.[]'); --jsonl reads it as JSON Lines", in->name);
+    }
+    return 0;
 }
 
 /* ---- the record iterator ----------------------------------------------- */
@@ -311,22 +471,66 @@ static int iter_error(feed_iter *it, feed_rec *rec, int kind, int err, long line
     return 1;
 }
 
+char *feed_too_big_msg(char *buf, size_t cap, const char *name, long line, uint64_t size,
+                       uint64_t max)
+{
+    char where[32] = "";
+    if (line > 0)
+        snprintf(where, sizeof where, ":%ld", line);
+    snprintf(buf, cap,
+             "%s%s: document of %llu bytes is over the limit of one document, %llu bytes "
+             "(--max-doc-size SIZE): skipped", name, where, (unsigned long long)size,
+             (unsigned long long)max);
+    return buf;
+}
+
+/* A document over the size limit: its size in rec->size, no data. */
+static int too_big(feed_iter *it, feed_rec *rec, size_t size, long line)
+{
+    rec->kind = FEED_REC_TOOBIG;
+    rec->size = size;
+    rec->line = line;
+    rec->data = NULL;
+    rec->len = 0;
+    if (line == 0)
+        iter_advance(it);
+    return 1;
+}
+
+/* Opens the current input (saying when it is a terminal) and settles its mode. */
+static int iter_open(feed_iter *it, feed_input *in)
+{
+    int is_stdin = strcmp(in->path, "-") == 0;
+    if (is_stdin && isatty(0))
+        cli_warn("reading documents from standard input (a terminal): type or paste, then "
+                 "Ctrl-D; or give FILE arguments");
+    it->r = feed_open(in->path);
+    it->lineno = 0;
+    if (!it->r)
+        return -1;
+    feed_set_max(it->r, it->ins->max_doc);
+    if (in->mode == FEED_AUTO)
+        return settle_mode(it, in);
+    return 0;
+}
+
 int feed_iter_next(feed_iter *it, feed_rec *rec)
 {
     free(it->doc);
     it->doc = NULL;
+    rec->size = 0;
     while (it->i < it->ins->n) {
-        const feed_input *in = &it->ins->v[it->i];
+        /* the iterator settles FEED_AUTO inputs, so it may change their mode */
+        feed_input *in = (feed_input *)&it->ins->v[it->i];
         rec->in = in;
-        if (!it->r) {
-            it->r = feed_open(in->path);
-            it->lineno = 0;
-            if (!it->r)
-                return iter_error(it, rec, FEED_REC_OPEN_ERR, errno, 0);
-        }
+        if (!it->r && iter_open(it, in) != 0)
+            return iter_error(it, rec, it->r ? FEED_REC_READ_ERR : FEED_REC_OPEN_ERR, errno, 0);
         if (in->mode == FEED_PLAIN) {
-            if (feed_read_all(it->r, &it->doc, &rec->len) != 0)
+            int rc = feed_read_all(it->r, &it->doc, &rec->len);
+            if (rc < 0)
                 return iter_error(it, rec, FEED_REC_READ_ERR, errno, 0);
+            if (rc == 2)
+                return too_big(it, rec, rec->len, 0);
             rec->kind = FEED_REC_DOC;
             rec->data = it->doc;
             rec->line = 0;
@@ -336,8 +540,14 @@ int feed_iter_next(feed_iter *it, feed_rec *rec)
         const char *line;
         size_t len;
         int got;
-        while ((got = feed_next_line(it->r, &line, &len)) == 1) {
+        while ((got = feed_next_line(it->r, &line, &len)) >= 1) {
             it->lineno++;
+            if (got == 2)
+                return too_big(it, rec, len, it->lineno);
+            if (it->lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+                line += 3; /* a byte order mark, as editors on Windows write */
+                len -= 3;
+            }
             size_t k = 0;
             while (!it->keep_blank && k < len && (line[k] == ' ' || line[k] == '\t'))
                 k++;

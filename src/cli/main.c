@@ -16,6 +16,7 @@ static const verb verbs[] = {
     {"tag", cmd_tag, "tag documents (plain text or JSON Lines) and write JSON spans"},
     {"gaz", cmd_gaz, "build, inspect and look up gazetteer databases"},
     {"eval", cmd_eval, "score tagging against hand-annotated gold spans"},
+    {"discover", cmd_discover, "list names no gazetteer entity has, as a source to review"},
     {"cooccur", cmd_cooccur, "count which entities are mentioned together (CSV, SQLite, GEXF)"},
     {"show", cmd_show, "show documents with their mentions highlighted (terminal or HTML)"},
 };
@@ -73,6 +74,8 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     int c;
+    char name0[] = "sanctag"; /* getopt's messages name argv[0]: not a path */
+    argv[0] = name0;
     while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
@@ -81,8 +84,7 @@ int main(int argc, char **argv)
             printf("sanctag %s (gazetteer schema %d)\n", SANCTAG_VERSION, SANCTAG_SCHEMA_VERSION);
             return fclose(stdout) == 0 ? EXIT_OK_ : EXIT_FATAL;
         default:
-            fprintf(stderr, "Try 'sanctag --help'.\n");
-            return EXIT_USAGE;
+            return cli_bad_option(NULL, argv, opts, "+hV");
         }
     }
     if (optind >= argc) {
@@ -104,6 +106,14 @@ int main(int argc, char **argv)
     }
     if (strcmp(name, "help") == 0)
         return help_out();
-    fprintf(stderr, "sanctag: unknown command '%s'\nTry 'sanctag --help'.\n", name);
+    const char *names[sizeof verbs / sizeof *verbs + 1];
+    size_t n = 0;
+    for (; n < sizeof verbs / sizeof *verbs; n++)
+        names[n] = verbs[n].name;
+    names[n++] = "help";
+    const char *near = cli_nearest(name, names, n);
+    cli_warn("unknown command '%s'%s%s%s", name, near ? "; did you mean '" : "", near ? near : "",
+             near ? "'?" : "");
+    fprintf(stderr, "Try 'sanctag --help'.\n");
     return EXIT_USAGE;
 }

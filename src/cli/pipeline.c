@@ -184,6 +184,7 @@ static int add_item(pool *p, const feed_rec *rec)
     it->in = rec->in;
     it->line = rec->line;
     it->err = rec->err;
+    it->size = rec->size;
     it->seq = ++p->nitems;
     /* NUL-terminate each item: json_loadb does not need it, messages do */
     if ((rec->len && sanctagp_buf_append(&b->in, rec->data, rec->len)) ||

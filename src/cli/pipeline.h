@@ -21,6 +21,7 @@ typedef struct pl_item {
     const feed_input *in;
     long line;           /* line number, or lines read before a read error */
     int err;             /* errno of an error record */
+    uint64_t size;       /* FEED_REC_TOOBIG: the document's length */
     unsigned long seq;   /* record number in the run, from 1 */
     size_t out_off, out_len; /* what process() appended to the batch's out */
     void *result;        /* whatever process() leaves for the writer */

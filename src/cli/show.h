@@ -13,6 +13,7 @@
 
 #include "sanctag.h"
 #include "util/buf.h"
+#include "listed.h"
 
 #define SGR_RESET "\x1b[0m"
 
@@ -32,6 +33,7 @@ typedef struct form {
 /* One entity mentioned in the document shown. */
 typedef struct ent_sum {
     uint32_t entity;
+    sanctag_span span; /* its first mention: sanctag_tagger_span_entity() */
     size_t mentions, first;
     form *forms;
     size_t nforms, forms_cap;
@@ -52,6 +54,13 @@ typedef struct show_ctx {
     char **labels;
     size_t nlabels, labels_cap;
     json_t *first_id;         /* the first document's id, for the HTML title */
+    const cli_listed *listed; /* --listed-only, --program, --list-source (listed.h) */
+    /* selection (--id, --grep, --listed-only): a document not selected is
+     * tagged (or not) and left out */
+    char **ids;
+    size_t nids;
+    void *grep;               /* regex_t *, or NULL */
+    sanctagp_buf toc;         /* HTML: the table of contents' items */
 } show_ctx;
 
 /* Spans shown: the non-overlapping, non-suppressor cover. */
@@ -82,7 +91,8 @@ void add_label(show_ctx *c, const char *label);
 void view_free(doc_view *v);
 int view_build(show_ctx *c, doc_view *v, const char *text, size_t len);
 char *forms_text(const ent_sum *es);
-const char *listing_text(const sanctag_entity *e, char *buf, size_t cap);
+const char *listing_text(const sanctag_gazetteer *gz, uint32_t idx, const sanctag_entity *e,
+                         char *buf, size_t cap);
 void span_tag(const show_ctx *c, const sanctag_span *s, char *buf, size_t cap,
                      sanctag_entity *ret_e);
 void show_putf(show_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -98,6 +108,10 @@ void term_doc(show_ctx *c, const char *name, const doc_view *v);
 void html_doc_open(show_ctx *c);
 /* The rest of an article, after html_doc_open(). */
 void html_doc(show_ctx *c, const char *name, const doc_view *v);
+/* Adds the article just opened (c->ndocs) to the table of contents. */
+void html_toc_add(show_ctx *c, const char *name, size_t nspans, size_t nlisted);
+/* Writes the page: head, legend, table of contents (more than one document),
+ * the articles in c->buf, footer. */
 int html_write(show_ctx *c);
 
 #endif

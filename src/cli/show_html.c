@@ -80,11 +80,9 @@ static void html_title(show_ctx *c, const sanctag_span *s, const sanctag_entity 
     }
     show_puts(c, "LISTED");
     if (*e->list_source || *e->list_ref) {
+        char lb[300]; /* every record of a linked entity */
         show_puts(c, " \xE2\x80\x94 ");
-        put_html_s(c, e->list_source, 1);
-        if (*e->list_source && *e->list_ref)
-            show_puts(c, " ");
-        put_html_s(c, e->list_ref, 1);
+        put_html_s(c, listing_text(c->gz, s->entity, e, lb, sizeof lb), 1);
     }
     if (*e->programs) {
         json_t *pr = json_loads(e->programs, 0, NULL);
@@ -163,7 +161,7 @@ void html_doc(show_ctx *c, const char *name, const doc_view *v)
     for (size_t r = 0; r < v->nents; r++) {
         sanctag_entity e;
         char lb[300];
-        if (sanctag_gazetteer_entity(c->gz, v->ents[r].entity, &e))
+        if (sanctag_tagger_span_entity(c->tg, &v->ents[r].span, &e))
             continue;
         show_puts(c, "<tr data-entity=\"");
         put_html_s(c, e.key, 1);
@@ -176,7 +174,7 @@ void html_doc(show_ctx *c, const char *name, const doc_view *v)
         put_html_s(c, e.label, 0);
         show_putf(c, "</span></td><td class=\"num\">%zu</td><td%s>", v->ents[r].mentions,
              e.listed ? " class=\"listed\"" : "");
-        put_html_s(c, listing_text(&e, lb, sizeof lb), 0);
+        put_html_s(c, listing_text(c->gz, v->ents[r].entity, &e, lb, sizeof lb), 0);
         show_puts(c, "</td><td>");
         char *f = forms_text(&v->ents[r]);
         if (f)
@@ -187,6 +185,21 @@ void html_doc(show_ctx *c, const char *name, const doc_view *v)
         show_puts(c, "</td></tr>\n");
     }
     show_puts(c, "</tbody>\n</table></div>\n</article>\n");
+}
+
+void html_toc_add(show_ctx *c, const char *name, size_t nspans, size_t nlisted)
+{
+    sanctagp_buf page = c->buf;
+    c->buf = c->toc; /* the helpers write to c->buf */
+    show_putf(c, "<li><a href=\"#doc-%ld\">", c->ndocs);
+    put_html_s(c, name, 0);
+    show_putf(c, "</a> <span class=\"count\">%zu mention%s</span>", nspans,
+              nspans == 1 ? "" : "s");
+    if (nlisted)
+        show_putf(c, " <span class=\"flag\">\xE2\x9A\x91 %zu listed</span>", nlisted);
+    show_puts(c, "</li>\n");
+    c->toc = c->buf;
+    c->buf = page;
 }
 
 static const char html_css[] =
@@ -227,10 +240,13 @@ static const char html_css[] =
     ".none { color: #666; font-style: italic; }\n"
     "footer { border-top: 1px solid #ddd; padding-top: .8rem; }\n"
     ".scroll { overflow-x: auto; }\n"
+    "nav.toc { border-top: 1px solid #ddd; padding: .5rem 0 1rem; }\n"
+    "nav.toc h2 { font-size: 1.1rem; }\n"
+    "nav.toc ol { columns: 2 20rem; margin: 0; padding-left: 2rem; font-size: .9rem; }\n"
+    "nav.toc li { break-inside: avoid; overflow-wrap: anywhere; }\n"
     "@media (max-width: 40rem) { body { padding: 1rem; }\n"
     "  mark.entity { white-space: normal; } }\n";
 
-/* Writes the page: head, legend, the articles in c->buf, footer. */
 int html_write(show_ctx *c)
 {
     char title[512];
@@ -267,6 +283,11 @@ int html_write(show_ctx *c)
     }
     show_puts(c, "<span class=\"chip listed\">\xE2\x9A\x91 sanctions-listed</span>\n</div>\n"
              "</header>\n");
+    if (c->ndocs > 1) {
+        show_puts(c, "<nav class=\"toc\" aria-label=\"documents\">\n<h2>Documents</h2>\n<ol>\n");
+        show_put(c, c->toc.p, c->toc.len);
+        show_puts(c, "</ol>\n</nav>\n");
+    }
     if (!c->oom && body.len && sanctagp_buf_append(&c->buf, body.p, body.len))
         c->oom = 1;
     sanctagp_buf_release(&body);

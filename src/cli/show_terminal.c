@@ -167,30 +167,49 @@ void term_text(show_ctx *c, const doc_view *v)
 
 /* ---- terminal: the summary table ------------------------------------------------ */
 
-enum { COL_KEY, COL_NAME, COL_LABEL, COL_MENTIONS, COL_LISTED, COL_FORMS, NCOLS };
-
-/* Writes `s` in a cell `cw` columns wide (the last column is not padded);
- * longer text is cut with "…". */
-static void put_cell(show_ctx *c, const char *s, size_t cw, int right, int last)
+/* The first line of the `n` bytes of `s` in `cw` columns: its length in
+ * bytes, broken after the last space that fits (or, for a word longer than
+ * the line, after the last character that fits); *next is where the next
+ * line starts. Wrapping, never cutting: the table loses no text. */
+static size_t line_fit(const char *s, size_t n, size_t cw, size_t *next)
 {
-    size_t n = strlen(s), w = str_width(s, n);
-    if (w > cw) {
-        size_t used = 0, i = 0;
-        while (i < n) {
-            size_t q = i;
-            int k = cp_width(next_cp(s, &q, n));
-            if (used + (size_t)k + 1 > cw)
-                break;
-            used += (size_t)k;
-            i = q;
+    size_t used = 0, i = 0, brk = 0;
+    while (i < n) {
+        size_t q = i;
+        UChar32 cp = next_cp(s, &q, n);
+        size_t k = (size_t)cp_width(cp);
+        if (cp == ' ' && used + k > cw) { /* the space that does not fit ends the line */
+            *next = q;
+            return i;
         }
-        put_term_text(c, s, i, 1);
-        show_puts(c, "\xE2\x80\xA6");
-        used++;
-        for (; !last && used < cw; used++)
-            show_puts(c, " ");
-        return;
+        if (used + k > cw)
+            break;
+        used += k;
+        i = q;
+        if (cp == ' ')
+            brk = i;
     }
+    if (i >= n) {
+        *next = n;
+        return n;
+    }
+    if (brk) {
+        *next = brk;
+        while (brk && s[brk - 1] == ' ')
+            brk--;
+        return brk;
+    }
+    if (i == 0) /* a character wider than the cell */
+        next_cp(s, &i, n);
+    *next = i;
+    return i;
+}
+
+/* Writes the `n` bytes of `s` in a cell `cw` columns wide, right-aligned or
+ * padded (the last column is not padded). */
+static void put_cell(show_ctx *c, const char *s, size_t n, size_t cw, int right, int last)
+{
+    size_t w = str_width(s, n);
     if (right)
         for (size_t k = w; k < cw; k++)
             show_puts(c, " ");
@@ -198,6 +217,62 @@ static void put_cell(show_ctx *c, const char *s, size_t cw, int right, int last)
     if (!right && !last)
         for (size_t k = w; k < cw; k++)
             show_puts(c, " ");
+}
+
+/* Writes `s` wrapped to `width` columns, lines after the first indented by
+ * `indent` spaces. */
+static void put_wrapped(show_ctx *c, const char *s, size_t width, size_t indent)
+{
+    size_t n = strlen(s), at = 0;
+    for (int first = 1; first || at < n; first = 0) {
+        size_t next, len = line_fit(s + at, n - at, first ? width : width - indent, &next);
+        for (size_t k = 0; !first && k < indent; k++)
+            show_puts(c, " ");
+        put_cell(c, s + at, len, 0, 0, 1);
+        show_puts(c, "\n");
+        at += next;
+    }
+}
+
+enum { COL_KEY, COL_NAME, COL_LABEL, COL_MENTIONS, COL_LISTED, COL_FORMS, NCOLS };
+
+/* One row of the table, each cell wrapped to its column (the row takes as
+ * many lines as its longest cell); `hl` is the colour of the label cell and
+ * `listed` asks for the listing in red. */
+static void put_row(show_ctx *c, char *const *row, const size_t *cw, int colour_row, int listed,
+                    int bold)
+{
+    size_t at[NCOLS] = {0}, len[NCOLS];
+    for (int k = 0; k < NCOLS; k++)
+        len[k] = row[k] ? strlen(row[k]) : 1;
+    for (int more = 1; more;) {
+        more = 0;
+        if (bold && c->color)
+            show_puts(c, "\x1b[1m");
+        for (int k = 0; k < NCOLS; k++) {
+            const char *s = row[k] ? row[k] : "?";
+            size_t next = 0, n = at[k] < len[k] ? line_fit(s + at[k], len[k] - at[k], cw[k], &next)
+                                                : 0;
+            const char *sgr = NULL;
+            if (k)
+                show_puts(c, "  ");
+            if (colour_row && c->color && n && k == COL_LABEL)
+                show_putf(c, "\x1b[48;5;%d;38;5;16m", label_colour(s).ansi), sgr = SGR_RESET;
+            else if (colour_row && c->color && n && k == COL_LISTED && listed)
+                show_puts(c, "\x1b[1;31m"), sgr = SGR_RESET;
+            if (sgr) {
+                put_cell(c, s + at[k], n, 0, 0, 1);
+                show_puts(c, sgr);
+                for (size_t q = str_width(s + at[k], n); k < NCOLS - 1 && q < cw[k]; q++)
+                    show_puts(c, " ");
+            } else {
+                put_cell(c, s + at[k], n, cw[k], k == COL_MENTIONS, k == NCOLS - 1);
+            }
+            at[k] += next;
+            more |= at[k] < len[k];
+        }
+        show_puts(c, bold && c->color ? SGR_RESET "\n" : "\n");
+    }
 }
 
 void term_table(show_ctx *c, const doc_view *v)
@@ -224,7 +299,7 @@ void term_table(show_ctx *c, const doc_view *v)
         sanctag_entity e;
         char lb[300], num[32];
         const ent_sum *es = &v->ents[r];
-        if (sanctag_gazetteer_entity(c->gz, es->entity, &e))
+        if (sanctag_tagger_span_entity(c->tg, &es->span, &e))
             continue;
         snprintf(num, sizeof num, "%zu", es->mentions);
         listed[r] = e.listed;
@@ -233,7 +308,7 @@ void term_table(show_ctx *c, const doc_view *v)
         row[COL_NAME] = strdup(e.name);
         row[COL_LABEL] = strdup(e.label);
         row[COL_MENTIONS] = strdup(num);
-        row[COL_LISTED] = strdup(listing_text(&e, lb, sizeof lb));
+        row[COL_LISTED] = strdup(listing_text(c->gz, es->entity, &e, lb, sizeof lb));
         row[COL_FORMS] = forms_text(es);
         for (int k = 0; k < NCOLS; k++) {
             if (!row[k]) {
@@ -245,13 +320,14 @@ void term_table(show_ctx *c, const doc_view *v)
                 cw[k] = w;
         }
     }
-    /* fit the width: shorten the forms, then the names */
+    /* fit the width: narrow the forms, then the names, then the listings,
+     * whose cells then wrap */
     size_t total = 2 * (NCOLS - 1);
     for (int k = 0; k < NCOLS; k++)
         total += cw[k];
     if (c->width) {
-        static const int shrink[] = {COL_FORMS, COL_NAME};
-        for (size_t s = 0; s < 2 && total > c->width; s++) {
+        static const int shrink[] = {COL_FORMS, COL_NAME, COL_LISTED};
+        for (size_t s = 0; s < 3 && total > c->width; s++) {
             size_t k = (size_t)shrink[s], floor = 12, over = total - c->width;
             if (cw[k] <= floor)
                 continue;
@@ -261,56 +337,37 @@ void term_table(show_ctx *c, const doc_view *v)
         }
     }
     if (c->width && total > c->width) {
-        /* too narrow for columns: two lines per entity, cut to the width */
+        /* too narrow for columns: an entity a paragraph, wrapped */
         for (size_t r = 0; r < rows; r++) {
             char **row = cell + r * NCOLS;
-            char line[1024];
-            snprintf(line, sizeof line, "%s  %s  %s", row[COL_KEY] ? row[COL_KEY] : "?",
-                     row[COL_LABEL] ? row[COL_LABEL] : "?", row[COL_NAME] ? row[COL_NAME] : "?");
+            char *line = NULL;
+            if (asprintf(&line, "%s  %s  %s", row[COL_KEY] ? row[COL_KEY] : "?",
+                         row[COL_LABEL] ? row[COL_LABEL] : "?",
+                         row[COL_NAME] ? row[COL_NAME] : "?") < 0) {
+                c->oom = 1;
+                break;
+            }
             if (c->color)
                 show_puts(c, "\x1b[1m");
-            put_cell(c, line, c->width, 0, 1);
-            show_puts(c, c->color ? SGR_RESET "\n" : "\n");
-            snprintf(line, sizeof line, "  mentions: %s  listed: %s  forms: %s",
-                     row[COL_MENTIONS] ? row[COL_MENTIONS] : "?",
-                     row[COL_LISTED] ? row[COL_LISTED] : "?", row[COL_FORMS] ? row[COL_FORMS] : "");
-            put_cell(c, line, c->width, 0, 1);
-            show_puts(c, "\n");
+            put_wrapped(c, line, c->width, 2);
+            if (c->color)
+                show_puts(c, SGR_RESET);
+            free(line);
+            if (asprintf(&line, "  mentions: %s  listed: %s  forms: %s",
+                         row[COL_MENTIONS] ? row[COL_MENTIONS] : "?",
+                         row[COL_LISTED] ? row[COL_LISTED] : "?",
+                         row[COL_FORMS] ? row[COL_FORMS] : "") < 0) {
+                c->oom = 1;
+                break;
+            }
+            put_wrapped(c, line, c->width, 4);
+            free(line);
         }
         goto done;
     }
-    if (c->color)
-        show_puts(c, "\x1b[1m");
-    for (int k = 0; k < NCOLS; k++) {
-        if (k)
-            show_puts(c, "  ");
-        put_cell(c, head[k], cw[k], k == COL_MENTIONS, k == NCOLS - 1);
-    }
-    show_puts(c, c->color ? SGR_RESET "\n" : "\n");
-    for (size_t r = 0; r < rows; r++) {
-        char **row = cell + r * NCOLS;
-        for (int k = 0; k < NCOLS; k++) {
-            if (k)
-                show_puts(c, "  ");
-            const char *s = row[k] ? row[k] : "?";
-            if (c->color && k == COL_LABEL) {
-                show_putf(c, "\x1b[48;5;%d;38;5;16m", label_colour(s).ansi);
-                put_cell(c, s, strlen(s), 0, 1);
-                show_puts(c, SGR_RESET);
-                for (size_t q = str_width(s, strlen(s)); q < cw[k]; q++)
-                    show_puts(c, " ");
-            } else if (c->color && k == COL_LISTED && listed[r]) {
-                show_puts(c, "\x1b[1;31m");
-                put_cell(c, s, cw[k], 0, 1);
-                show_puts(c, SGR_RESET);
-                for (size_t q = str_width(s, strlen(s)); q < cw[k]; q++)
-                    show_puts(c, " ");
-            } else {
-                put_cell(c, s, cw[k], k == COL_MENTIONS, k == NCOLS - 1);
-            }
-        }
-        show_puts(c, "\n");
-    }
+    put_row(c, (char *const *)head, cw, 0, 0, 1);
+    for (size_t r = 0; r < rows; r++)
+        put_row(c, cell + r * NCOLS, cw, 1, listed[r], 0);
 done:
     for (size_t i = 0; i < rows * NCOLS; i++)
         free(cell[i]);

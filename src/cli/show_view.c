@@ -12,6 +12,7 @@
 
 #include "output/output.h"
 #include "show.h"
+#include "util/term.h"
 
 /* ---- labels and colours ---------------------------------------------------- */
 
@@ -67,11 +68,12 @@ const char *short_key(const char *key, const char *label)
 
 /* ---- text measuring --------------------------------------------------------- */
 
-/* Control characters, and -1 (a byte that is not UTF-8, see next_cp): shown
- * as U+FFFD. */
+/* Control characters, the bidirectional controls that reorder what follows
+ * them (U+202E and kin: util/term.h), and -1 (a byte that is not UTF-8, see
+ * next_cp): shown as U+FFFD. */
 int is_control(UChar32 c)
 {
-    return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0);
+    return c < 0 || sanctagp_term_unsafe((uint32_t)c);
 }
 
 /* Columns a code point takes in a terminal: 2 for East Asian wide and
@@ -221,6 +223,18 @@ void view_free(doc_view *v)
     memset(v, 0, sizeof *v);
 }
 
+/* Whether span s (entity e) names the entity of es: the same gazetteer
+ * entity, or the same derived key of a name outside the gazetteer. */
+static int same_entity(const show_ctx *c, const ent_sum *es, const sanctag_span *s,
+                       const sanctag_entity *e)
+{
+    if (!((es->span.flags | s->flags) & SANCTAG_SPAN_DERIVED))
+        return es->entity == s->entity;
+    sanctag_entity f;
+    return (es->span.flags & s->flags & SANCTAG_SPAN_DERIVED) &&
+           sanctag_tagger_span_entity(c->tg, &es->span, &f) == 0 && strcmp(f.key, e->key) == 0;
+}
+
 /* Collects the spans to show and the per-entity summary. Returns 0 or -1 on
  * out of memory. */
 int view_build(show_ctx *c, doc_view *v, const char *text, size_t len)
@@ -238,18 +252,19 @@ int view_build(show_ctx *c, doc_view *v, const char *text, size_t len)
     for (size_t i = 0; i < n; i++) {
         sanctag_entity e;
         if ((sp[i].flags & (SANCTAG_SPAN_NESTED | SANCTAG_SPAN_SUPPRESSOR)) ||
-            sp[i].start < last_end || sanctag_gazetteer_entity(c->gz, sp[i].entity, &e))
+            sp[i].start < last_end || sanctag_tagger_span_entity(c->tg, &sp[i], &e))
             continue;
         last_end = sp[i].end;
         v->sp[v->n++] = sp[i];
         add_label(c, e.label);
         ent_sum *es = NULL;
         for (size_t k = 0; k < v->nents; k++)
-            if (v->ents[k].entity == sp[i].entity)
+            if (same_entity(c, &v->ents[k], &sp[i], &e))
                 es = &v->ents[k];
         if (!es) {
             es = &v->ents[v->nents++];
             es->entity = sp[i].entity;
+            es->span = sp[i];
             es->first = sp[i].start;
         }
         es->mentions++;
@@ -301,15 +316,48 @@ char *forms_text(const ent_sum *es)
     return b.p;
 }
 
-/* "un-sc KPe.001" or "yes" for a listed entity, "-" otherwise (static buffer). */
-const char *listing_text(const sanctag_entity *e, char *buf, size_t cap)
+/* "un-sc KPe.001" or "yes" for listed entity `idx` (e), "-" otherwise; a
+ * curated entity linked to several list records names them all: "un-sc
+ * KPe.031 + ofac-sdn 12210" (into buf). */
+const char *listing_text(const sanctag_gazetteer *gz, uint32_t idx, const sanctag_entity *e,
+                         char *buf, size_t cap)
 {
     if (!e->listed)
         return "-";
-    if (!*e->list_source && !*e->list_ref)
-        return "yes";
-    snprintf(buf, cap, "%s%s%s", e->list_source, *e->list_source && *e->list_ref ? " " : "",
-             e->list_ref);
+    const char *rj = sanctag_gazetteer_entity_records(gz, idx);
+    json_t *recs = rj && *rj ? json_loads(rj, 0, NULL) : NULL;
+    if (json_array_size(recs) > 1) {
+        size_t o = 0, k;
+        json_t *r;
+        buf[0] = 0;
+        json_array_foreach(recs, k, r)
+            if (o < cap)
+                o += (size_t)snprintf(buf + o, cap - o, "%s%s %s", k ? " + " : "",
+                                      json_string_value(json_object_get(r, "source")),
+                                      json_string_value(json_object_get(r, "ref")));
+        json_decref(recs);
+        return buf;
+    }
+    json_decref(recs);
+    int n = snprintf(buf, cap, "%s%s%s", e->list_source,
+                     *e->list_source && *e->list_ref ? " " : "", e->list_ref);
+    if (n == 0)
+        n = snprintf(buf, cap, "yes");
+    /* the programmes: what an analyst asks first ("un-sc KPi.033 (DPRK)") */
+    json_t *pr = *e->programs ? json_loads(e->programs, 0, NULL) : NULL;
+    size_t k;
+    json_t *p;
+    const char *sep = " (";
+    json_array_foreach(pr, k, p)
+    {
+        if (json_is_string(p) && n >= 0 && (size_t)n < cap) {
+            n += snprintf(buf + n, cap - (size_t)n, "%s%s", sep, json_string_value(p));
+            sep = ", ";
+        }
+    }
+    if (*sep == ',' && n >= 0 && (size_t)n < cap)
+        snprintf(buf + n, cap - (size_t)n, ")");
+    json_decref(pr);
     return buf;
 }
 
@@ -319,7 +367,7 @@ void span_tag(const show_ctx *c, const sanctag_span *s, char *buf, size_t cap,
                      sanctag_entity *ret_e)
 {
     memset(ret_e, 0, sizeof *ret_e);
-    if (sanctag_gazetteer_entity(c->gz, s->entity, ret_e)) {
+    if (sanctag_tagger_span_entity(c->tg, s, ret_e)) {
         snprintf(buf, cap, "?");
         ret_e->key = ret_e->label = ret_e->name = "?";
         ret_e->country = ret_e->programs = ret_e->list_source = "";

@@ -50,6 +50,8 @@ typedef struct sanctagp_cooc_opts {
     int date_order;       /* COOC_ORDER_* */
     char date_field[128]; /* field the dates came from (recorded, compared on merge) */
     char labels[512];     /* comma-separated labels counted, sorted; "" = all */
+    char listed[600];     /* listed-entity filter counted (cooccur --listed-only,
+                           * --program, --list-source), "" = all mentions */
     int documents;        /* 1: keep the per-document listing */
 } sanctagp_cooc_opts;
 
@@ -142,9 +144,19 @@ int sanctagp_cooc_doc_mention(sanctagp_cooc *c, const char *key, const char *nam
                               const char *label, const char *country, uint32_t sentence,
                               uint32_t tok_first, uint32_t tok_end);
 /* `nsentences`: sentences in the document (sentence windows; 0 for error
- * records); `error`: the error code of an error record or NULL. */
+ * records); `error`: the error code of an error record or NULL.
+ * A unit (sentence, else the document) with more distinct nodes than the
+ * unit limit is refused: its pairs, and the table's memory, grow with the
+ * square of that number. The document is then counted as an error document
+ * "too_big" (no entities) and SANCTAG_E_TOOBIG returned with a message in
+ * *err; counting may go on. */
 int sanctagp_cooc_doc_end(sanctagp_cooc *c, uint64_t nsentences, const char *error,
                           sanctag_error *err);
+/* The default unit limit: 1,000 distinct entities (at most 499,500 pairs) in
+ * one unit, far above any news article (a few dozen). */
+#define SANCTAGP_COOC_UNIT_LIMIT 1000
+/* Sets the unit limit (0: none). */
+void sanctagp_cooc_set_unit_limit(sanctagp_cooc *c, size_t limit);
 
 /* Records a gazetteer version seen in the input. */
 int sanctagp_cooc_add_gazetteer(sanctagp_cooc *c, const char *version);
@@ -200,8 +212,21 @@ int sanctagp_cooc_documents_listed(const sanctagp_cooc *c);
 /* Number of node keys whose name/label/country differed between records
  * (different gazetteer versions): the smallest value was kept. */
 uint64_t sanctagp_cooc_conflicts(const sanctagp_cooc *c);
+/* A conflict: node `key` had `field` ("name", "label" or "country") `a`
+ * (kept, the smaller) and `b`. */
+typedef struct sanctagp_cooc_conflict {
+    const char *key, *field, *a, *b;
+} sanctagp_cooc_conflict;
+/* The first few conflicts (at most 4, one per node and field): borrowed,
+ * valid while `c` lives. Returns their number. */
+size_t sanctagp_cooc_conflict_examples(const sanctagp_cooc *c, const sanctagp_cooc_conflict **ret);
 /* Whether node key `key` exists. */
 int sanctagp_cooc_has_node(const sanctagp_cooc *c, const char *key);
+/* A node key the user may have meant by `key`, which is no node: the same
+ * ignoring case, or equal to its part after the prefix ("KP" ->
+ * "country:KP"), or to `key` without its prefix ("country:KP" -> "KP" when
+ * counting by country). NULL when none. */
+const char *sanctagp_cooc_suggest_node(const sanctagp_cooc *c, const char *key);
 
 /* NPMI of a pair seen in `cxy` of `n` units, its members in `cx` and `cy`. */
 double sanctagp_npmi(uint64_t cxy, uint64_t cx, uint64_t cy, uint64_t n);

@@ -117,7 +117,10 @@ struct sanctagp_cooc {
     size_t npairs, pairs_cap;
     strmap gaz;
     uint64_t conflicts;
+    sanctagp_cooc_conflict conflict_ex[4]; /* the first conflicts (owned strings) */
+    size_t nconflict_ex;
     uint64_t doc_no; /* documents listed so far */
+    size_t unit_limit; /* most distinct nodes in one unit (0: none) */
     sanctagp_cooc_doc_sink sink;
     void *sink_data;
     /* the document being counted */

@@ -266,6 +266,45 @@ static int list_document(sanctagp_cooc *c, uint64_t units, const char *error, si
     return rc;
 }
 
+void sanctagp_cooc_set_unit_limit(sanctagp_cooc *c, size_t limit)
+{
+    c->unit_limit = limit;
+}
+
+/* Whether the units of k1[0..nk) (sorted by unit, then node) stay within
+ * the unit limit: at most `limit` distinct nodes in any unit, and, for
+ * sentence windows, at most as many pairs over all sentences as one unit of
+ * `limit` nodes has (else many large sentences add up to the same memory).
+ * Fills `err` when not. */
+static int units_fit(const sanctagp_cooc *c, size_t nk, sanctag_error *err)
+{
+    size_t limit = c->unit_limit, most = 0;
+    uint64_t pairs = 0, max_pairs = (uint64_t)limit * (limit - 1) / 2;
+    if (!limit)
+        return 1;
+    for (size_t s = 0; s < nk;) {
+        size_t e = s;
+        while (e < nk && (c->k1[e] >> 32) == (c->k1[s] >> 32))
+            e++;
+        most = e - s > most ? e - s : most;
+        pairs += (uint64_t)(e - s) * (e - s - 1) / 2;
+        s = e;
+    }
+    if (most > limit)
+        sanctagp_error_set(err, SANCTAG_E_TOOBIG, NULL, 0, 0, -1,
+                           "one %s has %zu distinct entities, more than the limit of %zu: "
+                           "counted as a document without entities",
+                           c->o.window == COOC_WIN_SENTENCE ? "sentence" : "document", most,
+                           limit);
+    else if (pairs > max_pairs)
+        sanctagp_error_set(err, SANCTAG_E_TOOBIG, NULL, 0, 0, -1,
+                           "its sentences have %llu entity pairs, more than the %llu of one "
+                           "unit of %zu entities (the limit): counted as a document without "
+                           "entities",
+                           (unsigned long long)pairs, (unsigned long long)max_pairs, limit);
+    return most <= limit && pairs <= max_pairs;
+}
+
 int sanctagp_cooc_doc_end(sanctagp_cooc *c, uint64_t nsentences, const char *error,
                           sanctag_error *err)
 {
@@ -275,6 +314,16 @@ int sanctagp_cooc_doc_end(sanctagp_cooc *c, uint64_t nsentences, const char *err
     int sent = c->o.window == COOC_WIN_SENTENCE;
     if (error)
         c->nm = 0;
+    size_t nk = 0, np = 0, nde = 0, ndp = 0;
+    int rc, toobig = 0;
+    if ((rc = unit_keys(c, nsentences, &nk, err)))
+        return rc;
+    if (!units_fit(c, nk, err)) {
+        error = sanctag_status_name(SANCTAG_E_TOOBIG);
+        toobig = 1;
+        c->t.mentions -= c->nm; /* counted as they came; none of them is */
+        c->nm = nk = 0;
+    }
     uint64_t units = sent ? (error ? 0 : nsentences) : 1;
     int32_t ymd = c->d_ymd;
     uint32_t per = c->d_period;
@@ -284,14 +333,12 @@ int sanctagp_cooc_doc_end(sanctagp_cooc *c, uint64_t nsentences, const char *err
     c->t.units += units;
     c->p_units[per] += units;
     c->p_docs[per] += 1;
-    size_t nk = 0, np = 0, nde = 0, ndp = 0;
-    int rc;
-    if ((rc = unit_keys(c, nsentences, &nk, err)) || (rc = pair_keys(c, nk, &np)) ||
-        (rc = add_nodes(c, per, ymd, nk, &nde)) || (rc = add_pairs(c, per, ymd, np, &ndp)))
+    if ((rc = pair_keys(c, nk, &np)) || (rc = add_nodes(c, per, ymd, nk, &nde)) ||
+        (rc = add_pairs(c, per, ymd, np, &ndp)))
         return rc;
-    if (c->o.documents && c->sink)
-        return list_document(c, units, error, nde, ndp, err);
-    return 0;
+    if (c->o.documents && c->sink && (rc = list_document(c, units, error, nde, ndp, err)))
+        return rc;
+    return toobig ? SANCTAG_E_TOOBIG : 0;
 }
 
 double sanctagp_npmi(uint64_t cxy, uint64_t cx, uint64_t cy, uint64_t n)

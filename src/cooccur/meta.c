@@ -97,6 +97,8 @@ json_t *sanctagp_cooc_meta_json(const sanctagp_cooc *c, const sanctagp_cooc_out 
     json_object_set_new(m, "date_field", json_string(c->o.date_field));
     json_object_set_new(m, "date_order", json_string(order_names[c->o.date_order]));
     json_object_set_new(m, "labels", json_string(c->o.labels));
+    if (c->o.listed[0]) /* absent without the filter: outputs stay as they were */
+        json_object_set_new(m, "listed", json_string(c->o.listed));
     json_object_set_new(m, "gazetteer", json_string(gz));
     json_object_set_new(m, "complete", json_boolean(!filtered(o)));
     json_object_set_new(m, "documents_listed", json_boolean(c->o.documents));
@@ -181,6 +183,13 @@ int sanctagp_cooc_opts_from_meta(json_t *m, sanctagp_cooc_opts *o, const char *s
     }
     strcpy(o->date_field, df);
     strcpy(o->labels, lb);
+    const char *ls = json_string_value(json_object_get(m, "listed"));
+    if (ls && strlen(ls) >= sizeof o->listed) {
+        sanctagp_error_set(err, SANCTAG_E_FORMAT, src, 0, 0, -1, "%s: meta field listed is too long",
+                           src);
+        return SANCTAG_E_FORMAT;
+    }
+    strcpy(o->listed, ls ? ls : "");
     json_t *dl = json_object_get(m, "documents_listed");
     o->documents = json_is_true(dl) || (json_is_integer(dl) && json_integer_value(dl) == 1);
     return 0;
@@ -200,6 +209,8 @@ const char *sanctagp_cooc_opts_diff(const sanctagp_cooc_opts *a, const sanctagp_
         return "date-field";
     if (strcmp(a->labels, b->labels) != 0)
         return "label";
+    if (strcmp(a->listed, b->listed) != 0)
+        return "listed-only/program/list-source";
     return NULL;
 }
 

@@ -2,6 +2,7 @@
  * keys, gazetteer versions), the (period, node) and (period, pair) row maps,
  * and the rows' counts, which only ever add up. See cooccur.h for the model. */
 #include <string.h>
+#include <strings.h>
 
 #include "cooccur/cooccur_int.h"
 #include "util/hash.h"
@@ -192,6 +193,7 @@ sanctagp_cooc *sanctagp_cooc_new(const sanctagp_cooc_opts *o)
     if (!c)
         return NULL;
     c->o = *o;
+    c->unit_limit = SANCTAGP_COOC_UNIT_LIMIT;
     if (parse_labels(c)) {
         sanctagp_cooc_free(c);
         return NULL;
@@ -212,6 +214,11 @@ void sanctagp_cooc_free(sanctagp_cooc *c)
         free(c->ni[i].country);
     }
     free(c->ni);
+    for (size_t i = 0; i < c->nconflict_ex; i++) {
+        free((char *)c->conflict_ex[i].key);
+        free((char *)c->conflict_ex[i].a);
+        free((char *)c->conflict_ex[i].b);
+    }
     strmap_release(&c->nodes);
     strmap_release(&c->periods);
     strmap_release(&c->gaz);
@@ -272,6 +279,25 @@ uint64_t sanctagp_cooc_conflicts(const sanctagp_cooc *c)
     return c->conflicts;
 }
 
+/* The part of key `k` after its "prefix:", or all of it. */
+static const char *key_tail(const char *k)
+{
+    const char *colon = strchr(k, ':');
+    return colon ? colon + 1 : k;
+}
+
+const char *sanctagp_cooc_suggest_node(const sanctagp_cooc *c, const char *key)
+{
+    const char *tail = key_tail(key);
+    for (size_t i = 0; i < c->nodes.n; i++) {
+        const char *k = c->nodes.keys[i];
+        if (strcasecmp(k, key) == 0 || strcasecmp(key_tail(k), key) == 0 ||
+            strcasecmp(k, tail) == 0)
+            return k;
+    }
+    return NULL;
+}
+
 int sanctagp_cooc_has_node(const sanctagp_cooc *c, const char *key)
 {
     return sanctagp_cooc_strmap_find(&c->nodes, key) >= 0;
@@ -285,9 +311,39 @@ int sanctagp_cooc_add_gazetteer(sanctagp_cooc *c, const char *version)
     return strmap_intern(&c->gaz, version, &i, NULL);
 }
 
+/* Keeps the first few conflicts as examples for the caller's warning. */
+static int conflict_note(sanctagp_cooc *c, const char *key, const char *field, const char *a,
+                         const char *b)
+{
+    size_t n = c->nconflict_ex;
+    if (n >= sizeof c->conflict_ex / sizeof *c->conflict_ex)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(c->conflict_ex[i].key, key) == 0 && strcmp(c->conflict_ex[i].field, field) == 0)
+            return 0; /* one example per entity and field */
+    sanctagp_cooc_conflict *x = &c->conflict_ex[n];
+    x->field = field; /* a literal */
+    if (!(x->key = xstrdup(key)) || !(x->a = xstrdup(a)) || !(x->b = xstrdup(b))) {
+        free((char *)x->key);
+        free((char *)x->a);
+        memset(x, 0, sizeof *x);
+        return SANCTAG_E_NOMEM;
+    }
+    c->nconflict_ex++;
+    return 0;
+}
+
+size_t sanctagp_cooc_conflict_examples(const sanctagp_cooc *c, const sanctagp_cooc_conflict **ret)
+{
+    *ret = c->conflict_ex;
+    return c->nconflict_ex;
+}
+
 /* Keeps the smallest non-empty value: commutative, so merge order does not
- * matter. Different values are counted as conflicts. */
-static int meta_set(sanctagp_cooc *c, char **field, const char *v)
+ * matter. Different values are counted as conflicts, the first few of them
+ * with node `key` and `what` (a literal: "name", "label", "country"). */
+static int meta_set(sanctagp_cooc *c, const char *key, const char *what, char **field,
+                    const char *v)
 {
     if (!v || !*v)
         return 0;
@@ -299,6 +355,9 @@ static int meta_set(sanctagp_cooc *c, char **field, const char *v)
     if (cmp == 0)
         return 0;
     c->conflicts++;
+    int rc = conflict_note(c, key, what, cmp < 0 ? v : *field, cmp < 0 ? *field : v);
+    if (rc)
+        return rc;
     if (cmp < 0) {
         char *n = xstrdup(v);
         if (!n)
@@ -321,8 +380,9 @@ int sanctagp_cooc_node_get(sanctagp_cooc *c, const char *key, const char *name, 
         memset(&c->ni[*ret], 0, sizeof c->ni[*ret]);
     }
     node_info *ni = &c->ni[*ret];
-    if ((rc = meta_set(c, &ni->name, name)) || (rc = meta_set(c, &ni->label, label)) ||
-        (rc = meta_set(c, &ni->country, country)))
+    if ((rc = meta_set(c, key, "name", &ni->name, name)) ||
+        (rc = meta_set(c, key, "label", &ni->label, label)) ||
+        (rc = meta_set(c, key, "country", &ni->country, country)))
         return rc;
     return 0;
 }

@@ -158,7 +158,11 @@ static void pick_pairs(const sanctagp_cooc *c, const sanctagp_cooc_out *o, uint6
             continue;
         prow *p = &v->p[v->np++];
         p->row = (uint32_t)i;
+        /* a < b by key, but a --with key comes first (one that is not meets it in b) */
         int sw = v->node_rank[r->a] > v->node_rank[r->b];
+        if (o && o->nwith && key_in(c, o->with, o->nwith, sw ? r->a : r->b) &&
+            !key_in(c, o->with, o->nwith, sw ? r->b : r->a))
+            sw = !sw;
         p->a = sw ? r->b : r->a;
         p->b = sw ? r->a : r->b;
         p->ca = ent_count(c, r->period, p->a);

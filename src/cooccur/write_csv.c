@@ -1,79 +1,87 @@
 /* write_csv.c - the CSV output: one row per pair (or per entity with
- * --entities) and period, RFC 4180 quoting. */
+ * --entities) and period. Text cells go through util's one cell writer
+ * (sanctagp_csv_cell: RFC 4180 quoting, and a cell a spreadsheet would
+ * evaluate, such as a list name =HYPERLINK(...), gets a leading single quote
+ * as OWASP recommends; README "CSV and spreadsheets"). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cooccur/cooccur_int.h"
+#include "util/csv.h"
 
-static void csv_field(FILE *f, const char *s)
+/* Appends ",cell" (no comma when `first`). Returns 0 or -1 (no memory). */
+static int cell(sanctagp_buf *b, const char *s, int first)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
+    if (!first && sanctagp_buf_append(b, ",", 1))
+        return -1;
+    return sanctagp_csv_cell(b, s, strlen(s), ',');
+}
+
+/* Appends ",n" for each of the `k` numbers (never neutralised: numbers). */
+static int nums(sanctagp_buf *b, const uint64_t *v, size_t k)
+{
+    char t[24];
+    for (size_t i = 0; i < k; i++) {
+        int n = snprintf(t, sizeof t, ",%llu", (unsigned long long)v[i]);
+        if (sanctagp_buf_append(b, t, (size_t)n))
+            return -1;
     }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    return 0;
 }
 
 /* The node columns: ",key,name,label,country". */
-static void csv_node(FILE *f, const sanctagp_cooc *c, uint32_t n)
+static int csv_node(sanctagp_buf *b, const sanctagp_cooc *c, uint32_t n)
 {
-    fputc(',', f);
-    csv_field(f, c->nodes.keys[n]);
-    fputc(',', f);
-    csv_field(f, sanctagp_cooc_node_name(c, n));
-    fputc(',', f);
-    csv_field(f, opt_str(c->ni[n].label));
-    fputc(',', f);
-    csv_field(f, opt_str(c->ni[n].country));
+    return cell(b, c->nodes.keys[n], 0) || cell(b, sanctagp_cooc_node_name(c, n), 0) ||
+           cell(b, opt_str(c->ni[n].label), 0) || cell(b, opt_str(c->ni[n].country), 0);
 }
 
-/* The last columns, "first_seen,last_seen\n" (empty when undated). */
-static void csv_seen(FILE *f, int32_t first, int32_t last)
+/* The last columns, "first_seen,last_seen\n" (empty when undated), then the
+ * row goes to `f` and the buffer is emptied. */
+static int csv_seen(sanctagp_buf *b, FILE *f, int32_t first, int32_t last)
 {
-    char b[16];
-    fputs(opt_str(sanctagp_cooc_date_or_null(first, b)), f);
-    fputc(',', f);
-    fputs(opt_str(sanctagp_cooc_date_or_null(last, b)), f);
-    fputc('\n', f);
+    char d1[16], d2[16];
+    if (cell(b, opt_str(sanctagp_cooc_date_or_null(first, d1)), 0) ||
+        cell(b, opt_str(sanctagp_cooc_date_or_null(last, d2)), 0) ||
+        sanctagp_buf_append(b, "\n", 1))
+        return -1;
+    fwrite(b->p, 1, b->len, f);
+    b->len = 0;
+    return 0;
 }
 
-static void csv_entities(FILE *f, const sanctagp_cooc *c, const view *v)
+static int csv_entities(sanctagp_buf *b, FILE *f, const sanctagp_cooc *c, const view *v)
 {
     fputs("period,key,name,label,country,count,documents,units,total_documents,"
           "first_seen,last_seen\n", f);
     for (size_t i = 0; i < v->ne; i++) {
         const ent_row *e = &c->ents[v->e[i]];
-        csv_field(f, c->periods.keys[e->period]);
-        csv_node(f, c, e->node);
-        fprintf(f, ",%llu,%llu,%llu,%llu,", (unsigned long long)e->count,
-                (unsigned long long)e->docs, (unsigned long long)c->p_units[e->period],
-                (unsigned long long)c->p_docs[e->period]);
-        csv_seen(f, e->first, e->last);
+        if (cell(b, c->periods.keys[e->period], 1) || csv_node(b, c, e->node) ||
+            nums(b, (const uint64_t[]){e->count, e->docs, c->p_units[e->period],
+                                       c->p_docs[e->period]}, 4) ||
+            csv_seen(b, f, e->first, e->last))
+            return -1;
     }
+    return 0;
 }
 
-static void csv_pairs(FILE *f, const sanctagp_cooc *c, const view *v)
+static int csv_pairs(sanctagp_buf *b, FILE *f, const sanctagp_cooc *c, const view *v)
 {
     fputs("period,a,a_name,a_label,a_country,b,b_name,b_label,b_country,count,documents,"
           "a_count,b_count,units,total_documents,npmi,first_seen,last_seen\n", f);
+    char npmi[32];
     for (size_t i = 0; i < v->np; i++) {
         const prow *p = &v->p[i];
         const pair_row *r = &c->pairs[p->row];
-        csv_field(f, c->periods.keys[r->period]);
-        csv_node(f, c, p->a);
-        csv_node(f, c, p->b);
-        fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%.6f,", (unsigned long long)r->count,
-                (unsigned long long)r->docs, (unsigned long long)p->ca,
-                (unsigned long long)p->cb, (unsigned long long)c->p_units[r->period],
-                (unsigned long long)c->p_docs[r->period], p->npmi);
-        csv_seen(f, r->first, r->last);
+        int n = snprintf(npmi, sizeof npmi, ",%.6f", p->npmi);
+        if (cell(b, c->periods.keys[r->period], 1) || csv_node(b, c, p->a) ||
+            csv_node(b, c, p->b) ||
+            nums(b, (const uint64_t[]){r->count, r->docs, p->ca, p->cb, c->p_units[r->period],
+                                       c->p_docs[r->period]}, 6) ||
+            sanctagp_buf_append(b, npmi, (size_t)n) || csv_seen(b, f, r->first, r->last))
+            return -1;
     }
+    return 0;
 }
 
 int sanctagp_cooc_write_csv(sanctagp_cooc *c, FILE *f, const sanctagp_cooc_out *o, int entities)
@@ -81,10 +89,11 @@ int sanctagp_cooc_write_csv(sanctagp_cooc *c, FILE *f, const sanctagp_cooc_out *
     view v;
     if (sanctagp_cooc_view_build(c, o, entities, &v))
         return SANCTAG_E_NOMEM;
-    if (entities)
-        csv_entities(f, c, &v);
-    else
-        csv_pairs(f, c, &v);
+    sanctagp_buf row = {0};
+    int rc = entities ? csv_entities(&row, f, c, &v) : csv_pairs(&row, f, c, &v);
+    sanctagp_buf_release(&row);
     sanctagp_cooc_view_release(&v);
+    if (rc)
+        return SANCTAG_E_NOMEM;
     return ferror(f) ? SANCTAG_E_IO : 0;
 }

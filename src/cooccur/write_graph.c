@@ -3,18 +3,21 @@
  * endpoints of the kept pairs. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cooccur/cooccur_int.h"
+#include "util/utf8.h"
 
 /* ------------------------------------------------------------------------- */
 /* Both formats                                                               */
 
-/* Writes `s` escaped for XML text and attribute values; characters XML 1.0
- * cannot carry (C0 controls but tab, newline, carriage return) are dropped. */
-static void xml_text(FILE *f, const char *s)
+/* Writes the `n` bytes of valid UTF-8 `s` escaped for XML text and attribute
+ * values. C0 controls other than tab, newline and carriage return are
+ * dropped; U+FFFE and U+FFFF (EF BF BE, EF BF BF) become U+FFFD. */
+static void xml_valid(FILE *f, const unsigned char *s, size_t n)
 {
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = s[i];
         switch (ch) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;
@@ -25,9 +28,33 @@ static void xml_text(FILE *f, const char *s)
         case '\n': fputs("&#10;", f); break;
         case '\r': fputs("&#13;", f); break;
         default:
-            if (ch >= 0x20)
+            if (ch == 0xEF && i + 2 < n && s[i + 1] == 0xBF && (s[i + 2] & 0xFE) == 0xBE) {
+                fputs("\xEF\xBF\xBD", f);
+                i += 2;
+            } else if (ch >= 0x20) {
                 fputc(ch, f);
+            }
         }
+    }
+}
+
+/* Writes `str` escaped for XML. Characters XML 1.0 forbids never reach the
+ * file, whatever the names hold (README "Formats"): C0 controls other than
+ * tab, newline and carriage return are dropped; U+FFFE, U+FFFF and bytes
+ * that are not UTF-8 become U+FFFD. */
+static void xml_text(FILE *f, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t n = strlen(str);
+    while (n) {
+        size_t bad = n;
+        int rc = sanctagp_utf8_check((const char *)s, n, &bad);
+        xml_valid(f, s, bad);
+        if (!rc)
+            break;
+        fputs("\xEF\xBF\xBD", f); /* the byte that starts no valid sequence */
+        s += bad + 1;
+        n -= bad + 1;
     }
 }
 

@@ -190,6 +190,13 @@ int sanctagp_mbuild_entity(sanctagp_mbuild *b, const char *key, const char *labe
     return 0;
 }
 
+int sanctagp_mbuild_entity_records(sanctagp_mbuild *b, uint32_t idx, const char *records)
+{
+    if (idx >= b->n_ent)
+        return SANCTAG_E_INVALID;
+    return add_string(b, records, &b->ent[idx].records);
+}
+
 static int lang_index(sanctagp_mbuild *b, const char *lang, uint16_t *ret)
 {
     if (!lang)

@@ -18,6 +18,7 @@ void sanctag_gazetteer_unref(sanctag_gazetteer *gz)
         return;
     free(gz->path);
     free(gz->image);
+    sanctagp_cues_free(gz->cues);
     if (gz->ner_free)
         gz->ner_free(gz->ner_model);
     free(gz);
@@ -59,4 +60,11 @@ int sanctag_gazetteer_entity(const sanctag_gazetteer *gz, uint32_t index, sancta
     ret->list_ref = sanctagp_str(m, e->list_ref);
     ret->listed_on = sanctagp_str(m, e->listed_on);
     return 0;
+}
+
+const char *sanctag_gazetteer_entity_records(const sanctag_gazetteer *gz, uint32_t index)
+{
+    if (!gz || index >= gz->m.h->n_entities)
+        return NULL;
+    return sanctagp_str(&gz->m, gz->m.ent[index].records);
 }

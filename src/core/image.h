@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "core/matcher.h"
+#include "core/namecues.h"
 #include "core/names_model.h"
 #include "sanctag.h"
 
@@ -18,6 +19,7 @@ struct sanctag_gazetteer {
     void *image;           /* owned, 8-byte aligned */
     size_t image_size;
     sanctagp_matcher m;    /* points into image */
+    sanctagp_cues *cues;   /* owned; cue words of context name recognition (NULL: none) */
     /* a statistical name model and its proposer (both NULL: none), see
      * core/names_model.h; the model is freed by ner_free when set */
     const void *ner_model;

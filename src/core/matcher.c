@@ -160,7 +160,7 @@ int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size)
     }
     for (uint32_t i = 0; i < h->n_entities; i++) {
         const uint32_t *f = &m->ent[i].key;
-        for (int k = 0; k < 8; k++)
+        for (int k = 0; k < 9; k++) /* key .. records */
             if (f[k] >= h->strings_size)
                 return SANCTAG_E_DB;
     }

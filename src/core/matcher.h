@@ -16,7 +16,7 @@
 #include "core/text.h"
 
 #define SANCTAGP_IMAGE_MAGIC "SNTGMAT"
-#define SANCTAGP_IMAGE_FORMAT 5u
+#define SANCTAGP_IMAGE_FORMAT 6u /* 6: entities carry their list records */
 
 /* Case policies. */
 enum { POL_FOLD = 0, POL_CAP = 1, POL_EXACT = 2 };
@@ -77,6 +77,7 @@ typedef struct sanctagp_accept {
 
 typedef struct sanctagp_ent {
     uint32_t key, label, name, country, programs, list_source, list_ref, listed_on;
+    uint32_t records; /* JSON array of the list records behind it, "" when none */
     uint32_t listed;
 } sanctagp_ent;
 
@@ -253,6 +254,9 @@ int sanctagp_mbuild_entity(sanctagp_mbuild *b, const char *key, const char *labe
                            const char *name, const char *country, int listed,
                            const char *programs, const char *list_source,
                            const char *list_ref, const char *listed_on, uint32_t *ret_idx);
+/* Sets the list records behind entity `idx` (a JSON array, see
+ * sanctag_gazetteer_entity_records()). */
+int sanctagp_mbuild_entity_records(sanctagp_mbuild *b, uint32_t idx, const char *records);
 
 /* Adds an alias of entity `ent`. `policy` is "auto", "fold", "cap" or "exact";
  * with accents "fold" an accent-stripped variant is added too. An alias that

@@ -9,39 +9,7 @@
 #include "core/names.h"
 #include "core/text.h"
 #include "core/tagger.h"
-
-typedef struct cand {
-    uint32_t tok, ntok;
-    const sanctagp_accept *a;
-    int ambiguous;
-} cand;
-
-struct sanctag_tagger {
-    sanctag_gazetteer *gz;
-    sanctagp_tokens tk;
-    sanctagp_sentences sents; /* filled on demand: sents_ready */
-    int sents_ready;
-    sanctag_span *spans;
-    size_t n_spans, spans_cap;
-    cand *cover;       /* greedy cover, --all only */
-    size_t n_cover, cover_cap;
-    struct form *forms; /* document-level short forms and acronyms */
-    size_t n_forms, forms_cap;
-    uint8_t *covered;   /* per token: inside some span */
-    size_t covered_cap;
-    uint32_t *probe;    /* tokens to look up: [2k] token index, [2k+1] dictionary home */
-    size_t probe_cap;
-    uint32_t *cand;     /* tokens that begin some alias, in order */
-    size_t cand_cap, n_cand;
-};
-
-/* A short form ("Kim") or acronym ("IAEA") that names `entity` in this document
- * from token `from` on. */
-struct form {
-    uint32_t tok;       /* the token whose normalised text is the form */
-    uint32_t entity, from;
-    uint8_t acronym, ambiguous;
-};
+#include "core/tagger_int.h"
 
 #define MAX_FORMS 512
 
@@ -69,6 +37,7 @@ void sanctag_tagger_free(sanctag_tagger *tg)
     free(tg->covered);
     free(tg->probe);
     free(tg->cand);
+    sanctagp_namefind_release(&tg->nf);
     free(tg);
 }
 
@@ -199,6 +168,27 @@ static int emit(sanctag_tagger *tg, const cand *c, unsigned flags)
             }
         }
     }
+    return 0;
+}
+
+int sanctagp_emit_span(sanctag_tagger *tg, uint32_t tok, uint32_t ntok, uint32_t entity,
+                       const char *kind, unsigned flags, uint32_t named_country)
+{
+    if (tg->n_spans == tg->spans_cap &&
+        sanctagp_grow((void **)&tg->spans, &tg->spans_cap, tg->n_spans + 1, sizeof *tg->spans))
+        return SANCTAG_E_NOMEM;
+    const sanctagp_token *t = tg->tk.v;
+    sanctag_span *s = &tg->spans[tg->n_spans++];
+    s->start = t[tok].start;
+    s->end = t[tok + ntok - 1].end;
+    s->entity = entity;
+    s->sentence = 0;
+    s->first_token = tok;
+    s->ntokens = ntok;
+    s->alias_kind = kind;
+    s->alias_lang = "";
+    s->flags = flags;
+    s->named_country = named_country;
     return 0;
 }
 
@@ -492,8 +482,15 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
         if (tg->n_spans > 1)
             qsort(tg->spans, tg->n_spans, sizeof *tg->spans, span_cmp);
     }
-    if (!(flags & SANCTAG_TAG_NO_PROPAGATE) && propagate(tg))
+    if (flags & SANCTAG_TAG_NAMES) {
+        size_t before = tg->n_spans;
+        if (sanctagp_names_find(tg, text, !(flags & SANCTAG_TAG_NO_PROPAGATE)))
+            return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
+        if (tg->n_spans != before || tg->nf.n)
+            qsort(tg->spans, tg->n_spans, sizeof *tg->spans, span_cmp);
+    } else if (!(flags & SANCTAG_TAG_NO_PROPAGATE) && propagate(tg)) {
         return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
+    }
     number_sentences(tg);
     tg->sents_ready = 0; /* listed by sanctag_tagger_sentences() when asked */
     return 0;

@@ -16,6 +16,7 @@
 
 #include "gazetteer/countries.h"
 #include "gazetteer/lexicon.h"
+#include "gazetteer/links.h"
 #include "gazetteer/sources.h"
 #include "util/hash.h"
 
@@ -609,7 +610,8 @@ static int jsonl_record(void *ctx, const char *path, long line, const char *cons
 
 /* A .tsv or .jsonl source file: read with the one source reader, written as
  * the source named after the file, versioned by a hash of its bytes; a TSV
- * whose header starts with `word` or `token` is a lexicon (lexicon.h). */
+ * whose header starts with `word<TAB>role` holds cue words (cues.c), one whose
+ * header starts with `word` or `token` otherwise is a lexicon (lexicon.h). */
 static int source_file(sqlite3 *db, const char *db_path, const char *path, int jsonl,
                        sanctag_error *err)
 {
@@ -618,10 +620,20 @@ static int source_file(sqlite3 *db, const char *db_path, const char *path, int j
     int rc = sanctagp_src_load(path, 1, &buf, &len, err);
     if (rc)
         return rc;
+    if (!jsonl && sanctagp_links_is_source(buf, len)) {
+        rc = sanctagp_links_source(db, db_path, path, buf, len, err);
+        free(buf);
+        return rc;
+    }
     char name[256], ver[32];
     source_name_of(path, name, sizeof name);
     snprintf(ver, sizeof ver, "%016llx",
              (unsigned long long)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, buf, len));
+    if (!jsonl && sanctagp_is_cue_source(buf, len)) { /* before lexicons: "word<TAB>role" */
+        rc = sanctagp_cue_source(db, db_path, path, name, ver, buf, len, err);
+        free(buf);
+        return rc;
+    }
     if (!jsonl && sanctagp_is_lexicon(buf, len)) {
         rc = sanctagp_lexicon_add(db, db_path, path, name, ver, buf, len, err);
         free(buf);

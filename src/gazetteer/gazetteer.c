@@ -9,9 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-static void store_upgraded(const char *path, const char *version, const void *img, size_t size)
+/* Stores a matcher compiled afresh (an image of an older format, or one
+ * that did not match its rows) so the next open is fast again, with the
+ * checksum of the rows it was compiled from as the version; only when the
+ * file may be written and meta is unchanged since it was read. */
+static void store_fresh(const char *path, const char *read_version, const char *version,
+                        const void *img, size_t size)
 {
     if (access(path, W_OK) != 0)
         return;
@@ -22,7 +28,15 @@ static void store_upgraded(const char *path, const char *version, const void *im
         if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
             char *v = sanctagp_db_meta(db, "version"), *d = sanctagp_db_meta(db, "dirty");
             /* unchanged since we read it */
-            int same = v && d && strcmp(v, version) == 0 && strcmp(d, "0") == 0;
+            int same = v && d && strcmp(v, read_version) == 0 && strcmp(d, "0") == 0;
+            sqlite3_stmt *st = NULL;
+            if (same && strcmp(version, read_version) != 0 &&
+                sqlite3_prepare_v2(db, "UPDATE meta SET value = ?1 WHERE key = 'version'", -1,
+                                   &st, NULL) == SQLITE_OK) {
+                sqlite3_bind_text(st, 1, version, -1, SQLITE_STATIC);
+                same = sqlite3_step(st) == SQLITE_DONE;
+            }
+            sqlite3_finalize(st);
             if (same && sanctagp_db_store_image(db, version, img, size) == SQLITE_OK)
                 sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
             else
@@ -90,11 +104,92 @@ static int load_stored(sqlite3 *db, const char *version, void **ret, size_t *ret
     return ok;
 }
 
+/* Makes the compiled image (malloc'd, freed here) gz's, as `version`. */
+static int adopt_image(sanctag_gazetteer *gz, const char *path, void *img, size_t size,
+                       const char *version, sanctag_error *err)
+{
+    gz->image = image_alloc(size);
+    if (!gz->image) {
+        free(img);
+        return sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
+    }
+    memcpy(gz->image, img, size);
+    free(img);
+    gz->image_size = size;
+    if (sanctagp_matcher_load(&gz->m, gz->image, gz->image_size))
+        return sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
+                                  "%s: compiled matcher failed validation", path);
+    snprintf(gz->version, sizeof gz->version, "%s", version);
+    return 0;
+}
+
+/* The stored matcher, when there is one of this format, is trusted only
+ * when it is the very image the rows now in the file compile to: its header
+ * names the content checksum (the version) of the rows it was compiled
+ * from, but a foreign image with that string patched in would claim the
+ * same, so the rows are checksummed and compiled and the result compared
+ * byte for byte. That costs what a stale open costs (0.17 s of CPU for the
+ * default gazetteer), so a file found good is remembered (verify.c; sb was
+ * taken before anything was read) and its later opens skip the check. When
+ * it does not match, the fresh matcher is used, with a notice, and *done is
+ * 2 (the caller stores it once its read transaction is over); 1 when the
+ * stored one matches, 0 when there is no usable stored matcher. */
+static int load_checked(sqlite3 *db, const char *path, const struct stat *sb,
+                        sanctag_gazetteer *gz, const char *version, int *done,
+                        sanctag_error *err)
+{
+    *done = 0;
+    if (!load_stored(db, version, &gz->image, &gz->image_size) ||
+        sanctagp_matcher_load(&gz->m, gz->image, gz->image_size)) {
+        free(gz->image);
+        gz->image = NULL;
+        return 0;
+    }
+    snprintf(gz->version, sizeof gz->version, "%s", version);
+    if (sb && sanctagp_verified_known(sb, version))
+        return *done = 1, 0;
+    sanctagp_rows g;
+    char hex[17];
+    int rc = sanctagp_db_checksum(db, path, &g, hex, err);
+    if (rc)
+        return rc;
+    void *img = NULL;
+    size_t size = 0;
+    sanctagp_mbuild *b = sanctagp_mbuild_new();
+    rc = b ? sanctagp_rows_compile(&g, 0, b) : SANCTAG_E_NOMEM;
+    sanctagp_rows_free(&g);
+    rc = rc ? rc : sanctagp_mbuild_finish(b, hex, &img, &size);
+    sanctagp_mbuild_free(b);
+    if (rc)
+        return sanctagp_compile_failed(rc, path, err);
+    if (strcmp(hex, version) == 0 && size == gz->image_size && memcmp(img, gz->image, size) == 0) {
+        free(img);
+        if (sb)
+            sanctagp_verified_note(sb, version);
+        return *done = 1, 0;
+    }
+    char said[sizeof gz->m.h->version + 1];
+    snprintf(said, sizeof said, "%.*s", (int)sizeof gz->m.h->version, gz->m.h->version);
+    fprintf(stderr,
+            "sanctag: %s: the stored matcher (compiled from content %s, it says) is not what "
+            "the entities and aliases beside it (content %s) compile to: compiled afresh "
+            "from them%s\n",
+            path, said, hex,
+            access(path, W_OK) == 0 ? " and stored" : " (in memory: the file is read-only)");
+    free(gz->image);
+    gz->image = NULL;
+    memset(&gz->m, 0, sizeof gz->m);
+    *done = 2;
+    return adopt_image(gz, path, img, size, hex, err);
+}
+
 int sanctag_gazetteer_open(const char *path, unsigned flags, sanctag_gazetteer **ret_gz,
                            sanctag_error *err)
 {
     if (!path || !ret_gz)
         return sanctagp_error_set(err, SANCTAG_E_INVALID, "", 0, 0, -1, "no gazetteer path");
+    struct stat sb; /* before anything is read: see verify.c */
+    int have_stat = stat(path, &sb) == 0;
     sqlite3 *db = NULL;
     int rc = sanctagp_db_open(path, (flags & SANCTAG_OPEN_WRITE) ? DB_WRITE : DB_READ, &db, err);
     if (rc)
@@ -109,13 +204,18 @@ int sanctag_gazetteer_open(const char *path, unsigned flags, sanctag_gazetteer *
     version = sanctagp_db_meta(db, "version");
     dirty = sanctagp_db_meta(db, "dirty");
     int stale = !version || !dirty || strcmp(dirty, "0") != 0;
-    int weak = (flags & SANCTAG_OPEN_WEAK) != 0;
-    if (!stale && !weak && load_stored(db, version, &gz->image, &gz->image_size) &&
-        sanctagp_matcher_load(&gz->m, gz->image, gz->image_size) == 0) {
-        snprintf(gz->version, sizeof gz->version, "%s", version);
-    } else {
-        free(gz->image);
-        gz->image = NULL;
+    int weak = (flags & SANCTAG_OPEN_WEAK) != 0, done = 0;
+    /* one read transaction: the matcher and the rows it is checked against
+     * are of the same moment */
+    if (!stale && !weak && !(rc = sanctagp_db_exec(db, path, "BEGIN", err))) {
+        rc = load_checked(db, path, have_stat ? &sb : NULL, gz, version, &done, err);
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        if (!rc && done == 2)
+            store_fresh(path, version, gz->version, gz->image, gz->image_size);
+    }
+    if (rc)
+        goto fail;
+    if (!done) {
         if (stale && (flags & SANCTAG_OPEN_WRITE)) {
             /* rebuild and store, so the next start-up is fast again */
             if ((rc = sanctagp_db_exec(db, path, "BEGIN IMMEDIATE", err)))
@@ -136,23 +236,14 @@ int sanctag_gazetteer_open(const char *path, unsigned flags, sanctag_gazetteer *
                  weak ? "+weak" : "");
         if ((rc = sanctagp_db_compile(db, path, weak, v, &img, &size, err)))
             goto fail;
-        gz->image = image_alloc(size);
-        if (!gz->image) {
-            free(img);
-            rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
-            goto fail;
-        }
-        memcpy(gz->image, img, size);
         if (!stale && !weak)
-            store_upgraded(path, version, img, size);
-        free(img);
-        gz->image_size = size;
-        if (sanctagp_matcher_load(&gz->m, gz->image, gz->image_size)) {
-            rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
-                                    "%s: compiled matcher failed validation", path);
+            store_fresh(path, version, version, img, size);
+        if ((rc = adopt_image(gz, path, img, size, v, err)))
             goto fail;
-        }
-        snprintf(gz->version, sizeof gz->version, "%s", v);
+    }
+    if ((rc = sanctagp_cues_read(db, &gz->cues))) {
+        rc = sanctagp_error_set(err, rc, path, 0, 0, -1, "out of memory");
+        goto fail;
     }
     if ((rc = sanctagp_db_load_ner(db, path, gz, err)))
         goto fail;
@@ -170,6 +261,7 @@ fail:
         free(gz->image);
         if (gz->ner_free)
             gz->ner_free(gz->ner_model);
+        sanctagp_cues_free(gz->cues);
         free(gz);
     }
     return rc;

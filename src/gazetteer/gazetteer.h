@@ -95,5 +95,17 @@ int sanctagp_source_ner_model(sqlite3 *db, const char *db_path, const char *path
  * stored model is unusable. */
 int sanctagp_db_load_ner(sqlite3 *db, const char *path, sanctag_gazetteer *gz,
                          sanctag_error *err);
+/* ---- cue words of name recognition (cues.c) ---- */
+
+/* 1 when a loaded .tsv source is a cue source: its first line after comments
+ * is the header "word<TAB>role[...]". */
+int sanctagp_is_cue_source(const char *buf, size_t len);
+/* Writes a cue source (buf: the file's bytes, modified) as source `name`
+ * into table `cue`; errors name the file and line. */
+int sanctagp_cue_source(sqlite3 *db, const char *db_path, const char *path, const char *name,
+                        const char *version, char *buf, size_t len, sanctag_error *err);
+/* The stored cue words with the lexicon's common words and given names (*ret
+ * NULL when the gazetteer has no cue words). Returns 0 or SANCTAG_E_NOMEM. */
+int sanctagp_cues_read(sqlite3 *db, sanctagp_cues **ret);
 
 #endif

@@ -1,6 +1,7 @@
 /* queries.c - a gazetteer opened to be asked (queries.h), alias shapes and
  * case policies as shown, `gaz build`'s counts, and `gaz lookup`: which
  * entities a name resolves to and why. `gaz stats` is stats.c. */
+#include "gazetteer/links.h"
 #include "gazetteer/queries.h"
 
 #include <stdio.h>
@@ -234,6 +235,39 @@ static void other_keys(sanctagp_gazq *q, const char *name, json_t *keys, json_t 
     }
 }
 
+/* The links of entity `key` (links.h) into o's "links"; for a curated
+ * entity the links make listed, the listing the tagger gives its spans
+ * (every record behind it) as o's "sanctions". */
+static void linked_listing(sanctagp_gazq *q, const char *key, json_t *o)
+{
+    json_t *links = NULL;
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    if (sanctagp_links_of(q->db, q->path, key, &links, &e) || !json_array_size(links)) {
+        json_decref(links);
+        return;
+    }
+    json_object_set_new(o, "links", links);
+    uint32_t n = q->gz ? sanctag_gazetteer_entity_count(q->gz) : 0;
+    for (uint32_t i = 0; i < n; i++) {
+        sanctag_entity ent;
+        if (sanctag_gazetteer_entity(q->gz, i, &ent) || strcmp(ent.key, key) != 0)
+            continue;
+        const char *rj = sanctag_gazetteer_entity_records(q->gz, i);
+        json_t *recs = rj && *rj ? json_loads(rj, 0, NULL) : NULL;
+        if (ent.listed && recs) {
+            json_t *progs = json_loads(ent.programs, 0, NULL);
+            json_object_set_new(o, "sanctions",
+                                json_pack("{s:b,s:o,s:s,s:s,s:s,s:O}", "listed", 1, "programs",
+                                          progs ? progs : json_array(), "source",
+                                          ent.list_source, "ref", ent.list_ref, "listed_on",
+                                          ent.listed_on, "records", recs));
+        }
+        json_decref(recs);
+        break;
+    }
+}
+
 /* The entity of the by_key row `st`; `how` and `fb` as in sanctagp_gazq_lookup(). */
 static json_t *entity_json(sanctagp_gazq *q, sqlite3_stmt *st, json_t *how, json_t *fb)
 {
@@ -260,6 +294,7 @@ static json_t *entity_json(sanctagp_gazq *q, sqlite3_stmt *st, json_t *how, json
                                       progs ? progs : json_array(), "source", txt(st, 9), "ref",
                                       txt(st, 10), "listed_on", txt(st, 11)));
     }
+    linked_listing(q, txt(st, 1), o);
     json_object_set_new(o, "source", json_string(txt(st, 12)));
     if (*txt(st, 13))
         json_object_set_new(o, "origin", json_string(txt(st, 13)));

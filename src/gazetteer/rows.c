@@ -14,6 +14,9 @@ void sanctagp_rows_free(sanctagp_rows *g)
     free(g->al);
     free(g->by_key);
     free(g->dense);
+    free(g->links);
+    free(g->merged);
+    free(g->first_link);
     memset(g, 0, sizeof *g);
 }
 
@@ -45,8 +48,7 @@ static int rows_cols(sanctagp_rows *g, sqlite3_stmt *st, int i0, int n, uint32_t
     return 0;
 }
 
-/* index of the entity with rowid `id`, or ROWS_NONE */
-static uint32_t rows_find(const sanctagp_rows *g, sqlite3_int64 id)
+uint32_t sanctagp_rows_find(const sanctagp_rows *g, sqlite3_int64 id)
 {
     if (g->dense) {
         if (id < g->id0 || (sqlite3_uint64)(id - g->id0) >= g->ndense)
@@ -120,7 +122,7 @@ int sanctagp_rows_read(sqlite3 *db, const char *path, int key_order, sanctagp_ro
         if (sanctagp_grow((void **)&g->al, &g->alcap, g->nal + 1, sizeof *g->al))
             goto nomem;
         sanctagp_rowalias *a = &g->al[g->nal];
-        a->ent = rows_find(g, sqlite3_column_int64(st, 0));
+        a->ent = sanctagp_rows_find(g, sqlite3_column_int64(st, 0));
         a->off = g->n;
         if ((rc = rows_cols(g, st, 1, AC_N, a->len)))
             goto fail;
@@ -130,6 +132,8 @@ int sanctagp_rows_read(sqlite3 *db, const char *path, int key_order, sanctagp_ro
         goto dberr;
     sqlite3_finalize(st);
     st = NULL;
+    if ((rc = sanctagp_rows_links(db, path, g, err)))
+        goto fail;
 
     if (!key_order)
         return 0;
@@ -140,7 +144,7 @@ int sanctagp_rows_read(sqlite3 *db, const char *path, int key_order, sanctagp_ro
         goto dberr;
     size_t r = 0;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        uint32_t i = rows_find(g, sqlite3_column_int64(st, 0));
+        uint32_t i = sanctagp_rows_find(g, sqlite3_column_int64(st, 0));
         if (i == ROWS_NONE || r == g->nent)
             goto changed;
         g->by_key[r++] = i;
@@ -201,55 +205,51 @@ int sanctagp_compile_failed(int rc, const char *path, sanctag_error *err)
     return rc;
 }
 
-/* column k of a row whose columns start at p */
-static const char *gcol(const char *p, const uint32_t *len, int k)
-{
-    for (int i = 0; i < k; i++)
-        p += len[i] + 1;
-    return p;
-}
-
 /* Which entities the matcher holds and in which order, and which aliases in
  * which order: entities by id; the aliases of listed entities, then those of
  * the others, each in alias order: a listed entity wins an alias it shares
  * with an unlisted one (the span is then marked ambiguous), as every mention
- * of a sanctioned name must carry its listing. */
+ * of a sanctioned name must carry its listing. Links (links.c) make a curated
+ * entity listed with its list records, and the aliases of a list entity
+ * merged into it name it: the list entity stays in the matcher (entity
+ * indexes and the API see it) but no alias names it, so an alias both have
+ * is no ambiguity. */
 int sanctagp_rows_compile(const sanctagp_rows *g, int weak, sanctagp_mbuild *b)
 {
     uint32_t *map = calloc(g->nent ? g->nent : 1, sizeof *map); /* entity index -> matcher's + 1 */
-    if (!map)
+    int8_t *pass = malloc(g->nent ? g->nent : 1);
+    if (!map || !pass) {
+        free(map);
+        free(pass);
         return SANCTAG_E_NOMEM;
+    }
     int rc = 0;
     for (size_t i = 0; i < g->nent && !rc; i++) {
         const sanctagp_rowent *e = &g->ent[i];
         if (e->id <= 0 || e->id > (sqlite3_int64)UINT32_MAX - 1)
             continue;
-        const char *c[EC_N];
-        const char *p = g->buf + e->off;
-        for (int k = 0; k < EC_N; k++) {
-            c[k] = p;
-            p += e->len[k] + 1;
-        }
         uint32_t idx;
-        rc = sanctagp_mbuild_entity(b, c[EC_KEY], c[EC_LABEL], c[EC_NAME], c[EC_COUNTRY],
-                                    e->listed, c[EC_PROGRAMS], c[EC_LIST_SOURCE], c[EC_LIST_REF],
-                                    c[EC_LISTED_ON], &idx);
+        rc = sanctagp_links_entity(g, (uint32_t)i, b, &idx);
         map[i] = idx + 1;
+        pass[i] = (int8_t)sanctagp_links_pass(g, (uint32_t)i);
     }
-    for (int pass = 0; pass < 2 && !rc; pass++)
+    for (int p = 0; p < 2 && !rc; p++)
         for (size_t i = 0; i < g->nal && !rc; i++) {
             const sanctagp_rowalias *a = &g->al[i];
-            if (a->ent == ROWS_NONE || g->ent[a->ent].pass != pass || !map[a->ent])
+            uint32_t t = a->ent;
+            if (t != ROWS_NONE && g->merged && g->merged[t] != ROWS_NONE)
+                t = g->merged[t];
+            if (t == ROWS_NONE || pass[t] != p || !map[t])
                 continue;
-            const char *p = g->buf + a->off;
-            rc = compile_alias(b, map[a->ent] - 1, weak, p, gcol(p, a->len, AC_KIND),
-                               gcol(p, a->len, AC_LANG), gcol(p, a->len, AC_CASE),
-                               gcol(p, a->len, AC_ACCENTS));
+            const char *q = g->buf + a->off;
+            rc = compile_alias(b, map[t] - 1, weak, q, sanctagp_rows_col(q, a->len, AC_KIND),
+                               sanctagp_rows_col(q, a->len, AC_LANG), sanctagp_rows_col(q, a->len, AC_CASE),
+                               sanctagp_rows_col(q, a->len, AC_ACCENTS));
         }
     free(map);
+    free(pass);
     return rc;
 }
-
 
 int sanctagp_db_compile(sqlite3 *db, const char *path, int weak, const char *version,
                         void **ret_image, size_t *ret_size, sanctag_error *err)

@@ -46,6 +46,12 @@ typedef struct sanctagp_rowalias {
 
 #define ROWS_NONE UINT32_MAX
 
+/* A link applied (links.c): list entity `list` is merged into curated
+ * entity `cur`. */
+typedef struct sanctagp_rowlink {
+    uint32_t cur, list;
+} sanctagp_rowlink;
+
 typedef struct sanctagp_rows {
     char *buf;
     size_t n, cap;
@@ -57,7 +63,42 @@ typedef struct sanctagp_rows {
     uint32_t *dense;  /* index + 1 by id - id0, when ids are dense enough */
     sqlite3_int64 id0;
     size_t ndense;
+    /* links whose both ends exist (links.c), by curated key, UN lists first;
+     * NULL arrays when there is none */
+    sanctagp_rowlink *links;
+    size_t nlinks, linkcap;
+    uint32_t *merged;     /* by entity: the curated entity it is merged into, or ROWS_NONE */
+    uint32_t *first_link; /* by entity: its first link as the curated end, or ROWS_NONE */
 } sanctagp_rows;
+
+/* column k of a row whose columns start at p */
+static inline const char *sanctagp_rows_col(const char *p, const uint32_t *len, int k)
+{
+    for (int i = 0; i < k; i++)
+        p += len[i] + 1;
+    return p;
+}
+
+/* index of the entity with rowid `id`, or ROWS_NONE */
+uint32_t sanctagp_rows_find(const sanctagp_rows *g, sqlite3_int64 id);
+
+/* ---- links (links.c) ---- */
+
+/* Reads the links whose curated entity and list record both exist into g
+ * (after its entities): a list record merged into at most one curated
+ * entity, no chains. A gazetteer without a link table has none. */
+int sanctagp_rows_links(sqlite3 *db, const char *path, sanctagp_rows *g, sanctag_error *err);
+
+/* Adds entity i to the matcher: a curated entity with links as listed with
+ * every list record behind it (its own first, then the linked ones: UN lists
+ * first), the union of their programmes, and the first record's source,
+ * reference and date; any listed entity with its records. */
+int sanctagp_links_entity(const sanctagp_rows *g, uint32_t i, sanctagp_mbuild *b,
+                          uint32_t *ret_idx);
+
+/* The compile pass of entity i's aliases (sanctagp_rowent.pass), 0 for a
+ * curated entity linked to a listed record. */
+int sanctagp_links_pass(const sanctagp_rows *g, uint32_t i);
 
 /* Reads every entity and alias row; with `key_order` also the entities' key
  * order (by_key), which only the content version needs. On failure err
@@ -73,6 +114,19 @@ int sanctagp_rows_compile(const sanctagp_rows *g, int weak, sanctagp_mbuild *b);
 /* The content version of rows read with key_order (version.c): 0 or
  * SANCTAG_E_NOMEM. */
 int sanctagp_rows_version(const sanctagp_rows *g, uint64_t *ret);
+
+/* ---- the stored matcher against its rows (verify.c) ---- */
+
+/* Reads the rows (key order, left in *g for compiling; freed on failure)
+ * and writes their content checksum, the version, as 16 hex digits. */
+int sanctagp_db_checksum(sqlite3 *db, const char *path, sanctagp_rows *g, char hex[17],
+                         sanctag_error *err);
+/* 1 when this very state of a file (device, inode, size, mtime, ctime) was
+ * found earlier to hold rows whose checksum is `version`. */
+struct stat;
+int sanctagp_verified_known(const struct stat *sb, const char *version);
+/* Remembers that it does (a no-op when there is no cache directory). */
+void sanctagp_verified_note(const struct stat *sb, const char *version);
 
 /* Describes a compile failure `rc` other than a database error in err (when
  * err holds nothing yet); returns rc. */

@@ -75,6 +75,22 @@ static int one_row(sqlite3 *db, const char *sql, json_int_t *a, json_int_t *b)
 }
 
 
+/* 1 when the stored matcher image is byte for byte the one gz loaded */
+static int stored_is_loaded(sqlite3 *db, const sanctag_gazetteer *gz)
+{
+    sqlite3_stmt *st = NULL;
+    int same = 0;
+    if (sqlite3_prepare_v2(db, "SELECT image FROM matcher WHERE id = 1", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        const void *p = sqlite3_column_blob(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        same = p && n == gz->image_size && memcmp(p, gz->image, n) == 0;
+    }
+    sqlite3_finalize(st);
+    return same;
+}
+
 /* the compiled matcher: stored, current, its size; and the one loaded */
 static json_t *stats_matcher(sqlite3 *db, const sanctag_gazetteer *gz, const char *version,
                              const char *dirty)
@@ -88,9 +104,14 @@ static json_t *stats_matcher(sqlite3 *db, const sanctag_gazetteer *gz, const cha
         json_object_set_new(m, "image_bytes", json_integer(sqlite3_column_int64(st, 2)));
         json_object_set_new(m, "format", json_integer(sqlite3_column_int64(st, 1)));
         json_object_set_new(m, "compiled_from", json_string(txt(st, 0)));
-        json_object_set_new(m, "current",
-                            json_boolean(version && strcmp(txt(st, 0), version) == 0 && dirty &&
-                                         strcmp(dirty, "0") == 0));
+        int fresh = version && strcmp(txt(st, 0), version) == 0 && dirty &&
+                    strcmp(dirty, "0") == 0;
+        /* the open checked the stored image against the rows and compiled
+         * its own when they did not match (gazetteer.c): the stored one is
+         * current only when it is the one loaded */
+        int same = fresh && stored_is_loaded(db, gz);
+        json_object_set_new(m, "current", json_boolean(same));
+        json_object_set_new(m, "matches_content", json_boolean(!fresh || same));
     } else {
         json_object_set_new(m, "stored", json_false());
         json_object_set_new(m, "current", json_false());

@@ -6,7 +6,8 @@
  *          list_source, list_ref, listed_on, attrs FROM entity ORDER BY key
  *   SELECT e.key, a.text, a.lang, a.kind, a.case_policy, a.accents FROM alias a
  *          JOIN entity e ON e.id = a.entity_id ORDER BY e.key, a.text
- * give. From the rows read once (rows.h): only the aliases of one entity are
+ * give, then the links applied (curated key, list entity key) by curated key
+ * when any is. From the rows read once (rows.h): only the aliases of one entity are
  * ever compared. The hash, a byte at a time, runs on a thread of its own
  * while the matcher is compiled (refresh.c). */
 #include "util/hash.h"
@@ -131,6 +132,15 @@ int sanctagp_rows_version(const sanctagp_rows *g, uint64_t *ret)
         h = sanctagp_fnv1a(h, g->buf + e->off, e->len[EC_KEY]); /* e.key first, as in the join */
         h = (h ^ 0x1f) * 0x100000001b3ull;
         h = fnv_row(h, g->buf + a->off, a->len, AC_N);
+    }
+    /* the links applied (rows.h), in their order (by curated key), when
+     * there are any: links of which one end is absent change nothing */
+    for (size_t i = 0; i < g->nlinks; i++) {
+        const sanctagp_rowent *c = &g->ent[g->links[i].cur], *l = &g->ent[g->links[i].list];
+        h = sanctagp_fnv1a(h, g->buf + c->off, c->len[EC_KEY]);
+        h = (h ^ 0x1f) * 0x100000001b3ull;
+        h = sanctagp_fnv1a(h, g->buf + l->off, l->len[EC_KEY]);
+        h = (h ^ 0x1e) * 0x100000001b3ull;
     }
     *ret = h;
 out:

@@ -333,6 +333,23 @@ static int make_report(sqlite3 *db, const char *db_path, const sanctagp_import_o
     return 0;
 }
 
+/* Links of the list's records to curated entities (links.h), proposed and
+ * written in the import's transaction, after the policy's collisions are
+ * stored: the report's "links_proposed". */
+static int propose_links(sqlite3 *db, const char *db_path, const char *source, json_t *report,
+                         sanctag_error *err)
+{
+    json_t *links = NULL, *held = NULL;
+    int rc = sanctagp_links_propose(db, db_path, source, &links, &held, err);
+    if (rc)
+        return rc;
+    json_object_set_new(report, "links_proposed", links);
+    json_object_set_new(report, "links_held", held);
+    /* the matcher was compiled before (it needs the alias index the
+     * proposals need too): compiled again with them, when there are any */
+    return json_array_size(links) ? sanctagp_db_refresh(db, db_path, err) : 0;
+}
+
 /* The files as one string ("a + b") for the source row, and as a JSON array. */
 static char *file_list(const char *const *files, size_t nfiles, json_t *jfiles)
 {
@@ -425,7 +442,8 @@ int sanctagp_import(sqlite3 *db, const char *db_path, const sanctagp_import_opts
     }
     if ((rc = write_source(db, db_path, &m, source, fmt, paths, &n, err)) ||
         (rc = make_report(db, db_path, o, &m, source, jfiles, &n, &before, jpolicy, &report,
-                          err)))
+                          err)) ||
+        (rc = propose_links(db, db_path, source, report, err)))
         goto out;
     rc = sanctagp_db_exec(db, db_path, o->dry_run ? "ROLLBACK" : "COMMIT", err);
     in_tx = rc != 0;

@@ -20,6 +20,7 @@
 
 #include "core/text.h"
 #include "gazetteer/gazetteer.h"
+#include "gazetteer/links.h"
 #include "import/import.h"
 #include "util/buf.h"
 #include "util/hash.h"

@@ -41,6 +41,7 @@
 
 #include "core/names.h"
 #include "core/text.h"
+#include "util/hash.h"
 
 /* Common Korean, Chinese and Vietnamese surnames in list romanisations. */
 int sanctagp_east_asian_surname(const char *s, size_t n)
@@ -547,6 +548,33 @@ static int kind_rank(const char *kind)
     return RANK_NAME;
 }
 
+/* The normalised forms seen so far, for finding duplicates in constant time
+ * (a list row may carry 160,000 a.k.a.s): open addressing over indexes into
+ * the norms array, stored plus one (0 is an empty slot). */
+typedef struct norm_set {
+    size_t *slot;
+    size_t mask;
+} norm_set;
+
+static int norm_set_init(norm_set *s, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    s->slot = calloc(cap, sizeof *s->slot);
+    s->mask = cap - 1;
+    return s->slot ? 0 : -1;
+}
+
+/* The slot holding norm, or the empty one where it goes. */
+static size_t *norm_slot(norm_set *s, char *const *norms, const char *norm)
+{
+    size_t i = (size_t)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, norm, strlen(norm)) & s->mask;
+    while (s->slot[i] && strcmp(norms[s->slot[i] - 1], norm) != 0)
+        i = (i + 1) & s->mask;
+    return &s->slot[i];
+}
+
 /* Decides kind and case policy of every automatic alias of `e` and drops
  * duplicates (same normalised form: the stronger kind wins). Aliases without
  * letters or digits are dropped. Returns 0 or SANCTAG_E_NOMEM. */
@@ -555,8 +583,11 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
     if (e->explicit_aliases)
         return 0;
     char **norms = calloc(e->nal ? e->nal : 1, sizeof *norms);
-    if (!norms)
+    norm_set set = {NULL, 0};
+    if (!norms || norm_set_init(&set, e->nal)) {
+        free(norms);
         return SANCTAG_E_NOMEM;
+    }
     size_t w = 0;
     int rc = 0;
     for (size_t i = 0; i < e->nal && !rc; i++) {
@@ -642,12 +673,8 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
         }
         free(a.text);
         a.text = text;
-        size_t dup = w;
-        for (size_t k = 0; k < w; k++)
-            if (strcmp(norms[k], norm) == 0) {
-                dup = k;
-                break;
-            }
+        size_t *slot = norm_slot(&set, norms, norm);
+        size_t dup = *slot ? *slot - 1 : w;
         if (dup < w) {
             if (kind_rank(a.kind) > kind_rank(e->al[dup].kind)) {
                 sanctagp_ialias_free(&e->al[dup]);
@@ -658,6 +685,7 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
             free(norm);
             continue;
         }
+        *slot = w + 1;
         norms[w] = norm;
         e->al[w++] = a;
     }
@@ -668,5 +696,6 @@ int sanctagp_finalize_aliases(ientity *e, sanctagp_tokens *tk)
     for (size_t k = 0; k < w; k++)
         e->al[k].norm = norms[k];
     free(norms);
+    free(set.slot);
     return rc;
 }

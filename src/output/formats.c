@@ -92,7 +92,6 @@ static int append_label(sanctagp_buf *b, const char *label)
 int sanctagp_format_spacy(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
                           json_t *id, json_t *extra, const char *text, size_t len)
 {
-    const sanctag_gazetteer *gz = em->gz;
 
     size_t n;
     const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
@@ -104,7 +103,7 @@ int sanctagp_format_spacy(sanctagp_buf *out, sanctagp_emitter *em, const sanctag
     for (size_t i = 0; i < n; i++) {
         sanctag_entity e;
         if ((sp[i].flags & SANCTAG_SPAN_NESTED) || sp[i].start < last_end ||
-            sanctag_gazetteer_entity(gz, sp[i].entity, &e))
+            sanctag_tagger_span_entity(tg, &sp[i], &e))
             continue;
         last_end = sp[i].end;
         json_t *o = json_pack("{s:I,s:I,s:s,s:s}", "start", (json_int_t)cp[2 * i], "end",
@@ -134,7 +133,6 @@ oom:
 int sanctagp_format_doccano(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
                             json_t *id, json_t *extra, const char *text, size_t len)
 {
-    const sanctag_gazetteer *gz = em->gz;
 
     size_t n;
     const sanctag_span *sp = sanctag_tagger_spans(tg, &n);
@@ -144,7 +142,7 @@ int sanctagp_format_doccano(sanctagp_buf *out, sanctagp_emitter *em, const sanct
         goto oom;
     for (size_t i = 0; i < n; i++) {
         sanctag_entity e;
-        if (sanctag_gazetteer_entity(gz, sp[i].entity, &e))
+        if (sanctag_tagger_span_entity(tg, &sp[i], &e))
             continue;
         json_t *o = json_pack("[I,I,s]", (json_int_t)cp[2 * i], (json_int_t)cp[2 * i + 1],
                               e.label);
@@ -167,10 +165,59 @@ oom:
 
 /* ---- CoNLL BIO -------------------------------------------------------------- */
 
+/* Length of a white-space character at s[i] (n bytes), 0 if there is none:
+ * ASCII white space, NO-BREAK SPACE, the Unicode spaces and line separators,
+ * and the zero-width space and byte order mark. */
+static size_t space_len(const unsigned char *s, size_t i, size_t n)
+{
+    unsigned char c = s[i];
+    if (c == ' ' || (c >= '\t' && c <= '\r'))
+        return 1;
+    if (c == 0xC2 && i + 1 < n && s[i + 1] == 0xA0)
+        return 2;
+    if (i + 2 >= n)
+        return 0;
+    unsigned d = (unsigned)s[i + 1] << 8 | s[i + 2];
+    if ((c == 0xE2 && ((d >= 0x8080 && d <= 0x808B) || d == 0x80A8 || d == 0x80A9 ||
+                       d == 0x80AF || d == 0x819F)) ||
+        (c == 0xE1 && d == 0x9A80) || (c == 0xE3 && d == 0x8080) || (c == 0xEF && d == 0xBBBF))
+        return 3;
+    return 0;
+}
+
+/* The text between two tokens that the tokenizer does not make a token of
+ * (hyphens, dashes, symbols): each run of it between white space becomes a
+ * token line with `tag` (" O", or " I-LABEL" inside a mention), so the text
+ * can be rebuilt from the CoNLL file. */
+static int conll_gap(sanctagp_buf *out, const char *text, size_t from, size_t to,
+                     const char *label)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    int rc = 0;
+    for (size_t i = from; i < to && !rc;) {
+        size_t sl = space_len(u, i, to);
+        if (sl) {
+            i += sl;
+            continue;
+        }
+        size_t j = i;
+        while (j < to && !space_len(u, j, to))
+            j += u8len(u[j]);
+        rc = append_clean(out, text + i, j - i, NULL);
+        if (!rc)
+            rc = append(out, label ? " I-" : " O");
+        if (!rc && label)
+            rc = append_label(out, label);
+        if (!rc)
+            rc = append(out, "\n");
+        i = j;
+    }
+    return rc;
+}
+
 int sanctagp_format_conll(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
                           json_t *id, json_t *extra, const char *text, size_t len)
 {
-    const sanctag_gazetteer *gz = em->gz;
     (void)id;
     (void)extra;
 
@@ -196,7 +243,7 @@ int sanctagp_format_conll(sanctagp_buf *out, sanctagp_emitter *em, const sanctag
         size_t a = sp[i].first_token, b = a + sp[i].ntokens;
         if ((sp[i].flags & SANCTAG_SPAN_NESTED) || sp[i].ntokens == 0 || b > tk.n ||
             tk.v[a].start != sp[i].start || tk.v[b - 1].end != sp[i].end ||
-            sanctag_gazetteer_entity(gz, sp[i].entity, &e))
+            sanctag_tagger_span_entity(tg, &sp[i], &e))
             continue;
         int free_range = 1;
         for (size_t k = a; k < b; k++)
@@ -208,9 +255,14 @@ int sanctagp_format_conll(sanctagp_buf *out, sanctagp_emitter *em, const sanctag
         begin[a] = 1;
     }
     rc = append(out, "-DOCSTART- O\n\n");
+    size_t done = 0; /* bytes of text written as tokens or skipped as space */
     for (size_t i = 0; i < tk.n && !rc; i++) {
         const sanctagp_token *t = &tk.v[i];
-        if (i && (t->flags & TF_SENT_START))
+        /* inside a mention (Jong-un) the gap takes the mention's label */
+        int inside = i && lab[i] && !begin[i] && lab[i - 1] == lab[i];
+        rc = conll_gap(out, text, done, t->start, inside ? lab[i] : NULL);
+        done = t->end;
+        if (!rc && i && (t->flags & TF_SENT_START))
             rc = append(out, "\n");
         if (!rc)
             rc = append_clean(out, text + t->start, t->end - t->start, NULL);
@@ -221,7 +273,10 @@ int sanctagp_format_conll(sanctagp_buf *out, sanctagp_emitter *em, const sanctag
         if (!rc)
             rc = append(out, "\n");
     }
-    if (!rc && tk.n)
+    size_t before = out->len;
+    if (!rc)
+        rc = conll_gap(out, text, done, len, NULL);
+    if (!rc && (tk.n || out->len > before))
         rc = append(out, "\n");
 done:
     free(lab);
@@ -304,7 +359,7 @@ int sanctagp_format_brat_ann(sanctagp_buf *out, sanctagp_emitter *em, const sanc
     unsigned long t = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         sanctag_entity e;
-        if (sanctag_gazetteer_entity(gz, sp[i].entity, &e))
+        if (sanctag_tagger_span_entity(tg, &sp[i], &e))
             continue;
         char num[64];
         snprintf(num, sizeof num, "T%lu\t", ++t);

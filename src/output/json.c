@@ -55,10 +55,12 @@ void sanctagp_ecache_free(sanctagp_ecache *c)
     free(c);
 }
 
-/* The fields an entity gives each span: A (label, entity, name and, except
- * for ORG, country) follows "text"; B (the sanctions listing) follows "alias". */
-static int render_entity(sanctagp_buf *out, const sanctag_entity *e, size_t *ret_lena,
-                         size_t *ret_lenb)
+/* The fields an entity gives each span: A (label, entity, name, except for
+ * ORG the entity's country as "country", and for every label the entity's
+ * country as "entity_country") follows "text"; B (the sanctions listing)
+ * follows "alias". See DESIGN.md "Countries of a span". */
+static int render_entity(sanctagp_buf *out, const sanctag_entity *e, const char *records,
+                         size_t *ret_lena, size_t *ret_lenb)
 {
     size_t l0 = out->len;
     int rc = 0;
@@ -70,6 +72,10 @@ static int render_entity(sanctagp_buf *out, const sanctag_entity *e, size_t *ret
     rc |= put_str(out, e->name);
     if (*e->country && strcmp(e->label, "ORG") != 0) {
         rc |= PUT(",\"country\":");
+        rc |= put_str(out, e->country);
+    }
+    if (*e->country) {
+        rc |= PUT(",\"entity_country\":");
         rc |= put_str(out, e->country);
     }
     size_t l1 = out->len;
@@ -93,6 +99,13 @@ static int render_entity(sanctagp_buf *out, const sanctag_entity *e, size_t *ret
             rc |= PUT(",\"listed_on\":");
             rc |= put_str(out, e->listed_on);
         }
+        /* every list record behind the entity (links merge several) */
+        json_t *recs = records && *records ? json_loads(records, 0, NULL) : NULL;
+        if (recs && json_is_array(recs)) {
+            rc |= PUT(",\"records\":");
+            rc |= put_json(out, recs);
+        }
+        json_decref(recs);
         rc |= PUT("}");
     }
     *ret_lena = l1 - l0;
@@ -167,7 +180,7 @@ static int entity_json(sanctagp_emitter *em, uint32_t idx, sanctagp_buf *tmp, co
         if (c->used * 2 >= c->cap && ecache_rehash(c))
             return SANCTAG_E_NOMEM;
         size_t off = c->arena.len, la, lb;
-        if (render_entity(&c->arena, &e, &la, &lb))
+        if (render_entity(&c->arena, &e, sanctag_gazetteer_entity_records(em->gz, idx), &la, &lb))
             return SANCTAG_E_NOMEM;
         size_t i = ecache_home(c, idx);
         while (c->v[i].ent1)
@@ -180,8 +193,43 @@ static int entity_json(sanctagp_emitter *em, uint32_t idx, sanctagp_buf *tmp, co
         return 0;
     }
     tmp->len = 0;
-    if (render_entity(tmp, &e, ret_lena, ret_lenb))
+    if (render_entity(tmp, &e, sanctag_gazetteer_entity_records(em->gz, idx), ret_lena,
+                      ret_lenb))
         return SANCTAG_E_NOMEM;
+    *ret_a = tmp->p;
+    return 0;
+}
+
+/* The fields of a name no gazetteer entity has (SANCTAG_SPAN_DERIVED): its
+ * derived key as "entity", then after "alias" how it was found and a score. */
+static int derived_json(const sanctag_tagger *tg, const sanctag_span *s, sanctagp_buf *tmp,
+                        const char **ret_a, size_t *ret_lena, size_t *ret_lenb)
+{
+    sanctag_entity e;
+    sanctag_name nm;
+    if (sanctag_tagger_span_entity(tg, s, &e) || sanctag_tagger_span_name(tg, s, &nm))
+        return 1;
+    tmp->len = 0;
+    if (render_entity(tmp, &e, NULL, ret_lena, ret_lenb))
+        return SANCTAG_E_NOMEM;
+    sanctagp_buf *out = tmp;
+    /* two decimals without snprintf (a thousand instructions a span) */
+    int c = nm.score >= 0.995 ? 100 : nm.score <= 0.005 ? 1 : (int)(nm.score * 100 + 0.5);
+    char score[8] = "1";
+    if (c < 100) {
+        score[0] = '0';
+        score[1] = '.';
+        score[2] = (char)('0' + c / 10);
+        score[3] = (char)('0' + c % 10);
+        score[4] = 0;
+    }
+    int rc = PUT(",\"found\":");
+    rc |= put_str(out, nm.found);
+    rc |= PUT(",\"score\":");
+    rc |= sanctagp_buf_put(out, score, strlen(score));
+    if (rc)
+        return SANCTAG_E_NOMEM;
+    *ret_lenb = tmp->len - *ret_lena;
     *ret_a = tmp->p;
     return 0;
 }
@@ -259,15 +307,21 @@ static int put_span(sanctagp_buf *out, const sanctagp_emitter *em, const sanctag
     rc |= PUT(",\"text\":");
     rc |= sanctagp_json_put_string(out, text + s->start, s->end - s->start);
     rc |= sanctagp_buf_put(out, ea, la);
-    if (s->named_country != UINT32_MAX) {
-        /* an ORG takes the country named inside it: "Kementerian Luar Negeri AS" */
-        sanctag_entity ent, ce;
-        if (sanctag_gazetteer_entity(em->gz, s->entity, &ent) == 0 &&
-            strcmp(ent.label, "ORG") == 0 &&
-            sanctag_gazetteer_entity(em->gz, s->named_country, &ce) == 0 && *ce.country) {
+    sanctag_entity ent, ce;
+    if (s->named_country != UINT32_MAX &&
+        sanctag_gazetteer_entity(em->gz, s->named_country, &ce) == 0 && *ce.country) {
+        /* an ORG's "country" is the country named inside it ("Kementerian Luar
+         * Negeri AS" -> US), as annotation guidelines give ORG:XX; every label
+         * carries it as "named_country". A derived span has named_country only
+         * when it is an ORG ("Universitas Indonesia"). */
+        if ((s->flags & SANCTAG_SPAN_DERIVED) ||
+            (sanctag_gazetteer_entity(em->gz, s->entity, &ent) == 0 &&
+             strcmp(ent.label, "ORG") == 0)) {
             rc |= PUT(",\"country\":");
             rc |= put_str(out, ce.country);
         }
+        rc |= PUT(",\"named_country\":");
+        rc |= put_str(out, ce.country);
     }
     rc |= PUT(",\"alias\":{\"kind\":");
     rc |= put_str(out, s->alias_kind);
@@ -329,7 +383,10 @@ int sanctagp_doc_write(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_ta
     for (size_t i = 0; i < n && !rc; i++) {
         const char *ea;
         size_t la, lb;
-        int er = entity_json(em, sp[i].entity, &tmp, &ea, &la, &lb);
+        sanctag_name nm;
+        int derived = sanctag_tagger_span_name(tg, &sp[i], &nm) == 0;
+        int er = derived ? derived_json(tg, &sp[i], &tmp, &ea, &la, &lb)
+                         : entity_json(em, sp[i].entity, &tmp, &ea, &la, &lb);
         if (er == 1)
             continue;
         if (er) {

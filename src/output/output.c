@@ -19,10 +19,12 @@ static const struct format {
     [FMT_DOCCANO] = {"doccano", sanctagp_format_doccano, 0},
     [FMT_CONLL] = {"conll", sanctagp_format_conll, 0},
     [FMT_BRAT] = {"brat", sanctagp_format_brat_ann, 0},
+    [FMT_CSV] = {"csv", sanctagp_format_table, 1},
+    [FMT_TSV] = {"tsv", sanctagp_format_table, 1},
 };
 #define NFORMATS (sizeof formats / sizeof *formats)
 
-const char sanctagp_format_list[] = "json, spacy, doccano, conll, brat";
+const char sanctagp_format_list[] = "json, spacy, doccano, conll, brat, csv, tsv";
 
 int sanctagp_format_from_name(const char *name)
 {
@@ -215,5 +217,14 @@ int sanctagp_format_error(sanctagp_buf *out, sanctagp_emitter *em, json_t *id, j
      * to stderr and the exit status) */
     if (!format_of(em)->error_records)
         return 0;
-    return sanctagp_put_json_line(out, error_json(em->gz, id, extra, e, file, line, text, &em->o));
+    if (em->o.format != FMT_CSV && em->o.format != FMT_TSV)
+        return sanctagp_put_json_line(out,
+                                      error_json(em->gz, id, extra, e, file, line, text, &em->o));
+    sanctagp_buf rec = {0};
+    int rc = sanctagp_put_json_line(&rec, error_json(em->gz, id, extra, e, file, line, text,
+                                                     &em->o));
+    if (!rc)
+        rc = sanctagp_table_error(out, em, rec.p, rec.len);
+    sanctagp_buf_release(&rec);
+    return rc;
 }

@@ -21,7 +21,15 @@ int sanctagp_offset_unit(const char *name); /* -1 if unknown */
  * the contract; SPACY and DOCCANO are JSON Lines for those tools, CONLL is
  * BIO per token, BRAT is the .ann text of one document (its .txt is the
  * document itself). */
-enum { FMT_JSON = 0, FMT_SPACY = 1, FMT_DOCCANO = 2, FMT_CONLL = 3, FMT_BRAT = 4 };
+enum {
+    FMT_JSON = 0,
+    FMT_SPACY = 1,
+    FMT_DOCCANO = 2,
+    FMT_CONLL = 3,
+    FMT_BRAT = 4,
+    FMT_CSV = 5, /* one row per mention (output/table.c) */
+    FMT_TSV = 6, /* the same, tab separated */
+};
 
 /* FMT_* value of a --format name ("json", "spacy", "doccano", "conll",
  * "brat"), or -1 when unknown. */
@@ -37,6 +45,10 @@ typedef struct sanctagp_emit_opts {
     int unit;        /* OFF_* */
     int sentences;   /* add "sentence" per span and a "sentences" array */
     int format;      /* FMT_* */
+    /* FMT_CSV/FMT_TSV: the kept input fields (--keep), one column each after
+     * "id"; borrowed */
+    const char *const *keep;
+    size_t nkeep;
 } sanctagp_emit_opts;
 
 /* Memo of the JSON an entity contributes to each of its spans (its label,
@@ -82,6 +94,23 @@ int sanctagp_format_error(sanctagp_buf *out, sanctagp_emitter *em, json_t *id, j
  * line per document written straight into `out`, no Jansson tree per span. */
 int sanctagp_doc_write(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
                        json_t *id, json_t *extra, const char *text, size_t len);
+
+/* The csv and tsv formats (output/table.c): one row per mention, derived
+ * from the document's JSON record, with the columns
+ *   id, <each --keep field>, start, end, text, label, entity, name, country,
+ *   listed, programs, list_source, list_ref, listed_on, error
+ * (strings as they are, other JSON values compact, programmes joined by
+ * "; ", listed "true" or "false"), every cell through sanctagp_csv_cell()
+ * (util/csv.h), rows ended by CRLF as RFC 4180 says. A document without
+ * mentions has no row; a document that could not be tagged has one row with
+ * empty mention columns and "code: message" in "error". */
+int sanctagp_format_table(sanctagp_buf *out, sanctagp_emitter *em, const sanctag_tagger *tg,
+                          json_t *id, json_t *extra, const char *text, size_t len);
+/* The header row of em->o.format (FMT_CSV or FMT_TSV). */
+int sanctagp_table_header(sanctagp_buf *out, const sanctagp_emitter *em);
+/* The error row of the JSON error record `record` (`len` bytes). */
+int sanctagp_table_error(sanctagp_buf *out, const sanctagp_emitter *em, const char *record,
+                         size_t len);
 
 /* 1 when `key` is a field of the contract's own ("id", "offsets", "spans",
  * "sentences", "gazetteer", "error"): passed-through input fields never

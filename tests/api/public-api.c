@@ -2,7 +2,7 @@
  * nothing but <sanctag.h> and links against the shared libsanctag, as a user's
  * program would. Opens the gazetteer given as argv[1], tags one sentence and
  * checks what the header promises: spans with entities, sentences, normalise,
- * status names, error records for bad input. */
+ * status names, error records for bad input, names outside the gazetteer. */
 #include <sanctag.h>
 
 #include <stdio.h>
@@ -61,6 +61,11 @@ int main(int argc, char **argv)
     CHECK(ns == 2);
     CHECK(has_entity(gz, sp, n, "country:KP"));
     CHECK(has_entity(gz, sp, n, "country:US"));
+    /* the list records behind an entity: "" for one on no list, NULL out of range */
+    const char *recs = sanctag_gazetteer_entity_records(gz, sp[0].entity);
+    CHECK(recs && strcmp(recs, "") == 0);
+    CHECK(sanctag_gazetteer_entity_records(gz, sanctag_gazetteer_entity_count(gz)) == NULL);
+    CHECK(sanctag_gazetteer_entity_records(NULL, 0) == NULL);
     for (size_t i = 0; i < n; i++) {
         CHECK(sp[i].start < sp[i].end && sp[i].end <= strlen(text));
         CHECK(sp[i].sentence < ns);
@@ -78,6 +83,31 @@ int main(int argc, char **argv)
     char *norm = sanctag_normalize("Korea-Utara  SELATAN", 20);
     CHECK(norm && strcmp(norm, "korea utara selatan") == 0);
     sanctag_free(norm);
+
+    /* names outside the gazetteer: a derived span, its key, label and score */
+    const char *news = "\"Kami siap,\" kata Budi Sulistiyo di Seoul.";
+    CHECK(sanctag_tagger_tag(tg, news, strlen(news), SANCTAG_TAG_NAMES, &err) == 0);
+    sp = sanctag_tagger_spans(tg, &n);
+    int derived = 0;
+    for (size_t i = 0; i < n; i++) {
+        sanctag_name nm;
+        sanctag_entity e;
+        int d = (sp[i].flags & SANCTAG_SPAN_DERIVED) != 0;
+        CHECK(sanctag_tagger_span_name(tg, &sp[i], &nm) == (d ? 0 : SANCTAG_E_INVALID));
+        CHECK(sanctag_tagger_span_entity(tg, &sp[i], &e) == 0);
+        if (!d)
+            continue;
+        derived++;
+        CHECK(sp[i].entity == SANCTAG_NO_ENTITY);
+        CHECK(strcmp(nm.key, "name:person:budi-sulistiyo") == 0 && strcmp(e.key, nm.key) == 0);
+        CHECK(strcmp(nm.label, "PERSON") == 0 && strcmp(nm.name, "Budi Sulistiyo") == 0);
+        CHECK(strcmp(nm.found, "context") == 0 && nm.score > 0 && nm.score <= 1);
+    }
+    CHECK(derived == 1);
+    CHECK(sanctag_tagger_tag(tg, news, strlen(news), 0, &err) == 0);
+    sp = sanctag_tagger_spans(tg, &n);
+    for (size_t i = 0; i < n; i++)
+        CHECK(!(sp[i].flags & SANCTAG_SPAN_DERIVED));
 
     sanctag_tagger_free(tg);
     sanctag_gazetteer_unref(gz);

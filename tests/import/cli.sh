@@ -129,7 +129,9 @@ assert spans(full) == [("Jo Yong-chul", "un:KPi.034"), ("John Doe", "list:doe"),
                        ("Kim Jong Un", "ofac:20157")], spans(full)
 jo = full["spans"][0]["sanctions"]
 assert jo == {"listed": True, "programs": ["DPRK"], "source": "un-sc", "ref": "KPi.034",
-              "listed_on": "2016-11-30"}, jo
+              "listed_on": "2016-11-30",
+              "records": [{"source": "un-sc", "ref": "KPi.034", "programs": ["DPRK"],
+                           "listed_on": "2016-11-30", "entity": "un:KPi.034"}]}, jo
 assert full["spans"][2]["sanctions"]["source"] == "ofac-sdn", full["spans"][2]
 assert "sanctions" not in full["spans"][1], full["spans"][1]
 listed = load("listed.json")

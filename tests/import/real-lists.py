@@ -28,7 +28,6 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-TIME_LIMIT = 60.0  # seconds per import; about 1 s in an optimised build
 VALGRIND = bool(os.environ.get("SANCTAG_WRAPPER"))  # meson test --setup=valgrind
 
 failures = 0
@@ -49,9 +48,8 @@ def run_import(sanctag, db, fmt, files):
     if p.returncode != 0:
         print("import failed (%d): %s" % (p.returncode, p.stderr), file=sys.stderr)
         sys.exit(1)
+    # the time is printed for the log, never checked: timings are scripts/bench's job
     print("import %s: %.2f s; %s" % (fmt, dt, p.stderr.strip()))
-    if dt > TIME_LIMIT and not VALGRIND:
-        fail("importing took %.1f s (limit %.0f s)" % (dt, TIME_LIMIT))
     return json.loads(p.stdout)
 
 

@@ -40,6 +40,11 @@ SAMPLE = os.path.normpath(os.path.join(data, "..", "..", "samples", "korut-sanks
 DOCS = [SAMPLE, os.path.join(SHOW_DATA, "tricky.txt"), os.path.join(SHOW_DATA, "cjk.txt")]
 
 
+# white space (not a CoNLL token) and control characters (written as U+FFFD)
+SPACE = r"[\s\u200b\ufeff]"
+CONTROL = r"[\x00-\x08\x0e-\x1f\x7f-\x9f]"
+
+
 def tag_format(extra, paths):
     args = ["tag", "--db", db, "--format", fmt] + list(extra) + list(paths)
     rc, out, err = run(sanctag, args)
@@ -120,10 +125,15 @@ for extra in ([], ["--all"]):
             check(len(chunks) == len(want), f"{what}: {ref['id']}: {len(chunks)} chunks, "
                   f"want {len(want)}: {chunks}")
             for (lab, toks), s in zip(chunks, want):
-                # tokens are the mention without its separators (spaces, hyphens)
-                sep = r"[\s\-\u2010\u2011\u2012\u2212\ufe63\uff0d\u200b\ufeff\u2060]"
-                check(lab == s["label"] and "".join(toks) == re.sub(sep, "", s["text"]),
+                # tokens are the mention without its white space; hyphens are
+                # tokens of their own (Jong - un), labelled as the mention
+                check(lab == s["label"] and "".join(toks) == re.sub(SPACE, "", s["text"]),
                       f"{what}: chunk {lab} {toks} is not {s['label']} {s['text']!r}")
+            # every character but white space is a token: the text can be rebuilt
+            rebuilt = "".join(line.rsplit(" ", 1)[0] for line in body.split("\n") if line)
+            text = re.sub(SPACE, "", re.sub(CONTROL, "\ufffd", read_text(ref["id"])))
+            check(rebuilt == text, f"{what}: {ref['id']}: the tokens are not the text without "
+                  f"white space:\n  {rebuilt[:200]!r}\nvs\n  {text[:200]!r}")
             sent_starts = len(tag_json(sanctag, db, [ref["id"]], ["--sentences"])[0]["sentences"])
             check(nsent == sent_starts, f"{what}: {ref['id']}: {nsent} sentences, want "
                   f"{sent_starts}")

@@ -58,7 +58,7 @@ def split_docs(text):
         j = i + 2
         k = j
         while k < len(lines) and not lines[k].startswith("ENTITY  ") and \
-                lines[k] != "no entities found" and not re.match(r"\S+  \S+  ", lines[k]):
+                lines[k] != "no entities found" and not re.match(r"\S+  [A-Z]+(  |$)", lines[k]):
             k += 1
         body = lines[j:k]
         if body and body[-1] == "":
@@ -165,8 +165,10 @@ for r in rows:
     counts.append(int(n))
     check(label == w["label"], f"{key}: label {label}, want {w['label']}")
     check(int(n) == w["n"], f"{key}: {n} mentions, want {w['n']}")
-    if w["listed"]:
+    if w["listed"]:  # the listing with its programmes
         want_l = w["listed"]["source"] + " " + w["listed"]["ref"]
+        if w["listed"].get("programs"):
+            want_l += " (" + ", ".join(w["listed"]["programs"]) + ")"
     else:
         want_l = "-"
     check(listed == want_l, f"{key}: listed '{listed}', want '{want_l}'")

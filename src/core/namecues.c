@@ -1,0 +1,119 @@
+/* namecues.c - the cue word set: an open-addressing table of normalised words
+ * to role bits, read by every tagger thread once built. */
+#include "core/namecues.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sanctag.h"
+#include "util/mem.h"
+
+struct cue_slot {
+    uint64_t head;     /* the word's first 8 bytes, zero-padded: most words are shorter */
+    uint32_t off, len; /* len 0: empty */
+    unsigned roles;
+};
+
+struct sanctagp_cues {
+    struct cue_slot *v;
+    size_t cap, n;
+    char *pool;
+    size_t pool_len, pool_cap;
+};
+
+unsigned sanctagp_cue_role(const char *name)
+{
+    static const char *const names[] = {"person-title", "person-before-verb", "org-head",
+                                        "org-tail",     "stop",               "org-connector",
+                                        "person-connector", "person-given", "common", "office"};
+    for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(name, names[i]) == 0)
+            return 1u << i;
+    return 0;
+}
+
+sanctagp_cues *sanctagp_cues_new(void)
+{
+    sanctagp_cues *c = calloc(1, sizeof *c);
+    if (c && !(c->v = calloc(c->cap = 64, sizeof *c->v))) {
+        free(c);
+        c = NULL;
+    }
+    return c;
+}
+
+void sanctagp_cues_free(sanctagp_cues *c)
+{
+    if (!c)
+        return;
+    free(c->v);
+    free(c->pool);
+    free(c);
+}
+
+static uint64_t head_of(const char *s, size_t len)
+{
+    uint64_t h = 0;
+    if (len >= 8) {
+        memcpy(&h, s, 8); /* a fixed size: one load */
+        return h;
+    }
+    for (size_t i = 0; i < len; i++) /* little-endian order of the bytes, as memcpy gives */
+        h |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    return h;
+}
+
+/* Every tagger asks for every capitalised word: a multiplicative hash of the
+ * first and last 8 bytes, and a byte compare only for words over 8 bytes. */
+static struct cue_slot *find(const sanctagp_cues *c, const char *s, size_t len)
+{
+    uint64_t head = head_of(s, len), tail = len > 8 ? head_of(s + len - 8, 8) : 0;
+    uint64_t x = (head ^ (tail * 0x9E3779B97F4A7C15u) ^ len) * 0xD6E8FEB86659FD93u;
+    size_t i = (size_t)(x >> 32) & (c->cap - 1);
+    for (;; i = (i + 1) & (c->cap - 1)) {
+        struct cue_slot *e = &c->v[i];
+        if (!e->len || (e->len == len && e->head == head &&
+                        (len <= 8 || memcmp(c->pool + e->off + 8, s + 8, len - 8) == 0)))
+            return e;
+    }
+}
+
+int sanctagp_cues_add(sanctagp_cues *c, const char *norm, size_t len, unsigned roles)
+{
+    if (!len || len > UINT32_MAX)
+        return 0;
+    if (2 * (c->n + 1) > c->cap) { /* keep at most half full */
+        sanctagp_cues old = *c;
+        if (!(c->v = calloc(c->cap = old.cap * 2, sizeof *c->v))) {
+            *c = old;
+            return SANCTAG_E_NOMEM;
+        }
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.v[i].len)
+                *find(c, c->pool + old.v[i].off, old.v[i].len) = old.v[i];
+        free(old.v);
+    }
+    struct cue_slot *e = find(c, norm, len);
+    if (!e->len) {
+        if (sanctagp_grow((void **)&c->pool, &c->pool_cap, c->pool_len + len, 1))
+            return SANCTAG_E_NOMEM;
+        memcpy(c->pool + c->pool_len, norm, len);
+        *e = (struct cue_slot){head_of(norm, len), (uint32_t)c->pool_len, (uint32_t)len, 0};
+        c->pool_len += len;
+        c->n++;
+    }
+    e->roles |= roles;
+    return 0;
+}
+
+unsigned sanctagp_cues_get(const sanctagp_cues *c, const char *norm, size_t len)
+{
+    if (!c || !len)
+        return 0;
+    return find(c, norm, len)->roles;
+}
+
+size_t sanctagp_cues_count(const sanctagp_cues *c)
+{
+    return c ? c->n : 0;
+}

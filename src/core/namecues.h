@@ -1,0 +1,47 @@
+/* namecues.h - private: the cue words of context name recognition (issue 17):
+ * titles, roles and speech verbs before a person, heads and tails of
+ * organisation names, connecting words a name may hold, and stop words that
+ * are never a name on their own. The words come from gazetteers/cues.tsv,
+ * stored in the gazetteer by `gaz build` (table `cue`) and loaded with it. */
+#ifndef SANCTAG_CORE_NAMECUES_H
+#define SANCTAG_CORE_NAMECUES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Roles, a bit each: one word may have several. */
+enum {
+    CUE_PERSON_TITLE = 1u << 0,  /* "presiden", "pelatih", "pak": a person follows */
+    CUE_PERSON_VERB = 1u << 1,   /* "kata", "ujar": a person follows */
+    CUE_ORG_HEAD = 1u << 2,      /* "pt", "universitas": first word of an ORG name */
+    CUE_ORG_TAIL = 1u << 3,      /* "fc", "tbk": last word of an ORG name */
+    CUE_STOP = 1u << 4,          /* "dalam", "namun": never a name on its own */
+    CUE_ORG_CONNECTOR = 1u << 5, /* "dan", "of": inside an ORG name */
+    CUE_PERSON_CONNECTOR = 1u << 6, /* "bin", "van": inside a person's name */
+    CUE_PERSON_GIVEN = 1u << 7,  /* "agus", "budi": a common personal name token */
+    CUE_COMMON = 1u << 8,        /* "keuangan", "luar": a common word, in no person's name
+                                    unless also person-given */
+    CUE_OFFICE = 1u << 9,        /* "perhubungan", "koordinator": a word of an office's
+                                    title, in no person's name */
+};
+
+typedef struct sanctagp_cues sanctagp_cues;
+
+/* Role bit of a role name as cues.tsv writes it ("person-title", ...), 0 if unknown. */
+unsigned sanctagp_cue_role(const char *name);
+
+/* A new empty set, NULL when out of memory. */
+sanctagp_cues *sanctagp_cues_new(void);
+void sanctagp_cues_free(sanctagp_cues *c);
+
+/* Adds roles to a word given normalised (sanctag_normalize: one token, case
+ * folded). Returns 0 or SANCTAG_E_NOMEM. */
+int sanctagp_cues_add(sanctagp_cues *c, const char *norm, size_t len, unsigned roles);
+
+/* The roles of a normalised token (0 for none or a NULL set). */
+unsigned sanctagp_cues_get(const sanctagp_cues *c, const char *norm, size_t len);
+
+/* Number of words in the set. */
+size_t sanctagp_cues_count(const sanctagp_cues *c);
+
+#endif

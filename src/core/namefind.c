@@ -1,0 +1,703 @@
+/* namefind.c - people and organisations outside the gazetteer (issue 17),
+ * after gazetteer matching, over the tokens no span covers:
+ *   1. capitalised runs (with the connecting words a name may hold) are cut
+ *      at the gazetteer's cue words: an organisation head ("PT",
+ *      "Universitas") or tail ("FC", "Tbk") makes an ORG, taking in a place
+ *      or country right after it ("Universitas Indonesia"); a title, role or
+ *      speech verb before the run ("Presiden", "pelatih", "kata") a PERSON;
+ *   2. parts of a person's full name written earlier in the document
+ *      ("Zulkifli" after "Zulkifli Hasan", "Suu Kyi", "Kim"), and acronyms
+ *      in parentheses whose letters agree with the ORG name right before them,
+ *      resolve to that name unless two names of the document share the part;
+ *   3. a statistical model, when the gazetteer has one, proposes names for
+ *      the tokens still uncovered (core/names_model.h).
+ * A name found so gets a key derived from its written form, so the same name
+ * has the same key in every document ("name:person:zulkifli-hasan"). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/tagger_int.h"
+#include "util/mem.h"
+
+#define MAX_RUN 12      /* tokens of a name */
+#define MAX_FORMS 1024  /* parts of names in one document */
+#define FORM_BUCKETS 256
+
+static const char *const label_names[] = {"PERSON", "ORG"};
+
+void sanctagp_namefind_release(sanctagp_namefind *nf)
+{
+    free(nf->p);
+    free(nf->f);
+    free(nf->arena);
+    free(nf->owner);
+    free(nf->mask);
+    free(nf->role);
+    free(nf->capw);
+    free(nf->lab);
+}
+
+/* The cue roles of token i, looked up once a document (nf.role: ROLE_UNKNOWN
+ * until asked). */
+#define ROLE_UNKNOWN 0xFFFFu
+
+static unsigned roles(sanctag_tagger *tg, size_t i)
+{
+    uint16_t *r = &tg->nf.role[i];
+    if (*r == ROLE_UNKNOWN) {
+        const sanctagp_token *t = &tg->tk.v[i];
+        *r = t->kind != TK_WORD ? 0
+                                : (uint16_t)sanctagp_cues_get(tg->gz->cues,
+                                                              tg->tk.arena + t->norm_off,
+                                                              t->norm_len);
+    }
+    return *r;
+}
+
+static int is_cap(const sanctagp_token *t)
+{
+    return t->kind == TK_WORD && (t->flags & TF_FIRST_UPPER);
+}
+
+/* token i is joined to the one before by a hyphen alone: "Jae-in", "Tae-yong" */
+static int glued(const sanctagp_token *v, size_t i, const char *text)
+{
+    return i > 0 && v[i].kind == TK_WORD && v[i - 1].kind == TK_WORD &&
+           v[i].start == v[i - 1].end + 1 && text[v[i - 1].end] == '-';
+}
+
+static int same_tokens(const sanctagp_tokens *tk, uint32_t a, uint32_t b, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        const sanctagp_token *x = &tk->v[a + k], *y = &tk->v[b + k];
+        if (x->norm_len != y->norm_len ||
+            memcmp(tk->arena + x->norm_off, tk->arena + y->norm_off, x->norm_len) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static int arena_put(sanctagp_namefind *nf, const char *s, size_t n)
+{
+    if (sanctagp_grow((void **)&nf->arena, &nf->acap, nf->alen + n + 1, 1))
+        return SANCTAG_E_NOMEM;
+    memcpy(nf->arena + nf->alen, s, n);
+    nf->alen += n;
+    nf->arena[nf->alen] = 0;
+    return 0;
+}
+
+/* The derived key ("name:person:" and the normalised tokens joined by '-')
+ * and the written name of tokens [a, b) into the arena: p->key, p->name. */
+static int derive_key(sanctag_tagger *tg, sanctagp_nprop *p, const char *text)
+{
+    sanctagp_namefind *nf = &tg->nf;
+    const sanctagp_tokens *tk = &tg->tk;
+    const char *pre = p->label == SANCTAGP_NAME_PERSON ? "name:person:" : "name:org:";
+    p->key = (uint32_t)nf->alen;
+    int rc = arena_put(nf, pre, strlen(pre));
+    for (uint32_t k = p->tok; k < p->tok + p->ntok && !rc; k++) {
+        const sanctagp_token *t = &tk->v[k];
+        if (t->kind != TK_WORD)
+            continue;
+        if (k > p->tok)
+            rc = arena_put(nf, "-", 1);
+        rc = rc ? rc : arena_put(nf, tk->arena + t->norm_off, t->norm_len);
+    }
+    if (rc || (rc = arena_put(nf, "", 0)))
+        return rc;
+    nf->alen++; /* keep the NUL */
+    p->name = (uint32_t)nf->alen;
+    for (uint32_t k = p->tok; k < p->tok + p->ntok && !rc; k++) {
+        const sanctagp_token *t = &tk->v[k];
+        if (k > p->tok && !glued(tk->v, k, text) && t->kind == TK_WORD)
+            rc = arena_put(nf, " ", 1);
+        else if (k > p->tok && glued(tk->v, k, text))
+            rc = arena_put(nf, "-", 1);
+        rc = rc ? rc : arena_put(nf, text + t->start, t->end - t->start);
+    }
+    if (!rc && !(rc = arena_put(nf, "", 0)))
+        nf->alen++;
+    return rc;
+}
+
+/* Proposes tokens [tok, tok + ntok) unless a span or proposal has one of them. */
+static int propose(sanctag_tagger *tg, sanctagp_nprop p, const char *text)
+{
+    sanctagp_namefind *nf = &tg->nf;
+    for (uint32_t k = p.tok; k < p.tok + p.ntok; k++)
+        if (nf->mask[k] && !(p.absorb && nf->owner[k] == p.absorb))
+            return 0;
+    if (p.entity == SANCTAG_NO_ENTITY && p.key == UINT32_MAX && derive_key(tg, &p, text))
+        return SANCTAG_E_NOMEM;
+    if (sanctagp_grow((void **)&nf->p, &nf->cap, nf->n + 1, sizeof *nf->p))
+        return SANCTAG_E_NOMEM;
+    nf->p[nf->n++] = p;
+    memset(nf->mask + p.tok, 1, p.ntok);
+    return 0;
+}
+
+static sanctagp_nprop new_prop(uint32_t tok, uint32_t ntok, int label, float score)
+{
+    return (sanctagp_nprop){tok, ntok, SANCTAG_NO_ENTITY, UINT32_MAX, UINT32_MAX,
+                            UINT32_MAX, 0, (uint8_t)label, FOUND_CONTEXT, 0, score};
+}
+
+/* The label of span `si` (index into tg->spans) as SANCTAGP_NAME_*, -1 for
+ * other labels; *is_place for COUNTRY and LOCATION. */
+static int span_label(sanctag_tagger *tg, size_t si, int *is_place)
+{
+    const sanctagp_matcher *m = &tg->gz->m;
+    sanctagp_namefind *nf = &tg->nf;
+    uint32_t e = tg->spans[si].entity;
+    /* each entity's label is compared once a tagger: nf->lab[e] is
+     * SANCTAGP_NAME_* + 2, | 8 for a place, 0 until then */
+    uint8_t c = e < nf->nlab ? nf->lab[e] : 0;
+    if (!c) {
+        const char *l = sanctagp_str(m, m->ent[e].label);
+        int place = strcmp(l, "COUNTRY") == 0 || strcmp(l, "LOCATION") == 0;
+        int code = strcmp(l, "PERSON") == 0 ? SANCTAGP_NAME_PERSON
+                   : strcmp(l, "ORG") == 0  ? SANCTAGP_NAME_ORG
+                                            : -1;
+        c = (uint8_t)((code + 2) | (place << 3));
+        if (e < nf->nlab)
+            nf->lab[e] = c;
+    }
+    *is_place = c >> 3;
+    return (c & 7) - 2;
+}
+
+/* A common word that is no personal name token. */
+static int plain_common(unsigned r)
+{
+    return (r & CUE_COMMON) && !(r & CUE_PERSON_GIVEN);
+}
+
+/* A word of a person's name: capitalised and no acronym ("KPK") unless the
+ * whole run is written in capitals. */
+static int person_word(const sanctagp_token *t, int caps_run)
+{
+    return t->kind == TK_WORD && t->norm_len >= 2 &&
+           (t->cls == TC_TITLE || t->cls == TC_MIXED || (caps_run && t->cls == TC_UPPER));
+}
+
+/* The capitalised run [a, b) (trimmed of stop words and titles) as a name
+ * from context, if a cue makes it one. */
+static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *text)
+{
+    const sanctagp_token *v = tg->tk.v;
+    sanctagp_namefind *nf = &tg->nf;
+    uint32_t h = a;
+    int title = 0;
+    /* one word, no span after it ("Universitas Indonesia"), is a name only after
+     * a title, role or speech verb (most runs: a capital after a full stop, a
+     * lone capitalised word), checked first */
+    if (b - a == 1 && (b == tg->tk.n || !nf->owner[b]) && ((v[a].flags & TF_SENT_START) ||
+                       (!nf->owner[a - 1] &&
+                        !(roles(tg, a - 1) & (CUE_PERSON_TITLE | CUE_PERSON_VERB)))))
+        return 0;
+    /* titles and stop words lead in: "Direktur Utama PT ...", "Menurut Presiden ..." */
+    for (; h < b; h++) {
+        unsigned r = roles(tg, h);
+        if (r & CUE_ORG_HEAD)
+            break;
+        if (r & (CUE_PERSON_TITLE | CUE_PERSON_VERB))
+            title = 1;
+        else if (!(r & CUE_STOP))
+            break;
+    }
+    if (h == b)
+        return 0;
+    uint32_t e = b;
+    while (e > h + 1 && (roles(tg, e - 1) & (CUE_STOP | CUE_ORG_CONNECTOR | CUE_PERSON_CONNECTOR)))
+        e--;
+    /* an organisation: a head first, or a tail last; a head inside the run
+     * starts it ("Saham PT ...", "Direktur Utama PT ...") */
+    for (uint32_t k = h + 1; k + 1 < e && !(roles(tg, h) & CUE_ORG_HEAD); k++)
+        if ((roles(tg, k) & CUE_ORG_HEAD) && v[k].cls != TC_LOWER)
+            h = k;
+    int head = (roles(tg, h) & CUE_ORG_HEAD) != 0;
+    int tail = e - h >= 2 && (roles(tg, e - 1) & CUE_ORG_TAIL);
+    if (head || tail) {
+        /* a name by its tail starts after the last title or connector: "Managing
+         * Director dan Co-Founder Emerald Media" is "Emerald Media" */
+        for (uint32_t k = e - 1; !head && k > h; k--)
+            if (roles(tg, k - 1) & (CUE_PERSON_TITLE | CUE_ORG_CONNECTOR)) {
+                h = k;
+                break;
+            }
+        sanctagp_nprop p = new_prop(h, e - h, SANCTAGP_NAME_ORG, 0.9f);
+        uint32_t nx = e;
+        int place = 0;
+        if (head && e == b && nx < tg->tk.n && nf->owner[nx] &&
+            !(v[nx].flags & TF_SENT_START) && span_label(tg, nf->owner[nx] - 1, &place) < 0 &&
+            place) {
+            /* a country or place ends it: "Universitas Indonesia", "Bank Rakyat Indonesia" */
+            const sanctag_span *s = &tg->spans[nf->owner[nx] - 1];
+            const sanctagp_matcher *m = &tg->gz->m;
+            p.absorb = nf->owner[nx];
+            p.ntok = s->first_token + s->ntokens - h;
+            if (strcmp(sanctagp_str(m, m->ent[s->entity].label), "COUNTRY") == 0)
+                p.named_country = s->entity;
+        }
+        if (!head && h == a && a > 0 && nf->owner[a - 1] && !(v[a].flags & TF_SENT_START) &&
+            span_label(tg, nf->owner[a - 1] - 1, &place) < 0 && place) {
+            /* a place starts it: "Dalian Global Unity Shipping Co Ltd" */
+            const sanctag_span *s = &tg->spans[nf->owner[a - 1] - 1];
+            p.absorb = nf->owner[a - 1];
+            p.tok = s->first_token;
+            p.ntok = e - s->first_token;
+        }
+        if (p.ntok >= 2)
+            return propose(tg, p, text);
+        return 0;
+    }
+    /* after a title, the words of the office (common or office words) lead in to
+     * a person: "Menteri Luar Negeri Retno Marsudi" */
+    while (title && h < e && (plain_common(roles(tg, h)) || (roles(tg, h) & CUE_OFFICE)))
+        h++;
+    if (h == e)
+        return 0;
+    /* a person: after a title, role or speech verb, in or before the run,
+     * or before a place or body that follows one ("Presiden AS Donald Trump") */
+    if (!title && a > 0 && !(v[a].flags & TF_SENT_START)) {
+        uint32_t q = a - 1;
+        if (nf->owner[q]) {
+            const sanctag_span *s = &tg->spans[nf->owner[q] - 1];
+            int place, l = span_label(tg, nf->owner[q] - 1, &place);
+            q = (place || l == SANCTAGP_NAME_ORG) && s->first_token > 0 &&
+                        !(v[s->first_token].flags & TF_SENT_START)
+                    ? s->first_token - 1
+                    : UINT32_MAX;
+        }
+        title = q != UINT32_MAX && !nf->owner[q] &&
+                (roles(tg, q) & (CUE_PERSON_TITLE | CUE_PERSON_VERB)) != 0;
+    }
+    /* a title inside ends the name: "Rizki Nugraha Editor" */
+    for (uint32_t k = h + 1; k < e; k++)
+        if (roles(tg, k) & CUE_PERSON_TITLE) {
+            e = k;
+            b = k; /* what follows is no place the name continues into */
+            break;
+        }
+    /* a body or place right after it continues the title: "Ketua Umum PAN" */
+    if (!title || e - h > 4 || (e == b && b < tg->tk.n && nf->owner[b]))
+        return 0;
+    int caps = 1;
+    for (uint32_t k = h; k < e; k++)
+        caps &= v[k].kind != TK_WORD || v[k].cls == TC_UPPER;
+    if (e - h == 1 && (caps || !(roles(tg, h) & CUE_PERSON_GIVEN)))
+        return 0; /* one word is a person only if a personal name: not "kata KPK",
+                     "Menteri Keuangan", "pelatih Chelsea" */
+    for (uint32_t k = h; k < e; k++) {
+        unsigned r = roles(tg, k);
+        if (glued(v, k, text) || (r & CUE_PERSON_CONNECTOR))
+            continue;
+        if (!person_word(&v[k], caps) ||
+            (r & (CUE_STOP | CUE_ORG_HEAD | CUE_ORG_TAIL | CUE_OFFICE)) ||
+            plain_common(r))
+            return 0;
+    }
+    return propose(tg, new_prop(h, e - h, SANCTAGP_NAME_PERSON, title ? 0.85f : 0.8f), text);
+}
+
+/* Calls classify_run on every maximal capitalised run of uncovered tokens. */
+static int context_names(sanctag_tagger *tg, const char *text)
+{
+    const sanctagp_token *v = tg->tk.v;
+    const uint32_t *owner = tg->nf.owner;
+    const uint32_t *cap = tg->nf.capw;
+    size_t n = tg->tk.n;
+    for (size_t j = 0; j < tg->nf.ncapw;) {
+        size_t i = cap[j], b = i + 1;
+        while (b < n && b - i < MAX_RUN && !owner[b] && !(v[b].flags & TF_SENT_START)) {
+            if (is_cap(&v[b]) || glued(v, b, text))
+                b++;
+            else if (b + 1 < n && !owner[b + 1] && is_cap(&v[b + 1]) &&
+                     !(v[b + 1].flags & TF_SENT_START) &&
+                     (roles(tg, b) & (CUE_ORG_CONNECTOR | CUE_PERSON_CONNECTOR)))
+                b += 2;
+            else
+                break;
+        }
+        int rc = classify_run(tg, (uint32_t)i, (uint32_t)b, text);
+        if (rc)
+            return rc;
+        while (j < tg->nf.ncapw && cap[j] < b)
+            j++;
+    }
+    return 0;
+}
+
+static int same_owner(const sanctagp_namefind *nf, const sanctagp_nprop *x, const sanctagp_nprop *y)
+{
+    if (x->entity != SANCTAG_NO_ENTITY || y->entity != SANCTAG_NO_ENTITY)
+        return x->entity == y->entity;
+    return strcmp(nf->arena + x->key, nf->arena + y->key) == 0;
+}
+
+/* The bucket of forms whose first token is token `tok`: a cheap key of its
+ * normalised text (length, first and last byte), not a hash of all of it. */
+static uint32_t *form_bucket(const sanctag_tagger *tg, uint32_t tok)
+{
+    const sanctagp_token *t = &tg->tk.v[tok];
+    const unsigned char *w = (const unsigned char *)tg->tk.arena + t->norm_off;
+    unsigned key = t->norm_len ? t->norm_len * 37u + w[0] * 7u + w[t->norm_len - 1] : 0;
+    return (uint32_t *)&tg->nf.fhead[key & (FORM_BUCKETS - 1)];
+}
+
+static int add_form(sanctag_tagger *tg, uint32_t tok, uint32_t ntok, uint32_t from,
+                    const sanctagp_nprop *what, int acronym)
+{
+    sanctagp_namefind *nf = &tg->nf;
+    uint32_t *head = form_bucket(tg, tok);
+    for (uint32_t i = *head; i; i = nf->f[i - 1].next) {
+        sanctagp_nform *f = &nf->f[i - 1];
+        if (f->ntok != ntok || !same_tokens(&tg->tk, f->tok, tok, ntok))
+            continue;
+        if (!same_owner(nf, &f->what, what))
+            f->ambiguous = 1; /* two names share it: leave it untagged */
+        return 0;
+    }
+    if (nf->nf >= MAX_FORMS)
+        return 0;
+    if (sanctagp_grow((void **)&nf->f, &nf->fcap, nf->nf + 1, sizeof *nf->f))
+        return SANCTAG_E_NOMEM;
+    nf->f[nf->nf++] = (sanctagp_nform){tok, ntok, from, *what, 0, (uint8_t)acronym, *head};
+    *head = (uint32_t)nf->nf;
+    return 0;
+}
+
+/* The parts of the person's name at tokens [a, b) that may stand for it later:
+ * every run of its words that begins or ends it ("Zulkifli", "Hasan"; "Kim",
+ * "Jong Un"; "Suu Kyi"); the usage of the name's country (family name first
+ * or last) only orders them. A part that is a cue word ("Presiden") or one
+ * letter is no short form. */
+static int person_forms(sanctag_tagger *tg, uint32_t a, uint32_t b, const sanctagp_nprop *what,
+                        int full)
+{
+    const sanctagp_token *v = tg->tk.v;
+    uint32_t w[MAX_RUN], nw = 0;
+    for (uint32_t k = a; k < b && nw < MAX_RUN; k++)
+        if (v[k].kind == TK_WORD && v[k].cls != TC_NONE)
+            w[nw++] = k;
+    if (nw == 0 || w[nw - 1] - w[0] + 1 != nw)
+        return 0; /* only names of plain consecutive words */
+    for (uint32_t len = full ? nw : nw - 1; len >= 1 && len <= nw; len--) {
+        for (int side = 0; side < 2; side++) {
+            uint32_t s = side ? w[nw - len] : w[0];
+            if (side && len == nw)
+                break;
+            unsigned r = roles(tg, s);
+            if (len == 1 && (v[s].norm_len < 2 || plain_common(r) ||
+                             (r & ~(CUE_PERSON_GIVEN | CUE_COMMON))))
+                continue;
+            int rc = add_form(tg, s, len, b, what, 0);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* 1 when the acronym's letters are the initials of the words of [a, b),
+ * where function words may be left out and a word may give up to three
+ * letters ("Badan Narkotika Nasional (BNN)", not "Bantuan Likuiditas Bank
+ * Indonesia (BLBI)" for "Bank Indonesia"). */
+static int letters_agree(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *acr,
+                         size_t alen, int depth)
+{
+    if (alen == 0)
+        return a == b;
+    if (a == b || depth > 32)
+        return 0;
+    const sanctagp_token *t = &tg->tk.v[a];
+    const char *w = tg->tk.arena + t->norm_off;
+    if (t->kind != TK_WORD)
+        return letters_agree(tg, a + 1, b, acr, alen, depth + 1);
+    if ((roles(tg, a) & (CUE_ORG_CONNECTOR | CUE_PERSON_CONNECTOR)) &&
+        letters_agree(tg, a + 1, b, acr, alen, depth + 1))
+        return 1;
+    for (size_t k = 1; k <= 3 && k <= alen && k <= t->norm_len; k++) {
+        if (w[k - 1] != acr[k - 1])
+            break;
+        if (letters_agree(tg, a + 1, b, acr + k, alen - k, depth + 1))
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when the acronym's letters are the initials of the words of the
+ * gazetteer name `w` (canonical names are often in another language: "Biro
+ * Umum Pengintaian (RGB)" is the Reconnaissance General Bureau), a word giving
+ * up to three letters and a word in lower case ("of", "dan") none or one. */
+static int name_letters_agree(const char *w, const char *acr, size_t alen, int depth)
+{
+    while (*w == ' ' || *w == '-' || *w == ',' || *w == '.')
+        w++;
+    if (!*w || alen == 0)
+        return !*w && alen == 0;
+    if (depth > 32)
+        return 0;
+    const char *next = w;
+    while (*next && *next != ' ' && *next != '-')
+        next++;
+    if (*w >= 'a' && *w <= 'z' && name_letters_agree(next, acr, alen, depth + 1))
+        return 1;
+    for (size_t k = 1; k <= 3 && k <= alen && w + k <= next; k++) {
+        char c = w[k - 1];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != acr[k - 1])
+            break;
+        if (name_letters_agree(next, acr + k, alen - k, depth + 1))
+            return 1;
+    }
+    return 0;
+}
+
+/* "Name (XYZ)" with XYZ's letters agreeing with the name as written or, for a
+ * gazetteer entity, with its canonical name: XYZ names the same thing from
+ * there on. */
+static int acronym_form(sanctag_tagger *tg, uint32_t a, uint32_t b, const sanctagp_nprop *what)
+{
+    const sanctagp_tokens *tk = &tg->tk;
+    const sanctagp_token *v = tk->v;
+    if (b - a < 2 || b + 2 >= tk->n || v[b].kind != TK_PUNCT || tk->arena[v[b].norm_off] != '(' ||
+        v[b + 1].kind != TK_WORD || v[b + 1].cls != TC_UPPER || v[b + 1].norm_len < 2 ||
+        v[b + 2].kind != TK_PUNCT || tk->arena[v[b + 2].norm_off] != ')' || tg->nf.mask[b + 1])
+        return 0;
+    const char *acr = tk->arena + v[b + 1].norm_off;
+    sanctag_entity e;
+    if (!letters_agree(tg, a, b, acr, v[b + 1].norm_len, 0) &&
+        (what->entity == SANCTAG_NO_ENTITY || sanctag_gazetteer_entity(tg->gz, what->entity, &e) ||
+         !name_letters_agree(e.name, acr, v[b + 1].norm_len, 0)))
+        return 0;
+    return add_form(tg, b + 1, 1, b + 1, what, 1);
+}
+
+/* The unambiguous form written at tokens [a, a + ntok) after its full name, or NULL. */
+static const sanctagp_nform *find_form(const sanctag_tagger *tg, uint32_t a, uint32_t ntok)
+{
+    const sanctagp_namefind *nf = &tg->nf;
+    if (!nf->nf)
+        return NULL;
+    for (uint32_t k = *form_bucket(tg, a); k; k = nf->f[k - 1].next) {
+        const sanctagp_nform *f = &nf->f[k - 1];
+        if (!f->ambiguous && a >= f->from && f->ntok == ntok &&
+            same_tokens(&tg->tk, f->tok, a, ntok))
+            return f;
+    }
+    return NULL;
+}
+
+/* The forms of every full name: gazetteer spans and derived proposals. */
+static int collect_forms(sanctag_tagger *tg)
+{
+    sanctagp_namefind *nf = &tg->nf;
+    int rc = 0, place;
+    nf->nf = 0;
+    memset(nf->fhead, 0, sizeof nf->fhead);
+    for (size_t i = 0; i < tg->n_spans && !rc; i++) {
+        const sanctag_span *s = &tg->spans[i];
+        if (s->flags & (SANCTAG_SPAN_SUPPRESSOR | SANCTAG_SPAN_NESTED))
+            continue;
+        int l = span_label(tg, i, &place);
+        sanctagp_nprop what = new_prop(s->first_token, s->ntokens, l < 0 ? 0 : l, 1.0f);
+        what.entity = s->entity;
+        if (l == SANCTAGP_NAME_PERSON)
+            rc = person_forms(tg, s->first_token, s->first_token + s->ntokens, &what, 0);
+        else if (l == SANCTAGP_NAME_ORG)
+            rc = acronym_form(tg, s->first_token, s->first_token + s->ntokens, &what);
+    }
+    for (size_t i = 0, n = nf->n; i < n && !rc; i++) {
+        sanctagp_nprop what = nf->p[i];
+        if (find_form(tg, what.tok, what.ntok))
+            continue; /* itself a short form of an earlier name: "kata Zulkifli" */
+        if (what.label == SANCTAGP_NAME_PERSON)
+            rc = person_forms(tg, what.tok, what.tok + what.ntok, &what, 1);
+        else
+            rc = acronym_form(tg, what.tok, what.tok + what.ntok, &what);
+    }
+    return rc;
+}
+
+/* Later mentions of the forms: a whole capitalised run (titles and stop
+ * words trimmed) equal to an unambiguous form. */
+static int resolve_forms(sanctag_tagger *tg)
+{
+    sanctagp_namefind *nf = &tg->nf;
+    const sanctagp_token *v = tg->tk.v;
+    size_t n = tg->tk.n;
+    /* a name found from context that is part of an earlier full name is that
+     * name: "kata Budi" after "Budi Sulistiyo" */
+    for (size_t i = 0; i < nf->n; i++) {
+        sanctagp_nprop *p = &nf->p[i];
+        const sanctagp_nform *f = find_form(tg, p->tok, p->ntok);
+        if (f && !f->acronym && f->what.label == p->label && !same_owner(nf, &f->what, p)) {
+            uint32_t tok = p->tok, ntok = p->ntok;
+            *p = f->what;
+            p->tok = tok;
+            p->ntok = ntok;
+            p->absorb = 0;
+            p->named_country = UINT32_MAX;
+            p->propagated = 1;
+        }
+    }
+    for (size_t j = 0; j < nf->ncapw;) {
+        size_t i = nf->capw[j++];
+        if (nf->mask[i])
+            continue;
+        size_t b = i + 1;
+        while (b < n && b - i < MAX_RUN && !nf->mask[b] && !(v[b].flags & TF_SENT_START) &&
+               is_cap(&v[b]))
+            b++;
+        size_t a = i;
+        while (a + 1 < b && (roles(tg, a) & (CUE_PERSON_TITLE | CUE_STOP)))
+            a++;
+        const sanctagp_nform *f = find_form(tg, (uint32_t)a, (uint32_t)(b - a));
+        if (f && (!f->acronym || v[a].cls == TC_UPPER)) {
+            sanctagp_nprop p = f->what;
+            p.tok = (uint32_t)a;
+            p.ntok = f->ntok;
+            p.absorb = 0;
+            p.named_country = f->acronym ? p.named_country : UINT32_MAX;
+            p.propagated = f->acronym ? 2 : 1;
+            if (propose(tg, p, NULL))
+                return SANCTAG_E_NOMEM;
+        }
+        while (j < nf->ncapw && nf->capw[j] < b)
+            j++;
+    }
+    return 0;
+}
+
+static int model_sink(void *arg, uint32_t tok, uint32_t ntok, int label, double score)
+{
+    sanctag_tagger *tg = arg;
+    if (tok >= tg->tk.n || ntok == 0 || ntok > tg->tk.n - tok || ntok > MAX_RUN ||
+        (label != SANCTAGP_NAME_PERSON && label != SANCTAGP_NAME_ORG))
+        return 0;
+    sanctagp_nprop p = new_prop(tok, ntok, label, (float)score);
+    p.found = FOUND_MODEL;
+    return propose(tg, p, tg->nf.text);
+}
+
+static int prop_cmp(const void *x, const void *y)
+{
+    const sanctagp_nprop *a = x, *b = y;
+    return (a->tok > b->tok) - (a->tok < b->tok);
+}
+
+/* The proposals become spans; place spans they took in are dropped. */
+static int emit_props(sanctag_tagger *tg)
+{
+    sanctagp_namefind *nf = &tg->nf;
+    size_t w = 0;
+    for (size_t i = 0; i < tg->n_spans; i++) {
+        int gone = 0;
+        for (size_t k = 0; k < nf->n && !gone; k++)
+            gone = nf->p[k].absorb == i + 1;
+        if (!gone)
+            tg->spans[w++] = tg->spans[i];
+    }
+    tg->n_spans = w;
+    qsort(nf->p, nf->n, sizeof *nf->p, prop_cmp);
+    for (size_t k = 0; k < nf->n; k++) {
+        const sanctagp_nprop *p = &nf->p[k];
+        unsigned fl = (p->propagated ? SANCTAG_SPAN_PROPAGATED : 0) |
+                      (p->entity == SANCTAG_NO_ENTITY ? SANCTAG_SPAN_DERIVED : 0);
+        const char *kind = p->propagated == 2 ? "acronym" : p->propagated ? "short" : "name";
+        if (sanctagp_emit_span(tg, p->tok, p->ntok, p->entity, kind, fl, p->named_country))
+            return SANCTAG_E_NOMEM;
+    }
+    /* keep only the derived ones, for sanctag_tagger_span_name() */
+    w = 0;
+    for (size_t k = 0; k < nf->n; k++)
+        if (nf->p[k].entity == SANCTAG_NO_ENTITY)
+            nf->p[w++] = nf->p[k];
+    nf->n = w;
+    return 0;
+}
+
+int sanctagp_names_find(sanctag_tagger *tg, const char *text, int propagate)
+{
+    sanctagp_namefind *nf = &tg->nf;
+    size_t n = tg->tk.n;
+    nf->n = nf->nf = nf->alen = 0;
+    nf->text = text;
+    if (sanctagp_grow((void **)&nf->owner, &nf->owner_cap, n, sizeof *nf->owner) ||
+        sanctagp_grow((void **)&nf->mask, &nf->mask_cap, n, 1) ||
+        sanctagp_grow((void **)&nf->role, &nf->role_cap, n, sizeof *nf->role) ||
+        sanctagp_grow((void **)&nf->capw, &nf->capw_cap, n + 1, sizeof *nf->capw))
+        return SANCTAG_E_NOMEM;
+    memset(nf->role, 0xFF, n * sizeof *nf->role);
+    if (!nf->lab && tg->gz->m.h->n_entities && /* best effort: without it, labels are compared */
+        (nf->lab = calloc(tg->gz->m.h->n_entities, 1)))
+        nf->nlab = tg->gz->m.h->n_entities;
+    memset(nf->owner, 0, n * sizeof *nf->owner);
+    memset(nf->mask, 0, n);
+    for (size_t i = 0; i < tg->n_spans; i++) {
+        const sanctag_span *s = &tg->spans[i];
+        memset(nf->mask + s->first_token, 1, s->ntokens);
+        for (uint32_t k = s->first_token; k < s->first_token + s->ntokens; k++)
+            if (!nf->owner[k] || !(s->flags & SANCTAG_SPAN_NESTED))
+                nf->owner[k] = (uint32_t)i + 1;
+    }
+    /* the capitalised words no span covers: where names may begin */
+    nf->ncapw = 0;
+    const sanctagp_token *t = tg->tk.v;
+    for (size_t i = 0; i < n; i++) {
+        nf->capw[nf->ncapw] = (uint32_t)i;
+        nf->ncapw += !nf->mask[i] & (t[i].kind == TK_WORD) & ((t[i].flags & TF_FIRST_UPPER) != 0);
+    }
+    int rc = context_names(tg, text);
+    if (!rc && propagate && !(rc = collect_forms(tg)) && nf->nf)
+        rc = resolve_forms(tg);
+    if (!rc && tg->gz->ner_propose)
+        rc = tg->gz->ner_propose(tg->gz->ner_model, &tg->tk, nf->mask, model_sink, tg);
+    if (!rc && nf->n)
+        rc = emit_props(tg);
+    return rc;
+}
+
+int sanctag_tagger_span_name(const sanctag_tagger *tg, const sanctag_span *s, sanctag_name *ret)
+{
+    if (!tg || !s || !ret || !(s->flags & SANCTAG_SPAN_DERIVED))
+        return SANCTAG_E_INVALID;
+    const sanctagp_namefind *nf = &tg->nf;
+    size_t lo = 0, hi = nf->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (nf->p[mid].tok < s->first_token)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == nf->n || nf->p[lo].tok != s->first_token || nf->p[lo].ntok != s->ntokens)
+        return SANCTAG_E_INVALID;
+    const sanctagp_nprop *p = &nf->p[lo];
+    ret->key = nf->arena + p->key;
+    ret->label = label_names[p->label];
+    ret->name = nf->arena + p->name;
+    ret->found = p->found == FOUND_MODEL ? "model" : "context";
+    ret->score = p->score;
+    return 0;
+}
+
+int sanctag_tagger_span_entity(const sanctag_tagger *tg, const sanctag_span *s,
+                               sanctag_entity *ret)
+{
+    if (!tg || !s || !ret)
+        return SANCTAG_E_INVALID;
+    if (!(s->flags & SANCTAG_SPAN_DERIVED))
+        return sanctag_gazetteer_entity(tg->gz, s->entity, ret);
+    sanctag_name nm;
+    int rc = sanctag_tagger_span_name(tg, s, &nm);
+    if (rc)
+        return rc;
+    *ret = (sanctag_entity){.key = nm.key, .label = nm.label, .name = nm.name, .country = "",
+                            .listed = 0, .programs = "", .list_source = "", .list_ref = "",
+                            .listed_on = ""};
+    return 0;
+}

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Names outside the gazetteer (issue 17): short forms, acronyms, context cues,
+derived keys, --names off, and cue sources in `gaz build`.
+
+Usage: names.py SANCTAG SOURCE_ROOT
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+SANCTAG, ROOT = sys.argv[1], sys.argv[2]
+HERE = os.path.join(ROOT, 'tests', 'names')
+GAZ = os.path.join(ROOT, 'gazetteers')
+wrapper = os.environ.get('SANCTAG_WRAPPER')
+CMD = [wrapper, SANCTAG] if wrapper else [SANCTAG]
+failures = 0
+
+
+def run(args, stdin=None, ok=True):
+    p = subprocess.run(CMD + args, input=stdin, capture_output=True, text=True)
+    if ok and p.returncode != 0:
+        sys.exit('sanctag %s failed (%d): %s' % (' '.join(args), p.returncode, p.stderr))
+    return p
+
+
+def check(what, cond, detail=''):
+    global failures
+    if not cond:
+        failures += 1
+        print('FAIL: %s %s' % (what, detail))
+    else:
+        print('ok: %s' % what)
+
+
+def spans(db, text, *opts):
+    out = run(['tag', '--db', db, '--offsets', 'byte', *opts, '-'], stdin=text).stdout
+    return [s for line in out.splitlines() for s in json.loads(line)['spans']]
+
+
+def find(sp, text, start=None):
+    for s in sp:
+        if s['text'] == text and (start is None or s['start'] == start):
+            return s
+    return None
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    db = os.path.join(tmp, 'names.db')
+    run(['gaz', 'build', db, os.path.join(HERE, 'names.tsv'), os.path.join(GAZ, 'cues.tsv'),
+         os.path.join(GAZ, 'common-words.tsv'), os.path.join(GAZ, 'given-names.tsv')])
+
+    # item 1: short forms by any unambiguous part; the given name of an Indonesian
+    t = 'Zulkifli Hasan hadir di sini. Zulkifli lalu pulang.'
+    s = find(spans(db, t), 'Zulkifli', t.rindex('Zulkifli'))
+    check('given name resolves to the full name', s and s['entity'] == 'person:zulkifli-hasan'
+          and s.get('propagated'), s)
+    s = find(spans(db, t, '--names', 'off'), 'Zulkifli', t.rindex('Zulkifli'))
+    check('--names off keeps the old last-token rule', s is None, s)
+    t = 'Aung San Suu Kyi tiba pagi ini. Suu Kyi tersenyum.'
+    s = find(spans(db, t), 'Suu Kyi')
+    check('multi-token short form', s and s['entity'] == 'person:aung-san-suu-kyi', s)
+    t = 'Kim Jong Un bertemu Kim Yo Jong kemarin. Kim tersenyum.'
+    check('a part two names share stays untagged', find(spans(db, t), 'Kim') is None)
+
+    # acronyms only when the letters agree
+    t = 'Bantuan Likuiditas Bank Indonesia (BLBI) dibahas. BLBI lama.'
+    check('(BLBI) is not Bank Indonesia', all(s['text'] != 'BLBI' for s in spans(db, t)))
+    t = 'Badan Narkotika Nasional (BNN) menyita sabu. BNN juga menangkap dua orang.'
+    sp = [s for s in spans(db, t) if s['text'] == 'BNN']
+    check('(BNN) agrees with Badan Narkotika Nasional',
+          len(sp) == 2 and all(s['entity'] == 'org:bnn' for s in sp), sp)
+
+    # item 2: persons after titles and speech verbs, organisations by head and tail
+    t = '"Kami siap," kata Budi Sulistiyo di kantornya. Budi menambahkan rencana baru.'
+    sp = spans(db, t)
+    s, b = find(sp, 'Budi Sulistiyo'), find(sp, 'Budi')
+    check('person after a speech verb', s and s['label'] == 'PERSON' and
+          s['entity'] == 'name:person:budi-sulistiyo' and s['found'] == 'context' and
+          0 < s['score'] <= 1, s)
+    check('short form of a derived name', b and b['entity'] == 'name:person:budi-sulistiyo', b)
+    t = 'Menteri Luar Negeri Retno Marsudi tiba.'
+    s = find(spans(db, t), 'Retno Marsudi')
+    check('person after a title and the words of the office', s and s['label'] == 'PERSON', s)
+    t = 'Ketua Umum Partai Maju Zulkifli Hasan hadir.'
+    sp = spans(db, t)
+    check('no person from the office alone', find(sp, 'Umum') is None, sp)
+    t = 'Saham PT Sinar Terang Abadi naik. Arema FC menang. Universitas Indonesia membuka kelas.'
+    sp = spans(db, t)
+    s = find(sp, 'PT Sinar Terang Abadi')
+    check('organisation by its head', s and s['label'] == 'ORG' and
+          s['entity'] == 'name:org:pt-sinar-terang-abadi', s)
+    s = find(sp, 'Arema FC')
+    check('organisation by its tail', s and s['entity'] == 'name:org:arema-fc', s)
+    s = find(sp, 'Universitas Indonesia')
+    check('organisation takes in the country after its head', s and s['label'] == 'ORG' and
+          s.get('country') == 'ID' and find(sp, 'Indonesia') is None, sp)
+
+    # item 4: same key in every document; gazetteer aliases win; --names off
+    two = run(['tag', '--db', db, '--jsonl', '-'], stdin=json.dumps(
+        {'id': 1, 'text': 'Menurut Budi Sulistiyo, harga naik.'}) + '\n' + json.dumps(
+        {'id': 2, 'text': 'Pagi ini kata Budi Sulistiyo lagi.'}) + '\n').stdout.splitlines()
+    keys = [[s['entity'] for s in json.loads(l)['spans']] for l in two]
+    check('same written name, same key in every document',
+          keys == [['name:person:budi-sulistiyo']] * 2, keys)
+    s = find(spans(db, 'Kemarin kata Kim Jong Un tegas.'), 'Kim Jong Un')
+    check('a name equal to an alias is that entity', s and s['entity'] == 'person:kim-jong-un'
+          and 'found' not in s, s)
+    sp = spans(db, '"Kami siap," kata Budi Sulistiyo.', '--names', 'off')
+    check('--names off: no derived spans', sp == [], sp)
+    p = run(['tag', '--db', db, '--names', 'maybe', '-'], stdin='x', ok=False)
+    check('--names needs on or off', p.returncode == 2 and "'maybe'" in p.stderr, p.stderr)
+
+    # show and cooccur know the derived spans
+    t = 'Menurut Budi Sulistiyo, harga naik.'
+    out = run(['show', '--color', 'never', '--db', db, '-'], stdin=t).stdout
+    check('show marks and lists a derived name', '[Budi Sulistiyo][name:person:budi-sulistiyo]'
+          in out and out.count('name:person:budi-sulistiyo') == 2, out)
+    doc = json.dumps({'id': 1, 'text': 'Menurut Budi Sulistiyo, Kim Jong Un siap.'}) + '\n'
+    out = run(['cooccur', '--tag', '--db', db, '-'], stdin=doc).stdout
+    check('cooccur --tag counts a derived name', 'name:person:budi-sulistiyo' in out, out)
+    out = run(['cooccur', '--tag', '--names', 'off', '--db', db, '-'], stdin=doc).stdout
+    check('cooccur --tag --names off', 'name:person' not in out, out)
+    tagged = run(['tag', '--db', db, '--jsonl', '-'], stdin=doc).stdout
+    out = run(['cooccur', '-'], stdin=tagged).stdout
+    check('cooccur counts derived keys of tagged records', 'name:person:budi-sulistiyo' in out,
+          out)
+
+    # item 5: discover lists derived names across a feed as a gaz build source
+    feed = os.path.join(tmp, 'feed.jsonl')
+    with open(feed, 'w') as f:
+        for i, (d, t) in enumerate([
+                ('2024-01-05', 'Menurut Budi Sulistiyo, Kim Jong Un siap.'),
+                ('2024-02-10', 'Kemarin kata Budi Sulistiyo, harga naik. Arema FC menang.'),
+                ('2023-12-01', '"Kami siap," ujar Budi Sulistiyo di Indonesia.'),
+                ('2024-03-01', 'Saham PT Sinar Terang Abadi naik di Indonesia.'),
+                ('2024-03-02', 'Saham PT Sinar Terang Abadi turun lagi.')]):
+            f.write(json.dumps({'id': i, 'date': d, 'text': t}) + '\n')
+    out = run(['discover', '--db', db, '-j', '2', feed]).stdout
+    rows = [l.split('\t') for l in out.splitlines() if l and not l.startswith('#')]
+    check('discover: header and ranked rows', rows[0] == ['key', 'label', 'name', 'alias', 'kind',
+                                                          'source'] and
+          [r[0] for r in rows[1:]] == ['person:budi-sulistiyo', 'org:pt-sinar-terang-abadi'],
+          out)
+    check('discover: documents and dates', '# Budi Sulistiyo (PERSON): 3 documents, '
+          '2023-12-01 .. 2024-02-10' in out, out)
+    check('discover: known entities, listed first then by documents',
+          out.index('with country:ID') < out.index('with person:kim-jong-un'), out)
+    check('discover: sample contexts', '#   "Menurut Budi Sulistiyo, Kim Jong Un siap."' in out,
+          out)
+    src = os.path.join(tmp, 'found.tsv')
+    run(['discover', '--db', db, '--min-docs', '1', '-o', src, feed])
+    db2 = os.path.join(tmp, 'accepted.db')
+    run(['gaz', 'build', db2, os.path.join(HERE, 'names.tsv'), src])
+    s = find(spans(db2, 'Arema FC menang.', '--names', 'off'), 'Arema FC')
+    check('discover output builds into a gazetteer', s and s['entity'] == 'org:arema-fc', s)
+    out = run(['discover', '--db', db, '--format', 'jsonl', '--limit', '1', feed]).stdout
+    recs = [json.loads(l) for l in out.splitlines()]
+    check('discover --format jsonl', len(recs) == 1 and recs[0]['key'] == 'person:budi-sulistiyo'
+          and recs[0]['attrs']['discover']['documents'] == 3, out)
+    p = run(['discover', '--db', db, '--min-docs', 'x', feed], ok=False)
+    check('discover: bad number', p.returncode == 2 and "'x'" in p.stderr, p.stderr)
+
+    # cue sources: errors name the file, line and role
+    p = run(['gaz', 'build', os.path.join(tmp, 'bad.db'), os.path.join(HERE, 'bad-cues.tsv')],
+            ok=False)
+    check('unknown cue role is refused with file and line', p.returncode != 0 and
+          'bad-cues.tsv:4' in p.stderr and "'captain'" in p.stderr, p.stderr)
+
+sys.exit(1 if failures else 0)
