@@ -94,7 +94,7 @@ int cli_names_option(const char *cmd, const char *arg, unsigned *flags);
     "                       and their short forms; such a span has a derived \"entity\"\n"      \
     "                       key (\"name:person:...\"), \"found\" and \"score\". model: also\n" \
     "                       the gazetteer's statistical name model, names it scores\n"          \
-    "                       >= 0.96 (\"found\": \"model\"; about 3x the CPU of on)\n"
+    "                       >= 0.96 (\"found\": \"model\"; about twice the CPU of on)\n"
 
 /* Finds the gazetteer: `explicit_path`, then $SANCTAG_DB, then the default
  * database beside the executable (build tree) or in the install data dir.
