@@ -61,7 +61,7 @@ _sanctag_values()
     case $1/$2 in
     */--color | */--colour | */--progress) echo auto always never ;;
     */--offsets) echo codepoint byte utf16 ;;
-    */--names) echo on off ;;
+    */--names) echo on off model ;;
     tag/--format) echo json spacy doccano conll brat csv tsv ;;
     cooccur/--format | cooccur/-f) echo csv jsonl sqlite graphml gexf ;;
     gaz/--format) echo un-xml ofac-csv ftm tsv jsonl lines ;;

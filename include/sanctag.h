@@ -210,13 +210,19 @@ enum sanctag_tag_flags {
     SANCTAG_TAG_NO_PROPAGATE = 1u << 2,
     /** Also recognise people and organisations the gazetteer does not hold:
      *  from context (titles, roles, speech verbs, organisation heads and
-     *  tails, the gazetteer's cue words), from short forms of such names
-     *  earlier in the document and, when the gazetteer carries one, from a
-     *  statistical model. Their spans have SANCTAG_SPAN_DERIVED. A name equal
+     *  tails, the gazetteer's cue words) and from short forms of such names
+     *  earlier in the document (with SANCTAG_TAG_NAMES_MODEL also from the
+     *  gazetteer's statistical model). Their spans have SANCTAG_SPAN_DERIVED. A name equal
      *  to a gazetteer alias is always that alias's entity. With this flag
      *  short forms and acronyms are resolved more strictly (any unambiguous
      *  part of a person's name; an acronym only when its letters agree). */
     SANCTAG_TAG_NAMES = 1u << 3,
+    /** With SANCTAG_TAG_NAMES: also the names the gazetteer's statistical
+     *  name model finds (when it carries one) among the words no other span
+     *  covers, those it scores at least 0.96 (their sanctag_name.found is
+     *  "model"). Costs CPU: about twice the time of names alone.
+     *  Without SANCTAG_TAG_NAMES it does nothing. */
+    SANCTAG_TAG_NAMES_MODEL = 1u << 4,
 };
 
 /** Per-thread tagging context. Opaque. */

@@ -35,7 +35,7 @@ static void help(FILE *f)
             "Input:\n"
             "  --tag                tag raw JSON Lines documents (fields --id-field, --text-field,\n"
             "                       --date-field) as 'sanctag tag --jsonl' would\n"
-            "  --db PATH, --weak, --no-propagate, --names on|off, --id-field NAME,\n"
+            "  --db PATH, --weak, --no-propagate, --names on|model|off, --id-field NAME,\n"
             "  --text-field NAME\n"
             "                       as for 'sanctag tag' (with --tag)\n"
             "  --date-field NAME    field holding the document date (default: date), read\n"

@@ -19,12 +19,13 @@ static void help(FILE *f)
             "Usage: sanctag gaz stats [--db PATH] [--json]\n"
             "\n"
             "Summarises a gazetteer: its content version and schema version; the compiled\n"
-            "matcher (size, whether it is current); every source with its format, version,\n"
-            "import time and counts; entities per label and source; aliases per kind,\n"
-            "language and case policy (\"auto\" shown as what it resolves to); sanctions-\n"
-            "listed entities per list source and programme; aliases that name more than one\n"
-            "entity; and aliases that can never match (no tokens, a sentence break inside,\n"
-            "more than 64 tokens).\n"
+            "matcher (size, whether it is current); the statistical name model, when it\n"
+            "has one (size, provenance: trainer, training data, licences); every source\n"
+            "with its format, version, import time and counts; entities per label and\n"
+            "source; aliases per kind, language and case policy (\"auto\" shown as what it\n"
+            "resolves to); sanctions-listed entities per list source and programme;\n"
+            "aliases that name more than one entity; and aliases that can never match (no\n"
+            "tokens, a sentence break inside, more than 64 tokens).\n"
             "\n"
             "  --db PATH   gazetteer database (default: $SANCTAG_DB, else the bundled one)\n"
             "  --json      one JSON object instead of text\n"
@@ -85,6 +86,17 @@ static void print_text(FILE *f, json_t *r)
             "                %" JSON_INTEGER_FORMAT " entities, %" JSON_INTEGER_FORMAT
             " aliases compiled (with accent variants; weak ones only with --weak)\n",
             num(m, "entities"), num(m, "aliases"));
+    json_t *nm = json_object_get(r, "name_model");
+    if (nm) {
+        fprintf(f, "name model      %" JSON_INTEGER_FORMAT " bytes (%s, source %s)%s\n",
+                   num(nm, "bytes"), str(nm, "format"), str(nm, "source"),
+                   json_is_true(json_object_get(nm, "loaded")) ? ", loaded" : "");
+        for (const char *p = str(nm, "provenance"); *p;) { /* indented, a line a line */
+            size_t n = strcspn(p, "\n");
+            fprintf(f, "                %.*s\n", (int)n, p);
+            p += n + (p[n] == '\n');
+        }
+    }
 
     json_t *sources = json_object_get(r, "sources");
     fprintf(f, "\nsources (%zu)\n", json_array_size(sources));

@@ -414,11 +414,14 @@ int cli_out_close(cli_out *o, int ok)
 
 int cli_names_option(const char *cmd, const char *arg, unsigned *flags)
 {
+    unsigned both = SANCTAG_TAG_NAMES | SANCTAG_TAG_NAMES_MODEL;
     if (strcmp(arg, "on") == 0)
-        *flags |= SANCTAG_TAG_NAMES;
+        *flags = (*flags & ~both) | SANCTAG_TAG_NAMES;
+    else if (strcmp(arg, "model") == 0)
+        *flags |= both;
     else if (strcmp(arg, "off") == 0)
-        *flags &= ~(unsigned)SANCTAG_TAG_NAMES;
+        *flags &= ~both;
     else
-        return cli_usage(cmd, "--names must be on or off, not '%s'", arg);
+        return cli_usage(cmd, "--names must be on, model or off, not '%s'", arg);
     return 0;
 }

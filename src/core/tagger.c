@@ -484,7 +484,8 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
     }
     if (flags & SANCTAG_TAG_NAMES) {
         size_t before = tg->n_spans;
-        if (sanctagp_names_find(tg, text, !(flags & SANCTAG_TAG_NO_PROPAGATE)))
+        if (sanctagp_names_find(tg, text, !(flags & SANCTAG_TAG_NO_PROPAGATE),
+                                (flags & SANCTAG_TAG_NAMES_MODEL) != 0))
             return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
         if (tg->n_spans != before || tg->nf.n)
             qsort(tg->spans, tg->n_spans, sizeof *tg->spans, span_cmp);

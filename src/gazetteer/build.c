@@ -659,8 +659,13 @@ int sanctagp_source_add(sqlite3 *db, const char *db_path, const char *src, sanct
         return source_file(db, db_path, src, 0, err);
     if (n > 6 && strcmp(src + n - 6, ".jsonl") == 0)
         return source_file(db, db_path, src, 1, err);
+    if (n > 6 && strcmp(src + n - 6, ".model") == 0) {
+        char name[256];
+        source_name_of(src, name, sizeof name);
+        return sanctagp_source_ner_model(db, db_path, src, name, err);
+    }
     return sanctagp_error_set(err, SANCTAG_E_INVALID, src, 0, 0, -1,
-                              "%s: unknown source type (expected a .tsv or .jsonl file, or "
-                              "icu:countries)",
+                              "%s: unknown source type (expected a .tsv or .jsonl file, a "
+                              ".model name model, or icu:countries)",
                               src);
 }

@@ -245,6 +245,8 @@ int sanctag_gazetteer_open(const char *path, unsigned flags, sanctag_gazetteer *
         rc = sanctagp_error_set(err, rc, path, 0, 0, -1, "out of memory");
         goto fail;
     }
+    if ((rc = sanctagp_db_load_ner(db, path, gz, err)))
+        goto fail;
     free(version);
     free(dirty);
     sqlite3_close(db);
@@ -257,6 +259,8 @@ fail:
     if (gz) {
         free(gz->path);
         free(gz->image);
+        if (gz->ner_free)
+            gz->ner_free(gz->ner_model);
         sanctagp_cues_free(gz->cues);
         free(gz);
     }

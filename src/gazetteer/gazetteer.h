@@ -73,14 +73,28 @@ void sanctagp_writer_free(sanctagp_writer *w);
  * buffer; NULL with err set naming the file. Shared by sources and importers. */
 char *sanctagp_read_file(const char *path, size_t *ret_len, sanctag_error *err);
 
-/* Adds one gazetteer source: a .tsv or .jsonl file, or the built-in
- * "icu:countries" (every ISO 3166-1 country, English and Indonesian display
- * names from ICU locale data). */
+/* Adds one gazetteer source: a .tsv or .jsonl file, a .model file (the
+ * statistical name model, nermodel.c), or the built-in "icu:countries" (every
+ * ISO 3166-1 country, English and Indonesian display names from ICU locale
+ * data). */
 int sanctagp_source_add(sqlite3 *db, const char *db_path, const char *src, sanctag_error *err);
 
 /* The source id a writer writes under. */
 sqlite3_int64 sanctagp_writer_source_id(const sanctagp_writer *w);
 
+/* ---- the statistical name model (nermodel.c) ---- */
+
+/* Checks the model file `path` (core/ner.h) and stores it, with its
+ * provenance, as source `name` in the ner_model table (made if missing; one
+ * model a gazetteer). */
+int sanctagp_source_ner_model(sqlite3 *db, const char *db_path, const char *path,
+                              const char *name, sanctag_error *err);
+
+/* Loads the stored model, if any, into gz (ner_model, ner_propose, ner_free).
+ * Returns 0 (also when there is none) or an error naming `path` when the
+ * stored model is unusable. */
+int sanctagp_db_load_ner(sqlite3 *db, const char *path, sanctag_gazetteer *gz,
+                         sanctag_error *err);
 /* ---- cue words of name recognition (cues.c) ---- */
 
 /* 1 when a loaded .tsv source is a cue source: its first line after comments

@@ -299,6 +299,27 @@ static json_t *stats_listed(sqlite3 *db)
     return r;
 }
 
+/* the stored name model (nermodel.c), or NULL when there is none */
+static json_t *stats_name_model(sqlite3 *db, const sanctag_gazetteer *gz)
+{
+    sqlite3_stmt *st;
+    json_t *m = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT s.name, n.format, length(n.model), n.provenance FROM ner_model n "
+                           "JOIN source s ON s.id = n.source_id WHERE n.id = 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return NULL; /* no ner_model table: built without a model */
+    if (sqlite3_step(st) == SQLITE_ROW && (m = json_object())) {
+        json_object_set_new(m, "source", json_string(txt(st, 0)));
+        json_object_set_new(m, "format", json_string(txt(st, 1)));
+        json_object_set_new(m, "bytes", json_integer(sqlite3_column_int64(st, 2)));
+        json_object_set_new(m, "loaded", json_boolean(gz->ner_model != NULL));
+        json_object_set_new(m, "provenance", json_string(txt(st, 3)));
+    }
+    sqlite3_finalize(st);
+    return m;
+}
+
 json_t *sanctagp_gazq_stats(sanctagp_gazq *q)
 {
     json_t *r = json_object();
@@ -314,6 +335,9 @@ json_t *sanctagp_gazq_stats(sanctagp_gazq *q)
     if (created)
         json_object_set_new(r, "created_by", json_string(created));
     json_object_set_new(r, "matcher", stats_matcher(q->db, q->gz, version, dirty));
+    json_t *model = stats_name_model(q->db, q->gz);
+    if (model)
+        json_object_set_new(r, "name_model", model);
     json_object_set_new(r, "sources", stats_sources(q->db));
     json_object_set_new(r, "entities", stats_entities(q->db));
     json_object_set_new(r, "aliases", stats_aliases(q->db));

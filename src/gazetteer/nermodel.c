@@ -1,0 +1,99 @@
+/* nermodel.c - the statistical name model (core/ner.h) in the gazetteer: a
+ * model file given to `gaz build` as a source is checked and stored in the
+ * `ner_model` table beside its provenance; opening the gazetteer loads it and
+ * hands it to the tagger through core/names_model.h. */
+#include "gazetteer/gazetteer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ner.h"
+#include "util/hash.h"
+
+static const char table_sql[] =
+    "CREATE TABLE IF NOT EXISTS ner_model (\n"
+    "  id INTEGER PRIMARY KEY CHECK (id = 1), -- a gazetteer holds at most one model\n"
+    "  source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,\n"
+    "  format TEXT NOT NULL,           -- the model file's magic, e.g. SNERMDL2\n"
+    "  provenance TEXT NOT NULL,       -- trainer, training data and their licences\n"
+    "  model BLOB NOT NULL\n"
+    ");\n";
+
+static int db_fail(sqlite3 *db, const char *db_path, sanctag_error *err)
+{
+    return sanctagp_error_set(err, SANCTAG_E_DB, db_path, 0, 0, -1, "%s: %s", db_path,
+                              sqlite3_errmsg(db));
+}
+
+int sanctagp_source_ner_model(sqlite3 *db, const char *db_path, const char *path,
+                              const char *name, sanctag_error *err)
+{
+    size_t len;
+    char *bytes = sanctagp_read_file(path, &len, err);
+    if (!bytes)
+        return err && err->code ? err->code : SANCTAG_E_IO;
+    char why[128];
+    sanctagp_ner *m = sanctagp_ner_load(bytes, len, why, sizeof why);
+    if (!m) {
+        free(bytes);
+        return sanctagp_error_set(err, SANCTAG_E_INVALID, path, 0, 0, 0, "%s: %s", path, why);
+    }
+    size_t plen;
+    const char *prov = sanctagp_ner_provenance(m, &plen);
+    char ver[32];
+    snprintf(ver, sizeof ver, "%016llx",
+             (unsigned long long)sanctagp_fnv1a(SANCTAGP_FNV1A_SEED, bytes, len));
+    sqlite3_stmt *st = NULL;
+    sanctagp_writer *w = NULL; /* the source row: a source without entities */
+    int rc = sanctagp_db_exec(db, db_path, table_sql, err);
+    if (!rc)
+        rc = sanctagp_writer_new(db, db_path, name, "ner-model", path, ver, &w, err);
+    if (!rc && sqlite3_prepare_v2(db,
+                                  "INSERT INTO ner_model (id, source_id, format, provenance, model) "
+                                  "VALUES (1, ?, ?, ?, ?)",
+                                  -1, &st, NULL) != SQLITE_OK)
+        rc = db_fail(db, db_path, err);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, sanctagp_writer_source_id(w));
+        sqlite3_bind_text(st, 2, NER_MAGIC, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, prov, (int)plen, SQLITE_STATIC);
+        sqlite3_bind_blob64(st, 4, bytes, len, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY
+                     ? sanctagp_error_set(err, SANCTAG_E_INVALID, path, 0, 0, -1,
+                                          "%s: %s already holds a name model (one a gazetteer)",
+                                          path, db_path)
+                     : db_fail(db, db_path, err);
+    }
+    sqlite3_finalize(st);
+    sanctagp_writer_free(w);
+    sanctagp_ner_free(m);
+    free(bytes);
+    return rc;
+}
+
+int sanctagp_db_load_ner(sqlite3 *db, const char *path, sanctag_gazetteer *gz, sanctag_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    /* gazetteers built without a model have no table: nothing to load */
+    if (sqlite3_prepare_v2(db, "SELECT model FROM ner_model WHERE id = 1", -1, &st, NULL) !=
+        SQLITE_OK)
+        return 0;
+    int rc = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        char why[128];
+        sanctagp_ner *m = sanctagp_ner_load(sqlite3_column_blob(st, 0),
+                                            (size_t)sqlite3_column_bytes(st, 0), why, sizeof why);
+        if (m) {
+            gz->ner_model = m;
+            gz->ner_propose = sanctagp_ner_propose_names;
+            gz->ner_free = sanctagp_ner_free_model;
+        } else {
+            rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
+                                    "%s: its stored name model is unusable: %s", path, why);
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
