@@ -163,10 +163,11 @@ static word_stat *connector_stats(const conll_corpus *c, size_t *ret_n)
 
 /* The training instances of corpus c. */
 static int build_problem(const conll_corpus *c, const sanctagp_ner_lexicon *lex, unsigned bits,
-                         struct problem *prob)
+                         struct problem *prob, struct feature_node **ret_pool)
 {
     size_t per = NER_MAX_STATIC + NER_MAX_DYNAMIC + 2;
     struct feature_node *pool = malloc(c->ntok * per * sizeof *pool);
+    *ret_pool = pool;
     prob->x = malloc(c->ntok * sizeof *prob->x);
     prob->y = malloc(c->ntok * sizeof *prob->y);
     if (!pool || !prob->x || !prob->y)
@@ -314,7 +315,8 @@ int main(int argc, char **argv)
             return 1;
     fprintf(stderr, "train-ner: %zu training sentences (%zu tokens), %zu dev sentences\n",
             trainset.n, trainset.ntok, dev.n);
-    struct problem prob;
+    struct problem prob = {0};
+    struct feature_node *pool = NULL;
     lexicon lex = {0};
     for (int i = 0; i < o.nlexicon; i++)
         if (lexicon_read(&lex, o.lexicon[i]))
@@ -323,7 +325,7 @@ int main(int argc, char **argv)
     word_stat *stats = connector_stats(&trainset, &nstats);
     size_t nconn = stats ? connectors(stats, nstats, &lex) : 0;
     lexicon_finish(&lex);
-    if (!stats || build_problem(&trainset, &lex.lex, o.bits, &prob)) {
+    if (!stats || build_problem(&trainset, &lex.lex, o.bits, &prob, &pool)) {
         fprintf(stderr, "train-ner: out of memory or tokenizer failure\n");
         return 1;
     }
@@ -395,6 +397,9 @@ int main(int argc, char **argv)
     free(best);
     free(extra);
     free(stats);
+    free(pool);
+    free(prob.x);
+    free(prob.y);
     lexicon_free(&lex);
     conll_free(&trainset);
     conll_free(&dev);

@@ -93,8 +93,16 @@ import glob, os, signal, subprocess, sys
 db, s, lst = sys.argv[1:4]
 p = subprocess.Popen([s, "gaz", "import", "--create", "--format", "tsv", db, lst],
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def written():  # a DB.new* file with bytes in it (files come and go as we look)
+    for f in glob.glob(db + ".new*"):
+        try:
+            if os.path.getsize(f) > 0:
+                return True
+        except OSError:
+            pass
+    return False
 while p.poll() is None:
-    if any(os.path.getsize(f) > 0 for f in glob.glob(db + ".new*") if os.path.exists(f)):
+    if written():
         p.send_signal(signal.SIGKILL); p.wait(); sys.exit(0)
 sys.exit(1)
 PY
