@@ -11,8 +11,14 @@
 
 enum { B_FREE, B_FILLED, B_WORKING, B_DONE };
 
-#define BATCH_ITEMS 256
-#define BATCH_BYTES (1u << 20)
+/* Small batches: each ring slot's buffers (input, output) are touched once
+ * and then reused, so the ring's size is memory the process faults in; 32
+ * documents or 128 KB keep a worker busy for about a millisecond, and the
+ * last batch, which one worker finishes alone, is short. Measured at -j 2 on
+ * 20 MB of news (issue 20): 256 items / 1 MB took 2,300 more page faults and
+ * about 12% more CPU time than this, and 9 MB more peak RSS. */
+#define BATCH_ITEMS 32
+#define BATCH_BYTES (1u << 17)
 
 typedef struct pool pool;
 
