@@ -140,7 +140,11 @@ static pl_batch *next_batch(pool *p)
 static void submit(pool *p)
 {
     pl_batch *b = &p->ring[p->filling % p->nring];
-    if (b->n == 0)
+    /* a full ring: the slot still holds the oldest batch, unwritten, so
+     * nothing is being filled (drain() after a batch that filled up exactly);
+     * submitting it again would tag it twice and wait for ever on a slot
+     * the writer has freed */
+    if (b->n == 0 || p->filling - p->written >= p->nring)
         return;
     if (p->nthreads == 0) {
         process_batch(p, p->slots[0].w, b);
