@@ -96,5 +96,23 @@ with open(sys.argv[1], "w") as f:
         f.write("{\"id\":%d,\"text\":\"%s\"}\n" % (i, "Korut" if i % 3 else "x"))' "$tmp/tiny.jsonl"
 LIGHT=1 run million-tiny 1000000 "0" -j 2 "$tmp/tiny.jsonl"
 awk -F'[:,]' '$2 != NR - 1 { print "line " NR " has id " $2; exit 1 }' "$tmp/out" || fail "million-tiny: order"
+# a feed whose length is an exact multiple of the batch size (65,536 is one
+# of 32 and of 256), where the batch that is oldest when the last one fills
+# is still being tagged (a slow document at 170 or 1,400 from the end, in
+# the fifth batch from the end for batches of 32 or of 256): nothing is
+# being filled then, and the oldest batch was once submitted again and the
+# run waited for ever (issue 20). The two cases for batch sizes the pipeline
+# has used.
+$py -c '
+import sys
+slow = "Korut dan AS bertemu di Seoul. " * 2000
+with open(sys.argv[1], "w") as f:
+    for i in range(65536):
+        t = slow if 65536 - i in (170, 1400) else ("Korut" if i % 3 else "x")
+        f.write("{\"id\":%d,\"text\":\"%s\"}\n" % (i, t))' "$tmp/even.jsonl"
+for k in 1 2 3; do
+  n=$(timeout -s KILL 60 "$sanctag" tag --db "$tmp/f.db" -j 2 "$tmp/even.jsonl" 2>"$tmp/err" | wc -l)
+  [ "$n" = 65536 ] || { fail "65,536 documents at -j 2: $n lines out (hung): $(head -c 300 "$tmp/err")"; break; }
+done
 
 t_done

@@ -76,6 +76,8 @@ struct sanctagp_mbuild {
     /* entities and strings */
     sanctagp_ent *ent;
     size_t n_ent, ent_cap;
+    sanctagp_entlist *lists;
+    size_t n_lists, lists_cap;
     char *str;
     size_t str_len, str_cap;
     uint32_t *langs;
@@ -124,6 +126,7 @@ void sanctagp_mbuild_free(sanctagp_mbuild *b)
     free(b->trans);
     free(b->acc);
     free(b->ent);
+    free(b->lists);
     free(b->str);
     free(b->langs);
     free(b->starts);
@@ -168,6 +171,27 @@ static int add_string(sanctagp_mbuild *b, const char *s, uint32_t *ret)
     return 0;
 }
 
+static int nonempty(const char *s)
+{
+    return s && *s;
+}
+
+/* The list data of entity idx, made (empty) when it has none yet. */
+static int entity_list(sanctagp_mbuild *b, uint32_t idx, sanctagp_entlist **ret)
+{
+    sanctagp_ent *e = &b->ent[idx];
+    if (!e->list) {
+        if (b->n_lists >= UINT32_MAX - 1)
+            return SANCTAG_E_TOOBIG;
+        if (sanctagp_grow((void **)&b->lists, &b->lists_cap, b->n_lists + 1, sizeof *b->lists))
+            return SANCTAG_E_NOMEM;
+        memset(&b->lists[b->n_lists], 0, sizeof *b->lists);
+        e->list = (uint32_t)++b->n_lists;
+    }
+    *ret = &b->lists[e->list - 1];
+    return 0;
+}
+
 int sanctagp_mbuild_entity(sanctagp_mbuild *b, const char *key, const char *label,
                            const char *name, const char *country, int listed,
                            const char *programs, const char *list_source,
@@ -179,22 +203,33 @@ int sanctagp_mbuild_entity(sanctagp_mbuild *b, const char *key, const char *labe
     memset(e, 0, sizeof *e);
     int rc;
     if ((rc = add_string(b, key, &e->key)) || (rc = add_shared(b, label, &e->label)) ||
-        (rc = add_string(b, name, &e->name)) || (rc = add_shared(b, country, &e->country)) ||
-        (rc = add_shared(b, programs, &e->programs)) ||
-        (rc = add_shared(b, list_source, &e->list_source)) ||
-        (rc = add_string(b, list_ref, &e->list_ref)) ||
-        (rc = add_string(b, listed_on, &e->listed_on)))
+        (rc = add_string(b, name, &e->name)) || (rc = add_shared(b, country, &e->country)))
         return rc;
-    e->listed = listed ? 1 : 0;
     *ret_idx = (uint32_t)b->n_ent++;
-    return 0;
+    if (!listed && nonempty(programs) == 0 && nonempty(list_source) == 0 &&
+        nonempty(list_ref) == 0 && nonempty(listed_on) == 0)
+        return 0;
+    sanctagp_entlist *l;
+    if ((rc = entity_list(b, *ret_idx, &l)))
+        return rc;
+    l->listed = listed ? 1 : 0;
+    if ((rc = add_shared(b, programs, &l->programs)) ||
+        (rc = add_shared(b, list_source, &l->list_source)))
+        return rc;
+    if ((rc = add_string(b, list_ref, &l->list_ref)))
+        return rc;
+    return add_string(b, listed_on, &l->listed_on);
 }
 
 int sanctagp_mbuild_entity_records(sanctagp_mbuild *b, uint32_t idx, const char *records)
 {
     if (idx >= b->n_ent)
         return SANCTAG_E_INVALID;
-    return add_string(b, records, &b->ent[idx].records);
+    if (!nonempty(records))
+        return 0;
+    sanctagp_entlist *l;
+    int rc = entity_list(b, idx, &l);
+    return rc ? rc : add_string(b, records, &l->records);
 }
 
 static int lang_index(sanctagp_mbuild *b, const char *lang, uint16_t *ret)
@@ -539,6 +574,8 @@ int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_i
     h.off_accoff = off; off = align8(off + ((size_t)b->n_states + 1) * 4);
     h.off_accept = off; off = align8(off + b->n_acc * sizeof(sanctagp_accept));
     h.off_entities = off; off = align8(off + b->n_ent * sizeof(sanctagp_ent));
+    h.off_entlists = off; h.n_entlists = (uint32_t)b->n_lists;
+    off = align8(off + b->n_lists * sizeof(sanctagp_entlist));
     h.off_strings = off; h.strings_size = b->str_len; off = align8(off + b->str_len);
     h.off_langs = off; off = align8(off + b->n_langs * 4);
     /* start filter: about 16 bits per start token, at least 2^16 bits */
@@ -598,6 +635,8 @@ int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_i
             accoff[tr[i].state] |= ACCOFF_CHILDREN;
     if (b->n_ent)
         memcpy(img + h.off_entities, b->ent, b->n_ent * sizeof(sanctagp_ent));
+    if (b->n_lists)
+        memcpy(img + h.off_entlists, b->lists, b->n_lists * sizeof(sanctagp_entlist));
     memcpy(img + h.off_strings, b->str, b->str_len);
     memcpy(img + h.off_langs, b->langs, b->n_langs * 4);
     uint64_t *filter = (uint64_t *)(void *)(img + h.off_filter);

@@ -48,17 +48,18 @@ int sanctag_gazetteer_entity(const sanctag_gazetteer *gz, uint32_t index, sancta
 {
     if (!gz || index >= gz->m.h->n_entities)
         return SANCTAG_E_INVALID;
-    const sanctagp_ent *e = &gz->m.ent[index];
     const sanctagp_matcher *m = &gz->m;
+    const sanctagp_ent *e = &m->ent[index];
+    const sanctagp_entlist *l = sanctagp_ent_list(m, e);
     ret->key = sanctagp_str(m, e->key);
     ret->label = sanctagp_str(m, e->label);
     ret->name = sanctagp_str(m, e->name);
     ret->country = sanctagp_str(m, e->country);
-    ret->listed = (int)e->listed;
-    ret->programs = sanctagp_str(m, e->programs);
-    ret->list_source = sanctagp_str(m, e->list_source);
-    ret->list_ref = sanctagp_str(m, e->list_ref);
-    ret->listed_on = sanctagp_str(m, e->listed_on);
+    ret->listed = (int)l->listed;
+    ret->programs = sanctagp_str(m, l->programs);
+    ret->list_source = sanctagp_str(m, l->list_source);
+    ret->list_ref = sanctagp_str(m, l->list_ref);
+    ret->listed_on = sanctagp_str(m, l->listed_on);
     return 0;
 }
 
@@ -66,5 +67,5 @@ const char *sanctag_gazetteer_entity_records(const sanctag_gazetteer *gz, uint32
 {
     if (!gz || index >= gz->m.h->n_entities)
         return NULL;
-    return sanctagp_str(&gz->m, gz->m.ent[index].records);
+    return sanctagp_str(&gz->m, sanctagp_ent_list(&gz->m, &gz->m.ent[index])->records);
 }

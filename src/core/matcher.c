@@ -96,6 +96,7 @@ int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size)
         !section_ok(h, h->off_accoff, (uint64_t)h->n_states + 1, 4, size) ||
         !section_ok(h, h->off_accept, h->n_accept, sizeof(sanctagp_accept), size) ||
         !section_ok(h, h->off_entities, h->n_entities, sizeof(sanctagp_ent), size) ||
+        !section_ok(h, h->off_entlists, h->n_entlists, sizeof(sanctagp_entlist), size) ||
         !section_ok(h, h->off_strings, h->strings_size, 1, size) ||
         !section_ok(h, h->off_langs, h->n_langs, 4, size) || h->strings_size == 0 ||
         h->filter_log2 < 6 || h->filter_log2 > 32 ||
@@ -111,6 +112,7 @@ int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size)
     m->accoff = (const uint32_t *)(const void *)(base + h->off_accoff);
     m->accept = (const sanctagp_accept *)(const void *)(base + h->off_accept);
     m->ent = (const sanctagp_ent *)(const void *)(base + h->off_entities);
+    m->entlist = (const sanctagp_entlist *)(const void *)(base + h->off_entlists);
     m->strings = base + h->off_strings;
     m->langs = (const uint32_t *)(const void *)(base + h->off_langs);
     m->filter = (const uint64_t *)(const void *)(base + h->off_filter);
@@ -159,10 +161,18 @@ int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size)
             return SANCTAG_E_DB;
     }
     for (uint32_t i = 0; i < h->n_entities; i++) {
-        const uint32_t *f = &m->ent[i].key;
-        for (int k = 0; k < 9; k++) /* key .. records */
-            if (f[k] >= h->strings_size)
-                return SANCTAG_E_DB;
+        const sanctagp_ent *e = &m->ent[i];
+        if (e->key >= h->strings_size || e->label >= h->strings_size ||
+            e->name >= h->strings_size || e->country >= h->strings_size ||
+            e->list > h->n_entlists)
+            return SANCTAG_E_DB;
+    }
+    for (uint32_t i = 0; i < h->n_entlists; i++) {
+        const sanctagp_entlist *l = &m->entlist[i];
+        if (l->programs >= h->strings_size || l->list_source >= h->strings_size ||
+            l->list_ref >= h->strings_size || l->listed_on >= h->strings_size ||
+            l->records >= h->strings_size || l->listed > 1)
+            return SANCTAG_E_DB;
     }
     for (uint32_t i = 0; i < h->n_langs; i++)
         if (m->langs[i] >= h->strings_size)

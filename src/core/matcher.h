@@ -16,7 +16,7 @@
 #include "core/text.h"
 
 #define SANCTAGP_IMAGE_MAGIC "SNTGMAT"
-#define SANCTAGP_IMAGE_FORMAT 6u /* 6: entities carry their list records */
+#define SANCTAGP_IMAGE_FORMAT 7u /* 7: list data of an entity in its own section */
 
 /* Case policies. */
 enum { POL_FOLD = 0, POL_CAP = 1, POL_EXACT = 2 };
@@ -48,7 +48,8 @@ typedef struct sanctagp_img_header {
     uint64_t off_root, off_trans, off_accoff, off_accept;
     uint64_t off_entities, off_strings, strings_size, off_langs;
     uint64_t off_filter;              /* start filter: 1 << filter_log2 bits */
-    uint32_t filter_log2, pad_;
+    uint32_t filter_log2, n_entlists;
+    uint64_t off_entlists;            /* sanctagp_entlist[n_entlists] */
     uint64_t total_size;
     char version[64];                 /* gazetteer version it was compiled from */
 } sanctagp_img_header;
@@ -75,11 +76,19 @@ typedef struct sanctagp_accept {
     uint8_t policy;                   /* POL_* | ACC_* flags */
 } sanctagp_accept;
 
+/* An entity: offsets into the string pool (0 = ""). What only listed
+ * entities have is in a sanctagp_entlist of its own, so an unlisted entity
+ * (most of a large gazetteer) costs 20 bytes, not 40. */
 typedef struct sanctagp_ent {
-    uint32_t key, label, name, country, programs, list_source, list_ref, listed_on;
+    uint32_t key, label, name, country;
+    uint32_t list;    /* 0: none; else 1 + index of its sanctagp_entlist */
+} sanctagp_ent;
+
+typedef struct sanctagp_entlist {
+    uint32_t programs, list_source, list_ref, listed_on;
     uint32_t records; /* JSON array of the list records behind it, "" when none */
     uint32_t listed;
-} sanctagp_ent;
+} sanctagp_entlist;
 
 /* A loaded image: pointers into caller-owned memory. */
 typedef struct sanctagp_matcher {
@@ -92,11 +101,20 @@ typedef struct sanctagp_matcher {
     const uint32_t *accoff;
     const sanctagp_accept *accept;
     const sanctagp_ent *ent;
+    const sanctagp_entlist *entlist;
     const char *strings;
     const uint32_t *langs;
     const uint64_t *filter;
     uint32_t dict_mask, trans_mask, filter_shift;
 } sanctagp_matcher;
+
+/* The list data of entity e (all "" and unlisted when it has none). */
+static inline const sanctagp_entlist *sanctagp_ent_list(const sanctagp_matcher *m,
+                                                        const sanctagp_ent *e)
+{
+    static const sanctagp_entlist none;
+    return e->list ? &m->entlist[e->list - 1] : &none;
+}
 
 /* Accept records of a state: [sanctagp_acc_begin, sanctagp_acc_end). */
 static inline uint32_t sanctagp_acc_begin(const sanctagp_matcher *m, uint32_t state)
