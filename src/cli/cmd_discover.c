@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -459,7 +460,15 @@ int cmd_discover(int argc, char **argv)
     }
     cli_out out = {0};
     if (rc == 0 && cli_out_open(&out, outpath) == 0) {
-        rc = write_result(&r, out.f, min_docs, limit, nwith, jsonl);
+        /* on a terminal the names and contexts (data) are cleaned as show's
+         * text is (util/term.h); a file or pipe gets them as they are */
+        cli_clean cl;
+        int tty = isatty(fileno(out.f));
+        FILE *f = !tty ? out.f
+                  : jsonl ? cli_clean_open_json(&cl, out.f) : cli_clean_open(&cl, out.f);
+        rc = write_result(&r, f, min_docs, limit, nwith, jsonl);
+        if (tty && cli_clean_close(&cl))
+            rc = -2;
         if (cli_out_close(&out, rc == 0) != 0)
             rc = -2;
     } else if (rc == 0) {

@@ -20,6 +20,7 @@
 #include "output/formats.h"
 #include "output/output.h"
 #include "util/json.h"
+#include "util/term.h"
 #include "core/tagger.h"
 #include "core/text.h"
 #include "brat_out.h"
@@ -508,6 +509,11 @@ typedef struct run {
     long ndocs, nerrs, shown;
     int write_failed, write_errno, oom, fatal;
     json_t *brat_taken; /* --format brat: stems of this run (a set) */
+    /* output on a terminal: the control and bidi characters of the data
+     * escaped (util/term.h), as JSON escapes in the JSON formats, as U+FFFD
+     * in the others; TERM_NONE (a file or pipe: the bytes as they are) */
+    int term;
+    sanctagp_buf tbuf;
     /* progress */
     int progress;
     struct timespec t0, last;
@@ -553,6 +559,24 @@ static void on_progress(void *ctx, uint64_t bytes_in, uint64_t done)
     progress(r, 0);
 }
 
+enum { TERM_NONE, TERM_JSON, TERM_TEXT };
+
+/* Writes n bytes of output; on a terminal cleaned first (run.term). */
+static int put_out(run *r, const char *p, size_t n)
+{
+    if (r->term != TERM_NONE) {
+        r->tbuf.len = 0;
+        if ((r->term == TERM_JSON ? sanctagp_term_clean_json(&r->tbuf, p, n)
+                                  : sanctagp_term_clean(&r->tbuf, p, n, SANCTAGP_TERM_KEEP_CRLF))) {
+            r->oom = 1;
+            return -1;
+        }
+        p = r->tbuf.p;
+        n = r->tbuf.len;
+    }
+    return n && fwrite(p, 1, n, r->out) != n ? -1 : 0;
+}
+
 static int write_batch(void *ctx, pl_batch *b)
 {
     run *r = ctx;
@@ -565,7 +589,7 @@ static int write_batch(void *ctx, pl_batch *b)
         r->write_failed = 1;
         b->write_err = 0;
     }
-    if (!r->write_failed && b->out.len && fwrite(b->out.p, 1, b->out.len, r->out) != b->out.len) {
+    if (!r->write_failed && put_out(r, b->out.p, b->out.len) && !r->oom) {
         r->write_failed = 1;
         r->write_errno = errno;
     }
@@ -649,6 +673,9 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
     r.conf = cf;
     r.out = out->f;
     r.progress = progress_mode < 0 ? isatty(2) : progress_mode;
+    if (!cf->brat_dir && isatty(fileno(r.out)))
+        r.term = cf->eo.format == FMT_JSON || cf->eo.format == FMT_SPACY ||
+                 cf->eo.format == FMT_DOCCANO ? TERM_JSON : TERM_TEXT;
     r.total = inputs->total;
     r.total_known = !inputs->unknown;
     clock_gettime(CLOCK_MONOTONIC, &r.t0);
@@ -670,8 +697,7 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
         sanctagp_emitter em;
         sanctagp_buf head = {0};
         sanctagp_emitter_init(&em, cf->gz, &cf->eo);
-        if (sanctagp_table_header(&head, &em) ||
-            fwrite(head.p, 1, head.len, r.out) != head.len) {
+        if (sanctagp_table_header(&head, &em) || put_out(&r, head.p, head.len)) {
             r.write_failed = 1;
             r.write_errno = errno;
         }
@@ -680,6 +706,7 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
     }
     int prc = pl_run(&ops, &r, inputs, 0, jobs, &r.bytes_in);
     json_decref(r.brat_taken);
+    sanctagp_buf_release(&r.tbuf);
     int setup_ok = prc != -2;
     if (!setup_ok)
         r.fatal = 1;
