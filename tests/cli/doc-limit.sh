@@ -3,7 +3,8 @@
 # JSON line over --max-doc-size gets one `too_big` error record in its place,
 # the rest of the feed is tagged, and the over-long document is never held in
 # memory (a 256 MiB line, and a gzip'd plain file expanding to 256 MiB, run in
-# a few MB); sizes are parsed strictly.
+# a few MB); sizes are parsed strictly. show and discover report such a
+# document (input and line) and count it (issue 19 re-attack).
 #
 # Usage: doc-limit.sh SANCTAG TESTS_DATA_DIR
 # Exit status: 0 pass, 1 fail, 99 harness error.
@@ -70,6 +71,24 @@ grep -q "\"id\":\"$tmp/long.txt\"" "$tmp/out" || bad "plain file: too_big record
 "$sanctag" show --db "$db" --color never --max-doc-size 1K "$tmp/feed.jsonl" >"$tmp/show" 2>"$tmp/err"
 [ "$(grep -c '^# ' "$tmp/show")" = 2 ] || bad "show: not two documents shown"
 grep -q 'over the limit' "$tmp/show" "$tmp/err" || bad "show: the skipped document is not reported"
+
+# discover reports it as it reports a bad line (input and line), counts it,
+# exits 1, and the names of the rest are still listed
+printf '%s\n' '{"id":"n","text":"Menurut Budi Sulistiyo, Korut siap."}' >"$tmp/names.jsonl"
+cat "$tmp/feed.jsonl" >>"$tmp/names.jsonl"
+"$sanctag" discover --db "$db" --min-docs 1 --max-doc-size 1K "$tmp/names.jsonl" \
+  >"$tmp/disc" 2>"$tmp/err"
+st=$?
+[ $st = 1 ] || bad "discover: exit status $st, expected 1 (documents skipped)"
+grep -q 'names.jsonl:3: document of 1025 bytes is over the limit' "$tmp/err" ||
+  bad "discover: the over-long line 3 is not reported: $(head -c 300 "$tmp/err")"
+grep -q 'names.jsonl:5: document of 5000 bytes is over the limit' "$tmp/err" ||
+  bad "discover: the over-long line 5 is not reported: $(head -c 300 "$tmp/err")"
+grep -q '2 of 5 documents skipped' "$tmp/err" ||
+  bad "discover: the skipped documents are not counted: $(head -c 600 "$tmp/err")"
+grep -q 'found in 3 documents' "$tmp/disc" || bad "discover: not 3 documents read: $(head -2 "$tmp/disc")"
+"$sanctag" discover --db "$db" --max-doc-size 1.5M "$tmp/names.jsonl" >/dev/null 2>&1
+[ $? = 2 ] || bad "discover --max-doc-size 1.5M: not a usage error"
 
 # sizes: suffixes, and strict errors (usage, exit 2)
 for s in 500 500K 500k 2M 2MiB 2MB 1G 1T; do
