@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "cooccur/cooccur.h"
+#include "output/output.h"
 #include "cli.h"
 #include "input.h"
 #include "pipeline.h"
@@ -158,7 +159,7 @@ static void process_item(void *arg, pl_batch *b, pl_item *it)
         it->result = doc_names(w, pl_data(b, it), it->len, 0);
     } else if (it->kind == FEED_REC_LINE) {
         json_error_t je;
-        json_t *o = json_loadb(pl_data(b, it), it->len, 0, &je);
+        json_t *o = sanctagp_json_load_line(pl_data(b, it), it->len, 0, r->text_field, &je);
         json_t *t = o ? json_object_get(o, r->text_field) : NULL;
         json_t *d = o ? json_object_get(o, r->date_field) : NULL;
         int32_t ymd = 0;

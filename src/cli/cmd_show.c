@@ -17,6 +17,7 @@
 #include <unicode/utf8.h>
 
 #include "core/tagger.h"
+#include "output/output.h"
 #include "util/buf.h"
 #include "util/utf8.h"
 #include "core/tagger.h"
@@ -279,7 +280,8 @@ static shown *show_line(show_ctx *w, pl_batch *b, const pl_item *it)
     char where[512], msg[1200];
     snprintf(where, sizeof where, "%s:%ld", it->in->name, it->line);
     json_error_t je;
-    json_t *o = json_loadb(pl_data(b, it), it->len, JSON_ALLOW_NUL, &je);
+    json_t *o = sanctagp_json_load_line(pl_data(b, it), it->len, JSON_ALLOW_NUL,
+                                       w->text_field, &je);
     json_t *text = json_is_object(o) ? json_object_get(o, w->text_field) : NULL;
     shown *r;
     if (!o) {

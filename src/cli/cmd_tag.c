@@ -332,7 +332,7 @@ static int process_jsonl_fast(worker *w, const pl_item *it, const char *line)
             return 0;
         id = json_stringn_nocheck(w->idbuf.p, w->idbuf.len);
     } else if (sid->found) {
-        id = json_loadb(line + sid->off, sid->len, JSON_DECODE_ANY, NULL);
+        id = sanctagp_json_load_value(line + sid->off, sid->len, 0);
     }
     if (sid->found && !id)
         return 0;
@@ -343,7 +343,7 @@ static int process_jsonl_fast(worker *w, const pl_item *it, const char *line)
             const sanctagp_jspan *sk = &w->spans[2 + k];
             if (!sk->found)
                 continue;
-            json_t *v = json_loadb(line + sk->off, sk->len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+            json_t *v = sanctagp_json_load_value(line + sk->off, sk->len, JSON_ALLOW_NUL);
             if (!v) {
                 json_decref(extra);
                 json_decref(id);
@@ -383,8 +383,9 @@ static void process_jsonl(worker *w, const pl_item *it, const char *line)
     if (process_jsonl_fast(w, it, line))
         return;
     json_error_t je;
-    json_t *o = json_loadb(line, it->len, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-                           &je);
+    json_t *o = sanctagp_json_load_line(line, it->len,
+                                        JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                                        cf->text_field, &je);
     char what[400];
     if (!o) {
         snprintf(what, sizeof what, "malformed JSON: %s", je.text);

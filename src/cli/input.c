@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <zlib.h>
 
+#include "output/output.h"
 #include "cli.h"
 
 static int ends_with(const char *s, const char *suf)
@@ -414,7 +415,8 @@ static int sniff(feed_reader *r, uint64_t max)
         return FEED_PLAIN;
     if (max && len >= max)
         return FEED_JSONL;
-    json_t *o = json_loadb(line, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    json_t *o = sanctagp_json_load_line(line, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL,
+                                       NULL);
     int mode = json_is_object(o) ? FEED_JSONL : FEED_PLAIN;
     json_decref(o);
     return mode;
