@@ -90,7 +90,8 @@ static void help(FILE *f)
             "read it as it is); a document without mentions has no row, one that could\n"
             "not be tagged has a row with its \"code: message\" in error. A cell that\n"
             "starts with = + - @ TAB or CR gets a ' before it (OWASP advice against\n"
-            "spreadsheet formula injection), except a plain number such as -3.\n"
+            "spreadsheet formula injection), except a plain number such as -3. A NUL\n"
+            "(\\u0000 in a JSON id or field) is written as U+FFFD.\n"
             "\n");
     fprintf(f,
             "Running:\n"
