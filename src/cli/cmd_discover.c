@@ -241,7 +241,7 @@ static int write_batch(void *arg, pl_batch *b)
         } else if (it->kind == FEED_REC_TOOBIG) {
             char msg[700];
             cli_warn("%s", feed_too_big_msg(msg, sizeof msg, it->in->name, it->line, it->size,
-                                            x->r->max_doc));
+                                            x->r->max_doc, it->err));
             x->r->bad++;
         } else if (doc && json_object_get(doc, "error")) {
             cli_warn("%s%s: %s; document skipped", it->in->name, where,

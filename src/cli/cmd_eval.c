@@ -388,7 +388,7 @@ static int write_batch(void *ctx, pl_batch *b)
         } else if (it->kind == FEED_REC_TOOBIG) {
             char msg[700];
             cli_warn("%s", feed_too_big_msg(msg, sizeof msg, r->gold_path, it->line, it->size,
-                                            FEED_DEFAULT_MAX_DOC));
+                                            FEED_DEFAULT_MAX_DOC, it->err));
             r->bad++;
         } else if (j) {
             if (j->msg[0])
@@ -436,7 +436,7 @@ static json_t *load_preds(const char *pred_path)
         if (rec.kind == FEED_REC_TOOBIG) {
             char msg[700];
             cli_warn("%s", feed_too_big_msg(msg, sizeof msg, pred_path, rec.line, rec.size,
-                                            FEED_DEFAULT_MAX_DOC));
+                                            FEED_DEFAULT_MAX_DOC, rec.err));
             continue;
         }
         if (rec.kind != FEED_REC_LINE)

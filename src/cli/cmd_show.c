@@ -464,7 +464,7 @@ static int write_batch(void *ctx, pl_batch *b)
         } else if (it->kind == FEED_REC_TOOBIG) {
             char msg[700];
             doc_error(&s->c, feed_too_big_msg(msg, sizeof msg, it->in->name, it->line, it->size,
-                                              s->max_doc));
+                                              s->max_doc, it->err));
         } else if (!r) {
             cli_warn("out of memory");
             s->failed = 1;

@@ -255,9 +255,21 @@ static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size
         }
         if (cf->listed.on)
             sanctagp_tagger_keep_spans(w->tg, span_listed, (void *)cf);
-        if (sanctagp_format_doc(&b->out, &w->em, w->tg, id, extra, text, len))
-            b->oom = 1;
-        return;
+        size_t at = b->out.len;
+        if (sanctagp_format_doc(&b->out, &w->em, w->tg, id, extra, text, len)) {
+            /* memory ran out writing this document: its partial output goes,
+             * an out_of_memory record takes its place */
+            b->out.len = at;
+            if (at == 0)
+                sanctagp_buf_release(&b->out);
+            memset(&e, 0, sizeof e);
+            e.code = SANCTAG_E_NOMEM;
+            e.position = -1;
+            snprintf(e.text, sizeof e.text, "out of memory writing the output of a document of "
+                     "%zu bytes", len);
+        } else {
+            return;
+        }
     }
     if (rc == SANCTAG_E_EMPTY)
         e.position = -1;
@@ -356,9 +368,15 @@ static int process_jsonl_fast(worker *w, const pl_item *it, const char *line)
     char what[400];
     if (stx->found && stx->type == 's' &&
         sanctagp_json_unescape(line + stx->off, stx->len, &w->text) != 0) {
+        /* the scan validated every escape: only memory can fail here, and
+         * Jansson is not asked (it crashes when memory runs out lexing) */
+        sanctagp_buf_release(&w->text);
+        snprintf(what, sizeof what, "field '%s': out of memory decoding %zu bytes",
+                 cf->text_field, stx->len);
+        record_error(w, id, extra, SANCTAG_E_NOMEM, it->in->name, it->line, 0, what);
         json_decref(extra);
         json_decref(id);
-        return 0;
+        return 1;
     }
     uint64_t missing = !sid->found;
     for (size_t k = 0; k < cf->nkeep && k < 62; k++)
@@ -388,6 +406,11 @@ static void process_jsonl(worker *w, const pl_item *it, const char *line)
                                         JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
                                         cf->text_field, &je);
     char what[400];
+    if (!o && json_error_code(&je) == json_error_out_of_memory) {
+        snprintf(what, sizeof what, "out of memory reading a line of %zu bytes", it->len);
+        record_error(w, NULL, NULL, SANCTAG_E_NOMEM, it->in->name, it->line, 0, what);
+        return;
+    }
     if (!o) {
         snprintf(what, sizeof what, "malformed JSON: %s", je.text);
         record_error(w, NULL, NULL, SANCTAG_E_JSON, it->in->name, it->line, je.column, what);
@@ -446,10 +469,16 @@ static void process_record(worker *w, pl_batch *b, pl_item *it)
         /* the id of a skipped line is unknown; a plain file's is its name */
         json_t *id = it->line ? NULL : sanctagp_json_string_lossy(it->in->name);
         char what[400];
-        snprintf(what, sizeof what, "document of %llu bytes is over the limit of one document, "
-                 "%llu bytes (--max-doc-size SIZE): skipped", (unsigned long long)it->size,
-                 (unsigned long long)w->conf->max_doc);
-        record_error(w, id, NULL, SANCTAG_E_TOOBIG, it->in->name, it->line, 0, what);
+        if (it->err == ENOMEM) /* memory ran out holding it, under the limit */
+            snprintf(what, sizeof what, "document of %llu bytes: out of memory holding it (the "
+                     "limit of one document is %llu bytes, --max-doc-size SIZE): skipped",
+                     (unsigned long long)it->size, (unsigned long long)w->conf->max_doc);
+        else
+            snprintf(what, sizeof what, "document of %llu bytes is over the limit of one "
+                     "document, %llu bytes (--max-doc-size SIZE): skipped",
+                     (unsigned long long)it->size, (unsigned long long)w->conf->max_doc);
+        record_error(w, id, NULL, it->err == ENOMEM ? SANCTAG_E_NOMEM : SANCTAG_E_TOOBIG,
+                     it->in->name, it->line, 0, what);
         json_decref(id);
     } else {
         json_t *id = sanctagp_json_string_lossy(it->in->name);

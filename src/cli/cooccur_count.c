@@ -499,7 +499,7 @@ static int count_batch(void *ctx, pl_batch *b)
         } else if (it->kind == FEED_REC_TOOBIG) {
             char msg[700];
             cli_warn("%s", feed_too_big_msg(msg, sizeof msg, it->in->name, it->line, it->size,
-                                            FEED_DEFAULT_MAX_DOC));
+                                            FEED_DEFAULT_MAX_DOC, it->err));
         } else if (p) {
             count_line(x, it, p);
         }
