@@ -104,34 +104,55 @@ def _refuse_constant(name):
     raise Refused("%s is not JSON" % name)
 
 
+class Big:
+    """A number Jansson cannot hold (an integer beyond 64 bits, a real beyond a
+    double): sanctag reads it as the string of its digits (docs/DESIGN.md,
+    Output contract), and a text field that is one is not text."""
+
+    def __init__(self, text):
+        self.text = text
+
+
 def _int(s):
     v = int(s)
     if not -(2 ** 63) <= v < 2 ** 63:
-        raise Refused("integer out of range")
+        return Big(s)
     return v
 
 
 def _float(s):
     v = float(s)
     if v in (float("inf"), float("-inf")):
-        raise Refused("real number overflow")
+        return Big(s)
+    return v
+
+
+def _plain(v):
+    """`v` as sanctag passes it on: Big numbers as strings of their digits."""
+    if isinstance(v, Big):
+        return v.text
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
     return v
 
 
 def parse_document(raw, id_field="id", text_field="text"):
     """Returns (ok, id, text): ok is False when the line is not a JSON object
     or is JSON that sanctag's parser (Jansson, duplicate keys rejected)
-    refuses; sanctag then reports an error and the id is null."""
+    refuses; sanctag then reports an error and the id is null. A text field
+    that is a number too big for Jansson comes back as a Big (not text)."""
     try:
         obj = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates,
                          parse_constant=_refuse_constant, parse_int=_int, parse_float=_float)
         # lone surrogate escapes ("\ud800") are refused too
-        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        json.dumps(_plain(obj), ensure_ascii=False).encode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError, ValueError, RecursionError):
         return False, None, None
     if not isinstance(obj, dict):
         return False, None, None
-    return True, obj.get(id_field), obj.get(text_field)
+    return True, _plain(obj.get(id_field)), obj.get(text_field)
 
 
 def first_bad_position(data):

@@ -54,6 +54,46 @@ run nesting-and-scalars 12 "1" "$tmp/nest.jsonl"
 [ "$(grep -c '"error"' "$tmp/out")" -ge 5 ] || fail "non-object lines: expected error records"
 grep -q '"id":"dup".*"text":"AS"' "$tmp/out" || fail "duplicate ids: second document lost"
 
+# numbers beyond Jansson's range (64-bit integers, doubles) are valid JSON: a
+# line holding one is tagged; in the id or a --keep field the number is kept
+# as the string of its digits; a text field that is a number stays an error.
+# The fast scanner and the Jansson path (an escaped key) agree; show,
+# discover, cooccur and stdin detection read such lines too (issue 19).
+big=123456789012345678901234567890
+printf '%s\n' "{\"id\":\"a\",\"text\":\"Korut\",\"n\":$big}" \
+  "{\"id\":\"b\",\"text\":\"Korut\",\"n\":1e999,\"m\":[-99999999999999999999,{\"k\":-1e400}]}" \
+  "{\"\\u0069d\":\"c\",\"text\":\"Korut\",\"n\":$big}" \
+  "{\"id\":$big,\"text\":\"Korut\"}" \
+  "{\"\\u0069d\":-$big,\"text\":\"Korut\",\"n\":-2.5e999}" \
+  "{\"id\":\"t\",\"text\":$big}" "{\"id\":\"u\",\"te\\u0078t\":-1e999}" >"$tmp/bignum.jsonl"
+run big-numbers 7 "1" --keep n "$tmp/bignum.jsonl"
+$py - "$tmp/out" "$big" <<'PY' || fail "big-numbers: $(head -c 600 "$tmp/out")"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+big = sys.argv[2]
+ids = [r["id"] for r in recs]
+assert ids == ["a", "b", "c", big, "-" + big, "t", "u"], ids
+for r in recs[:5]:
+    assert "error" not in r and r["spans"] and r["spans"][0]["text"] == "Korut", r
+assert recs[0]["n"] == big and recs[1]["n"] == "1e999" and recs[2]["n"] == big, recs[:3]
+assert recs[4]["n"] == "-2.5e999", recs[4]
+for r in recs[5:]:
+    assert r["error"]["code"] == "invalid_record" and "not a string" in r["error"]["message"], r
+PY
+"$sanctag" tag --db "$db" --format csv "$tmp/bignum.jsonl" >"$tmp/out" 2>/dev/null
+grep -q "^$big,0,5,Korut," "$tmp/out" || fail "big-numbers: csv has no row with the id's digits"
+head -1 "$tmp/bignum.jsonl" | "$sanctag" tag --db "$db" 2>"$tmp/err" >"$tmp/out"
+grep -q '"id":"a",.*"text":"Korut"' "$tmp/out" || fail "big-numbers: stdin not read as JSON Lines: $(cat "$tmp/err")"
+"$sanctag" show --db "$db" --color never --jsonl "$tmp/bignum.jsonl" >"$tmp/out" 2>"$tmp/err"
+[ "$(grep -c '^\[Korut\]\[KP\]' "$tmp/out")" = 5 ] || fail "big-numbers: show did not show 5 documents: $(head -c 300 "$tmp/err")"
+head -5 "$tmp/bignum.jsonl" >"$tmp/bignum5.jsonl"
+"$sanctag" cooccur --tag --db "$db" "$tmp/bignum5.jsonl" >"$tmp/out" 2>"$tmp/err"
+grep -q '^sanctag cooccur: 5 documents (0 error records' "$tmp/err" ||
+  fail "big-numbers: cooccur refused lines: $(head -c 300 "$tmp/err")"
+"$sanctag" discover --db "$db" --jsonl "$tmp/bignum.jsonl" >/dev/null 2>"$tmp/err"
+[ "$(grep -c 'skipped$' "$tmp/err")" = 2 ] && ! grep -q 'too big\|overflow' "$tmp/err" ||
+  fail "big-numbers: discover: $(head -c 400 "$tmp/err")"
+
 # SQL metacharacters in ids and text; in gazetteer names and aliases
 printf '%s\n' "{\"id\":\"x'; DROP TABLE entity; --\",\"text\":\"Korut' OR 1=1 -- dan AS\"}" >"$tmp/sql.jsonl"
 run sql-in-ids 1 "0" "$tmp/sql.jsonl"

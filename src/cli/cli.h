@@ -76,8 +76,12 @@ typedef struct cli_clean {
     FILE *f, *to;
     char *p;
     size_t n;
+    int json;
 } cli_clean;
 FILE *cli_clean_open(cli_clean *c, FILE *to);
+/* The same for JSON text: the characters written as \uXXXX escapes instead
+ * (sanctagp_term_clean_json), so the JSON stays valid and means the same. */
+FILE *cli_clean_open_json(cli_clean *c, FILE *to);
 /* Writes what was printed to c->f, cleaned; 0, or -1 (out of memory). */
 int cli_clean_close(cli_clean *c);
 

@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cooccur/cooccur.h"
+#include "output/output.h"
 #include "cli.h"
 #include "input.h"
 #include "pipeline.h"
@@ -40,6 +42,9 @@ static void help(FILE *f)
             "Options:\n"
             "  --db PATH            gazetteer (default: $SANCTAG_DB, else the bundled one)\n"
             "  --jsonl              read every input as JSON Lines\n"
+            "  --max-doc-size SIZE  longest document or JSON line (default 64M); a longer\n"
+            "                       one is reported and skipped, as every input that\n"
+            "                       cannot be read (exit status 1)\n"
             "  --text-field NAME    field holding the text (default: text)\n"
             "  --date-field NAME    field holding the document date (default: date)\n"
             "  --min-docs N         list names found in at least N documents (default: 2)\n"
@@ -62,6 +67,7 @@ typedef struct disc_run {
     sanctag_gazetteer *gz;
     const char *text_field, *date_field;
     json_t *names;      /* derived key -> its evidence (the writer's) */
+    uint64_t max_doc;   /* --max-doc-size */
     long ndocs, bad;
     int32_t first, last; /* dates of the feed */
 } disc_run;
@@ -153,7 +159,7 @@ static void process_item(void *arg, pl_batch *b, pl_item *it)
         it->result = doc_names(w, pl_data(b, it), it->len, 0);
     } else if (it->kind == FEED_REC_LINE) {
         json_error_t je;
-        json_t *o = json_loadb(pl_data(b, it), it->len, 0, &je);
+        json_t *o = sanctagp_json_load_line(pl_data(b, it), it->len, 0, r->text_field, &je);
         json_t *t = o ? json_object_get(o, r->text_field) : NULL;
         json_t *d = o ? json_object_get(o, r->date_field) : NULL;
         int32_t ymd = 0;
@@ -216,19 +222,29 @@ static void add_doc(disc_run *r, json_t *doc, int ncontexts)
     }
 }
 
+/* Every document not counted is reported here (input and position) and
+ * counted in r->bad: unreadable inputs, bad lines, documents over the limit. */
 static int write_batch(void *arg, pl_batch *b)
 {
     disc_ctx *x = arg;
     for (size_t i = 0; i < b->n; i++) {
         pl_item *it = &b->items[i];
         json_t *doc = it->result;
+        char where[32] = "";
+        if (it->line > 0)
+            snprintf(where, sizeof where, ":%ld", it->line);
         if (it->kind == FEED_REC_OPEN_ERR || it->kind == FEED_REC_READ_ERR) {
             cli_warn("%s: %s: %s", it->in->name,
                      it->kind == FEED_REC_OPEN_ERR ? "cannot open" : "read error",
                      strerror(it->err));
             x->r->bad++;
+        } else if (it->kind == FEED_REC_TOOBIG) {
+            char msg[700];
+            cli_warn("%s", feed_too_big_msg(msg, sizeof msg, it->in->name, it->line, it->size,
+                                            x->r->max_doc, it->err));
+            x->r->bad++;
         } else if (doc && json_object_get(doc, "error")) {
-            cli_warn("%s:%ld: %s; document skipped", it->in->name, it->line,
+            cli_warn("%s%s: %s; document skipped", it->in->name, where,
                      json_string_value(json_object_get(doc, "error")));
             x->r->bad++;
         } else if (doc) {
@@ -402,6 +418,7 @@ int cmd_discover(int argc, char **argv)
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},        {"db", required_argument, NULL, 'd'},
         {"jsonl", no_argument, NULL, 'J'},       {"text-field", required_argument, NULL, 'T'},
+        {"max-doc-size", required_argument, NULL, 'M'},
         {"date-field", required_argument, NULL, 'D'},
         {"min-docs", required_argument, NULL, 'm'},
         {"limit", required_argument, NULL, 'l'}, {"contexts", required_argument, NULL, 'c'},
@@ -409,7 +426,7 @@ int cmd_discover(int argc, char **argv)
         {"output", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
-    disc_run r = {.text_field = "text", .date_field = "date"};
+    disc_run r = {.text_field = "text", .date_field = "date", .max_doc = FEED_DEFAULT_MAX_DOC};
     const char *db = NULL, *outpath = NULL;
     long min_docs = 2, limit = -1, ncontexts = 3, nwith = 5;
     int mode = FEED_AUTO, jsonl = 0, ch, jobs = pl_default_jobs();
@@ -418,6 +435,11 @@ int cmd_discover(int argc, char **argv)
         case 'h': help(stdout); return fclose(stdout) == 0 ? EXIT_OK_ : EXIT_FATAL;
         case 'd': db = optarg; break;
         case 'J': mode = FEED_JSONL; break;
+        case 'M':
+            if (cli_parse_size(optarg, &r.max_doc))
+                return cli_usage("discover", "--max-doc-size must be a size such as 64M or 2G, "
+                                 "not '%s'", optarg);
+            break;
         case 'T': r.text_field = optarg; break;
         case 'D': r.date_field = optarg; break;
         case 'm': if (number_arg("--min-docs", optarg, &min_docs)) return EXIT_USAGE; break;
@@ -454,12 +476,21 @@ int cmd_discover(int argc, char **argv)
     int rc = (r.names = json_object()) ? feed_expand(&in, argv + optind, argc - optind, mode) : -1;
     static const pl_ops ops = {worker_new, worker_free, process_item, write_batch, NULL, NULL};
     if (rc == 0) {
+        in.max_doc = r.max_doc;
         rc = pl_run(&ops, &x, &in, 0, jobs, NULL);
         feed_inputs_free(&in);
     }
     cli_out out = {0};
     if (rc == 0 && cli_out_open(&out, outpath) == 0) {
-        rc = write_result(&r, out.f, min_docs, limit, nwith, jsonl);
+        /* on a terminal the names and contexts (data) are cleaned as show's
+         * text is (util/term.h); a file or pipe gets them as they are */
+        cli_clean cl;
+        int tty = isatty(fileno(out.f));
+        FILE *f = !tty ? out.f
+                  : jsonl ? cli_clean_open_json(&cl, out.f) : cli_clean_open(&cl, out.f);
+        rc = write_result(&r, f, min_docs, limit, nwith, jsonl);
+        if (tty && cli_clean_close(&cl))
+            rc = -2;
         if (cli_out_close(&out, rc == 0) != 0)
             rc = -2;
     } else if (rc == 0) {
@@ -469,6 +500,9 @@ int cmd_discover(int argc, char **argv)
         cli_warn("out of memory");
     json_decref(r.names);
     sanctag_gazetteer_unref(r.gz);
+    if (r.bad)
+        cli_warn("%ld of %ld documents skipped (said above); the names are those of the rest",
+                 r.bad, r.bad + r.ndocs);
     if (rc)
         return EXIT_FATAL;
     return r.bad ? EXIT_DOCS : EXIT_OK_;

@@ -279,7 +279,7 @@ static void process_item(void *arg, pl_batch *b, pl_item *it)
         return;
     }
     json_error_t je;
-    j->g = json_loads(pl_data(b, it), 0, &je);
+    j->g = sanctagp_json_load_line(pl_data(b, it), it->len, 0, "text", &je);
     json_t *gt = j->g ? json_object_get(j->g, "text") : NULL;
     if (!j->g || !json_is_string(gt)) {
         snprintf(j->msg, sizeof j->msg, "%s:%ld: %s", w->r->gold_path, it->line,
@@ -388,7 +388,7 @@ static int write_batch(void *ctx, pl_batch *b)
         } else if (it->kind == FEED_REC_TOOBIG) {
             char msg[700];
             cli_warn("%s", feed_too_big_msg(msg, sizeof msg, r->gold_path, it->line, it->size,
-                                            FEED_DEFAULT_MAX_DOC));
+                                            FEED_DEFAULT_MAX_DOC, it->err));
             r->bad++;
         } else if (j) {
             if (j->msg[0])
@@ -436,13 +436,13 @@ static json_t *load_preds(const char *pred_path)
         if (rec.kind == FEED_REC_TOOBIG) {
             char msg[700];
             cli_warn("%s", feed_too_big_msg(msg, sizeof msg, pred_path, rec.line, rec.size,
-                                            FEED_DEFAULT_MAX_DOC));
+                                            FEED_DEFAULT_MAX_DOC, rec.err));
             continue;
         }
         if (rec.kind != FEED_REC_LINE)
             break; /* a read error ends the file, as it did */
         json_error_t je;
-        json_t *o = json_loadb(rec.data, rec.len, 0, &je);
+        json_t *o = sanctagp_json_load_line(rec.data, rec.len, 0, NULL, &je);
         if (!o || !json_is_object(o)) {
             cli_warn("%s:%ld:%d: %s", pred_path, rec.line, je.column,
                      o ? "not a JSON object" : je.text);

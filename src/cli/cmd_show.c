@@ -2,7 +2,6 @@
  * checks in a terminal (colour per label, wrapped to the width, a summary
  * table per document) or as one standalone HTML page to share. */
 #include <errno.h>
-#include <regex.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,9 +13,13 @@
 
 #include <jansson.h>
 #include <unicode/uchar.h>
+#include <unicode/uregex.h>
+#include <unicode/ustring.h>
+#include <unicode/utext.h>
 #include <unicode/utf8.h>
 
 #include "core/tagger.h"
+#include "output/output.h"
 #include "util/buf.h"
 #include "util/utf8.h"
 #include "core/tagger.h"
@@ -61,8 +64,10 @@ static void help(FILE *f)
             "\n"
             "Selecting documents (a feed of thousands; stderr says how many were shown):\n"
             "  --id ID              only the document with this id (repeatable)\n"
-            "  --grep PATTERN       only documents whose text matches PATTERN, a POSIX\n"
-            "                       extended regular expression ignoring case\n"
+            "  --grep PATTERN       only documents whose text matches PATTERN, an ICU\n"
+            "                       regular expression ignoring case ('.' matches line\n"
+            "                       breaks too); a match that takes too long (a pattern\n"
+            "                       that backtracks without end) is a document error\n"
             "  --listed-only, --program, --list-source (above) also select: only documents\n"
             "                       with a mention that passes, only those highlighted\n"
             "  --limit N            at most N documents (the rest of the input is not read)\n"
@@ -149,6 +154,8 @@ static void doc_error(show_ctx *c, const char *msg)
         cli_warn("further document errors are not shown");
 }
 
+static URegularExpression *grep_clone(const URegularExpression *re);
+
 static void *worker_new(void *ctx)
 {
     show_ctx *w = malloc(sizeof *w);
@@ -160,16 +167,20 @@ static void *worker_new(void *ctx)
     w->nlabels = w->labels_cap = 0;
     w->first_id = NULL;
     w->tg = sanctag_tagger_new(w->gz);
-    if (!w->tg) {
+    URegularExpression *re = w->grep ? grep_clone(w->grep) : NULL;
+    if (!w->tg || (w->grep && !re)) {
+        sanctag_tagger_free(w->tg);
         free(w);
         return NULL;
     }
+    w->grep = re;
     return w;
 }
 
 static void worker_free(void *arg)
 {
     show_ctx *w = arg;
+    uregex_close(w->grep);
     sanctag_tagger_free(w->tg);
     free(w->labels);
     free(w);
@@ -190,8 +201,62 @@ static int keep_listed(const sanctag_span *s, void *arg)
     return cli_listed_entity(w->listed, w->gz, s->entity);
 }
 
-/* --id and --grep: 1 when the document is to be shown. */
-static int selected(const show_ctx *w, const char *name, const char *text)
+/* --grep: the time one match may take, in ICU's steps of the match engine
+ * (10,000 operations each, a tenth to a half of a millisecond): a document of
+ * n bytes gets GREP_STEPS_BASE + n / GREP_BYTES_PER_STEP, about 0.1 to 0.5 s
+ * for a news article, a minute or two at most for 64 MiB. A linear scan needs
+ * far less (one step for 100,000 bytes and more of news text); even a
+ * pattern that backtracks a little (one step for 130 bytes or more, as
+ * (\w+\s+){3,}X on an article) passes, and none runs without end. */
+#define GREP_STEPS_BASE 1000
+#define GREP_BYTES_PER_STEP 256
+/* the backtracking stack one match may use (ICU's default, said here) */
+#define GREP_STACK_BYTES (8 << 20)
+
+/* --grep for a worker: its own matcher (ICU's are not shared by threads),
+ * cloned from the one compiled in cmd_show(). */
+static URegularExpression *grep_clone(const URegularExpression *re)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    URegularExpression *c = uregex_clone(re, &st);
+    if (U_FAILURE(st)) {
+        uregex_close(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* 1 when `text` matches, 0 when not, -1 when the match failed (time or stack
+ * limit, memory) with why in msg. */
+static int grep_match(URegularExpression *re, const char *text, size_t len, char *msg, size_t cap)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UText ut = UTEXT_INITIALIZER;
+    utext_openUTF8(&ut, text, (int64_t)len, &st);
+    uint64_t steps = GREP_STEPS_BASE + len / GREP_BYTES_PER_STEP;
+    uregex_setTimeLimit(re, steps > INT32_MAX ? INT32_MAX : (int32_t)steps, &st);
+    uregex_setStackLimit(re, GREP_STACK_BYTES, &st);
+    uregex_setUText(re, &ut, &st);
+    UBool found = U_SUCCESS(st) && uregex_find(re, 0, &st);
+    utext_close(&ut);
+    if (U_SUCCESS(st))
+        return found ? 1 : 0;
+    if (st == U_REGEX_TIME_OUT)
+        snprintf(msg, cap, "the match took too long (over the time limit of --grep, %llu "
+                 "steps for a document of %zu bytes): the pattern backtracks without end "
+                 "here; simplify it", (unsigned long long)steps, len);
+    else if (st == U_REGEX_STACK_OVERFLOW)
+        snprintf(msg, cap, "the match needs more than %d MB of backtracking stack; simplify "
+                 "the pattern", GREP_STACK_BYTES >> 20);
+    else
+        snprintf(msg, cap, "the match failed: %s", u_errorName(st));
+    return -1;
+}
+
+/* --id and --grep: 1 when the document is to be shown, 0 when not, -1 when
+ * --grep could not tell (why in msg). */
+static int selected(const show_ctx *w, const char *name, const char *text, size_t len, char *msg,
+                    size_t cap)
 {
     if (!name)
         return 1; /* out of memory: show_doc reports it */
@@ -202,7 +267,7 @@ static int selected(const show_ctx *w, const char *name, const char *text)
         if (i == w->nids)
             return 0;
     }
-    return !w->grep || regexec(w->grep, text, 0, NULL, 0) == 0;
+    return w->grep ? grep_match(w->grep, text, len, msg, cap) : 1;
 }
 
 /* Tags and renders one document into the batch's out. */
@@ -210,7 +275,15 @@ static shown *show_doc(show_ctx *w, pl_batch *b, json_t *id, const char *where, 
                        size_t len)
 {
     char *name = doc_name(id, where);
-    if (!selected(w, name, text)) {
+    char why[300];
+    int sel = selected(w, name, text, len, why, sizeof why);
+    if (sel < 0) {
+        char msg[1400];
+        snprintf(msg, sizeof msg, "%s: --grep '%s': %s", where, w->grep_pattern, why);
+        free(name);
+        return error_result(msg);
+    }
+    if (!sel) {
         free(name);
         shown *r = calloc(1, sizeof *r);
         if (r)
@@ -279,7 +352,8 @@ static shown *show_line(show_ctx *w, pl_batch *b, const pl_item *it)
     char where[512], msg[1200];
     snprintf(where, sizeof where, "%s:%ld", it->in->name, it->line);
     json_error_t je;
-    json_t *o = json_loadb(pl_data(b, it), it->len, JSON_ALLOW_NUL, &je);
+    json_t *o = sanctagp_json_load_line(pl_data(b, it), it->len, JSON_ALLOW_NUL,
+                                       w->text_field, &je);
     json_t *text = json_is_object(o) ? json_object_get(o, w->text_field) : NULL;
     shown *r;
     if (!o) {
@@ -390,7 +464,7 @@ static int write_batch(void *ctx, pl_batch *b)
         } else if (it->kind == FEED_REC_TOOBIG) {
             char msg[700];
             doc_error(&s->c, feed_too_big_msg(msg, sizeof msg, it->in->name, it->line, it->size,
-                                              s->max_doc));
+                                              s->max_doc, it->err));
         } else if (!r) {
             cli_warn("out of memory");
             s->failed = 1;
@@ -432,6 +506,39 @@ static size_t default_width(FILE *out)
 static int show_run_all(show_run *runp, show_ctx *cp, const char *db, int weak, int mode,
                         int jobs, const char *outpath, const char *color, long width, int npaths,
                         char **paths);
+
+/* --grep PATTERN compiled: ignoring case, '.' matching line breaks too (as
+ * the POSIX extended expressions of earlier versions did). NULL with why in
+ * msg when it is not a pattern. */
+static URegularExpression *grep_compile(const char *pattern, char *msg, size_t cap)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = 0;
+    u_strFromUTF8(NULL, 0, &n, pattern, -1, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st)) {
+        snprintf(msg, cap, "not UTF-8");
+        return NULL;
+    }
+    st = U_ZERO_ERROR;
+    UChar *u = malloc(((size_t)n + 1) * sizeof *u);
+    if (!u) {
+        snprintf(msg, cap, "out of memory");
+        return NULL;
+    }
+    u_strFromUTF8(u, n + 1, NULL, pattern, -1, &st);
+    UParseError pe;
+    memset(&pe, 0, sizeof pe);
+    URegularExpression *re = U_SUCCESS(st) ? uregex_open(u, n, UREGEX_CASE_INSENSITIVE |
+                                                                   UREGEX_DOTALL, &pe, &st)
+                                           : NULL;
+    free(u);
+    if (U_FAILURE(st)) {
+        uregex_close(re);
+        snprintf(msg, cap, "%s at character %d", u_errorName(st), (int)pe.offset + 1);
+        return NULL;
+    }
+    return re;
+}
 
 int cmd_show(int argc, char **argv)
 {
@@ -553,21 +660,17 @@ int cmd_show(int argc, char **argv)
             return cli_bad_option("show", argv, opts, "ho:j:");
         }
     }
-    regex_t re;
     if (grep) {
-        int rc = regcomp(&re, grep, REG_EXTENDED | REG_ICASE | REG_NOSUB);
-        if (rc) {
-            char why[256];
-            regerror(rc, &re, why, sizeof why);
+        char why[300];
+        if (!(c.grep = grep_compile(grep, why, sizeof why))) {
             free(c.ids);
             return cli_usage("show", "--grep '%s': %s", grep, why);
         }
-        c.grep = &re;
+        c.grep_pattern = grep;
     }
     int rc = show_run_all(&run, &c, db, weak, mode, jobs, outpath, color, width, argc - optind,
                           argv + optind);
-    if (grep)
-        regfree(&re);
+    uregex_close(c.grep);
     free(c.ids);
     return rc;
 }

@@ -20,6 +20,7 @@
 #include "output/formats.h"
 #include "output/output.h"
 #include "util/json.h"
+#include "util/term.h"
 #include "core/tagger.h"
 #include "core/text.h"
 #include "brat_out.h"
@@ -89,7 +90,8 @@ static void help(FILE *f)
             "read it as it is); a document without mentions has no row, one that could\n"
             "not be tagged has a row with its \"code: message\" in error. A cell that\n"
             "starts with = + - @ TAB or CR gets a ' before it (OWASP advice against\n"
-            "spreadsheet formula injection), except a plain number such as -3.\n"
+            "spreadsheet formula injection), except a plain number such as -3. A NUL\n"
+            "(\\u0000 in a JSON id or field) is written as U+FFFD.\n"
             "\n");
     fprintf(f,
             "Running:\n"
@@ -253,9 +255,21 @@ static void tag_one(worker *w, json_t *id, json_t *extra, const char *text, size
         }
         if (cf->listed.on)
             sanctagp_tagger_keep_spans(w->tg, span_listed, (void *)cf);
-        if (sanctagp_format_doc(&b->out, &w->em, w->tg, id, extra, text, len))
-            b->oom = 1;
-        return;
+        size_t at = b->out.len;
+        if (sanctagp_format_doc(&b->out, &w->em, w->tg, id, extra, text, len)) {
+            /* memory ran out writing this document: its partial output goes,
+             * an out_of_memory record takes its place */
+            b->out.len = at;
+            if (at == 0)
+                sanctagp_buf_release(&b->out);
+            memset(&e, 0, sizeof e);
+            e.code = SANCTAG_E_NOMEM;
+            e.position = -1;
+            snprintf(e.text, sizeof e.text, "out of memory writing the output of a document of "
+                     "%zu bytes", len);
+        } else {
+            return;
+        }
     }
     if (rc == SANCTAG_E_EMPTY)
         e.position = -1;
@@ -331,7 +345,7 @@ static int process_jsonl_fast(worker *w, const pl_item *it, const char *line)
             return 0;
         id = json_stringn_nocheck(w->idbuf.p, w->idbuf.len);
     } else if (sid->found) {
-        id = json_loadb(line + sid->off, sid->len, JSON_DECODE_ANY, NULL);
+        id = sanctagp_json_load_value(line + sid->off, sid->len, 0);
     }
     if (sid->found && !id)
         return 0;
@@ -342,7 +356,7 @@ static int process_jsonl_fast(worker *w, const pl_item *it, const char *line)
             const sanctagp_jspan *sk = &w->spans[2 + k];
             if (!sk->found)
                 continue;
-            json_t *v = json_loadb(line + sk->off, sk->len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+            json_t *v = sanctagp_json_load_value(line + sk->off, sk->len, JSON_ALLOW_NUL);
             if (!v) {
                 json_decref(extra);
                 json_decref(id);
@@ -354,9 +368,15 @@ static int process_jsonl_fast(worker *w, const pl_item *it, const char *line)
     char what[400];
     if (stx->found && stx->type == 's' &&
         sanctagp_json_unescape(line + stx->off, stx->len, &w->text) != 0) {
+        /* the scan validated every escape: only memory can fail here, and
+         * Jansson is not asked (it crashes when memory runs out lexing) */
+        sanctagp_buf_release(&w->text);
+        snprintf(what, sizeof what, "field '%s': out of memory decoding %zu bytes",
+                 cf->text_field, stx->len);
+        record_error(w, id, extra, SANCTAG_E_NOMEM, it->in->name, it->line, 0, what);
         json_decref(extra);
         json_decref(id);
-        return 0;
+        return 1;
     }
     uint64_t missing = !sid->found;
     for (size_t k = 0; k < cf->nkeep && k < 62; k++)
@@ -382,9 +402,15 @@ static void process_jsonl(worker *w, const pl_item *it, const char *line)
     if (process_jsonl_fast(w, it, line))
         return;
     json_error_t je;
-    json_t *o = json_loadb(line, it->len, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-                           &je);
+    json_t *o = sanctagp_json_load_line(line, it->len,
+                                        JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                                        cf->text_field, &je);
     char what[400];
+    if (!o && json_error_code(&je) == json_error_out_of_memory) {
+        snprintf(what, sizeof what, "out of memory reading a line of %zu bytes", it->len);
+        record_error(w, NULL, NULL, SANCTAG_E_NOMEM, it->in->name, it->line, 0, what);
+        return;
+    }
     if (!o) {
         snprintf(what, sizeof what, "malformed JSON: %s", je.text);
         record_error(w, NULL, NULL, SANCTAG_E_JSON, it->in->name, it->line, je.column, what);
@@ -443,10 +469,16 @@ static void process_record(worker *w, pl_batch *b, pl_item *it)
         /* the id of a skipped line is unknown; a plain file's is its name */
         json_t *id = it->line ? NULL : sanctagp_json_string_lossy(it->in->name);
         char what[400];
-        snprintf(what, sizeof what, "document of %llu bytes is over the limit of one document, "
-                 "%llu bytes (--max-doc-size SIZE): skipped", (unsigned long long)it->size,
-                 (unsigned long long)w->conf->max_doc);
-        record_error(w, id, NULL, SANCTAG_E_TOOBIG, it->in->name, it->line, 0, what);
+        if (it->err == ENOMEM) /* memory ran out holding it, under the limit */
+            snprintf(what, sizeof what, "document of %llu bytes: out of memory holding it (the "
+                     "limit of one document is %llu bytes, --max-doc-size SIZE): skipped",
+                     (unsigned long long)it->size, (unsigned long long)w->conf->max_doc);
+        else
+            snprintf(what, sizeof what, "document of %llu bytes is over the limit of one "
+                     "document, %llu bytes (--max-doc-size SIZE): skipped",
+                     (unsigned long long)it->size, (unsigned long long)w->conf->max_doc);
+        record_error(w, id, NULL, it->err == ENOMEM ? SANCTAG_E_NOMEM : SANCTAG_E_TOOBIG,
+                     it->in->name, it->line, 0, what);
         json_decref(id);
     } else {
         json_t *id = sanctagp_json_string_lossy(it->in->name);
@@ -508,6 +540,11 @@ typedef struct run {
     long ndocs, nerrs, shown;
     int write_failed, write_errno, oom, fatal;
     json_t *brat_taken; /* --format brat: stems of this run (a set) */
+    /* output on a terminal: the control and bidi characters of the data
+     * escaped (util/term.h), as JSON escapes in the JSON formats, as U+FFFD
+     * in the others; TERM_NONE (a file or pipe: the bytes as they are) */
+    int term;
+    sanctagp_buf tbuf;
     /* progress */
     int progress;
     struct timespec t0, last;
@@ -553,6 +590,24 @@ static void on_progress(void *ctx, uint64_t bytes_in, uint64_t done)
     progress(r, 0);
 }
 
+enum { TERM_NONE, TERM_JSON, TERM_TEXT };
+
+/* Writes n bytes of output; on a terminal cleaned first (run.term). */
+static int put_out(run *r, const char *p, size_t n)
+{
+    if (r->term != TERM_NONE) {
+        r->tbuf.len = 0;
+        if ((r->term == TERM_JSON ? sanctagp_term_clean_json(&r->tbuf, p, n)
+                                  : sanctagp_term_clean(&r->tbuf, p, n, SANCTAGP_TERM_KEEP_CRLF))) {
+            r->oom = 1;
+            return -1;
+        }
+        p = r->tbuf.p;
+        n = r->tbuf.len;
+    }
+    return n && fwrite(p, 1, n, r->out) != n ? -1 : 0;
+}
+
 static int write_batch(void *ctx, pl_batch *b)
 {
     run *r = ctx;
@@ -565,7 +620,7 @@ static int write_batch(void *ctx, pl_batch *b)
         r->write_failed = 1;
         b->write_err = 0;
     }
-    if (!r->write_failed && b->out.len && fwrite(b->out.p, 1, b->out.len, r->out) != b->out.len) {
+    if (!r->write_failed && put_out(r, b->out.p, b->out.len) && !r->oom) {
         r->write_failed = 1;
         r->write_errno = errno;
     }
@@ -649,6 +704,9 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
     r.conf = cf;
     r.out = out->f;
     r.progress = progress_mode < 0 ? isatty(2) : progress_mode;
+    if (!cf->brat_dir && isatty(fileno(r.out)))
+        r.term = cf->eo.format == FMT_JSON || cf->eo.format == FMT_SPACY ||
+                 cf->eo.format == FMT_DOCCANO ? TERM_JSON : TERM_TEXT;
     r.total = inputs->total;
     r.total_known = !inputs->unknown;
     clock_gettime(CLOCK_MONOTONIC, &r.t0);
@@ -670,8 +728,7 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
         sanctagp_emitter em;
         sanctagp_buf head = {0};
         sanctagp_emitter_init(&em, cf->gz, &cf->eo);
-        if (sanctagp_table_header(&head, &em) ||
-            fwrite(head.p, 1, head.len, r.out) != head.len) {
+        if (sanctagp_table_header(&head, &em) || put_out(&r, head.p, head.len)) {
             r.write_failed = 1;
             r.write_errno = errno;
         }
@@ -680,6 +737,7 @@ static int run_tag(const tag_conf *cf, const feed_inputs *inputs, cli_out *out,
     }
     int prc = pl_run(&ops, &r, inputs, 0, jobs, &r.bytes_in);
     json_decref(r.brat_taken);
+    sanctagp_buf_release(&r.tbuf);
     int setup_ok = prc != -2;
     if (!setup_ok)
         r.fatal = 1;

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "output/output.h"
 #include "cooccur_count.h"
 #include "input.h"
 #include "pipeline.h"
@@ -388,7 +389,8 @@ static void process_item(void *arg, pl_batch *b, pl_item *it)
         return;
     }
     json_error_t je;
-    p->o = json_loadb(pl_data(b, it), it->len, JSON_ALLOW_NUL, &je);
+    p->o = sanctagp_json_load_line(pl_data(b, it), it->len, JSON_ALLOW_NUL,
+                                  w->x->text_field, &je);
     if (!p->o)
         snprintf(p->jerr, sizeof p->jerr, "%s", je.text);
     else if (w->x->tag && json_is_object(p->o))
@@ -497,7 +499,7 @@ static int count_batch(void *ctx, pl_batch *b)
         } else if (it->kind == FEED_REC_TOOBIG) {
             char msg[700];
             cli_warn("%s", feed_too_big_msg(msg, sizeof msg, it->in->name, it->line, it->size,
-                                            FEED_DEFAULT_MAX_DOC));
+                                            FEED_DEFAULT_MAX_DOC, it->err));
         } else if (p) {
             count_line(x, it, p);
         }

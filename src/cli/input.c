@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <zlib.h>
 
+#include "output/output.h"
 #include "cli.h"
 
 static int ends_with(const char *s, const char *suf)
@@ -218,7 +219,8 @@ static int read_some(feed_reader *r, char *to, size_t want)
 }
 
 /* Reads more into the buffer: 1, 0 at end of input, 2 when the buffer holds
- * cap_limit() bytes already (the line is over the limit), -1 on error. */
+ * cap_limit() bytes already (the line is over the limit), 3 when memory ran
+ * out growing it (the line is then skipped as an over-long one), -1 on error. */
 static int fill(feed_reader *r)
 {
     if (r->eof)
@@ -234,10 +236,8 @@ static int fill(feed_reader *r)
             return 2;
         size_t nc = r->cap * 2 < lim ? r->cap * 2 : lim;
         char *nb = realloc(r->buf, nc);
-        if (!nb) {
-            errno = ENOMEM;
-            return -1;
-        }
+        if (!nb)
+            return 3;
         r->buf = nb;
         r->cap = nc;
     }
@@ -283,13 +283,13 @@ int feed_next_line(feed_reader *r, const char **ret_line, size_t *ret_len)
             int rc = fill(r);
             if (rc < 0)
                 return -1;
-            if (rc == 2) { /* over the limit: count it, keep none of it */
+            if (rc == 2 || rc == 3) { /* over the limit or memory: count it, keep none */
                 uint64_t n = 0;
                 if (skip_rest(r, 0, &n) != 0)
                     return -1;
                 *ret_line = NULL;
                 *ret_len = n > SIZE_MAX ? SIZE_MAX : (size_t)n;
-                return 2;
+                return rc;
             }
             if (rc == 1) {
                 scan = r->start + seen; /* fill moved the data to the front */
@@ -323,18 +323,20 @@ int feed_read_all(feed_reader *r, char **ret, size_t *ret_len)
     if (rc < 0)
         return -1;
     size_t len = r->end - r->start;
-    if (rc == 2 || (r->max && len > r->max)) {
+    if (rc == 2 || rc == 3 || (r->max && len > r->max)) {
         uint64_t n = 0;
         if (skip_rest(r, 1, &n) != 0)
             return -1;
         *ret = NULL;
         *ret_len = n > SIZE_MAX ? SIZE_MAX : (size_t)n;
-        return 2;
+        return rc == 3 ? 3 : 2;
     }
     char *out = malloc(len + 1);
-    if (!out) {
-        errno = ENOMEM;
-        return -1;
+    if (!out) { /* all of it was read: skipped */
+        r->start = r->end;
+        *ret = NULL;
+        *ret_len = len;
+        return 3;
     }
     memcpy(out, r->buf + r->start, len);
     out[len] = 0;
@@ -369,7 +371,7 @@ static int peek_first(feed_reader *r, const char **ret_line, size_t *ret_len)
             return -1;
         if (rc == 0 && from >= r->end)
             return 0;
-        if (rc == 2) { /* a first line over the limit: what is there */
+        if (rc == 2 || rc == 3) { /* a first line over the limit: what is there */
             *ret_line = r->buf + r->start + off_from;
             *ret_len = r->end - r->start - off_from;
             return 1;
@@ -414,7 +416,8 @@ static int sniff(feed_reader *r, uint64_t max)
         return FEED_PLAIN;
     if (max && len >= max)
         return FEED_JSONL;
-    json_t *o = json_loadb(line, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    json_t *o = sanctagp_json_load_line(line, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL,
+                                       NULL);
     int mode = json_is_object(o) ? FEED_JSONL : FEED_PLAIN;
     json_decref(o);
     return mode;
@@ -472,22 +475,30 @@ static int iter_error(feed_iter *it, feed_rec *rec, int kind, int err, long line
 }
 
 char *feed_too_big_msg(char *buf, size_t cap, const char *name, long line, uint64_t size,
-                       uint64_t max)
+                       uint64_t max, int err)
 {
     char where[32] = "";
     if (line > 0)
         snprintf(where, sizeof where, ":%ld", line);
-    snprintf(buf, cap,
+    if (err == ENOMEM)
+        snprintf(buf, cap,
+                 "%s%s: document of %llu bytes: out of memory holding it (the limit of one "
+                 "document is %llu bytes, --max-doc-size SIZE): skipped", name, where,
+                 (unsigned long long)size, (unsigned long long)max);
+    else
+        snprintf(buf, cap,
              "%s%s: document of %llu bytes is over the limit of one document, %llu bytes "
              "(--max-doc-size SIZE): skipped", name, where, (unsigned long long)size,
              (unsigned long long)max);
     return buf;
 }
 
-/* A document over the size limit: its size in rec->size, no data. */
-static int too_big(feed_iter *it, feed_rec *rec, size_t size, long line)
+/* A document over the size limit (err 0) or one memory ran out holding (err
+ * ENOMEM): its size in rec->size, no data. */
+static int too_big(feed_iter *it, feed_rec *rec, size_t size, long line, int err)
 {
     rec->kind = FEED_REC_TOOBIG;
+    rec->err = err;
     rec->size = size;
     rec->line = line;
     rec->data = NULL;
@@ -519,6 +530,7 @@ int feed_iter_next(feed_iter *it, feed_rec *rec)
     free(it->doc);
     it->doc = NULL;
     rec->size = 0;
+    rec->err = 0;
     while (it->i < it->ins->n) {
         /* the iterator settles FEED_AUTO inputs, so it may change their mode */
         feed_input *in = (feed_input *)&it->ins->v[it->i];
@@ -529,8 +541,8 @@ int feed_iter_next(feed_iter *it, feed_rec *rec)
             int rc = feed_read_all(it->r, &it->doc, &rec->len);
             if (rc < 0)
                 return iter_error(it, rec, FEED_REC_READ_ERR, errno, 0);
-            if (rc == 2)
-                return too_big(it, rec, rec->len, 0);
+            if (rc == 2 || rc == 3)
+                return too_big(it, rec, rec->len, 0, rc == 3 ? ENOMEM : 0);
             rec->kind = FEED_REC_DOC;
             rec->data = it->doc;
             rec->line = 0;
@@ -542,8 +554,8 @@ int feed_iter_next(feed_iter *it, feed_rec *rec)
         int got;
         while ((got = feed_next_line(it->r, &line, &len)) >= 1) {
             it->lineno++;
-            if (got == 2)
-                return too_big(it, rec, len, it->lineno);
+            if (got == 2 || got == 3)
+                return too_big(it, rec, len, it->lineno, got == 3 ? ENOMEM : 0);
             if (it->lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
                 line += 3; /* a byte order mark, as editors on Windows write */
                 len -= 3;

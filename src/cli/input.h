@@ -60,10 +60,12 @@ void feed_set_max(feed_reader *r, uint64_t max);
 /* Next line without its newline (and trailing CR): 1 with *ret_line and *ret_len
  * valid until the next call, 0 at end, -1 on read error (errno set), 2 for a
  * line over the limit: skipped through to its newline while counting it, never
- * held (the reader's buffer stays within the limit), *ret_len its length. */
+ * held (the reader's buffer stays within the limit), *ret_len its length; 3
+ * for a line memory ran out holding, skipped the same way. */
 int feed_next_line(feed_reader *r, const char **ret_line, size_t *ret_len);
 /* Whole remaining content in a malloc'd buffer: 0, -1 (errno), or 2 when it is
- * over the limit (read to the end without keeping it; *ret_len its length). */
+ * over the limit (read to the end without keeping it; *ret_len its length), 3
+ * when memory ran out holding it (the same). */
 int feed_read_all(feed_reader *r, char **ret, size_t *ret_len);
 /* Compressed bytes consumed so far (for progress). */
 uint64_t feed_offset(feed_reader *r);
@@ -77,7 +79,9 @@ enum {
     FEED_REC_OPEN_ERR, /* the input could not be opened (err) */
     FEED_REC_READ_ERR, /* reading failed (err) after `line` lines; line 0 for plain */
     FEED_REC_TOOBIG,   /* a document (line `line`, 0 for a plain file) of `size`
-                          bytes, over feed_inputs.max_doc: skipped, no data */
+                          bytes, over feed_inputs.max_doc, or with err ENOMEM
+                          one memory ran out holding (read or batched):
+                          skipped, no data */
 };
 
 typedef struct feed_rec {
@@ -86,7 +90,8 @@ typedef struct feed_rec {
     size_t len;
     const feed_input *in; /* the input it comes from */
     long line;            /* FEED_REC_LINE: line number from 1 */
-    int err;              /* errno of an error record */
+    int err;              /* errno of an error record (ENOMEM for FEED_REC_TOOBIG:
+                             memory ran out, the limit was not reached) */
     uint64_t size;        /* FEED_REC_TOOBIG: the document's length in bytes */
 } feed_rec;
 
@@ -102,10 +107,11 @@ typedef struct feed_iter {
 } feed_iter;
 
 /* The message of a FEED_REC_TOOBIG record, "NAME:LINE: document of N bytes
- * is over the limit of one document, M bytes (--max-doc-size SIZE)", into
- * buf (cap bytes). Returns buf. */
+ * is over the limit of one document, M bytes (--max-doc-size SIZE)", or with
+ * `err` ENOMEM that memory ran out holding it, into buf (cap bytes). Returns
+ * buf. */
 char *feed_too_big_msg(char *buf, size_t cap, const char *name, long line, uint64_t size,
-                       uint64_t max);
+                       uint64_t max, int err);
 
 void feed_iter_init(feed_iter *it, const feed_inputs *ins, int keep_blank);
 /* Next record: 1 with *rec filled, 0 after the last input. An error record ends

@@ -2,6 +2,7 @@
  * batches, so a feed of any size runs in bounded memory. */
 #include "pipeline.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,9 +197,16 @@ static int add_item(pool *p, const feed_rec *rec)
     it->err = rec->err;
     it->size = rec->size;
     it->seq = ++p->nitems;
+    /* a record memory cannot hold here is skipped as one over the limit is
+     * (FEED_REC_TOOBIG, ENOMEM): its document gets an error, the run goes on */
+    if (rec->len && sanctagp_buf_append(&b->in, rec->data, rec->len)) {
+        it->kind = FEED_REC_TOOBIG;
+        it->err = ENOMEM;
+        it->size = rec->len;
+        it->len = 0;
+    }
     /* NUL-terminate each item: json_loadb does not need it, messages do */
-    if ((rec->len && sanctagp_buf_append(&b->in, rec->data, rec->len)) ||
-        sanctagp_buf_append(&b->in, "", 1))
+    if (sanctagp_buf_append(&b->in, "", 1))
         return -1;
     b->n++;
     p->bytes_in += rec->len;

@@ -59,7 +59,8 @@ typedef struct show_ctx {
      * tagged (or not) and left out */
     char **ids;
     size_t nids;
-    void *grep;               /* regex_t *, or NULL */
+    void *grep;               /* URegularExpression * (a worker's own clone), or NULL */
+    const char *grep_pattern; /* --grep PATTERN as given, for messages */
     sanctagp_buf toc;         /* HTML: the table of contents' items */
 } show_ctx;
 

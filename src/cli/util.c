@@ -194,12 +194,20 @@ FILE *cli_clean_open(cli_clean *c, FILE *to)
     return c->f;
 }
 
+FILE *cli_clean_open_json(cli_clean *c, FILE *to)
+{
+    FILE *f = cli_clean_open(c, to);
+    c->json = 1;
+    return f;
+}
+
 int cli_clean_close(cli_clean *c)
 {
     int rc = 0;
     if (c->f && fclose(c->f) == 0 && c->p) {
         sanctagp_buf b = {0};
-        if (sanctagp_term_clean(&b, c->p, c->n, 1) == 0)
+        if ((c->json ? sanctagp_term_clean_json(&b, c->p, c->n)
+                     : sanctagp_term_clean(&b, c->p, c->n, SANCTAGP_TERM_KEEP_BREAKS)) == 0)
             fwrite(b.p, 1, b.len, c->to);
         else
             rc = -1;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/json.h"
+
 /* ---- the format table ------------------------------------------------------ */
 
 static const struct format {
@@ -227,4 +229,31 @@ int sanctagp_format_error(sanctagp_buf *out, sanctagp_emitter *em, json_t *id, j
         rc = sanctagp_table_error(out, em, rec.p, rec.len);
     sanctagp_buf_release(&rec);
     return rc;
+}
+
+/* ---- JSON input read with Jansson --------------------------------------------- */
+
+json_t *sanctagp_json_load_line(const char *line, size_t len, size_t flags, const char *text_key,
+                                json_error_t *je)
+{
+    json_error_t e;
+    json_t *o = json_loadb(line, len, flags, &e);
+    if (!o && json_error_code(&e) == json_error_numeric_overflow) {
+        sanctagp_buf q = {0};
+        if (sanctagp_json_quote_big_numbers(line, len, text_key, &q) > 0)
+            o = json_loadb(q.p, q.len, flags, NULL);
+        sanctagp_buf_release(&q);
+    }
+    if (!o && je)
+        *je = e;
+    return o;
+}
+
+json_t *sanctagp_json_load_value(const char *raw, size_t len, size_t flags)
+{
+    if (len && (raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9')) &&
+        sanctagp_json_number_overflows(raw, len))
+        return json_stringn(raw, len);
+    /* an array or object holding one: as a line holding one */
+    return sanctagp_json_load_line(raw, len, flags | JSON_DECODE_ANY, NULL, NULL);
 }

@@ -133,4 +133,24 @@ int sanctagp_put_json_line(sanctagp_buf *out, json_t *j);
  * truncated messages). New reference or NULL when out of memory. */
 json_t *sanctagp_json_string_lossy(const char *s);
 
+/* ---- JSON input read with Jansson (every command that reads records) ---- */
+
+/* One JSON Lines record: json_loadb() of `line` with `flags`, except that a
+ * line Jansson refuses only for a number it cannot hold (an integer beyond 64
+ * bits, a real beyond a double) is read again with each such number as a
+ * string of its digits (util/json.h, sanctagp_json_quote_big_numbers; in the
+ * field `text_key`, when not NULL, as a number still, so a text field that is
+ * a number stays "not a string"): such a line is valid JSON and is tagged, not
+ * refused as invalid_json. `je`, when not NULL, gets Jansson's error of a line
+ * that stays refused. */
+json_t *sanctagp_json_load_line(const char *line, size_t len, size_t flags, const char *text_key,
+                                json_error_t *je);
+
+/* One value of a record where sanctagp_json_scan() found it (the id, a --keep
+ * field): decoded by Jansson with `flags` (JSON_DECODE_ANY added), a number
+ * Jansson cannot hold, alone or inside an array or object, as the string of
+ * its digits, as the line reader above gives it. NULL when it is not JSON or
+ * memory ran out. */
+json_t *sanctagp_json_load_value(const char *raw, size_t len, size_t flags);
+
 #endif

@@ -23,6 +23,11 @@
  *     double quote inside doubled. pandas.read_csv, Python's csv module and
  *     sqlite3's `.import` (in csv or tabs mode) read it back as it was, with
  *     the quote of rule 1 in front.
+ * Before both, a NUL byte (a "\u0000" in a JSON id or field) is written as
+ * U+FFFD, the character the terminal rule (util/term.h) puts for a control
+ * character: no CSV reader carries a NUL (Python's csv module refuses the
+ * line, sqlite3 and C tools end the cell there). Other control characters are
+ * left as they are: quoting keeps them inside their cell.
  * Returns 0, or -1 when out of memory. */
 int sanctagp_csv_cell(sanctagp_buf *out, const char *s, size_t n, char sep);
 

@@ -6,6 +6,10 @@
 #include <emmintrin.h>
 #endif
 
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sanctag.h"
@@ -141,6 +145,8 @@ static int str_any(scan *c, int is_key)
     (void)start;
 }
 
+/* A number as RFC 8259 writes it, any length: whether Jansson can hold it is
+ * the reader's business (sanctagp_json_number_overflows). */
 static int num(scan *c)
 {
     size_t i = c->i;
@@ -164,12 +170,15 @@ static int num(scan *c)
         while (i < c->n && s[i] >= '0' && s[i] <= '9')
             i++;
     }
-    if (i < c->n && (s[i] == 'e' || s[i] == 'E'))
-        return -1; /* exponents can overflow where Jansson refuses: its call */
-    /* Jansson refuses integers it cannot represent and overflowing reals:
-     * leave every long number to it */
-    if (i - c->i > 15)
-        return -1;
+    if (i < c->n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < c->n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= c->n || s[i] < '0' || s[i] > '9')
+            return -1;
+        while (i < c->n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
     c->i = i;
     return 0;
 }
@@ -332,6 +341,113 @@ int sanctagp_json_scan(const char *s, size_t n, const char *const *keys, size_t 
     }
     ws(&c);
     return c.i == c.n ? 0 : -1;
+}
+
+int sanctagp_json_number_overflows(const char *raw, size_t n)
+{
+    int neg = n > 0 && raw[0] == '-';
+    const char *d = raw + neg;
+    size_t nd = n - (size_t)neg;
+    if (!memchr(raw, '.', n) && !memchr(raw, 'e', n) && !memchr(raw, 'E', n)) {
+        /* an integer: Jansson's json_int_t is a long long (strtoll) */
+        static const char max[] = "9223372036854775807", min[] = "9223372036854775808";
+        return nd > 19 || (nd == 19 && memcmp(d, neg ? min : max, 19) > 0);
+    }
+    /* a real: Jansson refuses what strtod makes infinite; its decimal point is
+     * the locale's (as Jansson converts it) */
+    char small[64], *copy = n < sizeof small ? small : malloc(n + 1);
+    if (!copy)
+        return 0; /* out of memory: Jansson decides, and the line fails as before */
+    memcpy(copy, raw, n);
+    copy[n] = 0;
+    const char *dp = localeconv()->decimal_point;
+    char *dot = memchr(copy, '.', n);
+    if (dot && dp && dp[0] && !dp[1])
+        *dot = dp[0];
+    errno = 0;
+    double v = strtod(copy, NULL);
+    int over = errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL);
+    if (copy != small)
+        free(copy);
+    return over;
+}
+
+/* 1 when the raw key literal k[0..n) (quotes included) is `want`. */
+static int raw_key_is(const char *k, size_t n, const char *want)
+{
+    if (!memchr(k, '\\', n))
+        return key_is((const unsigned char *)k + 1, n - 2, want);
+    sanctagp_buf d = {0};
+    int is = sanctagp_json_unescape(k, n, &d) == 0 && d.len == strlen(want) &&
+             memcmp(d.p, want, d.len) == 0;
+    sanctagp_buf_release(&d);
+    return is;
+}
+
+long sanctagp_json_quote_big_numbers(const char *s, size_t n, const char *text_key,
+                                     sanctagp_buf *out)
+{
+    /* containers open at each depth ('{' or '['), as deep as Jansson reads */
+    char open[2048];
+    size_t depth = 0, i = 0, key_off = 0, key_len = 0;
+    long quoted = 0;
+    unsigned char prev = 0; /* the last structural character or token end */
+    out->len = 0;
+    if (sanctagp_buf_append(out, "", 0))
+        return -1;
+    while (i < n) {
+        unsigned char b = (unsigned char)s[i];
+        size_t from = i;
+        if (b == '"') {
+            for (i++; i < n && s[i] != '"'; i++)
+                if (s[i] == '\\')
+                    i++;
+            i = i < n ? i + 1 : n;
+            if (depth == 1 && open[0] == '{' && (prev == '{' || prev == ','))
+                key_off = from, key_len = i - from; /* a key of the record */
+            prev = '"';
+        } else if (b == '{' || b == '[') {
+            if (depth < sizeof open)
+                open[depth] = (char)b;
+            depth++;
+            prev = b;
+            i++;
+        } else if (b == '}' || b == ']') {
+            depth -= depth > 0;
+            prev = b;
+            i++;
+        } else if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+            i++;
+        } else if (b == '-' || (b >= '0' && b <= '9')) {
+            scan c = {(const unsigned char *)s, n, i};
+            int ok = num(&c) == 0;
+            i = ok ? c.i : i + 1;
+            /* a whole number literal where a value of an object or array
+             * goes: a string there is as valid (or not) as the number */
+            int end = i == n || (s[i] && strchr(" \t\n\r,]}", s[i]));
+            int value = depth > 0 && depth <= sizeof open &&
+                        (prev == ':' || prev == '[' || (prev == ',' && open[depth - 1] == '['));
+            prev = '0';
+            if (ok && end && value && sanctagp_json_number_overflows(s + from, i - from)) {
+                /* the text field keeps its type: a number, refused as text */
+                int text = text_key && depth == 1 && open[0] == '{' && key_len >= 2 &&
+                           raw_key_is(s + key_off, key_len, text_key);
+                if (text ? sanctagp_buf_append(out, "0", 1)
+                         : sanctagp_buf_append(out, "\"", 1) ||
+                               sanctagp_buf_append(out, s + from, i - from) ||
+                               sanctagp_buf_append(out, "\"", 1))
+                    return -1;
+                quoted++;
+                continue;
+            }
+        } else {
+            prev = b;
+            i++;
+        }
+        if (sanctagp_buf_append(out, s + from, i - from))
+            return -1;
+    }
+    return quoted;
 }
 
 static int put_utf8(sanctagp_buf *out, unsigned cp)

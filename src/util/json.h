@@ -30,6 +30,24 @@ typedef struct sanctagp_jspan {
 int sanctagp_json_scan(const char *s, size_t n, const char *const *keys, size_t nkeys,
                        sanctagp_jspan *out);
 
+/* 1 when the number literal raw[0..n) (as sanctagp_json_scan accepts it) is
+ * one JSON allows but Jansson refuses to hold ("too big integer", "real number
+ * overflow"): an integer, no fraction or exponent, outside the range of a
+ * 64-bit signed integer, or a number whose magnitude is beyond a double. */
+int sanctagp_json_number_overflows(const char *raw, size_t n);
+
+/* Copies the JSON text s[0..n) into `out` (cleared first, NUL-terminated)
+ * with every number that overflows (above) where a value of an object or
+ * array goes written as a string of its text: {"n":1e999} becomes
+ * {"n":"1e999"}; but as the value of the record's `text_key` (NULL: none) as
+ * 0, so the text field stays a number (which is not text). Jansson then
+ * reads a line it refused only for such a number, and the values keep their
+ * digits exactly; a text that was not JSON stays not JSON, and one without
+ * such numbers is copied as it is. Returns how many numbers were replaced, or
+ * -1 when out of memory. */
+long sanctagp_json_quote_big_numbers(const char *s, size_t n, const char *text_key,
+                                     sanctagp_buf *out);
+
 /* Decodes the JSON string literal raw[0..n) (quotes included) into `out`
  * (cleared first, NUL-terminated). Returns 0, or -1 on an escape that does not
  * decode to valid UTF-8 (a lone surrogate). */

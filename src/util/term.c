@@ -38,18 +38,27 @@ static uint32_t next_cp(const unsigned char *s, size_t *i, size_t n)
     return cp;
 }
 
-int sanctagp_term_clean(sanctagp_buf *out, const char *s, size_t n, int keep_breaks)
+/* Kept by the JSON rule: LF alone (not a SANCTAGP_TERM_KEEP_* value). */
+#define KEEP_LF 4
+
+/* The one walk of both rules: every code point that is unsafe and not kept,
+ * and every byte that is not UTF-8, replaced by what `put` appends. */
+static int clean(sanctagp_buf *out, const char *s, size_t n, int keep,
+                 int (*put)(sanctagp_buf *, uint32_t))
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t from = 0;
     for (size_t i = 0; i < n;) {
         size_t at = i;
         uint32_t cp = next_cp(u, &i, n);
-        if (keep_breaks && (cp == '\n' || cp == '\t'))
+        if ((keep & (SANCTAGP_TERM_KEEP_BREAKS | KEEP_LF)) && cp == '\n')
+            continue;
+        if ((keep & SANCTAGP_TERM_KEEP_BREAKS) && cp == '\t')
+            continue;
+        if (keep == SANCTAGP_TERM_KEEP_CRLF && cp == '\r' && i < n && u[i] == '\n')
             continue;
         if (cp == UINT32_MAX || sanctagp_term_unsafe(cp)) {
-            if (sanctagp_buf_append(out, s + from, at - from) ||
-                sanctagp_buf_append(out, "\xEF\xBF\xBD", 3))
+            if (sanctagp_buf_append(out, s + from, at - from) || put(out, cp))
                 return -1;
             from = i;
         }
@@ -57,12 +66,30 @@ int sanctagp_term_clean(sanctagp_buf *out, const char *s, size_t n, int keep_bre
     return sanctagp_buf_append(out, s + from, n - from) ? -1 : 0;
 }
 
-void sanctagp_term_fputs(const char *s, FILE *f)
+static int put_replacement(sanctagp_buf *out, uint32_t cp)
 {
-    if (!s)
-        return;
-    sanctagp_buf b = {0};
-    if (sanctagp_term_clean(&b, s, strlen(s), 0) == 0 && b.len)
-        fwrite(b.p, 1, b.len, f);
-    sanctagp_buf_release(&b);
+    (void)cp;
+    return sanctagp_buf_append(out, "\xEF\xBF\xBD", 3);
+}
+
+/* \uXXXX: every unsafe code point is in the BMP; not UTF-8 is U+FFFD */
+static int put_json_escape(sanctagp_buf *out, uint32_t cp)
+{
+    static const char hex[] = "0123456789ABCDEF"; /* upper case, as Jansson writes */
+    if (cp > 0xFFFF)
+        cp = 0xFFFD;
+    char e[6] = {'\\', 'u', hex[cp >> 12], hex[cp >> 8 & 15], hex[cp >> 4 & 15], hex[cp & 15]};
+    return sanctagp_buf_append(out, e, sizeof e);
+}
+
+int sanctagp_term_clean(sanctagp_buf *out, const char *s, size_t n, int keep)
+{
+    return clean(out, s, n, keep, put_replacement);
+}
+
+int sanctagp_term_clean_json(sanctagp_buf *out, const char *s, size_t n)
+{
+    /* LF only: a tab is never raw in a JSON string, and between values
+     * sanctag writes none */
+    return clean(out, s, n, KEEP_LF, put_json_escape);
 }

@@ -3,7 +3,9 @@
 # JSON line over --max-doc-size gets one `too_big` error record in its place,
 # the rest of the feed is tagged, and the over-long document is never held in
 # memory (a 256 MiB line, and a gzip'd plain file expanding to 256 MiB, run in
-# a few MB); sizes are parsed strictly.
+# a few MB); sizes are parsed strictly. show and discover report such a
+# document (input and line) and count it (issue 19 re-attack). Memory running
+# out on one document is that document's out_of_memory record.
 #
 # Usage: doc-limit.sh SANCTAG TESTS_DATA_DIR
 # Exit status: 0 pass, 1 fail, 99 harness error.
@@ -71,6 +73,24 @@ grep -q "\"id\":\"$tmp/long.txt\"" "$tmp/out" || bad "plain file: too_big record
 [ "$(grep -c '^# ' "$tmp/show")" = 2 ] || bad "show: not two documents shown"
 grep -q 'over the limit' "$tmp/show" "$tmp/err" || bad "show: the skipped document is not reported"
 
+# discover reports it as it reports a bad line (input and line), counts it,
+# exits 1, and the names of the rest are still listed
+printf '%s\n' '{"id":"n","text":"Menurut Budi Sulistiyo, Korut siap."}' >"$tmp/names.jsonl"
+cat "$tmp/feed.jsonl" >>"$tmp/names.jsonl"
+"$sanctag" discover --db "$db" --min-docs 1 --max-doc-size 1K "$tmp/names.jsonl" \
+  >"$tmp/disc" 2>"$tmp/err"
+st=$?
+[ $st = 1 ] || bad "discover: exit status $st, expected 1 (documents skipped)"
+grep -q 'names.jsonl:3: document of 1025 bytes is over the limit' "$tmp/err" ||
+  bad "discover: the over-long line 3 is not reported: $(head -c 300 "$tmp/err")"
+grep -q 'names.jsonl:5: document of 5000 bytes is over the limit' "$tmp/err" ||
+  bad "discover: the over-long line 5 is not reported: $(head -c 300 "$tmp/err")"
+grep -q '2 of 5 documents skipped' "$tmp/err" ||
+  bad "discover: the skipped documents are not counted: $(head -c 600 "$tmp/err")"
+grep -q 'found in 3 documents' "$tmp/disc" || bad "discover: not 3 documents read: $(head -2 "$tmp/disc")"
+"$sanctag" discover --db "$db" --max-doc-size 1.5M "$tmp/names.jsonl" >/dev/null 2>&1
+[ $? = 2 ] || bad "discover --max-doc-size 1.5M: not a usage error"
+
 # sizes: suffixes, and strict errors (usage, exit 2)
 for s in 500 500K 500k 2M 2MiB 2MB 1G 1T; do
   echo Korut | "$sanctag" tag --db "$db" --max-doc-size "$s" >/dev/null 2>"$tmp/err" ||
@@ -112,6 +132,61 @@ for args, want in ((["--max-doc-size", "4M", tmp + "/huge.jsonl"], 3),
     limit = 100 << 10  # KiB: the 64 MiB default limit plus the program
     if rss > limit and not os.environ.get("SANCTAG_SANITIZED"):  # ASan's own memory
         print("FAIL: %s: %d KiB resident, more than %d" % (args, rss, limit))
+        ok = False
+sys.exit(0 if ok else 1)
+PY
+fi
+
+# memory running out on one document under a raised limit (ulimit -v; not
+# under valgrind or the sanitizers, which map memory of their own): wherever it
+# runs out (reading the line, holding it, decoding, tagging, writing the
+# output), that document gets an out_of_memory record and the rest of the
+# feed is tagged (issue 19 re-attack: the run ended with "out of memory")
+if [ $wrapped = 0 ] && [ -z "${SANCTAG_SANITIZED:-}" ]; then
+  $py - "$sanctag" "$db" "$tmp" <<'PY' || failed=1
+import json, os, subprocess, sys
+exe, db, tmp = sys.argv[1:4]
+feed = tmp + "/oom.jsonl"
+with open(feed, "w") as f:
+    f.write(json.dumps({"id": "a", "text": "Korut"}) + "\n")
+    f.write('{"id":"big","text":"' + "Korut dan AS bertemu. " * (64 * 1024 * 1024 // 22) + '"}\n')
+    f.write(json.dumps({"id": "c", "text": "AS"}) + "\n")
+os.makedirs(tmp + "/oomdir")
+with open(tmp + "/oomdir/a.txt", "w") as f:
+    f.write("Korut")
+with open(tmp + "/oomdir/b.txt", "w") as f:
+    f.write("Korut dan AS bertemu. " * (64 * 1024 * 1024 // 22))
+with open(tmp + "/oomdir/c.txt", "w") as f:
+    f.write("AS")
+
+def tag(cap_kib, args):
+    cmd = ('ulimit -v %d; db=$1; shift; exec "$0" tag --db "$db" -j 2 --max-doc-size 1G "$@"'
+           % cap_kib)
+    return subprocess.run(["sh", "-c", cmd, exe, db] + args, capture_output=True, timeout=600)
+
+# what this build needs for a tiny document, in steps of 16 MiB
+base = next(k for k in range(32 << 10, 1 << 21, 16 << 10)
+            if tag(k, [tmp + "/oomdir/a.txt"]).returncode == 0)
+ok = True
+for extra_mib, args in ((80, [feed]), (170, [feed]), (320, [feed]), (1100, [feed]),
+                        (80, [tmp + "/oomdir"]), (320, ["--format", "csv", feed])):
+    p = tag(base + (extra_mib << 10), args)
+    out, err = p.stdout.decode(), p.stderr.decode()
+    what = "%s under a cap of %d MiB more than a tiny document" % (args[-1], extra_mib)
+    if "--format" in args:
+        rows = out.splitlines()
+        good = (p.returncode == 1 and len(rows) == 4 and rows[1].startswith("a,") and
+                rows[3].startswith("c,") and "out_of_memory: " in rows[2])
+    else:
+        try:
+            recs = [json.loads(l) for l in out.splitlines()]
+        except ValueError:
+            recs = []
+        good = (p.returncode == 1 and len(recs) == 3 and recs[0]["spans"] and
+                recs[2]["spans"] and recs[1].get("error", {}).get("code") == "out_of_memory")
+    if not good:
+        print("FAIL: %s: exit %d, expected 1 with an out_of_memory record between two tagged "
+              "ones:\n%s\n%s" % (what, p.returncode, out[:600], err[:600]))
         ok = False
 sys.exit(0 if ok else 1)
 PY

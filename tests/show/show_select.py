@@ -3,7 +3,11 @@
 --limit and --listed-only select documents (terminal and HTML alike, in input
 order, whatever -j); a page of several documents has a table of contents
 linking to per-document anchors; the summary table wraps long cells instead
-of cutting them and shows a listed entity's programmes.
+of cutting them and shows a listed entity's programmes. A --grep pattern that
+backtracks without end on a document (issue 19) is stopped by the match's
+step limit (ICU's, counted in steps of the match engine, not in time): that
+document is a clear error naming the pattern and the document, the others are
+shown.
 
 Usage: show_select.py SANCTAG TESTS_DATA_DIR
 """
@@ -11,10 +15,11 @@ Usage: show_select.py SANCTAG TESTS_DATA_DIR
 import json
 import os
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from showlib import build_db, check, finish, run, setup, width  # noqa: E402
+from showlib import build_db, check, env, fail, finish, run, setup, valgrind_check, width  # noqa
 
 sanctag, data, scratch = setup(sys.argv)
 db = build_db(sanctag, data, scratch, listed=True)  # Kim Jong Un: un-sc KPi.033 (DPRK)
@@ -60,6 +65,27 @@ rc, out, _ = run(sanctag, ["show", "--db", db, "--color", "never", "--listed-onl
 o = out.decode()
 check("[Kim Jong Un][kim-jong-un!]" in o and "[Seoul]" not in o,
       f"--listed-only: mentions of unlisted entities shown: {o!r}")
+
+# a catastrophic pattern: the long run of "a" is an error, the rest is searched
+evil = os.path.join(scratch, "evil.jsonl")
+with open(evil, "w", encoding="utf-8") as f:
+    for i, t in (("long", "a" * 3000), ("ab", "Korut aab"), ("none", "Korut")):
+        f.write(json.dumps({"id": i, "text": t}) + "\n")
+pattern = "(a{1,100}){1,100}b"
+args = ["show", "--db", db, "--color", "never", "--grep", pattern, evil]
+try:  # generous: a stopped match takes well under a second
+    p = subprocess.run([sanctag] + args, capture_output=True, env=env(), timeout=600)
+    err = p.stderr.decode("utf-8", "replace")
+    valgrind_check(args, p.returncode, err)
+    check(p.returncode == 1, f"--grep {pattern}: exit {p.returncode}, want 1: {err}")
+    check(f"evil.jsonl:1: --grep '{pattern}': the match took too long" in err,
+          f"--grep {pattern}: no error naming the pattern and the document: {err!r}")
+    check("1 document could not be shown" in err and "1 document shown, 1 not selected" in err,
+          f"--grep {pattern}: the other documents were not searched: {err!r}")
+    check(re.findall(r"^# (\S+)  \(", p.stdout.decode(), re.M) == ["ab"],
+          f"--grep {pattern}: shown {p.stdout.decode()[:200]!r}")
+except subprocess.TimeoutExpired:
+    fail(f"--grep {pattern}: still running after 600 s")
 
 # usage errors
 for args in (["--limit", "0"], ["--limit", "x"], ["--grep", "(unclosed"]):

@@ -2,7 +2,8 @@
 """table_readback.py - `sanctag tag --format csv|tsv` read back with Python's
 csv module (and, when the sqlite3 shell is there, with `.import`) gives the
 spans of the JSON output, row for row; an error document gets a row saying so;
-cells a spreadsheet would evaluate start with a single quote.
+cells a spreadsheet would evaluate start with a single quote; a NUL (a
+"\\u0000" in a JSON id or field) is written as U+FFFD, never as a NUL byte.
 
 Usage: table_readback.py SANCTAG TESTS_DATA_DIR
 """
@@ -33,6 +34,7 @@ with open(feed, "w", encoding="utf-8") as f:
         {"id": "no-mention", "text": "tidak ada apa-apa"},
         {"id": "empty", "date": None, "text": ""},
         {"id": "multi\nline", "src": ["a", 1], "text": "Kim Jong Un, Korut"},
+        {"id": "nul\u0000id", "src": "\u0000=x", "date": ["\u0000"], "text": "Korut"},
     ]
     for r in rows:
         f.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -49,11 +51,12 @@ def neutral(s):
 
 
 def cellv(v):
+    """A cell as documented: NUL as U+FFFD, then the formula rule."""
     if v is None:
         return ""
-    if isinstance(v, str):
-        return neutral(v)
-    return neutral(json.dumps(v, separators=(",", ":"), ensure_ascii=False))
+    if not isinstance(v, str):
+        v = json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+    return neutral(v.replace("\0", "\ufffd"))
 
 
 def expected(records):
@@ -87,6 +90,7 @@ for extra in ([], ["--offsets", "byte"]):
         rc, out, err = run(sanctag, ["tag", "--db", db, "--format", fmt] + KEEP + extra + DOCS)
         check(rc == 1, f"{what}: exit {rc}: {err}")
         check(out.endswith(b"\r\n"), f"{what}: rows are not CRLF-terminated")
+        check(b"\0" not in out, f"{what}: a NUL byte in the table")
         got = list(csv.reader(io.StringIO(out.decode("utf-8"), newline=""), delimiter=sep))
         check(got[:1] == [HEADER], f"{what}: header {got[:1]}")
         check(got[1:] == want, f"{what}: rows differ from the JSON output:\n"

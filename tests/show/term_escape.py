@@ -4,6 +4,9 @@ item 7): `gaz lookup`, the `gaz import` change listing, `eval --errors` and
 `show` write control characters (ESC, BEL, OSC/CSI introducers, C1 controls)
 and the bidirectional controls (U+202E and kin) as U+FFFD, so a list name like
 "Evil\\x1b]0;PWNED\\x07\\x1b[2J" can neither retitle nor clear the terminal.
+`tag` (every format) and `discover` do the same when standard output is a
+terminal (a pseudo-terminal here), JSON with \\uXXXX escapes that decode to
+the same value; into a pipe their bytes stay exactly as they were (issue 19).
 Also: `gaz lookup` prints no empty "listed on" (OFAC lists no date), and
 `gaz import -q` is accepted as `cooccur -q` is (issue 18 item 7).
 
@@ -12,11 +15,14 @@ Usage: term_escape.py SANCTAG TESTS_DATA_DIR
 
 import json
 import os
+import pty
 import sqlite3
+import subprocess
 import sys
+import tty
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from showlib import build_db, check, finish, run, setup  # noqa: E402
+from showlib import build_db, check, env, finish, run, setup, unwrapped  # noqa: E402
 
 sanctag, data, scratch = setup(sys.argv)
 
@@ -111,5 +117,103 @@ for colour in ("never", "always"):
     rc, out, err = run(sanctag, ["show", "--db", db, "--color", colour, doc])
     check(rc == 0, f"show --color {colour}: exit {rc}: {err}")
     clean(f"show --color {colour}", out_text(out), colour=colour == "always")
+
+# ---- tag and discover with standard output on a terminal (issue 19) ----------------
+# C1 controls (CSI U+009B, NEL U+0085), the bidi controls and DEL in ids and text
+UNSAFE = "\u0085\u009b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\x7f"
+
+
+def run_tty(args, stdin=b""):
+    """sanctag with standard output on a pseudo-terminal in raw mode (the
+    bytes as written, no CR added); returns (status, stdout bytes, stderr)."""
+    master, slave = pty.openpty()
+    tty.setraw(slave)
+    p = subprocess.Popen([sanctag] + args, stdin=subprocess.PIPE, stdout=slave,
+                         stderr=subprocess.PIPE, env=env())
+    os.close(slave)
+    chunks = []
+    p.stdin.write(stdin)
+    p.stdin.close()
+    while True:
+        try:
+            b = os.read(master, 65536)
+        except OSError:  # EIO: every writer of the terminal is gone
+            break
+        if not b:
+            break
+        chunks.append(b)
+    err = p.stderr.read().decode("utf-8", "replace")
+    p.wait(timeout=120)
+    os.close(master)
+    return p.returncode, b"".join(chunks), err
+
+
+def lines(text):
+    """Lines ended by LF only (str.splitlines() also splits at U+0085)."""
+    return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
+
+
+def raw_unsafe(text):
+    return sorted({hex(ord(c)) for c in text
+                   if c in UNSAFE or "\x00" <= c < "\x20" and c not in "\t\r\n"})
+
+
+feed = b"".join(json.dumps({"id": "d" + UNSAFE + str(i), "text": f"Korut {UNSAFE} dan AS {i}."},
+                           ensure_ascii=False).encode() + b"\n" for i in (1, 2))
+for fmt in ("json", "spacy", "doccano", "conll", "csv", "tsv"):
+    args = ["tag", "--db", db, "--jsonl", "--format", fmt, "-"]
+    rc_p, piped, _ = run(sanctag, args, stdin=feed)
+    rc_t, term, err = run_tty(args, stdin=feed)
+    check(rc_p == 0 and rc_t == 0,
+          f"tag --format {fmt}: exit {rc_p} piped, {rc_t} on a terminal: {err}")
+    t = term.decode("utf-8")
+    bad = raw_unsafe(t)
+    check(not bad, f"tag --format {fmt} on a terminal: raw {bad}: {t[:300]!r}")
+    # into a pipe: the characters as they were (the machine formats are byte-exact)
+    # (CoNLL writes a control character token as U+FFFD itself)
+    p = piped.decode("utf-8")
+    check("\u202e" in p and ("\u009b" in p or fmt == "conll"),
+          f"tag --format {fmt} into a pipe: the data changed: {piped[:300]!r}")
+    if fmt in ("json", "spacy", "doccano"):
+        check(b"\\u202E" in term and b"\\u009B" in term and b"\\u007F" in term,
+              f"tag --format {fmt} on a terminal: no \\u escapes: {t[:300]!r}")
+        pl = [json.loads(x) for x in lines(piped.decode())]
+        tl = [json.loads(x) for x in lines(t)]
+        check(pl == tl,
+              f"tag --format {fmt}: the terminal's JSON means something else: {t[:300]!r}")
+    else:
+        check("\ufffd" in t, f"tag --format {fmt} on a terminal: no U+FFFD: {t[:300]!r}")
+        check(len(lines(t)) == len(lines(piped.decode())),
+              f"tag --format {fmt} on a terminal: rows changed: {t[:300]!r}")
+    if fmt in ("csv", "tsv"):
+        check(t.count("\r\n") == piped.decode().count("\r\n") and t.endswith("\r\n"),
+              f"tag --format {fmt} on a terminal: row ends changed: {t[-40:]!r}")
+
+# discover: names, contexts and known entities are data
+root = os.path.dirname(os.path.dirname(data))
+cdb = os.path.join(scratch, "cues.db")
+rc, out, err = run(sanctag, ["gaz", "build", cdb, os.path.join(data, "fixture.tsv"),
+                             os.path.join(root, "gazetteers", "cues.tsv")])
+check(rc == 0, f"gaz build with cues: exit {rc}: {err}")
+dfeed = b"".join(json.dumps({"id": i, "text": f"Menurut Budi Sulistiyo{UNSAFE}, Korut siap {i}."},
+                            ensure_ascii=False).encode() + b"\n" for i in (1, 2))
+for fmt in ("tsv", "jsonl"):
+    args = ["discover", "--db", cdb, "--format", fmt, "-"]
+    rc_p, piped, _ = run(sanctag, args, stdin=dfeed)
+    rc_t, term, err = run_tty(args, stdin=dfeed)
+    t = term.decode("utf-8")
+    check(rc_p == 0 and rc_t == 0 and "Budi Sulistiyo" in t,
+          f"discover --format {fmt}: exit {rc_p} piped, {rc_t} on a terminal: {err} {t[:300]!r}")
+    check("\u202e" in piped.decode(),
+          f"discover --format {fmt} into a pipe: data changed: {piped!r}")
+    bad = raw_unsafe(t)
+    check(not bad, f"discover --format {fmt} on a terminal: raw {bad}: {t[:400]!r}")
+    if fmt == "jsonl":
+        check([json.loads(x) for x in lines(t)] ==
+              [json.loads(x) for x in lines(piped.decode())],
+              f"discover --format jsonl on a terminal: the JSON means something else: {t[:300]!r}")
+    else:
+        check("\ufffd" in t and t.count("\t") == piped.decode().count("\t"),
+              f"discover on a terminal: no U+FFFD or columns changed: {t[:300]!r}")
 
 finish("term-escape")
