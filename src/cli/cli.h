@@ -105,6 +105,10 @@ int cli_names_option(const char *cmd, const char *arg, unsigned *flags);
  * Returns a static/owned path or NULL after printing where it looked. */
 const char *cli_find_db(const char *explicit_path);
 
+/* Finds (cli_find_db) and opens the gazetteer with `flags`; 0, or -1 after
+ * printing why (no gazetteer found, or the open's error). */
+int cli_open_gazetteer(const char *explicit_path, unsigned flags, sanctag_gazetteer **ret);
+
 /* Temporary files of a run are named PREFIX.PID.XXXXXX (PREFIX includes the
  * directory), so that a later run can tell those of a killed run. Makes one
  * with mkstemp (O_EXCL: never through a symbolic link) and the mode a plain

@@ -462,15 +462,8 @@ int cmd_discover(int argc, char **argv)
     }
     if (optind == argc)
         return cli_usage("discover", "needs at least one FEED (a file, a directory or '-')");
-    const char *path = cli_find_db(db);
-    sanctag_error e;
-    memset(&e, 0, sizeof e);
-    if (!path)
+    if (cli_open_gazetteer(db, 0, &r.gz))
         return EXIT_FATAL;
-    if (sanctag_gazetteer_open(path, 0, &r.gz, &e)) {
-        cli_error(&e);
-        return EXIT_FATAL;
-    }
     feed_inputs in;
     disc_ctx x = {&r, (int)ncontexts};
     int rc = (r.names = json_object()) ? feed_expand(&in, argv + optind, argc - optind, mode) : -1;

@@ -553,19 +553,12 @@ int cmd_eval(int argc, char **argv)
     r.show_errors = show_errors;
     r.as_json = as_json;
     r.tag_flags = tag_flags;
-    sanctag_error e;
-    memset(&e, 0, sizeof e);
     if (r.pred_path) {
         if (!(r.pred_by_id = load_preds(r.pred_path)))
             return EXIT_FATAL;
     } else {
-        const char *path = cli_find_db(db);
-        if (!path)
+        if (cli_open_gazetteer(db, 0, &r.gz))
             return EXIT_FATAL;
-        if (sanctag_gazetteer_open(path, 0, &r.gz, &e)) {
-            cli_error(&e);
-            return EXIT_FATAL;
-        }
     }
     feed_inputs in;
     int rc = feed_expand(&in, argv + optind, 1, FEED_JSONL);

@@ -682,15 +682,8 @@ static int show_run_all(show_run *runp, show_ctx *cp, const char *db, int weak, 
 {
     show_run run = *runp;
     show_ctx c = *cp;
-    const char *dbpath = cli_find_db(db);
-    if (!dbpath)
+    if (cli_open_gazetteer(db, weak ? SANCTAG_OPEN_WEAK : 0, &c.gz))
         return EXIT_FATAL;
-    sanctag_error e;
-    memset(&e, 0, sizeof e);
-    if (sanctag_gazetteer_open(dbpath, weak ? SANCTAG_OPEN_WEAK : 0, &c.gz, &e)) {
-        cli_error(&e);
-        return EXIT_FATAL;
-    }
     cli_listed_check(c.listed, c.gz);
     feed_inputs inputs;
     cli_out out;

@@ -893,15 +893,8 @@ int cmd_tag(int argc, char **argv)
     cf.eo.nkeep = cf.nkeep;
     if (cf.eo.format == FMT_BRAT && (rc = brat_setup(&cf, &outpath)) != EXIT_OK_)
         return rc;
-    const char *dbpath = cli_find_db(db);
-    if (!dbpath)
+    if (cli_open_gazetteer(db, weak ? SANCTAG_OPEN_WEAK : 0, &cf.gz))
         return EXIT_FATAL;
-    sanctag_error e;
-    memset(&e, 0, sizeof e);
-    if (sanctag_gazetteer_open(dbpath, weak ? SANCTAG_OPEN_WEAK : 0, &cf.gz, &e)) {
-        cli_error(&e);
-        return EXIT_FATAL;
-    }
     cli_listed_check(&cf.listed, cf.gz);
     feed_inputs inputs;
     if (feed_expand(&inputs, argv + optind, argc - optind, mode)) {

@@ -517,16 +517,8 @@ static int count_batch(void *ctx, pl_batch *b)
 
 void count_inputs(cooc_ctx *x, const char *db, int weak, char **paths, int npaths, int jobs)
 {
-    sanctag_error e;
-    memset(&e, 0, sizeof e);
     if (x->tag) {
-        const char *dbpath = cli_find_db(db);
-        if (!dbpath) {
-            x->fatal = 1;
-            return;
-        }
-        if (sanctag_gazetteer_open(dbpath, weak ? SANCTAG_OPEN_WEAK : 0, &x->gz, &e)) {
-            cli_error(&e);
+        if (cli_open_gazetteer(db, weak ? SANCTAG_OPEN_WEAK : 0, &x->gz)) {
             x->fatal = 1;
             return;
         }

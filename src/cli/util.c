@@ -267,6 +267,20 @@ const char *cli_find_db(const char *explicit_path)
     return NULL;
 }
 
+int cli_open_gazetteer(const char *explicit_path, unsigned flags, sanctag_gazetteer **ret)
+{
+    const char *path = cli_find_db(explicit_path);
+    if (!path)
+        return -1;
+    sanctag_error e;
+    memset(&e, 0, sizeof e);
+    if (sanctag_gazetteer_open(path, flags, ret, &e)) {
+        cli_error(&e);
+        return -1;
+    }
+    return 0;
+}
+
 int cli_tmp_make(char *buf, size_t cap, const char *prefix)
 {
     char *name = NULL;

@@ -206,8 +206,8 @@ int sanctagp_mbuild_entity(sanctagp_mbuild *b, const char *key, const char *labe
         (rc = add_string(b, name, &e->name)) || (rc = add_shared(b, country, &e->country)))
         return rc;
     *ret_idx = (uint32_t)b->n_ent++;
-    if (!listed && nonempty(programs) == 0 && nonempty(list_source) == 0 &&
-        nonempty(list_ref) == 0 && nonempty(listed_on) == 0)
+    if (!listed && !nonempty(programs) && !nonempty(list_source) && !nonempty(list_ref) &&
+        !nonempty(listed_on))
         return 0;
     sanctagp_entlist *l;
     if ((rc = entity_list(b, *ret_idx, &l)))
