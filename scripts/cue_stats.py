@@ -9,6 +9,7 @@ per role, the words that stand next to names most reliably:
 
   person-title        word right before a PERSON span (Presiden, pelatih, Pak)
   person-before-verb  speech verb right before a PERSON span (kata, ujar)
+  person-after-verb   word right after a PERSON span (mengatakan, menegaskan)
   org-head            first word of ORG spans (PT, Universitas, Partai)
   org-tail            last word of ORG spans (FC, Tbk)
   stop                capitalised sentence-initial word that is never inside a name
@@ -70,6 +71,7 @@ def spans(sent):
 def main():
     total = collections.Counter()
     before_per, head, tail = collections.Counter(), collections.Counter(), collections.Counter()
+    after_per = collections.Counter()
     init_cap, in_name = collections.Counter(), collections.Counter()
     for sent in sentences():
         for w, _ in sent:
@@ -79,13 +81,16 @@ def main():
                 in_name[sent[k][0].lower()] += 1
             if lab == 'PERSON' and a > 0:
                 before_per[sent[a - 1][0].lower()] += 1
+            if lab == 'PERSON' and b < len(sent):
+                after_per[sent[b][0].lower()] += 1
             if lab == 'ORG' and b - a >= 2:
                 head[sent[a][0].lower()] += 1
                 tail[sent[b - 1][0].lower()] += 1
         if sent and sent[0][0][:1].isupper() and sent[0][1] == 'O':
             init_cap[sent[0][0].lower()] += 1
     print('word\trole\tcount\ttotal\tratio')
-    for role, c, lo in (('person-title', before_per, 3), ('org-head', head, 3),
+    for role, c, lo in (('person-title', before_per, 3), ('person-after-verb', after_per, 3),
+                        ('org-head', head, 3),
                         ('org-tail', tail, 2), ('stop', init_cap, 3)):
         for w, n in c.most_common():
             if n < lo:

@@ -23,6 +23,7 @@ enum {
                                     unless also person-given */
     CUE_OFFICE = 1u << 9,        /* "perhubungan", "koordinator": a word of an office's
                                     title, in no person's name */
+    CUE_PERSON_AFTER = 1u << 10, /* "mengatakan", "menegaskan": a person comes before */
 };
 
 typedef struct sanctagp_cues sanctagp_cues;

@@ -181,20 +181,153 @@ static int person_word(const sanctagp_token *t, int caps_run)
            (t->cls == TC_TITLE || t->cls == TC_MIXED || (caps_run && t->cls == TC_UPPER));
 }
 
+/* Token i is the punctuation character c. */
+static int punct_is(const sanctag_tagger *tg, size_t i, const char *text, char c)
+{
+    const sanctagp_token *t = &tg->tk.v[i];
+    return i < tg->tk.n && t->kind == TK_PUNCT && t->end - t->start == 1 && text[t->start] == c;
+}
+
+/* A speech verb no span covers at token b, after a run: "... mengatakan". */
+static int verb_after(sanctag_tagger *tg, size_t b)
+{
+    return b < tg->tk.n && !tg->nf.owner[b] && (roles(tg, b) & CUE_PERSON_AFTER);
+}
+
+/* An age right after a run at token b, as the news gives a person's:
+ * "Satoshi Katsudara, 56, dan ..." or "Budi Santoso (45)"; two digits, so a
+ * score ("Persib (2)") is none. */
+static int age_after(sanctag_tagger *tg, size_t a, size_t b, const char *text)
+{
+    if (b + 2 >= tg->tk.n)
+        return 0;
+    int paren = punct_is(tg, b, text, '(');
+    if (!paren && !punct_is(tg, b, text, ','))
+        return 0;
+    const sanctagp_token *t = &tg->tk.v[b + 1];
+    if (t->kind != TK_WORD || t->end - t->start != 2 || text[t->start] < '1' ||
+        text[t->start] > '9' || text[t->start + 1] < '0' || text[t->start + 1] > '9')
+        return 0;
+    if (!punct_is(tg, b + 2, text, paren ? ')' : ','))
+        return 0;
+    /* not a table of points: "Nottingham Forest (45), Blackburn Rovers (44)" */
+    return !(paren && a >= 2 && punct_is(tg, a - 1, text, ',') &&
+             punct_is(tg, a - 2, text, ')'));
+}
+
+/* The run at token a stands after a comma that ends a title's phrase, where
+ * the news names the holder in apposition: "asisten manajer Brasil, Adenor
+ * Leonardo Bacchi", "Hakim Pengadilan Tinggi Shah Alam, Azmi Ariffin". The
+ * phrase is at most six words or spans back to the title, with no other
+ * punctuation or sentence start between. */
+static int title_before_comma(sanctag_tagger *tg, uint32_t a, const char *text)
+{
+    const sanctagp_token *v = tg->tk.v;
+    if (a < 2 || !punct_is(tg, a - 1, text, ','))
+        return 0;
+    for (uint32_t q = a - 2, steps = 0; steps < 6; q--, steps++) {
+        if (v[q].kind != TK_WORD)
+            return 0;
+        if (!tg->nf.owner[q] && (roles(tg, q) & CUE_PERSON_TITLE))
+            return 1;
+        if ((v[q].flags & TF_SENT_START) || q == 0)
+            return 0;
+    }
+    return 0;
+}
+
+/* Token k ends in a title glued to it, as credit lines run together
+ * ("Pewarta: Bayu SaputraEditor: ..."): no word of a name. */
+static int glued_title(sanctag_tagger *tg, uint32_t k, const char *text)
+{
+    const sanctagp_token *t = &tg->tk.v[k];
+    if (t->cls != TC_MIXED)
+        return 0;
+    uint32_t p = t->end;
+    while (p > t->start + 1 && !(text[p - 1] >= 'A' && text[p - 1] <= 'Z'))
+        p--;
+    char w[24];
+    size_t n = t->end - (p - 1);
+    if (p <= t->start + 1 || n < 2 || n >= sizeof w)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = text[p - 1 + i];
+        w[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    }
+    return (sanctagp_cues_get(tg->gz->cues, w, n) & CUE_PERSON_TITLE) != 0;
+}
+
+/* The run [a, b), its name at [h, e), as a person when `title` (a cue
+ * makes it one) or what follows it does; `loose` and `split` as in
+ * classify_run. */
+static int person_run(sanctag_tagger *tg, uint32_t a, uint32_t h, uint32_t e, uint32_t b,
+                      int title, int loose, int split, const char *text)
+{
+    const sanctagp_token *v = tg->tk.v;
+    sanctagp_namefind *nf = &tg->nf;
+    /* a name is also known by what follows it: a speech verb ("Budi Sulistiyo
+     * menyebutkan"), an age ("Satoshi Katsudara, 56,") */
+    int after = 0;
+    if (!title && e == b && (verb_after(tg, b) || age_after(tg, a, b, text)))
+        title = after = loose = 1;
+    /* a body or place right after it continues the title: "Ketua Umum PAN" */
+    if (!title || e - h > 4 || (e == b && b < tg->tk.n && nf->owner[b]))
+        return 0;
+    /* right after an organisation's or place's name, the words may end that
+     * name ("PT Pertamina Lubricants Nugroho Setyo mengatakan"): by what
+     * follows alone, a person there starts with a given name */
+    if (after && h == a && a > 0 && nf->mask[a - 1] && !(roles(tg, h) & CUE_PERSON_GIVEN))
+        return 0;
+    int caps = 1;
+    for (uint32_t k = h; k < e; k++)
+        caps &= v[k].kind != TK_WORD || v[k].cls == TC_UPPER;
+    if (e - h == 1 && (caps || !(roles(tg, h) & CUE_PERSON_GIVEN)))
+        return 0; /* one word is a person only if a personal name: not "kata KPK",
+                     "Menteri Keuangan", "pelatih Chelsea" */
+    if (caps && split)
+        return 0; /* "Sekretaris Jenderal PB PSOI": a body in capitals */
+    /* a cue at a distance or after the name takes plain names only: words
+     * written as titles ("dr Aru Ariadno, SpPD-KGEH, menegaskan"), and no
+     * run that continues a name before it over a short lower-case word
+     * ("Current Opinion in Food Science menjelaskan") */
+    if (loose) {
+        if (h == a && a >= 2 && v[a - 1].kind == TK_WORD && v[a - 1].cls == TC_LOWER &&
+            v[a - 1].end - v[a - 1].start <= 3 &&
+            !(roles(tg, a - 1) & (CUE_PERSON_TITLE | CUE_PERSON_VERB)) &&
+            (is_cap(&v[a - 2]) || nf->mask[a - 2]))
+            return 0;
+        for (uint32_t k = h; k < e; k++)
+            if (v[k].kind == TK_WORD && v[k].cls != TC_TITLE &&
+                !(glued(v, k, text) && v[k].cls == TC_LOWER))
+                return 0;
+    }
+    for (uint32_t k = h; k < e; k++) {
+        unsigned r = roles(tg, k);
+        if (glued(v, k, text) || (r & CUE_PERSON_CONNECTOR))
+            continue;
+        if (!person_word(&v[k], caps) || glued_title(tg, k, text) ||
+            (r & (CUE_STOP | CUE_ORG_HEAD | CUE_ORG_TAIL | CUE_OFFICE)) ||
+            plain_common(r))
+            return 0;
+    }
+    return propose(tg, new_prop(h, e - h, SANCTAGP_NAME_PERSON, title ? 0.85f : 0.8f), text);
+}
+
 /* The capitalised run [a, b) (trimmed of stop words and titles) as a name
- * from context, if a cue makes it one. */
-static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *text)
+ * from context, if a cue makes it one; `split` when the run is the part of a
+ * longer one from a title inside it on. */
+static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *text, int split)
 {
     const sanctagp_token *v = tg->tk.v;
     sanctagp_namefind *nf = &tg->nf;
     uint32_t h = a;
-    int title = 0;
+    int title = 0, loose = 0; /* loose: a cue at a distance or after the name */
     /* one word, no span after it ("Universitas Indonesia"), is a name only after
-     * a title, role or speech verb (most runs: a capital after a full stop, a
-     * lone capitalised word), checked first */
-    if (b - a == 1 && (b == tg->tk.n || !nf->owner[b]) && ((v[a].flags & TF_SENT_START) ||
-                       (!nf->owner[a - 1] &&
-                        !(roles(tg, a - 1) & (CUE_PERSON_TITLE | CUE_PERSON_VERB)))))
+     * a title, role or speech verb or before a speech verb (most runs: a
+     * capital after a full stop, a lone capitalised word), checked first */
+    if (b - a == 1 && (b == tg->tk.n || !nf->owner[b]) && !verb_after(tg, b) &&
+        ((v[a].flags & TF_SENT_START) ||
+         (!nf->owner[a - 1] && !(roles(tg, a - 1) & (CUE_PERSON_TITLE | CUE_PERSON_VERB)))))
         return 0;
     /* titles and stop words lead in: "Direktur Utama PT ...", "Menurut Presiden ..." */
     for (; h < b; h++) {
@@ -272,33 +405,28 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
         }
         title = q != UINT32_MAX && !nf->owner[q] &&
                 (roles(tg, q) & (CUE_PERSON_TITLE | CUE_PERSON_VERB)) != 0;
+        /* a credit line ("Editor: Yuniman Farid") or a holder in apposition */
+        if (!title && ((a >= 2 && punct_is(tg, a - 1, text, ':') && !nf->owner[a - 2] &&
+                        ((roles(tg, a - 2) & CUE_PERSON_TITLE) || glued_title(tg, a - 2, text))) ||
+                       title_before_comma(tg, a, text)))
+            title = loose = 1;
     }
-    /* a title inside ends the name: "Rizki Nugraha Editor" */
+    /* a title inside ends the name ("Rizki Nugraha Editor"), and may start
+     * another ("Kapolres Sukamaju AKBP Ridwan Hakiki"); when nothing made the
+     * words before it a name, the name starts there ("Komandan Wilayah
+     * Gabungan Marianas Laksamana Muda Shoshana Chatfield") */
+    uint32_t rest = 0, end = b;
     for (uint32_t k = h + 1; k < e; k++)
         if (roles(tg, k) & CUE_PERSON_TITLE) {
+            if (!title)
+                return classify_run(tg, k, b, text, 1);
+            rest = k;
             e = k;
             b = k; /* what follows is no place the name continues into */
             break;
         }
-    /* a body or place right after it continues the title: "Ketua Umum PAN" */
-    if (!title || e - h > 4 || (e == b && b < tg->tk.n && nf->owner[b]))
-        return 0;
-    int caps = 1;
-    for (uint32_t k = h; k < e; k++)
-        caps &= v[k].kind != TK_WORD || v[k].cls == TC_UPPER;
-    if (e - h == 1 && (caps || !(roles(tg, h) & CUE_PERSON_GIVEN)))
-        return 0; /* one word is a person only if a personal name: not "kata KPK",
-                     "Menteri Keuangan", "pelatih Chelsea" */
-    for (uint32_t k = h; k < e; k++) {
-        unsigned r = roles(tg, k);
-        if (glued(v, k, text) || (r & CUE_PERSON_CONNECTOR))
-            continue;
-        if (!person_word(&v[k], caps) ||
-            (r & (CUE_STOP | CUE_ORG_HEAD | CUE_ORG_TAIL | CUE_OFFICE)) ||
-            plain_common(r))
-            return 0;
-    }
-    return propose(tg, new_prop(h, e - h, SANCTAGP_NAME_PERSON, title ? 0.85f : 0.8f), text);
+    int rc = person_run(tg, a, h, e, b, title, loose, split, text);
+    return rc || !rest ? rc : classify_run(tg, rest, end, text, 1);
 }
 
 /* Calls classify_run on every maximal capitalised run of uncovered tokens. */
@@ -320,7 +448,7 @@ static int context_names(sanctag_tagger *tg, const char *text)
             else
                 break;
         }
-        int rc = classify_run(tg, (uint32_t)i, (uint32_t)b, text);
+        int rc = classify_run(tg, (uint32_t)i, (uint32_t)b, text, 0);
         if (rc)
             return rc;
         while (j < tg->nf.ncapw && cap[j] < b)
@@ -476,19 +604,38 @@ static int acronym_form(sanctag_tagger *tg, uint32_t a, uint32_t b, const sancta
     return add_form(tg, b + 1, 1, b + 1, what, 1);
 }
 
-/* The unambiguous form written at tokens [a, a + ntok) after its full name, or NULL. */
-static const sanctagp_nform *find_form(const sanctag_tagger *tg, uint32_t a, uint32_t ntok)
+/* The unambiguous form written at tokens [a, a + ntok) after its full name
+ * (anywhere in the document when `before` is set), or NULL. */
+static const sanctagp_nform *find_form_at(const sanctag_tagger *tg, uint32_t a, uint32_t ntok,
+                                          int before)
 {
     const sanctagp_namefind *nf = &tg->nf;
     if (!nf->nf)
         return NULL;
     for (uint32_t k = *form_bucket(tg, a); k; k = nf->f[k - 1].next) {
         const sanctagp_nform *f = &nf->f[k - 1];
-        if (!f->ambiguous && a >= f->from && f->ntok == ntok &&
+        if (!f->ambiguous && (before || a >= f->from) && f->ntok == ntok &&
             same_tokens(&tg->tk, f->tok, a, ntok))
             return f;
     }
     return NULL;
+}
+
+static const sanctagp_nform *find_form(const sanctag_tagger *tg, uint32_t a, uint32_t ntok)
+{
+    return find_form_at(tg, a, ntok, 0);
+}
+
+/* The full name, found from context, that a one-word name found from context
+ * is part of, even when written before it ("Hawking mengatakan ... Stephen
+ * Hawking"): the word is no name of its own, or it would make the part
+ * ambiguous. NULL when there is none. */
+static const sanctagp_nform *one_word_part(const sanctag_tagger *tg, const sanctagp_nprop *p)
+{
+    if (p->ntok != 1 || p->label != SANCTAGP_NAME_PERSON)
+        return NULL;
+    const sanctagp_nform *f = find_form_at(tg, p->tok, 1, 1);
+    return f && !f->acronym && f->what.ntok > 1 && f->what.label == p->label ? f : NULL;
 }
 
 /* The forms of every full name: gazetteer spans and derived proposals. */
@@ -510,15 +657,20 @@ static int collect_forms(sanctag_tagger *tg)
         else if (l == SANCTAGP_NAME_ORG)
             rc = acronym_form(tg, s->first_token, s->first_token + s->ntokens, &what);
     }
-    for (size_t i = 0, n = nf->n; i < n && !rc; i++) {
-        sanctagp_nprop what = nf->p[i];
-        if (find_form(tg, what.tok, what.ntok))
-            continue; /* itself a short form of an earlier name: "kata Zulkifli" */
-        if (what.label == SANCTAGP_NAME_PERSON)
-            rc = person_forms(tg, what.tok, what.tok + what.ntok, &what, 1);
-        else
-            rc = acronym_form(tg, what.tok, what.tok + what.ntok, &what);
-    }
+    /* names of several words first, so that a one-word name can be found
+     * to be a part of one */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0, n = nf->n; i < n && !rc; i++) {
+            sanctagp_nprop what = nf->p[i];
+            if ((what.ntok == 1) != pass)
+                continue;
+            if (find_form(tg, what.tok, what.ntok) || one_word_part(tg, &what))
+                continue; /* itself a short form of an earlier name: "kata Zulkifli" */
+            if (what.label == SANCTAGP_NAME_PERSON)
+                rc = person_forms(tg, what.tok, what.tok + what.ntok, &what, 1);
+            else
+                rc = acronym_form(tg, what.tok, what.tok + what.ntok, &what);
+        }
     return rc;
 }
 
@@ -534,6 +686,7 @@ static int resolve_forms(sanctag_tagger *tg)
     for (size_t i = 0; i < nf->n; i++) {
         sanctagp_nprop *p = &nf->p[i];
         const sanctagp_nform *f = find_form(tg, p->tok, p->ntok);
+        f = f ? f : one_word_part(tg, p);
         if (f && !f->acronym && f->what.label == p->label && !same_owner(nf, &f->what, p)) {
             uint32_t tok = p->tok, ntok = p->ntok;
             *p = f->what;

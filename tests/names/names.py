@@ -64,6 +64,11 @@ with tempfile.TemporaryDirectory() as tmp:
     t = 'Kim Jong Un bertemu Kim Yo Jong kemarin. Kim tersenyum.'
     check('a part two names share stays untagged', find(spans(db, t), 'Kim') is None)
 
+    t = 'Budi mengatakan harga naik. Menurut Menteri Budi Sulistiyo, pasar stabil. Budi pulang.'
+    sp = [s for s in spans(db, t) if s['label'] == 'PERSON']
+    check('a one-word name before the full name is that name, its part unambiguous',
+          [s['entity'] for s in sp] == ['name:person:budi-sulistiyo'] * 3, sp)
+
     # acronyms only when the letters agree
     t = 'Bantuan Likuiditas Bank Indonesia (BLBI) dibahas. BLBI lama.'
     check('(BLBI) is not Bank Indonesia', all(s['text'] != 'BLBI' for s in spans(db, t)))
