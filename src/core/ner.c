@@ -346,20 +346,40 @@ static int load_lexicon(sanctagp_ner *m, const unsigned char *p, uint32_t nlex)
     return 0;
 }
 
+int sanctagp_ner_check(const void *data, size_t len, char *err, size_t errcap)
+{
+    const unsigned char *b = data;
+    const char *why = NULL;
+    if (!b || len < 8 || memcmp(b, NER_MAGIC, 8) != 0)
+        why = "not a sanctag NER model (bad magic)";
+    else if (len < HEADER)
+        why = "NER model too short for its header";
+    if (why) {
+        snprintf(err, errcap, "%s", why);
+        return -1;
+    }
+    uint32_t bits = get32(b + 8), ntags = get32(b + 12), nlex = get32(b + 16);
+    uint32_t plen = get32(b + 24);
+    if (bits < 8 || bits > 24 || ntags != NER_NTAGS || nlex > (1u << 24) || plen > (1u << 24))
+        why = "NER model header out of range";
+    else if (len != HEADER + (size_t)plen + lex_bytes(nlex) +
+                        (((size_t)1 << bits) + 1) * NER_ROW * 2)
+        why = "NER model has the wrong size for its header";
+    if (why) {
+        snprintf(err, errcap, "%s", why);
+        return -1;
+    }
+    return 0;
+}
+
 sanctagp_ner *sanctagp_ner_load(const void *data, size_t len, char *err, size_t errcap)
 {
     const unsigned char *b = data;
-    if (!b || len < 8 || memcmp(b, NER_MAGIC, 8) != 0)
-        return load_fail(NULL, err, errcap, "not a sanctag NER model (bad magic)");
-    if (len < HEADER)
-        return load_fail(NULL, err, errcap, "NER model too short for its header");
-    uint32_t bits = get32(b + 8), ntags = get32(b + 12), nlex = get32(b + 16);
+    if (sanctagp_ner_check(data, len, err, errcap))
+        return NULL;
+    uint32_t bits = get32(b + 8), nlex = get32(b + 16);
     uint32_t sbits = get32(b + 20), plen = get32(b + 24);
-    if (bits < 8 || bits > 24 || ntags != NER_NTAGS || nlex > (1u << 24) || plen > (1u << 24))
-        return load_fail(NULL, err, errcap, "NER model header out of range");
     size_t rows = ((size_t)1 << bits) + 1;
-    if (len != HEADER + (size_t)plen + lex_bytes(nlex) + rows * NER_ROW * 2)
-        return load_fail(NULL, err, errcap, "NER model has the wrong size for its header");
     sanctagp_ner *m = calloc(1, sizeof *m);
     if (!m)
         return load_fail(NULL, err, errcap, "out of memory");

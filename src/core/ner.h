@@ -109,6 +109,10 @@ typedef struct sanctagp_ner sanctagp_ner;
 /* Checks and copies a model from `data`; NULL with a message in err (of
  * errcap bytes) when it is not a valid model. */
 sanctagp_ner *sanctagp_ner_load(const void *data, size_t len, char *err, size_t errcap);
+
+/* The checks of sanctagp_ner_load that need no parsing: magic, header
+ * ranges and size. 0 when they pass, else -1 with the reason in err. */
+int sanctagp_ner_check(const void *data, size_t len, char *err, size_t errcap);
 void sanctagp_ner_free(sanctagp_ner *m);
 
 /* The provenance text the model carries (length in *ret_len). */

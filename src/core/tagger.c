@@ -484,8 +484,13 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
     }
     if (flags & SANCTAG_TAG_NAMES) {
         size_t before = tg->n_spans;
-        if (sanctagp_names_find(tg, text, !(flags & SANCTAG_TAG_NO_PROPAGATE),
-                                (flags & SANCTAG_TAG_NAMES_MODEL) != 0))
+        int nrc = sanctagp_names_find(tg, text, !(flags & SANCTAG_TAG_NO_PROPAGATE),
+                                      (flags & SANCTAG_TAG_NAMES_MODEL) != 0);
+        if (nrc == SANCTAG_E_DB) /* the model, parsed on first use (gazetteer/nermodel.c) */
+            return sanctagp_error_set(err, nrc, "", 0, 0, -1,
+                                      "%s: its stored name model is unusable (it does not parse)",
+                                      sanctag_gazetteer_path(tg->gz));
+        if (nrc)
             return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
         if (tg->n_spans != before || tg->nf.n)
             qsort(tg->spans, tg->n_spans, sizeof *tg->spans, span_cmp);

@@ -121,6 +121,33 @@ static int cues_from(sqlite3 *db, const char *sql, sanctagp_cues *c)
     return rc;
 }
 
+/* The lexicon's words of one class, as `roles`. They are thousands and
+ * read on every open: one row of all of them, joined by newlines, costs
+ * SQLite a fraction of a row each (a third of the cue words' share of an
+ * open of the default gazetteer). */
+static int lexicon_class(sqlite3 *db, const char *cls, unsigned roles, sanctagp_cues *c)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT group_concat(word, char(10)) FROM lexicon WHERE class = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0; /* a gazetteer made before the table */
+    sqlite3_bind_text(st, 1, cls, -1, SQLITE_STATIC);
+    int rc = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *w = (const char *)sqlite3_column_text(st, 0);
+        const char *end = w ? w + sqlite3_column_bytes(st, 0) : NULL;
+        while (w && w < end && !rc) {
+            const char *nl = memchr(w, '\n', (size_t)(end - w));
+            size_t n = nl ? (size_t)(nl - w) : (size_t)(end - w);
+            if (n)
+                rc = sanctagp_cues_add(c, w, n, roles);
+            w += n + 1;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int sanctagp_cues_read(sqlite3 *db, sanctagp_cues **ret)
 {
     *ret = NULL;
@@ -130,10 +157,9 @@ int sanctagp_cues_read(sqlite3 *db, sanctagp_cues **ret)
     /* the cue words, and the lexicon's common words and given names (issue 16) */
     int rc = cues_from(db, "SELECT norm, role FROM cue", c);
     if (!rc && sanctagp_cues_count(c))
-        rc = cues_from(db,
-                       "SELECT word, CASE class WHEN 'given' THEN 'person-given' ELSE class END "
-                       "FROM lexicon WHERE class IN ('common', 'given')",
-                       c);
+        rc = lexicon_class(db, "common", CUE_COMMON, c);
+    if (!rc && sanctagp_cues_count(c))
+        rc = lexicon_class(db, "given", CUE_PERSON_GIVEN, c);
     if (rc || !sanctagp_cues_count(c)) {
         sanctagp_cues_free(c);
         return rc;

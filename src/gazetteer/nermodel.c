@@ -1,9 +1,11 @@
 /* nermodel.c - the statistical name model (core/ner.h) in the gazetteer: a
  * model file given to `gaz build` as a source is checked and stored in the
- * `ner_model` table beside its provenance; opening the gazetteer loads it and
- * hands it to the tagger through core/names_model.h. */
+ * `ner_model` table beside its provenance; opening the gazetteer checks it and
+ * hands it to the tagger through core/names_model.h, parsed on first use. */
 #include "gazetteer/gazetteer.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +75,59 @@ int sanctagp_source_ner_model(sqlite3 *db, const char *db_path, const char *path
     return rc;
 }
 
+/* The model as an open gazetteer holds it: the stored bytes, checked at
+ * open (header and size), parsed on first use. Only `--names model` uses
+ * it, and parsing it cost a tenth of every open's instructions (building
+ * its lexicon's hash table, converting 0.5 MB of weights). */
+typedef struct lazy_ner {
+    pthread_mutex_t lock;
+    _Atomic(sanctagp_ner *) model;
+    int failed;
+    void *bytes;
+    size_t len;
+} lazy_ner;
+
+static sanctagp_ner *lazy_get(lazy_ner *z)
+{
+    sanctagp_ner *m = atomic_load_explicit(&z->model, memory_order_acquire);
+    if (m)
+        return m;
+    pthread_mutex_lock(&z->lock);
+    m = atomic_load_explicit(&z->model, memory_order_relaxed);
+    if (!m && !z->failed) {
+        char why[128];
+        m = sanctagp_ner_load(z->bytes, z->len, why, sizeof why);
+        if (m) {
+            atomic_store_explicit(&z->model, m, memory_order_release);
+            free(z->bytes);
+            z->bytes = NULL;
+        } else {
+            z->failed = 1;
+        }
+    }
+    pthread_mutex_unlock(&z->lock);
+    return m;
+}
+
+static int lazy_propose(const void *model, const sanctagp_tokens *tk, const uint8_t *covered,
+                        sanctagp_ner_sink sink, void *arg)
+{
+    sanctagp_ner *m = lazy_get((lazy_ner *)(uintptr_t)model);
+    /* the checks at open passed: only memory or a corrupt lexicon fail here */
+    return m ? sanctagp_ner_propose_names(m, tk, covered, sink, arg) : SANCTAG_E_DB;
+}
+
+static void lazy_free(const void *model)
+{
+    lazy_ner *z = (lazy_ner *)(uintptr_t)model;
+    if (!z)
+        return;
+    sanctagp_ner_free(atomic_load_explicit(&z->model, memory_order_relaxed));
+    pthread_mutex_destroy(&z->lock);
+    free(z->bytes);
+    free(z);
+}
+
 int sanctagp_db_load_ner(sqlite3 *db, const char *path, sanctag_gazetteer *gz, sanctag_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -83,15 +138,25 @@ int sanctagp_db_load_ner(sqlite3 *db, const char *path, sanctag_gazetteer *gz, s
     int rc = 0;
     if (sqlite3_step(st) == SQLITE_ROW) {
         char why[128];
-        sanctagp_ner *m = sanctagp_ner_load(sqlite3_column_blob(st, 0),
-                                            (size_t)sqlite3_column_bytes(st, 0), why, sizeof why);
-        if (m) {
-            gz->ner_model = m;
-            gz->ner_propose = sanctagp_ner_propose_names;
-            gz->ner_free = sanctagp_ner_free_model;
-        } else {
+        const void *bytes = sqlite3_column_blob(st, 0);
+        size_t len = (size_t)sqlite3_column_bytes(st, 0);
+        lazy_ner *z = NULL;
+        if (sanctagp_ner_check(bytes, len, why, sizeof why))
             rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
                                     "%s: its stored name model is unusable: %s", path, why);
+        else if (!(z = calloc(1, sizeof *z)) || !(z->bytes = malloc(len)) ||
+                 pthread_mutex_init(&z->lock, NULL) != 0) {
+            if (z)
+                free(z->bytes);
+            free(z);
+            rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
+        } else {
+            memcpy(z->bytes, bytes, len);
+            z->len = len;
+            atomic_init(&z->model, NULL);
+            gz->ner_model = z;
+            gz->ner_propose = lazy_propose;
+            gz->ner_free = lazy_free;
         }
     }
     sqlite3_finalize(st);

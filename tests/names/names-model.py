@@ -74,4 +74,35 @@ with tempfile.TemporaryDirectory() as tmp:
           a == b and len(a) > 1)
     check('--names model changes that feed', tag(with_model, 'model', feed) != b)
 
+    # the model is checked at open and parsed on first use: a stored model cut
+    # short fails the open; one whose lexicon is out of order (it passes the
+    # checks at open) gives the documents that ask it an error record, and the
+    # documents of --names on are tagged as ever
+    import shutil
+    import sqlite3
+    cut, bad = os.path.join(tmp, 'cut.db'), os.path.join(tmp, 'bad.db')
+    for path in (cut, bad):
+        shutil.copy(with_model, path)
+    with sqlite3.connect(cut) as con:
+        con.execute('UPDATE ner_model SET model = substr(model, 1, 4096)')
+    p = subprocess.run(CMD + ['tag', '--db', cut, '-'], input=SENTENCE, capture_output=True,
+                       text=True)
+    check('a stored model cut short fails the open, naming it',
+          p.returncode != 0 and 'stored name model is unusable' in p.stderr, p.stderr)
+    with sqlite3.connect(bad) as con:
+        blob = bytearray(con.execute('SELECT model FROM ner_model').fetchone()[0])
+        head = int.from_bytes(blob[24:28], 'little')  # provenance length
+        lex = 28 + head if blob[:8] == b'SNERMDL2' else None
+        if lex is not None and int.from_bytes(blob[16:20], 'little') >= 2:
+            blob[lex:lex + 4], blob[lex + 4:lex + 8] = blob[lex + 4:lex + 8], blob[lex:lex + 4]
+        con.execute('UPDATE ner_model SET model = ?', (bytes(blob),))
+    p = subprocess.run(CMD + ['tag', '--db', bad, '--names', 'model', '-'], input=SENTENCE,
+                       capture_output=True, text=True)
+    recs = [json.loads(line) for line in p.stdout.splitlines()]
+    check('a model that fails to parse on first use: the document gets an error record',
+          lex is not None and len(recs) == 1 and 'error' in recs[0] and
+          'stored name model is unusable' in recs[0]['error']['message'],
+          (p.returncode, p.stdout, p.stderr))
+    check('... and --names on does not use it', tag(bad, 'on', SENTENCE) == tag(plain, 'on', SENTENCE))
+
 sys.exit(1 if failures else 0)
