@@ -12,7 +12,7 @@
 /* Roles, a bit each: one word may have several. */
 enum {
     CUE_PERSON_TITLE = 1u << 0,  /* "presiden", "pelatih", "pak": a person follows */
-    CUE_PERSON_VERB = 1u << 1,   /* "kata", "ujar": a person follows */
+    CUE_PERSON_VERB = 1u << 1,   /* "kata", "ujar": a person follows (a speech verb) */
     CUE_ORG_HEAD = 1u << 2,      /* "pt", "universitas": first word of an ORG name */
     CUE_ORG_TAIL = 1u << 3,      /* "fc", "tbk": last word of an ORG name */
     CUE_STOP = 1u << 4,          /* "dalam", "namun": never a name on its own */
@@ -24,6 +24,8 @@ enum {
     CUE_OFFICE = 1u << 9,        /* "perhubungan", "koordinator": a word of an office's
                                     title, in no person's name */
     CUE_PERSON_AFTER = 1u << 10, /* "mengatakan", "menegaskan": a person comes before */
+    CUE_PERSON_PREP = 1u << 11,  /* "menurut", "oleh": a person often follows, but also
+                                    bodies and places ("oleh Dortmund", "kepada Allah") */
 };
 
 typedef struct sanctagp_cues sanctagp_cues;

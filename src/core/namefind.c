@@ -281,9 +281,17 @@ static int person_run(sanctag_tagger *tg, uint32_t a, uint32_t h, uint32_t e, ui
     int caps = 1;
     for (uint32_t k = h; k < e; k++)
         caps &= v[k].kind != TK_WORD || v[k].cls == TC_UPPER;
-    if (e - h == 1 && (caps || !(roles(tg, h) & CUE_PERSON_GIVEN)))
-        return 0; /* one word is a person only if a personal name: not "kata KPK",
-                     "Menteri Keuangan", "pelatih Chelsea" */
+    /* one word is a person only if a personal name ("ujar Budi"; not "kata
+     * KPK", "Menteri Keuangan", "pelatih Chelsea"), or a plain name word right
+     * after a speech verb ("kata Sutiyoso", "imbuh Sanchez") */
+    int speech = h == a && a > 0 && !nf->owner[a - 1] &&
+                 (roles(tg, a - 1) & (CUE_PERSON_VERB | CUE_PERSON_PREP | CUE_PERSON_TITLE)) ==
+                     CUE_PERSON_VERB &&
+                 v[h].cls == TC_TITLE && v[h].norm_len >= 3 &&
+                 !(roles(tg, h) & (CUE_COMMON | CUE_OFFICE | CUE_STOP | CUE_ORG_HEAD | CUE_ORG_TAIL |
+                                   CUE_PERSON_TITLE));
+    if (e - h == 1 && (caps || !((roles(tg, h) & CUE_PERSON_GIVEN) || speech)))
+        return 0;
     if (caps && split)
         return 0; /* "Sekretaris Jenderal PB PSOI": a body in capitals */
     /* a cue at a distance or after the name takes plain names only: words
@@ -293,7 +301,7 @@ static int person_run(sanctag_tagger *tg, uint32_t a, uint32_t h, uint32_t e, ui
     if (loose) {
         if (h == a && a >= 2 && v[a - 1].kind == TK_WORD && v[a - 1].cls == TC_LOWER &&
             v[a - 1].end - v[a - 1].start <= 3 &&
-            !(roles(tg, a - 1) & (CUE_PERSON_TITLE | CUE_PERSON_VERB)) &&
+            !(roles(tg, a - 1) & (CUE_PERSON_TITLE | CUE_PERSON_VERB | CUE_PERSON_PREP)) &&
             (is_cap(&v[a - 2]) || nf->mask[a - 2]))
             return 0;
         for (uint32_t k = h; k < e; k++)
@@ -327,14 +335,14 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
      * capital after a full stop, a lone capitalised word), checked first */
     if (b - a == 1 && (b == tg->tk.n || !nf->owner[b]) && !verb_after(tg, b) &&
         ((v[a].flags & TF_SENT_START) ||
-         (!nf->owner[a - 1] && !(roles(tg, a - 1) & (CUE_PERSON_TITLE | CUE_PERSON_VERB)))))
+         (!nf->owner[a - 1] && !(roles(tg, a - 1) & (CUE_PERSON_TITLE | CUE_PERSON_VERB | CUE_PERSON_PREP)))))
         return 0;
     /* titles and stop words lead in: "Direktur Utama PT ...", "Menurut Presiden ..." */
     for (; h < b; h++) {
         unsigned r = roles(tg, h);
         if (r & CUE_ORG_HEAD)
             break;
-        if (r & (CUE_PERSON_TITLE | CUE_PERSON_VERB))
+        if (r & (CUE_PERSON_TITLE | CUE_PERSON_VERB | CUE_PERSON_PREP))
             title = 1;
         else if (!(r & CUE_STOP))
             break;
@@ -404,7 +412,7 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
                     : UINT32_MAX;
         }
         title = q != UINT32_MAX && !nf->owner[q] &&
-                (roles(tg, q) & (CUE_PERSON_TITLE | CUE_PERSON_VERB)) != 0;
+                (roles(tg, q) & (CUE_PERSON_TITLE | CUE_PERSON_VERB | CUE_PERSON_PREP)) != 0;
         /* a credit line ("Editor: Yuniman Farid") or a holder in apposition */
         if (!title && ((a >= 2 && punct_is(tg, a - 1, text, ':') && !nf->owner[a - 2] &&
                         ((roles(tg, a - 2) & CUE_PERSON_TITLE) || glued_title(tg, a - 2, text))) ||

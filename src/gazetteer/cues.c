@@ -48,7 +48,7 @@ static int cue_line(sqlite3_stmt *ins, const char *path, long line, char *s, san
         strcmp(role, "common") == 0)
         return sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, (long)(role - s) + 1, -1,
                                   "%s:%ld: unknown role '%s' (expected person-title, "
-                                  "person-before-verb, person-after-verb, org-head, org-tail, stop, org-connector, "
+                                  "person-before-verb, person-before-prep, person-after-verb, org-head, org-tail, stop, org-connector, "
                                   "person-connector or office; common words and given names "
                                   "come from the lexicon)",
                                   path, line, role);
