@@ -77,7 +77,7 @@ static int section_ok(const sanctagp_img_header *h, uint64_t off, uint64_t count
     return 1;
 }
 
-int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size)
+int sanctagp_matcher_attach(sanctagp_matcher *m, const void *image, size_t size)
 {
     const sanctagp_img_header *h = image;
     if (size < sizeof *h || memcmp(h->magic, SANCTAGP_IMAGE_MAGIC, 8) != 0 ||
@@ -119,10 +119,18 @@ int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size)
     m->filter_shift = 64 - h->filter_log2;
     m->dict_mask = h->n_dict_slots ? h->n_dict_slots - 1 : 0;
     m->trans_mask = h->n_trans_slots - 1;
-
-    /* range checks of every index, so matching never reads out of bounds */
     if (m->strings[h->strings_size - 1] != 0 || m->strings[0] != 0)
         return SANCTAG_E_DB;
+    return 0;
+}
+
+int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size)
+{
+    int rc = sanctagp_matcher_attach(m, image, size);
+    if (rc)
+        return rc;
+    const sanctagp_img_header *h = m->h;
+    /* range checks of every index, so matching never reads out of bounds */
     if (m->tokoff[0] != 0)
         return SANCTAG_E_DB;
     for (uint32_t i = 0; i < h->n_tokens; i++)

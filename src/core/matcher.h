@@ -132,6 +132,13 @@ static inline uint32_t sanctagp_acc_end(const sanctagp_matcher *m, uint32_t stat
  * never read out of bounds. Returns 0 or SANCTAG_E_DB. */
 int sanctagp_matcher_load(sanctagp_matcher *m, const void *image, size_t size);
 
+/* The part of sanctagp_matcher_load that checks the header and the bounds of
+ * the sections and points `m` into them, without checking every index in
+ * them: only for an image known to be this sanctag's own compile (the stored
+ * matcher of a file verified as compiled from its rows, gazetteer/verify.c),
+ * where those checks cost a third of a start-up at 500,000 aliases. */
+int sanctagp_matcher_attach(sanctagp_matcher *m, const void *image, size_t size);
+
 /* Sets tokens[i].id for every token (0 when not in the dictionary); tokens
  * with accents that are unknown as written are looked up without accents. */
 void sanctagp_matcher_resolve(const sanctagp_matcher *m, sanctagp_tokens *tk);

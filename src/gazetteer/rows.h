@@ -127,6 +127,8 @@ struct stat;
 int sanctagp_verified_known(const struct stat *sb, const char *version);
 /* Remembers that it does (a no-op when there is no cache directory). */
 void sanctagp_verified_note(const struct stat *sb, const char *version);
+/* 1 when the file at path is still in state sb (nothing wrote to it since). */
+int sanctagp_verified_same(const char *path, const struct stat *sb);
 
 /* Describes a compile failure `rc` other than a database error in err (when
  * err holds nothing yet); returns rc. */

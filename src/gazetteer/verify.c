@@ -55,6 +55,15 @@ static void stat_line(char *buf, size_t n, const struct stat *sb, const char *ve
              sb->st_mtim.tv_nsec, (intmax_t)sb->st_ctim.tv_sec, sb->st_ctim.tv_nsec, version);
 }
 
+int sanctagp_verified_same(const char *path, const struct stat *sb)
+{
+    struct stat now;
+    return stat(path, &now) == 0 && now.st_dev == sb->st_dev && now.st_ino == sb->st_ino &&
+           now.st_size == sb->st_size && now.st_mtim.tv_sec == sb->st_mtim.tv_sec &&
+           now.st_mtim.tv_nsec == sb->st_mtim.tv_nsec && now.st_ctim.tv_sec == sb->st_ctim.tv_sec &&
+           now.st_ctim.tv_nsec == sb->st_ctim.tv_nsec;
+}
+
 int sanctagp_verified_known(const struct stat *sb, const char *version)
 {
     char path[4096], want[LINE_MAX_], line[LINE_MAX_];
