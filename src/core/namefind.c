@@ -619,7 +619,9 @@ static int prop_cmp(const void *x, const void *y)
     return (a->tok > b->tok) - (a->tok < b->tok);
 }
 
-/* The proposals become spans; place spans they took in are dropped. */
+/* The proposals become spans, merged in order (they start where no span
+ * does: propose() takes only uncovered tokens, and a place span it takes in
+ * is dropped). */
 static int emit_props(sanctag_tagger *tg)
 {
     sanctagp_namefind *nf = &tg->nf;
@@ -641,6 +643,8 @@ static int emit_props(sanctag_tagger *tg)
         if (sanctagp_emit_span(tg, p->tok, p->ntok, p->entity, kind, fl, p->named_country))
             return SANCTAG_E_NOMEM;
     }
+    if (sanctagp_merge_spans(tg, w))
+        return SANCTAG_E_NOMEM;
     /* keep only the derived ones, for sanctag_tagger_span_name() */
     w = 0;
     for (size_t k = 0; k < nf->n; k++)
