@@ -8,10 +8,15 @@
 #include "sanctag.h"
 #include "util/mem.h"
 
+/* 16 bytes, four to a cache line: with the lexicon's common words and given
+ * names the default gazetteer's table holds some 5,300 words in 16,384 slots
+ * (256 KB), and a lookup that misses the caches is what a lookup costs
+ * (namefind.c fetches them ahead) */
 struct cue_slot {
-    uint64_t head;     /* the word's first 8 bytes, zero-padded: most words are shorter */
-    uint32_t off, len; /* len 0: empty */
-    unsigned roles;
+    uint64_t head;  /* the word's first 8 bytes, zero-padded: most words are shorter */
+    uint32_t off;   /* the word in pool */
+    uint16_t len;   /* 0: empty */
+    uint16_t roles; /* CUE_* bits */
 };
 
 struct sanctagp_cues {
@@ -64,14 +69,28 @@ static uint64_t head_of(const char *s, size_t len)
     return h;
 }
 
-/* Every tagger asks for every capitalised word: a multiplicative hash of the
- * first and last 8 bytes, and a byte compare only for words over 8 bytes. */
-static struct cue_slot *find(const sanctagp_cues *c, const char *s, size_t len)
+/* head_of() of a word followed by at least 8 readable bytes: one load. */
+static uint64_t head_padded(const char *s, size_t len)
 {
-    uint64_t head = head_of(s, len), tail = len > 8 ? head_of(s + len - 8, 8) : 0;
+    uint64_t h;
+    memcpy(&h, s, 8);
+    return len >= 8 ? h : h & (((uint64_t)1 << (8 * len)) - 1);
+}
+
+/* The slot the search for a word of `len` bytes and head `head` begins at: a
+ * multiplicative hash of the first and last 8 bytes. */
+static size_t home(const sanctagp_cues *c, const char *s, size_t len, uint64_t head)
+{
+    uint64_t tail = len > 8 ? head_of(s + len - 8, 8) : 0;
     uint64_t x = (head ^ (tail * 0x9E3779B97F4A7C15u) ^ len) * 0xD6E8FEB86659FD93u;
-    size_t i = (size_t)(x >> 32) & (c->cap - 1);
-    for (;; i = (i + 1) & (c->cap - 1)) {
+    return (size_t)(x >> 32) & (c->cap - 1);
+}
+
+/* Every tagger asks for every capitalised word: a byte compare only for
+ * words over 8 bytes. `head` is head_of(s, len); len fits in a slot. */
+static struct cue_slot *find(const sanctagp_cues *c, const char *s, size_t len, uint64_t head)
+{
+    for (size_t i = home(c, s, len, head);; i = (i + 1) & (c->cap - 1)) {
         struct cue_slot *e = &c->v[i];
         if (!e->len || (e->len == len && e->head == head &&
                         (len <= 8 || memcmp(c->pool + e->off + 8, s + 8, len - 8) == 0)))
@@ -81,8 +100,8 @@ static struct cue_slot *find(const sanctagp_cues *c, const char *s, size_t len)
 
 int sanctagp_cues_add(sanctagp_cues *c, const char *norm, size_t len, unsigned roles)
 {
-    if (!len || len > UINT32_MAX)
-        return 0;
+    if (!len || len > UINT16_MAX || c->pool_len + len > UINT32_MAX)
+        return 0; /* no cue word is that long */
     if (2 * (c->n + 1) > c->cap) { /* keep at most half full */
         sanctagp_cues old = *c;
         if (!(c->v = calloc(c->cap = old.cap * 2, sizeof *c->v))) {
@@ -91,27 +110,40 @@ int sanctagp_cues_add(sanctagp_cues *c, const char *norm, size_t len, unsigned r
         }
         for (size_t i = 0; i < old.cap; i++)
             if (old.v[i].len)
-                *find(c, c->pool + old.v[i].off, old.v[i].len) = old.v[i];
+                *find(c, c->pool + old.v[i].off, old.v[i].len, old.v[i].head) = old.v[i];
         free(old.v);
     }
-    struct cue_slot *e = find(c, norm, len);
+    struct cue_slot *e = find(c, norm, len, head_of(norm, len));
     if (!e->len) {
         if (sanctagp_grow((void **)&c->pool, &c->pool_cap, c->pool_len + len, 1))
             return SANCTAG_E_NOMEM;
         memcpy(c->pool + c->pool_len, norm, len);
-        *e = (struct cue_slot){head_of(norm, len), (uint32_t)c->pool_len, (uint32_t)len, 0};
+        *e = (struct cue_slot){head_of(norm, len), (uint32_t)c->pool_len, (uint16_t)len, 0};
         c->pool_len += len;
         c->n++;
     }
-    e->roles |= roles;
+    e->roles |= (uint16_t)roles;
     return 0;
 }
 
 unsigned sanctagp_cues_get(const sanctagp_cues *c, const char *norm, size_t len)
 {
-    if (!c || !len)
+    if (!c || !len || len > UINT16_MAX)
         return 0;
-    return find(c, norm, len)->roles;
+    return find(c, norm, len, head_of(norm, len))->roles;
+}
+
+unsigned sanctagp_cues_get_padded(const sanctagp_cues *c, const char *norm, size_t len)
+{
+    if (!c || !len || len > UINT16_MAX)
+        return 0;
+    return find(c, norm, len, head_padded(norm, len))->roles;
+}
+
+void sanctagp_cues_prefetch(const sanctagp_cues *c, const char *norm, size_t len)
+{
+    if (c && len && len <= UINT16_MAX)
+        __builtin_prefetch(&c->v[home(c, norm, len, head_padded(norm, len))]);
 }
 
 size_t sanctagp_cues_count(const sanctagp_cues *c)

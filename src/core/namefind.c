@@ -47,9 +47,9 @@ static unsigned roles(sanctag_tagger *tg, size_t i)
     if (*r == ROLE_UNKNOWN) {
         const sanctagp_token *t = &tg->tk.v[i];
         *r = t->kind != TK_WORD ? 0
-                                : (uint16_t)sanctagp_cues_get(tg->gz->cues,
-                                                              tg->tk.arena + t->norm_off,
-                                                              t->norm_len);
+                                : (uint16_t)sanctagp_cues_get_padded(tg->gz->cues,
+                                                                     tg->tk.arena + t->norm_off,
+                                                                     t->norm_len);
     }
     return *r;
 }
@@ -437,14 +437,35 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
     return rc || !rest ? rc : classify_run(tg, rest, end, text, 1);
 }
 
+/* The cue table is larger than the caches hold beside the matcher's trie,
+ * and most of the cost of a name rule is waiting on it: the table memory of
+ * the capitalised word ROLE_AHEAD words on, and of the word before it, is
+ * fetched while this one's run is classified (roles() of a run looks up its
+ * words and the word before it). */
+#define ROLE_AHEAD 8
+
+static void prefetch_roles(const sanctag_tagger *tg, size_t i)
+{
+    const sanctagp_token *v = tg->tk.v;
+    const sanctagp_cues *c = tg->gz->cues;
+    sanctagp_cues_prefetch(c, tg->tk.arena + v[i].norm_off, v[i].norm_len);
+    if (i > 0 && v[i - 1].kind == TK_WORD)
+        sanctagp_cues_prefetch(c, tg->tk.arena + v[i - 1].norm_off, v[i - 1].norm_len);
+}
+
 /* Calls classify_run on every maximal capitalised run of uncovered tokens. */
 static int context_names(sanctag_tagger *tg, const char *text)
 {
     const sanctagp_token *v = tg->tk.v;
     const uint32_t *owner = tg->nf.owner;
     const uint32_t *cap = tg->nf.capw;
-    size_t n = tg->tk.n;
-    for (size_t j = 0; j < tg->nf.ncapw;) {
+    size_t n = tg->tk.n, ncap = tg->nf.ncapw;
+    for (size_t j = 0; j < ncap && j < ROLE_AHEAD; j++)
+        prefetch_roles(tg, cap[j]);
+    size_t ahead = ROLE_AHEAD; /* the next capitalised word to prefetch for */
+    for (size_t j = 0; j < ncap;) {
+        for (; ahead < ncap && ahead < j + ROLE_AHEAD; ahead++)
+            prefetch_roles(tg, cap[ahead]);
         size_t i = cap[j], b = i + 1;
         while (b < n && b - i < MAX_RUN && !owner[b] && !(v[b].flags & TF_SENT_START)) {
             if (is_cap(&v[b]) || glued(v, b, text))
@@ -459,7 +480,7 @@ static int context_names(sanctag_tagger *tg, const char *text)
         int rc = classify_run(tg, (uint32_t)i, (uint32_t)b, text, 0);
         if (rc)
             return rc;
-        while (j < tg->nf.ncapw && cap[j] < b)
+        while (j < ncap && cap[j] < b)
             j++;
     }
     return 0;
@@ -759,7 +780,9 @@ static int prop_cmp(const void *x, const void *y)
     return (a->tok > b->tok) - (a->tok < b->tok);
 }
 
-/* The proposals become spans; place spans they took in are dropped. */
+/* The proposals become spans, merged in order (they start where no span
+ * does: propose() takes only uncovered tokens, and a place span it takes in
+ * is dropped). */
 static int emit_props(sanctag_tagger *tg)
 {
     sanctagp_namefind *nf = &tg->nf;
@@ -781,6 +804,8 @@ static int emit_props(sanctag_tagger *tg)
         if (sanctagp_emit_span(tg, p->tok, p->ntok, p->entity, kind, fl, p->named_country))
             return SANCTAG_E_NOMEM;
     }
+    if (sanctagp_merge_spans(tg, w))
+        return SANCTAG_E_NOMEM;
     /* keep only the derived ones, for sanctag_tagger_span_name() */
     w = 0;
     for (size_t k = 0; k < nf->n; k++)
@@ -815,12 +840,15 @@ int sanctagp_names_find(sanctag_tagger *tg, const char *text, int propagate, int
                 nf->owner[k] = (uint32_t)i + 1;
     }
     /* the capitalised words no span covers: where names may begin */
-    nf->ncapw = 0;
     const sanctagp_token *t = tg->tk.v;
+    const uint8_t *mask = nf->mask;
+    uint32_t *capw = nf->capw;
+    size_t ncapw = 0; /* in a register: a store to capw[] might alias nf->ncapw */
     for (size_t i = 0; i < n; i++) {
-        nf->capw[nf->ncapw] = (uint32_t)i;
-        nf->ncapw += !nf->mask[i] & (t[i].kind == TK_WORD) & ((t[i].flags & TF_FIRST_UPPER) != 0);
+        capw[ncapw] = (uint32_t)i;
+        ncapw += !mask[i] & (t[i].kind == TK_WORD) & ((t[i].flags & TF_FIRST_UPPER) != 0);
     }
+    nf->ncapw = ncapw;
     int rc = context_names(tg, text);
     if (!rc && propagate && !(rc = collect_forms(tg)) && nf->nf)
         rc = resolve_forms(tg);

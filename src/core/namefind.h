@@ -60,8 +60,8 @@ void sanctagp_namefind_release(sanctagp_namefind *nf);
 /* After gazetteer matching of `text` by tagger `tg` (struct sanctag_tagger
  * of core/tagger_int.h): adds the spans of names outside the gazetteer and,
  * when `propagate`, of short forms and acronyms, and when `model`, of the
- * gazetteer's name model (if it has one), unsorted. Returns 0 or
- * SANCTAG_E_NOMEM. */
+ * gazetteer's name model (if it has one), all spans kept in order. Returns 0
+ * or SANCTAG_E_NOMEM. */
 struct sanctag_tagger;
 int sanctagp_names_find(struct sanctag_tagger *tg, const char *text, int propagate, int model);
 

@@ -37,6 +37,7 @@ void sanctag_tagger_free(sanctag_tagger *tg)
     free(tg->covered);
     free(tg->probe);
     free(tg->cand);
+    free(tg->merge);
     sanctagp_namefind_release(&tg->nf);
     free(tg);
 }
@@ -202,6 +203,26 @@ static int span_cmp(const void *x, const void *y)
     return (a->entity > b->entity) - (a->entity < b->entity);
 }
 
+int sanctagp_merge_spans(sanctag_tagger *tg, size_t nold)
+{
+    size_t n = tg->n_spans, nnew = n - nold;
+    if (nnew == 0 || nold == 0)
+        return 0;
+    if (sanctagp_grow((void **)&tg->merge, &tg->merge_cap, nnew, sizeof *tg->merge))
+        return SANCTAG_E_NOMEM;
+    /* the added run aside, then both merged from the back */
+    sanctag_span *sp = tg->spans, *add = tg->merge;
+    memcpy(add, sp + nold, nnew * sizeof *sp);
+    size_t i = nold, j = nnew, k = n;
+    while (j > 0) {
+        if (i > 0 && span_cmp(&sp[i - 1], &add[j - 1]) > 0)
+            sp[--k] = sp[--i];
+        else
+            sp[--k] = add[--j];
+    }
+    return 0;
+}
+
 static int same_norm(const sanctagp_tokens *tk, uint32_t a, uint32_t b)
 {
     const sanctagp_token *x = &tk->v[a], *y = &tk->v[b];
@@ -305,9 +326,7 @@ static int propagate(sanctag_tagger *tg)
             break;
         }
     }
-    if (tg->n_spans != nsp)
-        qsort(tg->spans, tg->n_spans, sizeof *tg->spans, span_cmp);
-    return 0;
+    return sanctagp_merge_spans(tg, nsp);
 }
 
 /* Each span's sentence: the number of sentence starts among tokens 1 to its
@@ -483,7 +502,6 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
             qsort(tg->spans, tg->n_spans, sizeof *tg->spans, span_cmp);
     }
     if (flags & SANCTAG_TAG_NAMES) {
-        size_t before = tg->n_spans;
         int nrc = sanctagp_names_find(tg, text, !(flags & SANCTAG_TAG_NO_PROPAGATE),
                                       (flags & SANCTAG_TAG_NAMES_MODEL) != 0);
         if (nrc == SANCTAG_E_DB) /* the model, parsed on first use (gazetteer/nermodel.c) */
@@ -492,8 +510,6 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
                                       sanctag_gazetteer_path(tg->gz));
         if (nrc)
             return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
-        if (tg->n_spans != before || tg->nf.n)
-            qsort(tg->spans, tg->n_spans, sizeof *tg->spans, span_cmp);
     } else if (!(flags & SANCTAG_TAG_NO_PROPAGATE) && propagate(tg)) {
         return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
     }

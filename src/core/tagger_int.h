@@ -36,6 +36,8 @@ struct sanctag_tagger {
     uint32_t *cand;     /* tokens that begin some alias, in order */
     size_t cand_cap, n_cand;
     sanctagp_namefind nf; /* names outside the gazetteer (SANCTAG_TAG_NAMES) */
+    sanctag_span *merge;  /* scratch of sanctagp_merge_spans() */
+    size_t merge_cap;
 };
 
 /* A short form ("Kim") or acronym ("IAEA") that names `entity` in this document
@@ -48,5 +50,12 @@ struct form {
 
 int sanctagp_emit_span(sanctag_tagger *tg, uint32_t tok, uint32_t ntok, uint32_t entity,
                        const char *kind, unsigned flags, uint32_t named_country);
+
+/* Puts tg->spans in output order when [0, nold) is in order and so is
+ * [nold, n_spans), a run of spans added after matching (propagated short
+ * forms, names outside the gazetteer) whose first tokens no span of the
+ * first part has: a merge, what qsort() gave, without its allocation.
+ * Returns 0 or SANCTAG_E_NOMEM. */
+int sanctagp_merge_spans(sanctag_tagger *tg, size_t nold);
 
 #endif

@@ -523,13 +523,44 @@ int sanctagp_json_unescape(const char *raw, size_t n, sanctagp_buf *out)
     return 0;
 }
 
+/* The length of the longest prefix of s[0, n) that JSON writes as it is (no
+ * control character, quote or backslash), 8 bytes at a time: a word holds
+ * such a byte when one of the classic zero-byte tests says so. */
+static size_t plain_prefix(const unsigned char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+        uint64_t special = ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b);
+        if (special & highs)
+            break;
+    }
+    while (i < n && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+        i++;
+    return i;
+}
+
 int sanctagp_json_put_string(sanctagp_buf *out, const char *str, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF"; /* as Jansson writes them */
     const unsigned char *s = (const unsigned char *)str;
+    size_t i = plain_prefix(s, n);
+    if (i == n && out->cap - out->len > n + 2) {
+        /* the usual case, nothing to escape and room for it: one copy */
+        char *d = out->p + out->len;
+        d[0] = '"';
+        memcpy(d + 1, s, n);
+        d[n + 1] = '"';
+        d[n + 2] = 0;
+        out->len += n + 2;
+        return 0;
+    }
     if (sanctagp_buf_put(out, "\"", 1))
         return SANCTAG_E_NOMEM;
-    size_t i = 0;
+    i = 0;
     while (i < n) {
         size_t j = i;
         while (j < n && s[j] >= 0x20 && s[j] != '"' && s[j] != '\\')
