@@ -219,8 +219,9 @@ enum sanctag_tag_flags {
     SANCTAG_TAG_NAMES = 1u << 3,
     /** With SANCTAG_TAG_NAMES: also the names the gazetteer's statistical
      *  name model finds (when it carries one) among the words no other span
-     *  covers, those it scores at least 0.96 (their sanctag_name.found is
-     *  "model"). Costs CPU: about twice the time of names alone.
+     *  covers, those it scores at least 0.96, and persons it scores at
+     *  least 0.90 whose words pass the rules' word checks (their
+     *  sanctag_name.found is "model"). Costs CPU: about twice the time of names alone.
      *  Without SANCTAG_TAG_NAMES it does nothing. */
     SANCTAG_TAG_NAMES_MODEL = 1u << 4,
 };
