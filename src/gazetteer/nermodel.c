@@ -132,27 +132,44 @@ int sanctagp_db_load_ner(sqlite3 *db, const char *path, sanctag_gazetteer *gz, s
 {
     sqlite3_stmt *st = NULL;
     /* gazetteers built without a model have no table: nothing to load */
-    if (sqlite3_prepare_v2(db, "SELECT model FROM ner_model WHERE id = 1", -1, &st, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT rowid, length(model) FROM ner_model WHERE id = 1", -1, &st,
+                           NULL) != SQLITE_OK)
         return 0;
     int rc = 0;
     if (sqlite3_step(st) == SQLITE_ROW) {
+        /* read with the BLOB API straight into the buffer kept: one copy, not
+         * SQLite's assembled value and then ours (each page of a fresh buffer
+         * is a page fault, and those are dear on a VM) */
+        sqlite3_int64 rowid = sqlite3_column_int64(st, 0), n = sqlite3_column_int64(st, 1);
+        sqlite3_blob *blob = NULL;
         char why[128];
-        const void *bytes = sqlite3_column_blob(st, 0);
-        size_t len = (size_t)sqlite3_column_bytes(st, 0);
-        lazy_ner *z = NULL;
-        if (sanctagp_ner_check(bytes, len, why, sizeof why))
+        lazy_ner *z = n > 0 && n < INT32_MAX ? calloc(1, sizeof *z) : NULL;
+        if (z && !(z->bytes = malloc((size_t)n))) {
+            free(z);
+            z = NULL;
+        }
+        if (!z && n > 0 && n < INT32_MAX)
+            rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
+        else if (!z)
+            rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
+                                    "%s: its stored name model is unusable: it is empty or too large",
+                                    path);
+        else if (sqlite3_blob_open(db, "main", "ner_model", "model", rowid, 0, &blob) != SQLITE_OK ||
+                 sqlite3_blob_read(blob, z->bytes, (int)n, 0) != SQLITE_OK)
+            rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
+                                    "%s: cannot read its stored name model: %s", path,
+                                    sqlite3_errmsg(db));
+        else if (sanctagp_ner_check(z->bytes, (size_t)n, why, sizeof why))
             rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
                                     "%s: its stored name model is unusable: %s", path, why);
-        else if (!(z = calloc(1, sizeof *z)) || !(z->bytes = malloc(len)) ||
-                 pthread_mutex_init(&z->lock, NULL) != 0) {
-            if (z)
-                free(z->bytes);
-            free(z);
+        else if (pthread_mutex_init(&z->lock, NULL) != 0)
             rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
-        } else {
-            memcpy(z->bytes, bytes, len);
-            z->len = len;
+        sqlite3_blob_close(blob);
+        if (rc && z) {
+            free(z->bytes);
+            free(z);
+        } else if (z) {
+            z->len = (size_t)n;
             atomic_init(&z->model, NULL);
             gz->ner_model = z;
             gz->ner_propose = lazy_propose;
