@@ -121,8 +121,12 @@ static int gaz_build(int argc, char **argv)
         rc = sanctagp_db_exec(db, out, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
                                        "BEGIN",
                               &e);
-    for (int i = optind + 1; i < argc && !rc; i++)
-        rc = sanctagp_source_add(db, out, argv[i], &e);
+    /* link sources last, as they name entities of the others (a shell glob
+     * of gazetteers/ puts links.tsv before organizations.tsv) */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = optind + 1; i < argc && !rc; i++)
+            if (sanctagp_source_is_links(argv[i]) == pass)
+                rc = sanctagp_source_add(db, out, argv[i], &e);
     if (!rc)
         rc = sanctagp_db_refresh(db, out, &e);
     if (!rc)

@@ -650,6 +650,20 @@ static int source_file(sqlite3 *db, const char *db_path, const char *path, int j
     return rc;
 }
 
+int sanctagp_source_is_links(const char *src)
+{
+    size_t n = strlen(src);
+    if (n <= 4 || strcmp(src + n - 4, ".tsv") != 0)
+        return 0;
+    FILE *f = fopen(src, "rb");
+    if (!f)
+        return 0; /* sanctagp_source_add reports it */
+    char buf[65536];
+    size_t len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    return sanctagp_links_is_source(buf, len);
+}
+
 int sanctagp_source_add(sqlite3 *db, const char *db_path, const char *src, sanctag_error *err)
 {
     if (strcmp(src, "icu:countries") == 0)

@@ -79,6 +79,11 @@ char *sanctagp_read_file(const char *path, size_t *ret_len, sanctag_error *err);
  * data). */
 int sanctagp_source_add(sqlite3 *db, const char *db_path, const char *src, sanctag_error *err);
 
+/* 1 when the file src is a link source (curated entity <-> list record,
+ * links.c), which `gaz build` adds after all the other sources, whatever
+ * their order on the command line: its rows name their entities. */
+int sanctagp_source_is_links(const char *src);
+
 /* The source id a writer writes under. */
 sqlite3_int64 sanctagp_writer_source_id(const sanctagp_writer *w);
 

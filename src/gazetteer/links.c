@@ -479,8 +479,8 @@ int sanctagp_links_source(sqlite3 *db, const char *db_path, const char *path, ch
             if (strncmp(why, db_path, dl) == 0 && strncmp(why + dl, ": ", 2) == 0)
                 why += dl + 2; /* the message names the line, not the database */
             return sanctagp_error_set(err, rc, path, line, 0, -1,
-                                      "%s:%ld: %s (a link source comes after the sources of "
-                                      "its curated entities)",
+                                      "%s:%ld: %s (no source of this build has it; `gaz build` "
+                                      "adds link sources after all others)",
                                       path, line, why);
         }
     }

@@ -295,6 +295,19 @@ def main():
             r = run([sanctag, 'gaz', 'build', os.path.join(tmp, 'b.db'), ent_src, src])
             check(r.returncode != 0 and (src + want) in r.stderr,
                   'link source %r: %d %s' % (row, r.returncode, r.stderr))
+        # a link source given before the source of its entity (a shell glob of
+        # gazetteers/ sorts links.tsv before organizations.tsv) is added last
+        with open(src, 'w') as f:
+            f.write('# links\ncurated_key\tlist_source\tlist_ref\tnote\tstatus\n'
+                    'org:x\tun-sc\tKPe.1\tnote\t\n')
+        r = run([sanctag, 'gaz', 'build', os.path.join(tmp, 'c.db'), src, ent_src])
+        check(r.returncode == 0, 'link source before its entities: %d %s' % (r.returncode, r.stderr))
+        import sqlite3
+        con = sqlite3.connect(os.path.join(tmp, 'c.db'))
+        rows = con.execute('SELECT * FROM link').fetchall() if r.returncode == 0 else []
+        con.close()
+        check([x[1:4] for x in rows] == [('org:x', 'un-sc', 'KPe.1')],
+              'link source before its entities: the link is stored: %s' % rows)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if failures:
