@@ -62,8 +62,16 @@ static int is_cap(const sanctagp_token *t)
 /* token i is joined to the one before by a hyphen alone: "Jae-in", "Tae-yong" */
 static int glued(const sanctagp_token *v, size_t i, const char *text)
 {
-    return i > 0 && v[i].kind == TK_WORD && v[i - 1].kind == TK_WORD &&
-           v[i].start == v[i - 1].end + 1 && text[v[i - 1].end] == '-';
+    if (i == 0 || v[i].kind != TK_WORD || v[i - 1].kind != TK_WORD)
+        return 0;
+    if (v[i].start == v[i - 1].end + 1 && text[v[i - 1].end] == '-')
+        return 1;
+    /* detokenised copy (IndoSum) spaces the hyphen of a syllable name: "Choe
+     * Myong - nam", "Moon Jae - in"; a short syllable in lower case after a
+     * short one capitalised, so that "Jakarta - Presiden ..." stays apart */
+    return v[i].start == v[i - 1].end + 3 && memcmp(text + v[i - 1].end, " - ", 3) == 0 &&
+           v[i].cls == TC_LOWER && v[i].end - v[i].start <= 5 && v[i - 1].cls == TC_TITLE &&
+           v[i - 1].end - v[i - 1].start <= 6;
 }
 
 static int same_tokens(const sanctagp_tokens *tk, uint32_t a, uint32_t b, uint32_t n)
@@ -273,6 +281,14 @@ static int person_run(sanctag_tagger *tg, uint32_t a, uint32_t h, uint32_t e, ui
     /* a body or place right after it continues the title: "Ketua Umum PAN" */
     if (!title || e - h > 4 || (e == b && b < tg->tk.n && nf->owner[b]))
         return 0;
+    /* an acronym after the name makes it an organisation's ("Direktur Riset
+     * Indonesia Presidential Studies (IPS)", "Ketua Umum Persaudaraan Alumni
+     * (PA)"), unless it starts with a given name: the initials news gives a
+     * suspect ("tersangka Andi Agustinus (AA)") */
+    if (e == b && b + 2 < tg->tk.n && punct_is(tg, b, text, '(') && v[b + 1].kind == TK_WORD &&
+        v[b + 1].cls == TC_UPPER && v[b + 1].norm_len >= 2 && punct_is(tg, b + 2, text, ')') &&
+        !(roles(tg, h) & CUE_PERSON_GIVEN))
+        return 0;
     /* right after an organisation's or place's name, the words may end that
      * name ("PT Pertamina Lubricants Nugroho Setyo mengatakan"): by what
      * follows alone, a person there starts with a given name */
@@ -361,9 +377,10 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
     int tail = e - h >= 2 && (roles(tg, e - 1) & CUE_ORG_TAIL);
     if (head || tail) {
         /* a name by its tail starts after the last title or connector: "Managing
-         * Director dan Co-Founder Emerald Media" is "Emerald Media" */
+         * Director dan Co-Founder Emerald Media" is "Emerald Media"; a title
+         * word right before the tail is part of the name ("Pro Duta FC") */
         for (uint32_t k = e - 1; !head && k > h; k--)
-            if (roles(tg, k - 1) & (CUE_PERSON_TITLE | CUE_ORG_CONNECTOR)) {
+            if ((roles(tg, k - 1) & (CUE_PERSON_TITLE | CUE_ORG_CONNECTOR)) && e - k >= 2) {
                 h = k;
                 break;
             }
@@ -411,8 +428,37 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
                     ? s->first_token - 1
                     : UINT32_MAX;
         }
+        /* the office may name a body for a place: "Wakil Duta Besar Korut untuk
+         * PBB Choe Myong-nam" (a lower-case word of three to five letters and
+         * a place or body before the body, twice at most) */
+        for (int hop = 0; hop < 2 && nf->owner[a - 1] && q != UINT32_MAX && q >= 2 &&
+                          !nf->owner[q] &&
+                          !(roles(tg, q) & (CUE_PERSON_TITLE | CUE_PERSON_VERB | CUE_PERSON_PREP |
+                                            CUE_ORG_HEAD | CUE_ORG_TAIL | CUE_ORG_CONNECTOR)) &&
+                          v[q].kind == TK_WORD && v[q].cls == TC_LOWER &&
+                          v[q].end - v[q].start >= 2 && v[q].end - v[q].start <= 5 &&
+                          nf->owner[q - 1];
+             hop++) {
+            const sanctag_span *s = &tg->spans[nf->owner[q - 1] - 1];
+            int place, l = span_label(tg, nf->owner[q - 1] - 1, &place);
+            q = (place || l == SANCTAGP_NAME_ORG) && s->first_token > 0 &&
+                        !(v[s->first_token].flags & TF_SENT_START)
+                    ? s->first_token - 1
+                    : UINT32_MAX;
+        }
+        /* and the words of the office before it, back to its title: "Menteri
+         * Luar Negeri AS ...", "Direktur Utama PLN ..." */
+        int skipped = 0;
+        for (; skipped < 3 && q != UINT32_MAX && q > 0 && !nf->owner[q] &&
+               !(v[q].flags & TF_SENT_START) && v[q].cls != TC_LOWER &&
+               !(roles(tg, q) & CUE_PERSON_TITLE) &&
+               (plain_common(roles(tg, q)) || (roles(tg, q) & CUE_OFFICE));
+             skipped++)
+            q--;
         title = q != UINT32_MAX && !nf->owner[q] &&
-                (roles(tg, q) & (CUE_PERSON_TITLE | CUE_PERSON_VERB | CUE_PERSON_PREP)) != 0;
+                (roles(tg, q) & (skipped ? CUE_PERSON_TITLE
+                                         : CUE_PERSON_TITLE | CUE_PERSON_VERB | CUE_PERSON_PREP)) !=
+                    0;
         /* a credit line ("Editor: Yuniman Farid") or a holder in apposition */
         if (!title && ((a >= 2 && punct_is(tg, a - 1, text, ':') && !nf->owner[a - 2] &&
                         ((roles(tg, a - 2) & CUE_PERSON_TITLE) || glued_title(tg, a - 2, text))) ||
