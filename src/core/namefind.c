@@ -294,6 +294,11 @@ static int person_run(sanctag_tagger *tg, uint32_t a, uint32_t h, uint32_t e, ui
      * follows alone, a person there starts with a given name */
     if (after && h == a && a > 0 && nf->mask[a - 1] && !(roles(tg, h) & CUE_PERSON_GIVEN))
         return 0;
+    /* a word in capitals after a title-case name ends it: "Editor: Budisantoso
+     * Budiman COPYRIGHT (c) ANTARA" */
+    while (e - h >= 3 && v[e - 1].kind == TK_WORD && v[e - 1].cls == TC_UPPER &&
+           v[e - 1].norm_len >= 3 && v[e - 2].cls == TC_TITLE)
+        e--;
     int caps = 1;
     for (uint32_t k = h; k < e; k++)
         caps &= v[k].kind != TK_WORD || v[k].cls == TC_UPPER;
