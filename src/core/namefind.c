@@ -265,6 +265,25 @@ static int glued_title(sanctag_tagger *tg, uint32_t k, const char *text)
     return (sanctagp_cues_get(tg->gz->cues, w, n) & CUE_PERSON_TITLE) != 0;
 }
 
+/* The words [h, e) can be a person's name (`caps`: the name is written in
+ * capitals): capitalised words, connectors ("bin") and glued parts, none a
+ * common word or one of the cue roles `refuse`, none with a credit title
+ * glued on. */
+static int person_words(sanctag_tagger *tg, uint32_t h, uint32_t e, int caps, unsigned refuse,
+                        const char *text)
+{
+    const sanctagp_token *v = tg->tk.v;
+    for (uint32_t k = h; k < e; k++) {
+        unsigned r = roles(tg, k);
+        if (glued(v, k, text) || (r & CUE_PERSON_CONNECTOR))
+            continue;
+        if (!person_word(&v[k], caps) || glued_title(tg, k, text) || (r & refuse) ||
+            plain_common(r))
+            return 0;
+    }
+    return 1;
+}
+
 /* The run [a, b), its name at [h, e), as a person when `title` (a cue
  * makes it one) or what follows it does; `loose` and `split` as in
  * classify_run. */
@@ -330,15 +349,8 @@ static int person_run(sanctag_tagger *tg, uint32_t a, uint32_t h, uint32_t e, ui
                 !(glued(v, k, text) && v[k].cls == TC_LOWER))
                 return 0;
     }
-    for (uint32_t k = h; k < e; k++) {
-        unsigned r = roles(tg, k);
-        if (glued(v, k, text) || (r & CUE_PERSON_CONNECTOR))
-            continue;
-        if (!person_word(&v[k], caps) || glued_title(tg, k, text) ||
-            (r & (CUE_STOP | CUE_ORG_HEAD | CUE_ORG_TAIL | CUE_OFFICE)) ||
-            plain_common(r))
-            return 0;
-    }
+    if (!person_words(tg, h, e, caps, CUE_STOP | CUE_ORG_HEAD | CUE_ORG_TAIL | CUE_OFFICE, text))
+        return 0;
     return propose(tg, new_prop(h, e - h, SANCTAGP_NAME_PERSON, title ? 0.85f : 0.8f), text);
 }
 
@@ -833,15 +845,10 @@ static int model_sink(void *arg, uint32_t tok, uint32_t ntok, int label, double 
         int caps = 1;
         for (uint32_t k = tok; k < tok + ntok; k++)
             caps &= v[k].kind != TK_WORD || v[k].cls == TC_UPPER;
-        for (uint32_t k = tok; k < tok + ntok; k++) {
-            unsigned r = roles(tg, k);
-            if (glued(v, k, tg->nf.text) || (r & CUE_PERSON_CONNECTOR))
-                continue;
-            if (!person_word(&v[k], caps) || glued_title(tg, k, tg->nf.text) ||
-                (r & (CUE_STOP | CUE_ORG_HEAD | CUE_ORG_TAIL | CUE_OFFICE | CUE_PERSON_TITLE)) ||
-                plain_common(r))
-                return 0;
-        }
+        if (!person_words(tg, tok, tok + ntok, caps,
+                          CUE_STOP | CUE_ORG_HEAD | CUE_ORG_TAIL | CUE_OFFICE | CUE_PERSON_TITLE,
+                          tg->nf.text))
+            return 0;
     }
     sanctagp_nprop p = new_prop(tok, ntok, label, (float)score);
     p.found = FOUND_MODEL;
