@@ -24,6 +24,8 @@ import collections
 import os
 import sys
 
+import conll
+
 DATA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
     os.path.dirname(__file__), '..', '..', '..', 'shared', 'data', 'ner')
 if not os.path.isdir(DATA):
@@ -35,19 +37,7 @@ LAB = {'PER': 'PERSON', 'PERSON': 'PERSON', 'ORG': 'ORG', 'ORGANISATION': 'ORG',
 
 def sentences():
     for name, sep, col in FILES:
-        sent = []
-        with open(os.path.join(DATA, name), encoding='utf-8') as f:
-            for line in f:
-                line = line.rstrip('\r\n')
-                if not line.strip():
-                    if sent:
-                        yield sent
-                    sent = []
-                    continue
-                parts = line.split(sep)
-                sent.append((parts[0], parts[col]))
-        if sent:
-            yield sent
+        yield from conll.sentences(os.path.join(DATA, name), sep, col)
 
 
 def spans(sent):

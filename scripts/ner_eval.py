@@ -17,24 +17,10 @@ import json
 import subprocess
 import sys
 
+from conll import sentences
+
 LAB = {'PERSON': 'PERSON', 'PER': 'PERSON', 'ORGANIZATION': 'ORG', 'ORGANISATION': 'ORG',
        'ORG': 'ORG', 'LOCATION': 'LOC', 'LOC': 'LOC', 'PLACE': 'LOC', 'COUNTRY': 'LOC'}
-
-
-def sentences(path):
-    sent = []
-    with open(path, encoding='utf-8') as f:
-        for line in f:
-            line = line.rstrip('\r\n')
-            if not line.strip():
-                if sent:
-                    yield sent
-                sent = []
-                continue
-            tok, tag = line.split('\t')[:2]
-            sent.append((tok, tag))
-    if sent:
-        yield sent
 
 
 def gold_spans(sent):

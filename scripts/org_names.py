@@ -27,6 +27,8 @@ import os
 import re
 import sys
 
+from conll import sentences
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = sys.argv[1] if len(sys.argv) > 1 else next(
     (d for d in (os.path.join(ROOT, '..', 'shared', 'data'), '/work/shared/data') if os.path.isdir(d)), 'data')
@@ -133,22 +135,6 @@ REVIEW = {
 }
 
 
-def sentences(path, sep):
-    sent = []
-    with open(path, encoding='utf-8') as f:
-        for line in f:
-            line = line.rstrip('\r\n')
-            if not line.strip():
-                if sent:
-                    yield sent
-                sent = []
-                continue
-            parts = line.split(sep)
-            sent.append((parts[0], parts[-1]))
-    if sent:
-        yield sent
-
-
 def spans(sent, lab):
     out, cur = [], None
     for tok, tag in sent + [('', 'O')]:
@@ -207,7 +193,7 @@ def candidates():
     org = collections.Counter()
     sents = []
     for _, path, sep, lab in NER:
-        for s in sentences(path, sep):
+        for s in sentences(path, sep, -1):
             toks = [t for t, _ in s]
             sents.append(toks)
             for sp in set(spans(s, lab)):
