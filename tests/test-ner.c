@@ -203,6 +203,75 @@ static void test_gazetteer(const char *db)
         unlink(plain);
 }
 
+/* A copy of file `from` at a fresh temporary path (returned, to free and unlink). */
+static char *copy_file(const char *from)
+{
+    size_t len;
+    char *bytes = slurp(from, &len), *to = strdup("/tmp/sanctag-test-lazy-XXXXXX");
+    int fd = to ? mkstemp(to) : -1;
+    int ok = bytes && fd >= 0 && write(fd, bytes, len) == (ssize_t)len;
+    if (fd >= 0)
+        close(fd);
+    free(bytes);
+    if (!ok && to) {
+        unlink(to);
+        free(to);
+        to = NULL;
+    }
+    CHECK(to != NULL);
+    return to;
+}
+
+/* The model is read on first use, through the connection kept since the
+ * open: the model checked then, even when the file is gone since; refused
+ * when another connection changed the file in between. */
+static void test_lazy(const char *db)
+{
+    sanctag_gazetteer *gz = NULL;
+    sanctag_error e = {0};
+    char *path = copy_file(db);
+    if (!path || sanctag_gazetteer_open(path, 0, &gz, &e) != 0) {
+        fprintf(stderr, "%s\n", e.text);
+        test_failures++;
+        free(path);
+        return;
+    }
+    unlink(path);
+    found f;
+    propose(gz->ner_model, gz->ner_propose, NULL, &f);
+    CHECK(strstr(f.text, "PERSON Joko Widodo ") != NULL);
+    sanctag_gazetteer_unref(gz);
+    free(path);
+
+    gz = NULL;
+    path = copy_file(db);
+    if (!path || sanctag_gazetteer_open(path, 0, &gz, &e) != 0) {
+        fprintf(stderr, "%s\n", e.text);
+        test_failures++;
+        free(path);
+        return;
+    }
+    sqlite3 *other = NULL;
+    CHECK(sqlite3_open(path, &other) == SQLITE_OK &&
+          sqlite3_exec(other, "UPDATE ner_model SET format = format || ' '", NULL, NULL, NULL) ==
+              SQLITE_OK);
+    sqlite3_close(other);
+    sanctagp_tokens tk = {0};
+    memset(&f, 0, sizeof f);
+    f.tk = &tk;
+    f.doc = fixture;
+    CHECK(sanctagp_tokenize(&tk, fixture, strlen(fixture)) == 0);
+    CHECK(gz->ner_propose(gz->ner_model, &tk, NULL, on_name, &f) == SANCTAG_E_DB);
+    const char *why = gz->ner_error ? gz->ner_error(gz->ner_model) : NULL;
+    CHECK(why && strstr(why, "changed after it was opened") != NULL);
+    /* and it stays refused, without reading again */
+    CHECK(gz->ner_propose(gz->ner_model, &tk, NULL, on_name, &f) == SANCTAG_E_DB);
+    sanctagp_tokens_release(&tk);
+    sanctag_gazetteer_unref(gz);
+    unlink(path);
+    free(path);
+}
+
 /* gaz build's .model source: stored once, refused when broken or doubled. */
 static void test_build_source(const char *model)
 {
@@ -253,6 +322,7 @@ int main(int argc, char **argv)
     test_file_checks();
     test_deterministic(argv[1]);
     test_gazetteer(argv[2]);
+    test_lazy(argv[2]);
     test_build_source(argv[1]);
     return test_done("test-ner");
 }

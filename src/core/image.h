@@ -24,6 +24,8 @@ struct sanctag_gazetteer {
      * core/names_model.h; the model is freed by ner_free when set */
     const void *ner_model;
     sanctagp_ner_propose_fn ner_propose;
+    /* why ner_propose failed (SANCTAG_E_DB), or NULL */
+    const char *(*ner_error)(const void *model);
     void (*ner_free)(const void *model);
 };
 

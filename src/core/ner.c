@@ -263,7 +263,7 @@ static void put32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)(v >> 24);
 }
 
-#define HEADER 28 /* magic, bits, ntags, nlex, scale, provenance length */
+#define HEADER SANCTAGP_NER_HEADER
 
 /* Bytes of the lexicon section of a model of nlex words. */
 static size_t lex_bytes(size_t nlex)
@@ -346,13 +346,14 @@ static int load_lexicon(sanctagp_ner *m, const unsigned char *p, uint32_t nlex)
     return 0;
 }
 
-int sanctagp_ner_check(const void *data, size_t len, char *err, size_t errcap)
+int sanctagp_ner_check_header(const void *head, size_t nhead, size_t len, char *err,
+                              size_t errcap)
 {
-    const unsigned char *b = data;
+    const unsigned char *b = head;
     const char *why = NULL;
-    if (!b || len < 8 || memcmp(b, NER_MAGIC, 8) != 0)
+    if (!b || len < 8 || nhead < 8 || memcmp(b, NER_MAGIC, 8) != 0)
         why = "not a sanctag NER model (bad magic)";
-    else if (len < HEADER)
+    else if (len < HEADER || nhead < HEADER)
         why = "NER model too short for its header";
     if (why) {
         snprintf(err, errcap, "%s", why);
@@ -370,6 +371,11 @@ int sanctagp_ner_check(const void *data, size_t len, char *err, size_t errcap)
         return -1;
     }
     return 0;
+}
+
+int sanctagp_ner_check(const void *data, size_t len, char *err, size_t errcap)
+{
+    return sanctagp_ner_check_header(data, len, len, err, errcap);
 }
 
 sanctagp_ner *sanctagp_ner_load(const void *data, size_t len, char *err, size_t errcap)

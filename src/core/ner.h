@@ -113,6 +113,15 @@ sanctagp_ner *sanctagp_ner_load(const void *data, size_t len, char *err, size_t 
 /* The checks of sanctagp_ner_load that need no parsing: magic, header
  * ranges and size. 0 when they pass, else -1 with the reason in err. */
 int sanctagp_ner_check(const void *data, size_t len, char *err, size_t errcap);
+
+/* The bytes of a model's header: magic, bits, ntags, nlex, scale, provenance
+ * length. */
+#define SANCTAGP_NER_HEADER 28
+
+/* sanctagp_ner_check on the first nhead bytes (head) of a model of len bytes:
+ * what a reader can check before it reads the rest. */
+int sanctagp_ner_check_header(const void *head, size_t nhead, size_t len, char *err,
+                              size_t errcap);
 void sanctagp_ner_free(sanctagp_ner *m);
 
 /* The provenance text the model carries (length in *ret_len). */

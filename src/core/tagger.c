@@ -504,10 +504,13 @@ int sanctag_tagger_tag(sanctag_tagger *tg, const char *text, size_t len, unsigne
     if (flags & SANCTAG_TAG_NAMES) {
         int nrc = sanctagp_names_find(tg, text, !(flags & SANCTAG_TAG_NO_PROPAGATE),
                                       (flags & SANCTAG_TAG_NAMES_MODEL) != 0);
-        if (nrc == SANCTAG_E_DB) /* the model, parsed on first use (gazetteer/nermodel.c) */
+        if (nrc == SANCTAG_E_DB) { /* the model, read on first use (gazetteer/nermodel.c) */
+            const char *why = tg->gz->ner_error ? tg->gz->ner_error(tg->gz->ner_model) : NULL;
             return sanctagp_error_set(err, nrc, "", 0, 0, -1,
-                                      "%s: its stored name model is unusable (it does not parse)",
-                                      sanctag_gazetteer_path(tg->gz));
+                                      "%s: its stored name model is unusable: %s",
+                                      sanctag_gazetteer_path(tg->gz),
+                                      why ? why : "it does not parse");
+        }
         if (nrc)
             return sanctagp_error_set(err, SANCTAG_E_NOMEM, "", 0, 0, -1, "out of memory");
     } else if (!(flags & SANCTAG_TAG_NO_PROPAGATE) && propagate(tg)) {

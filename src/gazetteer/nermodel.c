@@ -75,17 +75,67 @@ int sanctagp_source_ner_model(sqlite3 *db, const char *db_path, const char *path
     return rc;
 }
 
-/* The model as an open gazetteer holds it: the stored bytes, checked at
- * open (header and size), parsed on first use. Only `--names model` uses
- * it, and parsing it cost a tenth of every open's instructions (building
- * its lexicon's hash table, converting 0.5 MB of weights). */
+/* The model as an open gazetteer holds it: checked at open (its header and
+ * size), read and parsed on first use. Only `--names model` uses it, and
+ * every other open would pay for it: reading its half a megabyte (each page
+ * of a fresh buffer is a page fault, some 10 us on a VM), building its
+ * lexicon's hash table, converting its weights. Until then the open keeps
+ * its SQLite connection (schema parsed, no pages cached), so the model read
+ * is the one checked at open even if the file is renamed or removed; if
+ * another connection committed to the file in between (PRAGMA data_version),
+ * the model may be another one and is refused. */
 typedef struct lazy_ner {
     pthread_mutex_t lock;
     _Atomic(sanctagp_ner *) model;
     int failed;
-    void *bytes;
+    sqlite3 *db;        /* until first use */
+    sqlite3_int64 rowid;
     size_t len;
+    long long data_version;
+    char why[160];      /* when failed */
 } lazy_ner;
+
+static long long data_version(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    long long v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Reads the model's bytes through the connection kept since open; NULL with
+ * the reason in z->why. */
+static void *lazy_read(lazy_ner *z)
+{
+    void *bytes = malloc(z->len);
+    sqlite3_blob *blob = NULL;
+    if (!bytes) {
+        snprintf(z->why, sizeof z->why, "out of memory reading it");
+    } else if (sqlite3_exec(z->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(z->why, sizeof z->why, "cannot read it: %s", sqlite3_errmsg(z->db));
+    } else {
+        /* the blob's open starts the read transaction the version is of */
+        if (sqlite3_blob_open(z->db, "main", "ner_model", "model", z->rowid, 0, &blob) !=
+            SQLITE_OK)
+            snprintf(z->why, sizeof z->why, "cannot read it: %s", sqlite3_errmsg(z->db));
+        else if (data_version(z->db) != z->data_version)
+            snprintf(z->why, sizeof z->why,
+                     "the file was changed after it was opened (open it again)");
+        else if ((size_t)sqlite3_blob_bytes(blob) != z->len ||
+                 sqlite3_blob_read(blob, bytes, (int)z->len, 0) != SQLITE_OK)
+            snprintf(z->why, sizeof z->why, "cannot read it: %s", sqlite3_errmsg(z->db));
+        sqlite3_blob_close(blob);
+        sqlite3_exec(z->db, "COMMIT", NULL, NULL, NULL);
+    }
+    if (z->why[0]) {
+        free(bytes);
+        bytes = NULL;
+    }
+    return bytes;
+}
 
 static sanctagp_ner *lazy_get(lazy_ner *z)
 {
@@ -95,15 +145,17 @@ static sanctagp_ner *lazy_get(lazy_ner *z)
     pthread_mutex_lock(&z->lock);
     m = atomic_load_explicit(&z->model, memory_order_relaxed);
     if (!m && !z->failed) {
+        void *bytes = lazy_read(z);
         char why[128];
-        m = sanctagp_ner_load(z->bytes, z->len, why, sizeof why);
-        if (m) {
+        if (bytes && !(m = sanctagp_ner_load(bytes, z->len, why, sizeof why)))
+            snprintf(z->why, sizeof z->why, "it does not parse: %s", why);
+        free(bytes);
+        sqlite3_close(z->db);
+        z->db = NULL;
+        if (m)
             atomic_store_explicit(&z->model, m, memory_order_release);
-            free(z->bytes);
-            z->bytes = NULL;
-        } else {
+        else
             z->failed = 1;
-        }
     }
     pthread_mutex_unlock(&z->lock);
     return m;
@@ -113,8 +165,14 @@ static int lazy_propose(const void *model, const sanctagp_tokens *tk, const uint
                         sanctagp_ner_sink sink, void *arg)
 {
     sanctagp_ner *m = lazy_get((lazy_ner *)(uintptr_t)model);
-    /* the checks at open passed: only memory or a corrupt lexicon fail here */
+    /* the checks at open passed: memory, the file or a corrupt lexicon fail here */
     return m ? sanctagp_ner_propose_names(m, tk, covered, sink, arg) : SANCTAG_E_DB;
+}
+
+static const char *lazy_error(const void *model)
+{
+    const lazy_ner *z = model;
+    return z->failed ? z->why : NULL; /* set before failed, both under the lock */
 }
 
 static void lazy_free(const void *model)
@@ -123,13 +181,15 @@ static void lazy_free(const void *model)
     if (!z)
         return;
     sanctagp_ner_free(atomic_load_explicit(&z->model, memory_order_relaxed));
+    sqlite3_close(z->db);
     pthread_mutex_destroy(&z->lock);
-    free(z->bytes);
     free(z);
 }
 
-int sanctagp_db_load_ner(sqlite3 *db, const char *path, sanctag_gazetteer *gz, sanctag_error *err)
+int sanctagp_db_load_ner(sqlite3 **dbp, const char *path, sanctag_gazetteer *gz,
+                         sanctag_error *err)
 {
+    sqlite3 *db = *dbp;
     sqlite3_stmt *st = NULL;
     /* gazetteers built without a model have no table: nothing to load */
     if (sqlite3_prepare_v2(db, "SELECT rowid, length(model) FROM ner_model WHERE id = 1", -1, &st,
@@ -137,45 +197,46 @@ int sanctagp_db_load_ner(sqlite3 *db, const char *path, sanctag_gazetteer *gz, s
         return 0;
     int rc = 0;
     if (sqlite3_step(st) == SQLITE_ROW) {
-        /* read with the BLOB API straight into the buffer kept: one copy, not
-         * SQLite's assembled value and then ours (each page of a fresh buffer
-         * is a page fault, and those are dear on a VM) */
+        /* the header alone, with the BLOB API: the rest on first use */
         sqlite3_int64 rowid = sqlite3_column_int64(st, 0), n = sqlite3_column_int64(st, 1);
         sqlite3_blob *blob = NULL;
+        unsigned char head[SANCTAGP_NER_HEADER];
+        size_t nh = n > 0 && (size_t)n < sizeof head ? (size_t)n : sizeof head;
         char why[128];
-        lazy_ner *z = n > 0 && n < INT32_MAX ? calloc(1, sizeof *z) : NULL;
-        if (z && !(z->bytes = malloc((size_t)n))) {
-            free(z);
-            z = NULL;
-        }
-        if (!z && n > 0 && n < INT32_MAX)
-            rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
-        else if (!z)
+        lazy_ner *z = NULL;
+        if (n <= 0 || n >= INT32_MAX)
             rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
                                     "%s: its stored name model is unusable: it is empty or too large",
                                     path);
         else if (sqlite3_blob_open(db, "main", "ner_model", "model", rowid, 0, &blob) != SQLITE_OK ||
-                 sqlite3_blob_read(blob, z->bytes, (int)n, 0) != SQLITE_OK)
+                 sqlite3_blob_read(blob, head, (int)nh, 0) != SQLITE_OK)
             rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
                                     "%s: cannot read its stored name model: %s", path,
                                     sqlite3_errmsg(db));
-        else if (sanctagp_ner_check(z->bytes, (size_t)n, why, sizeof why))
+        else if (sanctagp_ner_check_header(head, nh, (size_t)n, why, sizeof why))
             rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
                                     "%s: its stored name model is unusable: %s", path, why);
-        else if (pthread_mutex_init(&z->lock, NULL) != 0)
+        else if (!(z = calloc(1, sizeof *z)) || pthread_mutex_init(&z->lock, NULL) != 0)
             rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
         sqlite3_blob_close(blob);
-        if (rc && z) {
-            free(z->bytes);
+        if (rc) {
             free(z);
-        } else if (z) {
+        } else {
+            z->rowid = rowid;
             z->len = (size_t)n;
+            z->data_version = data_version(db);
             atomic_init(&z->model, NULL);
             gz->ner_model = z;
             gz->ner_propose = lazy_propose;
+            gz->ner_error = lazy_error;
             gz->ner_free = lazy_free;
         }
     }
     sqlite3_finalize(st);
+    if (gz->ner_model) { /* the connection is the model's now */
+        sqlite3_db_release_memory(db);
+        ((lazy_ner *)(uintptr_t)gz->ner_model)->db = db;
+        *dbp = NULL;
+    }
     return rc;
 }
