@@ -98,21 +98,35 @@ static struct cue_slot *find(const sanctagp_cues *c, const char *s, size_t len, 
     }
 }
 
+/* Rehashes into a table of cap slots (a power of two holding c's words). */
+static int rehash(sanctagp_cues *c, size_t cap)
+{
+    sanctagp_cues old = *c;
+    if (!(c->v = calloc(c->cap = cap, sizeof *c->v))) {
+        *c = old;
+        return SANCTAG_E_NOMEM;
+    }
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.v[i].len)
+            *find(c, c->pool + old.v[i].off, old.v[i].len, old.v[i].head) = old.v[i];
+    free(old.v);
+    return 0;
+}
+
+int sanctagp_cues_reserve(sanctagp_cues *c, size_t n)
+{
+    size_t cap = c->cap;
+    while (cap < SIZE_MAX / 4 && 2 * (c->n + n) > cap) /* keep at most half full */
+        cap *= 2;
+    return cap == c->cap ? 0 : rehash(c, cap);
+}
+
 int sanctagp_cues_add(sanctagp_cues *c, const char *norm, size_t len, unsigned roles)
 {
     if (!len || len > UINT16_MAX || c->pool_len + len > UINT32_MAX)
         return 0; /* no cue word is that long */
-    if (2 * (c->n + 1) > c->cap) { /* keep at most half full */
-        sanctagp_cues old = *c;
-        if (!(c->v = calloc(c->cap = old.cap * 2, sizeof *c->v))) {
-            *c = old;
-            return SANCTAG_E_NOMEM;
-        }
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.v[i].len)
-                *find(c, c->pool + old.v[i].off, old.v[i].len, old.v[i].head) = old.v[i];
-        free(old.v);
-    }
+    if (2 * (c->n + 1) > c->cap && rehash(c, c->cap * 2)) /* keep at most half full */
+        return SANCTAG_E_NOMEM;
     struct cue_slot *e = find(c, norm, len, head_of(norm, len));
     if (!e->len) {
         if (sanctagp_grow((void **)&c->pool, &c->pool_cap, c->pool_len + len, 1))

@@ -35,6 +35,10 @@ unsigned sanctagp_cue_role(const char *name);
 
 /* A new empty set, NULL when out of memory. */
 sanctagp_cues *sanctagp_cues_new(void);
+
+/* Makes room for n more words at once (0, or SANCTAG_E_NOMEM): each growth
+ * of the table is a fresh one to fill and fault in. */
+int sanctagp_cues_reserve(sanctagp_cues *c, size_t n);
 void sanctagp_cues_free(sanctagp_cues *c);
 
 /* Adds roles to a word given normalised (sanctag_normalize: one token, case

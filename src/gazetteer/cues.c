@@ -154,8 +154,19 @@ int sanctagp_cues_read(sqlite3 *db, sanctagp_cues **ret)
     sanctagp_cues *c = sanctagp_cues_new();
     if (!c)
         return SANCTAG_E_NOMEM;
-    /* the cue words, and the lexicon's common words and given names (issue 16) */
-    int rc = cues_from(db, "SELECT norm, role FROM cue", c);
+    /* the cue words, and the lexicon's common words and given names (issue 16),
+     * in a table made big enough for them all at once */
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT (SELECT count(*) FROM cue) + "
+                           "(SELECT count(*) FROM lexicon WHERE class IN ('common', 'given'))",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
+        rc = sanctagp_cues_reserve(c, (size_t)sqlite3_column_int64(st, 0));
+    sqlite3_finalize(st);
+    if (!rc)
+        rc = cues_from(db, "SELECT norm, role FROM cue", c);
     if (!rc && sanctagp_cues_count(c))
         rc = lexicon_class(db, "common", CUE_COMMON, c);
     if (!rc && sanctagp_cues_count(c))
