@@ -31,7 +31,8 @@ unsigned sanctagp_cue_role(const char *name)
     static const char *const names[] = {"person-title", "person-before-verb", "org-head",
                                         "org-tail",     "stop",               "org-connector",
                                         "person-connector", "person-given", "common", "office",
-                                        "person-after-verb", "person-before-prep"};
+                                        "person-after-verb", "person-before-prep",
+                                        "person-first"};
     for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(name, names[i]) == 0)
             return 1u << i;

@@ -26,6 +26,8 @@ enum {
     CUE_PERSON_AFTER = 1u << 10, /* "mengatakan", "menegaskan": a person comes before */
     CUE_PERSON_PREP = 1u << 11,  /* "menurut", "oleh": a person often follows, but also
                                     bodies and places ("oleh Dortmund", "kepada Allah") */
+    CUE_PERSON_FIRST = 1u << 12, /* "budi", "rafael": a given name that starts a full name
+                                    by itself (gazetteers/first-names.tsv) */
 };
 
 typedef struct sanctagp_cues sanctagp_cues;

@@ -294,9 +294,15 @@ static int person_run(sanctag_tagger *tg, uint32_t a, uint32_t h, uint32_t e, ui
     sanctagp_namefind *nf = &tg->nf;
     /* a name is also known by what follows it: a speech verb ("Budi Sulistiyo
      * menyebutkan"), an age ("Satoshi Katsudara, 56,") */
-    int after = 0;
+    int after = 0, given = 0;
     if (!title && e == b && (verb_after(tg, b) || age_after(tg, a, b, text)))
         title = after = loose = 1;
+    /* and by its first word alone, a given name that starts names (and is
+     * no common word), before one or two more plain name words: "Rafael
+     * Nadal", "Siti Nurbaya" */
+    if (!title && e == b && e - h >= 2 && e - h <= 3 && h == a &&
+        (roles(tg, h) & (CUE_PERSON_FIRST | CUE_COMMON)) == CUE_PERSON_FIRST)
+        title = given = loose = 1;
     /* a body or place right after it continues the title: "Ketua Umum PAN" */
     if (!title || e - h > 4 || (e == b && b < tg->tk.n && nf->owner[b]))
         return 0;
@@ -313,6 +319,13 @@ static int person_run(sanctag_tagger *tg, uint32_t a, uint32_t h, uint32_t e, ui
      * follows alone, a person there starts with a given name */
     if (after && h == a && a > 0 && nf->mask[a - 1] && !(roles(tg, h) & CUE_PERSON_GIVEN))
         return 0;
+    if (given && ((a > 0 && nf->mask[a - 1]) ||
+                  (b + 2 < tg->tk.n && punct_is(tg, b, text, '(') &&
+                   v[b + 1].kind == TK_WORD && v[b + 1].cls == TC_UPPER)))
+        return 0; /* it may end a name before it, or be a body's: "(XYZ)" */
+    for (uint32_t k = h + 1; given && k < e; k++)
+        if (glued(v, k, text) && v[k].cls != TC_LOWER)
+            return 0; /* a pair of names, "Prabowo-Gibran"; not "Jae-in" */
     /* a word in capitals after a title-case name ends it: "Editor: Budisantoso
      * Budiman COPYRIGHT (c) ANTARA" */
     while (e - h >= 3 && v[e - 1].kind == TK_WORD && v[e - 1].cls == TC_UPPER &&
@@ -351,7 +364,7 @@ static int person_run(sanctag_tagger *tg, uint32_t a, uint32_t h, uint32_t e, ui
     }
     if (!person_words(tg, h, e, caps, CUE_STOP | CUE_ORG_HEAD | CUE_ORG_TAIL | CUE_OFFICE, text))
         return 0;
-    return propose(tg, new_prop(h, e - h, SANCTAGP_NAME_PERSON, title ? 0.85f : 0.8f), text);
+    return propose(tg, new_prop(h, e - h, SANCTAGP_NAME_PERSON, given ? 0.75f : 0.85f), text);
 }
 
 /* The capitalised run [a, b) (trimmed of stop words and titles) as a name
@@ -610,7 +623,7 @@ static int person_forms(sanctag_tagger *tg, uint32_t a, uint32_t b, const sancta
                 break;
             unsigned r = roles(tg, s);
             if (len == 1 && (v[s].norm_len < 2 || plain_common(r) ||
-                             (r & ~(CUE_PERSON_GIVEN | CUE_COMMON))))
+                             (r & ~(CUE_PERSON_GIVEN | CUE_PERSON_FIRST | CUE_COMMON))))
                 continue;
             int rc = add_form(tg, s, len, b, what, 0);
             if (rc)

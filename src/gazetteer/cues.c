@@ -160,7 +160,7 @@ int sanctagp_cues_read(sqlite3 *db, sanctagp_cues **ret)
     int rc = 0;
     if (sqlite3_prepare_v2(db,
                            "SELECT (SELECT count(*) FROM cue) + "
-                           "(SELECT count(*) FROM lexicon WHERE class IN ('common', 'given'))",
+                           "(SELECT count(*) FROM lexicon WHERE class IN ('common', 'given', 'first'))",
                            -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
         rc = sanctagp_cues_reserve(c, (size_t)sqlite3_column_int64(st, 0));
@@ -171,6 +171,8 @@ int sanctagp_cues_read(sqlite3 *db, sanctagp_cues **ret)
         rc = lexicon_class(db, "common", CUE_COMMON, c);
     if (!rc && sanctagp_cues_count(c))
         rc = lexicon_class(db, "given", CUE_PERSON_GIVEN, c);
+    if (!rc && sanctagp_cues_count(c))
+        rc = lexicon_class(db, "first", CUE_PERSON_FIRST, c);
     if (rc || !sanctagp_cues_count(c)) {
         sanctagp_cues_free(c);
         return rc;

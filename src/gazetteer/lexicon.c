@@ -20,7 +20,7 @@ const char sanctagp_lexicon_schema[] =
     ");\n"
     "CREATE TABLE IF NOT EXISTS lexicon (\n"
     "  word TEXT NOT NULL,             -- lower case\n"
-    "  class TEXT NOT NULL,            -- common, given, upper, cap\n"
+    "  class TEXT NOT NULL,            -- common, given, first, upper, cap\n"
     "  docs INTEGER NOT NULL DEFAULT 0,-- news articles the class's count is of\n"
     "  evidence TEXT,                  -- the row as 'column=value ...'\n"
     "  source_id INTEGER NOT NULL REFERENCES lexicon_source(id) ON DELETE CASCADE,\n"
@@ -97,7 +97,11 @@ typedef struct lx_file {
 static int classes_of(char **head, int n, lx_file *f)
 {
     f->ncls = 0;
-    if (col_of(head, n, "dict") >= 0) {
+    if (col_of(head, n, "first_names") >= 0) {
+        f->cls[0] = "first";
+        f->col[0] = col_of(head, n, "docs_cap");
+        f->ncls = 1;
+    } else if (col_of(head, n, "dict") >= 0) {
         f->cls[0] = "common";
         f->col[0] = col_of(head, n, "docs_lower");
         f->ncls = 1;

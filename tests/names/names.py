@@ -49,7 +49,8 @@ def find(sp, text, start=None):
 with tempfile.TemporaryDirectory() as tmp:
     db = os.path.join(tmp, 'names.db')
     run(['gaz', 'build', db, os.path.join(HERE, 'names.tsv'), os.path.join(GAZ, 'cues.tsv'),
-         os.path.join(GAZ, 'common-words.tsv'), os.path.join(GAZ, 'given-names.tsv')])
+         os.path.join(GAZ, 'common-words.tsv'), os.path.join(GAZ, 'given-names.tsv'),
+         os.path.join(GAZ, 'first-names.tsv')])
 
     # item 1: short forms by any unambiguous part; the given name of an Indonesian
     t = 'Zulkifli Hasan hadir di sini. Zulkifli lalu pulang.'
@@ -101,6 +102,19 @@ with tempfile.TemporaryDirectory() as tmp:
     s = find(sp, 'Universitas Indonesia')
     check('organisation takes in the country after its head', s and s['label'] == 'ORG' and
           s.get('country') == 'ID' and find(sp, 'Indonesia') is None, sp)
+
+    # a first name (first-names.tsv) and one or two plain name words, no cue
+    t = 'Rekor itu disamai Michael Phelps tahun lalu. Pasangan Joko-Michael kalah.'
+    sp = spans(db, t)
+    s = find(sp, 'Michael Phelps')
+    check('a first name starts a full name by itself', s and s['label'] == 'PERSON' and
+          s['found'] == 'context', sp)
+    check('... and not a pair of names joined by a hyphen', find(sp, 'Joko-Michael') is None, sp)
+    sp = spans(db, 'Dana dari Michael Phelps Swim (MPS) naik.')
+    check('... and not a name an acronym follows', not any(x['label'] == 'PERSON' for x in sp),
+          sp)
+    sp = spans(db, 'Rekor itu disamai Michael Phelps tahun lalu.', '--names', 'off')
+    check('... and not with --names off', sp == [], sp)
 
     # item 4: same key in every document; gazetteer aliases win; --names off
     two = run(['tag', '--db', db, '--jsonl', '-'], stdin=json.dumps(
