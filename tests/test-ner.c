@@ -222,10 +222,8 @@ static char *copy_file(const char *from)
     return to;
 }
 
-/* The model is read on first use, through the connection kept since the
- * open: the model checked then, even when the file is gone since; refused
- * when another connection changed the file in between. */
-static void test_lazy(const char *db)
+/* Opens a fresh copy of `db` (its path in *ret_path); NULL on failure. */
+static sanctag_gazetteer *open_copy(const char *db, char **ret_path)
 {
     sanctag_gazetteer *gz = NULL;
     sanctag_error e = {0};
@@ -233,43 +231,72 @@ static void test_lazy(const char *db)
     if (!path || sanctag_gazetteer_open(path, 0, &gz, &e) != 0) {
         fprintf(stderr, "%s\n", e.text);
         test_failures++;
+        if (path)
+            unlink(path);
         free(path);
-        return;
+        path = NULL;
     }
-    unlink(path);
-    found f;
-    propose(gz->ner_model, gz->ner_propose, NULL, &f);
-    CHECK(strstr(f.text, "PERSON Joko Widodo ") != NULL);
-    sanctag_gazetteer_unref(gz);
-    free(path);
+    *ret_path = path;
+    return gz;
+}
 
-    gz = NULL;
-    path = copy_file(db);
-    if (!path || sanctag_gazetteer_open(path, 0, &gz, &e) != 0) {
-        fprintf(stderr, "%s\n", e.text);
-        test_failures++;
-        free(path);
-        return;
-    }
-    sqlite3 *other = NULL;
-    CHECK(sqlite3_open(path, &other) == SQLITE_OK &&
-          sqlite3_exec(other, "UPDATE ner_model SET format = format || ' '", NULL, NULL, NULL) ==
-              SQLITE_OK);
-    sqlite3_close(other);
+/* Proposes over the fixture with gz's model; its return code. */
+static int propose_rc(sanctag_gazetteer *gz, found *f)
+{
     sanctagp_tokens tk = {0};
-    memset(&f, 0, sizeof f);
-    f.tk = &tk;
-    f.doc = fixture;
-    CHECK(sanctagp_tokenize(&tk, fixture, strlen(fixture)) == 0);
-    CHECK(gz->ner_propose(gz->ner_model, &tk, NULL, on_name, &f) == SANCTAG_E_DB);
-    const char *why = gz->ner_error ? gz->ner_error(gz->ner_model) : NULL;
-    CHECK(why && strstr(why, "changed after it was opened") != NULL);
-    /* and it stays refused, without reading again */
-    CHECK(gz->ner_propose(gz->ner_model, &tk, NULL, on_name, &f) == SANCTAG_E_DB);
+    memset(f, 0, sizeof *f);
+    f->tk = &tk;
+    f->doc = fixture;
+    int rc = sanctagp_tokenize(&tk, fixture, strlen(fixture));
+    if (!rc)
+        rc = gz->ner_propose(gz->ner_model, &tk, NULL, on_name, f);
     sanctagp_tokens_release(&tk);
-    sanctag_gazetteer_unref(gz);
-    unlink(path);
-    free(path);
+    return rc;
+}
+
+/* The model is read on first use, from the file opened: writes to the file
+ * in between do not matter, but the model must be the one checked at open,
+ * and a file gone since is reported. */
+static void test_lazy(const char *db)
+{
+    char *path;
+    found f;
+    sanctag_gazetteer *gz = open_copy(db, &path);
+    if (gz) {
+        sqlite3 *other = NULL;
+        CHECK(sqlite3_open(path, &other) == SQLITE_OK &&
+              sqlite3_exec(other, "CREATE TABLE zz (x); DROP TABLE zz", NULL, NULL, NULL) ==
+                  SQLITE_OK);
+        sqlite3_close(other);
+        CHECK(propose_rc(gz, &f) == 0 && strstr(f.text, "PERSON Joko Widodo ") != NULL);
+        sanctag_gazetteer_unref(gz);
+        unlink(path);
+        free(path);
+    }
+    if ((gz = open_copy(db, &path))) {
+        sqlite3 *other = NULL;
+        CHECK(sqlite3_open(path, &other) == SQLITE_OK &&
+              sqlite3_exec(other, "UPDATE source SET version = 'other' WHERE id = "
+                                  "(SELECT source_id FROM ner_model)",
+                           NULL, NULL, NULL) == SQLITE_OK);
+        sqlite3_close(other);
+        CHECK(propose_rc(gz, &f) == SANCTAG_E_DB);
+        const char *why = gz->ner_error ? gz->ner_error(gz->ner_model) : NULL;
+        CHECK(why && strstr(why, "replaced or removed after the gazetteer was opened") != NULL);
+        /* and it stays refused, without reading again */
+        CHECK(propose_rc(gz, &f) == SANCTAG_E_DB);
+        sanctag_gazetteer_unref(gz);
+        unlink(path);
+        free(path);
+    }
+    if ((gz = open_copy(db, &path))) {
+        unlink(path);
+        CHECK(propose_rc(gz, &f) == SANCTAG_E_DB);
+        const char *why = gz->ner_error ? gz->ner_error(gz->ner_model) : NULL;
+        CHECK(why && strstr(why, "cannot read it") != NULL && strstr(why, path) != NULL);
+        sanctag_gazetteer_unref(gz);
+        free(path);
+    }
 }
 
 /* gaz build's .model source: stored once, refused when broken or doubled. */

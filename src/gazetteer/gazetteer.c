@@ -315,7 +315,7 @@ int sanctag_gazetteer_open(const char *path, unsigned flags, sanctag_gazetteer *
         rc = sanctagp_error_set(err, rc, path, 0, 0, -1, "out of memory");
         goto fail;
     }
-    if ((rc = sanctagp_db_load_ner(&db, path, gz, err)))
+    if ((rc = sanctagp_db_load_ner(db, path, gz, err)))
         goto fail;
     free(version);
     free(dirty);

@@ -96,11 +96,11 @@ int sanctagp_source_ner_model(sqlite3 *db, const char *db_path, const char *path
                               const char *name, sanctag_error *err);
 
 /* Checks the stored model's header, if there is a model, and gives it to gz
- * (ner_model, ner_propose, ner_error, ner_free), to be read and parsed on
- * first use through *db, which it then owns (*db is set to NULL).
+ * (ner_model, ner_propose, ner_error, ner_free), to be read from `path` and
+ * parsed on first use.
  * Returns 0 (also when there is none) or an error naming `path` when the
  * stored model is unusable. */
-int sanctagp_db_load_ner(sqlite3 **db, const char *path, sanctag_gazetteer *gz,
+int sanctagp_db_load_ner(sqlite3 *db, const char *path, sanctag_gazetteer *gz,
                          sanctag_error *err);
 /* ---- cue words of name recognition (cues.c) ---- */
 

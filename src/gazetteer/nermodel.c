@@ -79,57 +79,60 @@ int sanctagp_source_ner_model(sqlite3 *db, const char *db_path, const char *path
  * size), read and parsed on first use. Only `--names model` uses it, and
  * every other open would pay for it: reading its half a megabyte (each page
  * of a fresh buffer is a page fault, some 10 us on a VM), building its
- * lexicon's hash table, converting its weights. Until then the open keeps
- * its SQLite connection (schema parsed, no pages cached), so the model read
- * is the one checked at open even if the file is renamed or removed; if
- * another connection committed to the file in between (PRAGMA data_version),
- * the model may be another one and is refused. */
+ * lexicon's hash table, converting its weights. The first use opens the file
+ * again, read-only (a connection kept open would be one carried across a
+ * fork, or left on a file renamed over, which SQLite forbids), and reads the
+ * model only if it is the one checked at open: the same source version (a
+ * hash of its bytes) and size. Other writes to the file in between do not
+ * matter. */
 typedef struct lazy_ner {
     pthread_mutex_t lock;
     _Atomic(sanctagp_ner *) model;
     int failed;
-    sqlite3 *db;        /* until first use */
-    sqlite3_int64 rowid;
+    char *path;
     size_t len;
-    long long data_version;
-    char why[160];      /* when failed */
+    char *version;      /* of the model's source row */
+    char why[640];      /* when failed */
 } lazy_ner;
 
-static long long data_version(sqlite3 *db)
-{
-    sqlite3_stmt *st = NULL;
-    long long v = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
+static const char model_sql[] =
+    "SELECT n.rowid, length(n.model), s.version FROM ner_model n "
+    "JOIN source s ON s.id = n.source_id WHERE n.id = 1";
 
-/* Reads the model's bytes through the connection kept since open; NULL with
- * the reason in z->why. */
+/* Reads the model's bytes from the file at z->path; NULL with the reason in
+ * z->why. */
 static void *lazy_read(lazy_ner *z)
 {
-    void *bytes = malloc(z->len);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
     sqlite3_blob *blob = NULL;
-    if (!bytes) {
-        snprintf(z->why, sizeof z->why, "out of memory reading it");
-    } else if (sqlite3_exec(z->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        snprintf(z->why, sizeof z->why, "cannot read it: %s", sqlite3_errmsg(z->db));
-    } else {
-        /* the blob's open starts the read transaction the version is of */
-        if (sqlite3_blob_open(z->db, "main", "ner_model", "model", z->rowid, 0, &blob) !=
-            SQLITE_OK)
-            snprintf(z->why, sizeof z->why, "cannot read it: %s", sqlite3_errmsg(z->db));
-        else if (data_version(z->db) != z->data_version)
-            snprintf(z->why, sizeof z->why,
-                     "the file was changed after it was opened (open it again)");
-        else if ((size_t)sqlite3_blob_bytes(blob) != z->len ||
-                 sqlite3_blob_read(blob, bytes, (int)z->len, 0) != SQLITE_OK)
-            snprintf(z->why, sizeof z->why, "cannot read it: %s", sqlite3_errmsg(z->db));
-        sqlite3_blob_close(blob);
-        sqlite3_exec(z->db, "COMMIT", NULL, NULL, NULL);
+    sanctag_error e = {0};
+    void *bytes = NULL;
+    if (sanctagp_db_open(z->path, DB_READ, &db, &e)) {
+        snprintf(z->why, sizeof z->why, "cannot read it: %s", e.text);
+        return NULL;
     }
+    /* one read transaction: the row checked is the blob read */
+    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, model_sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(z->why, sizeof z->why, "cannot read it: %s", sqlite3_errmsg(db));
+    } else if (sqlite3_step(st) != SQLITE_ROW ||
+               (size_t)sqlite3_column_int64(st, 1) != z->len || !sqlite3_column_text(st, 2) ||
+               strcmp((const char *)sqlite3_column_text(st, 2), z->version) != 0) {
+        snprintf(z->why, sizeof z->why,
+                 "the file's model was replaced or removed after the gazetteer was opened "
+                 "(run again)");
+    } else if (!(bytes = malloc(z->len))) {
+        snprintf(z->why, sizeof z->why, "out of memory reading it");
+    } else if (sqlite3_blob_open(db, "main", "ner_model", "model", sqlite3_column_int64(st, 0),
+                                 0, &blob) != SQLITE_OK ||
+               sqlite3_blob_read(blob, bytes, (int)z->len, 0) != SQLITE_OK) {
+        snprintf(z->why, sizeof z->why, "cannot read it: %s", sqlite3_errmsg(db));
+    }
+    sqlite3_blob_close(blob);
+    sqlite3_finalize(st);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(db);
     if (z->why[0]) {
         free(bytes);
         bytes = NULL;
@@ -150,8 +153,6 @@ static sanctagp_ner *lazy_get(lazy_ner *z)
         if (bytes && !(m = sanctagp_ner_load(bytes, z->len, why, sizeof why)))
             snprintf(z->why, sizeof z->why, "it does not parse: %s", why);
         free(bytes);
-        sqlite3_close(z->db);
-        z->db = NULL;
         if (m)
             atomic_store_explicit(&z->model, m, memory_order_release);
         else
@@ -181,24 +182,24 @@ static void lazy_free(const void *model)
     if (!z)
         return;
     sanctagp_ner_free(atomic_load_explicit(&z->model, memory_order_relaxed));
-    sqlite3_close(z->db);
     pthread_mutex_destroy(&z->lock);
+    free(z->path);
+    free(z->version);
     free(z);
 }
 
-int sanctagp_db_load_ner(sqlite3 **dbp, const char *path, sanctag_gazetteer *gz,
+int sanctagp_db_load_ner(sqlite3 *db, const char *path, sanctag_gazetteer *gz,
                          sanctag_error *err)
 {
-    sqlite3 *db = *dbp;
     sqlite3_stmt *st = NULL;
     /* gazetteers built without a model have no table: nothing to load */
-    if (sqlite3_prepare_v2(db, "SELECT rowid, length(model) FROM ner_model WHERE id = 1", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, model_sql, -1, &st, NULL) != SQLITE_OK)
         return 0;
     int rc = 0;
     if (sqlite3_step(st) == SQLITE_ROW) {
         /* the header alone, with the BLOB API: the rest on first use */
         sqlite3_int64 rowid = sqlite3_column_int64(st, 0), n = sqlite3_column_int64(st, 1);
+        const char *version = (const char *)sqlite3_column_text(st, 2);
         sqlite3_blob *blob = NULL;
         unsigned char head[SANCTAGP_NER_HEADER];
         size_t nh = n > 0 && (size_t)n < sizeof head ? (size_t)n : sizeof head;
@@ -216,15 +217,17 @@ int sanctagp_db_load_ner(sqlite3 **dbp, const char *path, sanctag_gazetteer *gz,
         else if (sanctagp_ner_check_header(head, nh, (size_t)n, why, sizeof why))
             rc = sanctagp_error_set(err, SANCTAG_E_DB, path, 0, 0, -1,
                                     "%s: its stored name model is unusable: %s", path, why);
-        else if (!(z = calloc(1, sizeof *z)) || pthread_mutex_init(&z->lock, NULL) != 0)
+        else if (!(z = calloc(1, sizeof *z)) || !(z->path = strdup(path)) ||
+                 !(z->version = strdup(version ? version : "")) ||
+                 pthread_mutex_init(&z->lock, NULL) != 0)
             rc = sanctagp_error_set(err, SANCTAG_E_NOMEM, path, 0, 0, -1, "out of memory");
         sqlite3_blob_close(blob);
-        if (rc) {
+        if (rc && z) {
+            free(z->path);
+            free(z->version);
             free(z);
-        } else {
-            z->rowid = rowid;
+        } else if (z) {
             z->len = (size_t)n;
-            z->data_version = data_version(db);
             atomic_init(&z->model, NULL);
             gz->ner_model = z;
             gz->ner_propose = lazy_propose;
@@ -233,10 +236,5 @@ int sanctagp_db_load_ner(sqlite3 **dbp, const char *path, sanctag_gazetteer *gz,
         }
     }
     sqlite3_finalize(st);
-    if (gz->ner_model) { /* the connection is the model's now */
-        sqlite3_db_release_memory(db);
-        ((lazy_ner *)(uintptr_t)gz->ner_model)->db = db;
-        *dbp = NULL;
-    }
     return rc;
 }
