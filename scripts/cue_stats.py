@@ -13,6 +13,9 @@ per role, the words that stand next to names most reliably:
   org-head            first word of ORG spans (PT, Universitas, Partai)
   org-tail            last word of ORG spans (FC, Tbk)
   stop                capitalised sentence-initial word that is never inside a name
+  nonperson-before    lower-case word right before ORG/LOC/other names at least four
+                      times as often as before PERSON names (di, kawasan, klub): the
+                      first-name rule takes no person after it (total: names after it)
 
 Columns: word, role, count (times in that position), total (times the word
 occurs), ratio. gazetteers/cues.tsv is the reviewed selection of these
@@ -62,6 +65,7 @@ def main():
     total = collections.Counter()
     before_per, head, tail = collections.Counter(), collections.Counter(), collections.Counter()
     after_per = collections.Counter()
+    before_other, before_any = collections.Counter(), collections.Counter()
     init_cap, in_name = collections.Counter(), collections.Counter()
     for sent in sentences():
         for w, _ in sent:
@@ -71,6 +75,11 @@ def main():
                 in_name[sent[k][0].lower()] += 1
             if lab == 'PERSON' and a > 0:
                 before_per[sent[a - 1][0].lower()] += 1
+            w = sent[a - 1][0] if a > 0 else ''
+            if a > 0 and sent[a - 1][1] == 'O' and w.islower():
+                before_any[w] += 1
+                if lab != 'PERSON':
+                    before_other[w] += 1
             if lab == 'PERSON' and b < len(sent):
                 after_per[sent[b][0].lower()] += 1
             if lab == 'ORG' and b - a >= 2:
@@ -88,6 +97,11 @@ def main():
             if role == 'stop' and in_name[w]:
                 continue
             print('%s\t%s\t%d\t%d\t%.2f' % (w, role, n, total[w], n / max(total[w], 1)))
+    for w, n in before_other.most_common():
+        if n < 3:
+            break
+        if n >= 4 * (before_any[w] - n):
+            print('%s\tnonperson-before\t%d\t%d\t%.2f' % (w, n, before_any[w], n / before_any[w]))
 
 
 if __name__ == '__main__':

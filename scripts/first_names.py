@@ -17,7 +17,10 @@ Rule: a token of given-names.tsv is a first name when, in the two train splits,
   - it starts at most half as many ORG/LOC/other names as person names
     ("Kota", "Masjid", "Bank" start places and bodies),
 and, in the news, it is written in lower case in at most LOWER_MAX_SHARE of the
-articles that capitalise it ("Mari", "Surya", "Tri" are words too).
+articles that capitalise it ("Mari", "Surya", "Tri" are words too), and the review
+below does not leave it out (honorifics and titles, which also start the names of
+the streets, airports, universities and hospitals named after people: "Jalan Teuku
+Umar", "Bandara Raden Inten", "Sheikh Jarrah").
 
 Usage: scripts/first_names.py [DATA_DIR]     (DATA_DIR defaults to ../shared/data)
 Writes gazetteers/first-names.tsv.
@@ -31,6 +34,15 @@ from conll import sentences
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MIN_FIRST = 1
 LOWER_MAX_SHARE = 0.05
+# reviewed: left out, with the reason
+LEFT_OUT = {
+    'cak': 'honorific (Cak Imin)', 'gus': 'honorific (Gus Dur)', 'raden': 'honorific; airports',
+    'sheikh': 'honorific; places (Sheikh Jarrah)', 'sultan': 'title; airports, roads',
+    'sunan': 'title; universities, hospitals', 'sutan': 'honorific', 'teuku': 'honorific; streets',
+    'tengku': 'honorific; streets', 'laksamana': 'rank (admiral); streets',
+    'hasanuddin': 'a hero\'s name on airports, universities, roads',
+    'ma': 'a syllable: "Ma\'ruf" is cut at its apostrophe',
+}
 
 
 def spans(path, sep):
@@ -77,7 +89,8 @@ def main():
             r = dict(zip(head, cols))
             t, cap, low = r['token'], int(r['docs_cap']), int(r['docs_lower'])
             nf, nl, no = len(first[t]), len(later[t]), len(other[t])
-            if nf >= MIN_FIRST and nf >= nl and 2 * no <= nf and low <= LOWER_MAX_SHARE * cap:
+            if nf >= MIN_FIRST and nf >= nl and 2 * no <= nf and low <= LOWER_MAX_SHARE * cap \
+                    and t not in LEFT_OUT:
                 rows.append((t, nf, nl, no, cap, low))
     rows.sort()
     with open(os.path.join(ROOT, 'gazetteers', 'first-names.tsv'), 'w', encoding='utf-8') as f:
@@ -89,7 +102,9 @@ def main():
         f.write('# rule: a given name that starts >= %d distinct person names of two words or more in '
                 'the train splits, starts at least as many as it continues, starts at most half as '
                 'many other names, and is lower case in <= %d %% of the news articles that '
-                'capitalise it\n' % (MIN_FIRST, round(LOWER_MAX_SHARE * 100)))
+                'capitalise it; left out on review: %s\n'
+                % (MIN_FIRST, round(LOWER_MAX_SHARE * 100),
+                   ', '.join('%s (%s)' % kv for kv in sorted(LEFT_OUT.items()))))
         f.write('# columns: token (lower case), person names it starts, person names it continues, '
                 'other names it starts, news docs capitalised, news docs lower case\n')
         f.write('token\tfirst_names\tlater_names\tother_names\tdocs_cap\tdocs_lower\n')

@@ -32,7 +32,7 @@ unsigned sanctagp_cue_role(const char *name)
                                         "org-tail",     "stop",               "org-connector",
                                         "person-connector", "person-given", "common", "office",
                                         "person-after-verb", "person-before-prep",
-                                        "person-first"};
+                                        "person-first", "nonperson-before"};
     for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(name, names[i]) == 0)
             return 1u << i;

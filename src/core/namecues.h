@@ -26,8 +26,11 @@ enum {
     CUE_PERSON_AFTER = 1u << 10, /* "mengatakan", "menegaskan": a person comes before */
     CUE_PERSON_PREP = 1u << 11,  /* "menurut", "oleh": a person often follows, but also
                                     bodies and places ("oleh Dortmund", "kepada Allah") */
-    CUE_PERSON_FIRST = 1u << 12, /* "budi", "rafael": a given name that starts a full name
+    CUE_PERSON_FIRST = 1u << 12, /* "michael", "siti": a given name that starts a full name
                                     by itself (gazetteers/first-names.tsv) */
+    CUE_NONPERSON_BEFORE = 1u << 13, /* "di", "kapal", "film": a name right after it is a
+                                        place's, a vessel's or a work's, not by its first
+                                        name a person's */
 };
 
 typedef struct sanctagp_cues sanctagp_cues;

@@ -298,8 +298,8 @@ static int person_run(sanctag_tagger *tg, uint32_t a, uint32_t h, uint32_t e, ui
     if (!title && e == b && (verb_after(tg, b) || age_after(tg, a, b, text)))
         title = after = loose = 1;
     /* and by its first word alone, a given name that starts names (and is
-     * no common word), before one or two more plain name words: "Rafael
-     * Nadal", "Siti Nurbaya" */
+     * no common word), before one or two more plain name words: "Michael
+     * Phelps", "Siti Nurbaya" */
     if (!title && e == b && e - h >= 2 && e - h <= 3 && h == a &&
         (roles(tg, h) & (CUE_PERSON_FIRST | CUE_COMMON)) == CUE_PERSON_FIRST)
         title = given = loose = 1;
@@ -319,10 +319,11 @@ static int person_run(sanctag_tagger *tg, uint32_t a, uint32_t h, uint32_t e, ui
      * follows alone, a person there starts with a given name */
     if (after && h == a && a > 0 && nf->mask[a - 1] && !(roles(tg, h) & CUE_PERSON_GIVEN))
         return 0;
-    if (given && ((a > 0 && nf->mask[a - 1]) ||
+    if (given && ((a > 0 && (nf->mask[a - 1] || (roles(tg, a - 1) & CUE_NONPERSON_BEFORE))) ||
                   (b + 2 < tg->tk.n && punct_is(tg, b, text, '(') &&
                    v[b + 1].kind == TK_WORD && v[b + 1].cls == TC_UPPER)))
-        return 0; /* it may end a name before it, or be a body's: "(XYZ)" */
+        return 0; /* it may end a name before it, be a place's ("di George Town"), a
+                     * vessel's ("kapal tanker Adrian Darya") or a body's: "(XYZ)" */
     for (uint32_t k = h + 1; given && k < e; k++)
         if (glued(v, k, text) && v[k].cls != TC_LOWER)
             return 0; /* a pair of names, "Prabowo-Gibran"; not "Jae-in" */

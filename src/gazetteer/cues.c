@@ -45,12 +45,12 @@ static int cue_line(sqlite3_stmt *ins, const char *path, long line, char *s, san
     if (rest)
         *rest = 0;
     if (!sanctagp_cue_role(role) || strcmp(role, "person-given") == 0 ||
-        strcmp(role, "common") == 0)
+        strcmp(role, "common") == 0 || strcmp(role, "person-first") == 0)
         return sanctagp_error_set(err, SANCTAG_E_FORMAT, path, line, (long)(role - s) + 1, -1,
                                   "%s:%ld: unknown role '%s' (expected person-title, "
                                   "person-before-verb, person-before-prep, person-after-verb, org-head, org-tail, stop, org-connector, "
-                                  "person-connector or office; common words and given names "
-                                  "come from the lexicon)",
+                                  "person-connector, office or nonperson-before; common words, given names "
+                                  "and first names come from the lexicon)",
                                   path, line, role);
     char *norm = sanctag_normalize(s, strlen(s));
     if (!norm)

@@ -113,6 +113,9 @@ with tempfile.TemporaryDirectory() as tmp:
     sp = spans(db, 'Dana dari Michael Phelps Swim (MPS) naik.')
     check('... and not a name an acronym follows', not any(x['label'] == 'PERSON' for x in sp),
           sp)
+    sp = spans(db, 'Ia naik kapal Michael Phelps ke Jakarta, lalu tinggal di George Town.')
+    check('... and not after a word of role nonperson-before (a vessel, a place)',
+          not any(x['label'] == 'PERSON' for x in sp), sp)
     sp = spans(db, 'Rekor itu disamai Michael Phelps tahun lalu.', '--names', 'off')
     check('... and not with --names off', sp == [], sp)
 
