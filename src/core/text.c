@@ -230,6 +230,33 @@ static inline uint8_t word_case(const sanctagp_tokens *tk, size_t nw, size_t i, 
     return idx == 3 && fu && !multi_u ? TC_TITLE : cls[idx];
 }
 
+/* An ASCII word that starts at i: returns its end (as word_run_end) and
+ * sets its case class and whether its first cased letter is a capital. Nearly
+ * every word is shorter than BITS_AT_VALID bytes, so one load of each map
+ * gives its end and its case at once, without the loops above. */
+static inline size_t ascii_word(const sanctagp_tokens *tk, size_t nw, size_t i, uint8_t *ret_cls,
+                                int *ret_first_upper)
+{
+    const uint64_t *um = tk->bits + nw, *lm = um + nw;
+    uint64_t run = ~bits_at(tk->bits, i) & (((uint64_t)1 << BITS_AT_VALID) - 1);
+    if (__builtin_expect(run == 0, 0)) {
+        size_t j = word_run_end(tk, i + BITS_AT_VALID);
+        int fu;
+        *ret_cls = word_case(tk, nw, i, j, &fu);
+        *ret_first_upper = fu == 1;
+        return j;
+    }
+    uint64_t mask = (run & -run) - 1; /* the word's bytes */
+    uint64_t u = bits_at(um, i) & mask, l = bits_at(lm, i) & mask, c = u | l, first = c & -c;
+    /* as word_case: index (title?, upper?, lower?) into the classes; TITLE is
+     * one capital, the first cased letter, and small letters after it */
+    static const uint8_t cls[8] = {TC_NONE, TC_LOWER, TC_UPPER, TC_MIXED,
+                                   TC_NONE, TC_NONE,  TC_NONE,  TC_TITLE};
+    *ret_first_upper = (u & first) != 0;
+    *ret_cls = cls[((u == first) & (l != 0)) << 2 | (u != 0) << 1 | (l != 0)];
+    return i + (size_t)__builtin_ctzll(run);
+}
+
 /* ---- ICU normalisation -------------------------------------------------- */
 
 /* Normalises UTF-8 `s` with NFKC_Casefold, appending UTF-8 to the arena. */
@@ -645,9 +672,8 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
         int first_upper = -1;
         if (c < 0x80) {
             /* an ASCII word: its end and case class from the pre-pass bitmaps */
-            size_t j = word_run_end(tk, i);
+            size_t j = ascii_word(tk, nw, i, &t->cls, &first_upper);
             if (j >= len || s[j] < 0x80) {
-                t->cls = word_case(tk, nw, i, j, &first_upper);
                 t->norm_len = (uint32_t)(j - i);
                 i = j;
                 goto word_done;
