@@ -571,23 +571,26 @@ static int word_general(sanctagp_tokens *tk, sanctagp_token *t, const unsigned c
  * "(kata"). Most of a text is such runs, and in them no token starts a
  * sentence (but the first may: `flags`) and the sentence state after each is
  * the same (nothing since the last word or comma), so this loop, small enough
- * to keep its state in registers, writes their tokens straight to v[*pn..cap)
- * and leaves anything else to sanctagp_tokenize()'s loop: it returns where
- * that loop goes on, right after a word or a comma, or at a word it leaves
- * (a non-ASCII letter follows it, or the list is full). */
-static size_t ascii_run(const sanctagp_tokens *tk, const unsigned char *s, size_t len, size_t i,
-                        const uint64_t *wm, size_t nw, sanctagp_token *v, size_t *pn, size_t cap,
-                        uint8_t flags)
+ * to keep its state in registers, writes their tokens straight to
+ * *pt..tend (moving *pt on) and leaves anything else to sanctagp_tokenize()'s
+ * loop: it returns where that loop goes on, right after a word or a comma, or
+ * at a word it leaves (a non-ASCII letter follows it, or the list is full).
+ * Not inlined: inside that loop it would share its registers. */
+__attribute__((noinline)) static size_t ascii_run(const sanctagp_tokens *tk, const unsigned char *s,
+                                                  size_t len, size_t i, size_t nw,
+                                                  sanctagp_token **pt, const sanctagp_token *tend,
+                                                  uint8_t flags)
 {
-    size_t n = *pn;
-    while (n < cap) {
+    const uint64_t *wm = tk->bits;
+    sanctagp_token *t = *pt;
+    while (t < tend) {
         uint8_t wcls;
         int fu;
         size_t j = ascii_word(tk, wm, nw, i, &wcls, &fu);
         if (j < len && s[j] >= 0x80)
             break; /* word_general() */
-        v[n++] = (sanctagp_token){(uint32_t)i, (uint32_t)j, (uint32_t)i, (uint32_t)(j - i), 0,
-                                  TK_WORD, wcls, (uint8_t)(flags | (fu ? TF_FIRST_UPPER : 0))};
+        *t++ = (sanctagp_token){(uint32_t)i, (uint32_t)j, (uint32_t)i, (uint32_t)(j - i), 0,
+                                TK_WORD, wcls, (uint8_t)(flags | (fu ? TF_FIRST_UPPER : 0))};
         flags = 0;
         i = j;
         if (i + 1 >= len)
@@ -598,18 +601,18 @@ static size_t ascii_run(const sanctagp_tokens *tk, const unsigned char *s, size_
             continue;
         }
         if (c >= 0x80 || ascii_class[c] != CC_PUNCT || c == '.' || c == '!' || c == '?' ||
-            n == cap)
+            t == tend)
             break;
         /* ASCII punctuation, no terminal: the arena's copy is its canonical form */
-        v[n++] = (sanctagp_token){(uint32_t)i, (uint32_t)(i + 1), (uint32_t)i, 1, 0, TK_PUNCT,
-                                  TC_NONE, 0};
+        *t++ = (sanctagp_token){(uint32_t)i, (uint32_t)(i + 1), (uint32_t)i, 1, 0, TK_PUNCT,
+                                TC_NONE, 0};
         i++;
         size_t k = i + (s[i] == ' ');
         if (k >= len || !(word_bits[s[k]] & WB_WORD))
             break;
         i = k;
     }
-    *pn = n;
+    *pt = t;
     return i;
 }
 
@@ -624,7 +627,6 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
     if ((rc = prepass(tk, s, len)))
         return rc;
     size_t nw = bitmap_words(len);
-    const uint64_t *wm = tk->bits;
     /* the token list in locals, stored back at the end: the project builds
      * with -fno-strict-aliasing, so every store to a token would otherwise
      * make the compiler store and reload tk->n, tk->v, tk->nsent, ... */
@@ -685,9 +687,10 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
         }
         if (cls != CC_PUNCT && c < 0x80) {
             /* an ASCII word: it and the plain run after it */
-            size_t n0 = n;
-            size_t k = ascii_run(tk, s, len, i, wm, nw, v, &n, cap, sent ? TF_SENT_START : 0);
-            if (n != n0) {
+            sanctagp_token *t0 = v + n, *t1 = t0;
+            size_t k = ascii_run(tk, s, len, i, nw, &t1, v + cap, sent ? TF_SENT_START : 0);
+            if (t1 != t0) {
+                n = (size_t)(t1 - v);
                 nsent += sent != 0;
                 after_terminal = 0; /* a word or comma last */
                 i = k;
