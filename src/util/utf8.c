@@ -1,5 +1,5 @@
 /* utf8.c - strict UTF-8 validation and byte offset -> codepoint/UTF-16 offset
- * conversion, both eight bytes at a time (the conversion 32 over ASCII). */
+ * conversion, both eight bytes at a time, and 32 over ASCII. */
 #include "util/utf8.h"
 
 #include <stdint.h>
@@ -16,7 +16,19 @@ int sanctagp_utf8_check(const char *str, size_t len, size_t *ret_pos)
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < len) {
-        /* ASCII fast path, 8 bytes at a time, NUL caught below */
+        /* ASCII fast path, 32 then 8 bytes at a time, NUL caught below */
+#ifdef __SSE2__
+        const __m128i zero = _mm_setzero_si128();
+        while (i + 32 <= len) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
+            /* a high bit in either, or a zero byte in either */
+            __m128i z = _mm_or_si128(_mm_cmpeq_epi8(x, zero), _mm_cmpeq_epi8(y, zero));
+            if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(x, y), z)))
+                break;
+            i += 32;
+        }
+#endif
         while (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, s + i, 8);
