@@ -570,10 +570,10 @@ static int word_general(sanctagp_tokens *tk, sanctagp_token *t, const unsigned c
  * apart, or with punctuation that ends no sentence between them ("kata, kata",
  * "(kata"). Most of a text is such runs, and in them no token starts a
  * sentence (but the first may: `flags`) and the sentence state after each is
- * the same (nothing since the last word or comma), so this loop, small enough
+ * the same (nothing since the last word or punctuation), so this loop, small enough
  * to keep its state in registers, writes their tokens straight to
  * *pt..tend (moving *pt on) and leaves anything else to sanctagp_tokenize()'s
- * loop: it returns where that loop goes on, right after a word or a comma, or
+ * loop: it returns where that loop goes on, right after a word or punctuation, or
  * at a word it leaves (a non-ASCII letter follows it, or the list is full).
  * Not inlined: inside that loop it would share its registers. */
 __attribute__((noinline)) static size_t ascii_run(const sanctagp_tokens *tk, const unsigned char *s,
@@ -692,7 +692,7 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
             if (t1 != t0) {
                 n = (size_t)(t1 - v);
                 nsent += sent != 0;
-                after_terminal = 0; /* a word or comma last */
+                after_terminal = 0; /* a word or punctuation that ends no sentence last */
                 i = k;
                 continue;
             }
