@@ -372,14 +372,22 @@ static int resolve_ids(sanctag_tagger *tg)
     uint32_t *probe = tg->probe, *cands = tg->cand;
     size_t np = 0, nc = 0;
     uint32_t prev_start = 0;
+    /* in locals: the stores below could alias them (-fno-strict-aliasing),
+     * and the loop would load them again for every token */
+    const char *arena = tk->arena;
+    const uint64_t *filter = m->filter;
+    unsigned filter_shift = m->filter_shift;
+    uint32_t dict_mask = m->dict_mask;
     for (size_t i = 0; i < n; i++) {
         sanctagp_token *t = &v[i];
-        uint64_t h = sanctagp_hash_padded(tk->arena + t->norm_off, t->norm_len);
-        uint32_t start = (uint32_t)sanctagp_matcher_may_start(m, h) | ((t->flags & TF_NONASCII) != 0);
+        uint64_t h = sanctagp_hash_padded(arena + t->norm_off, t->norm_len);
+        uint64_t fk = h >> filter_shift; /* sanctagp_matcher_may_start() */
+        uint32_t start = (uint32_t)(filter[fk >> 6] >> (fk & 63) & 1) |
+                         ((t->flags & TF_NONASCII) != 0);
         t->id = SANCTAGP_UNRESOLVED;
         t->flags |= (uint8_t)((start ^ 1) * TF_NOSTART);
         probe[2 * np] = (uint32_t)i;
-        probe[2 * np + 1] = sanctagp_dict_slot(m, h);
+        probe[2 * np + 1] = (uint32_t)h & dict_mask; /* sanctagp_dict_slot() */
         np += start | prev_start;
         prev_start = start;
     }

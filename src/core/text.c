@@ -230,6 +230,33 @@ static inline uint8_t word_case(const sanctagp_tokens *tk, size_t nw, size_t i, 
     return idx == 3 && fu && !multi_u ? TC_TITLE : cls[idx];
 }
 
+/* An ASCII word that starts at i: returns its end (as word_run_end) and
+ * sets its case class and whether its first cased letter is a capital. Nearly
+ * every word is shorter than BITS_AT_VALID bytes, so one load of each map
+ * gives its end and its case at once, without the loops above. */
+static inline size_t ascii_word(const sanctagp_tokens *tk, const uint64_t *wm, size_t nw, size_t i,
+                                uint8_t *ret_cls, int *ret_first_upper)
+{
+    const uint64_t *um = wm + nw, *lm = um + nw;
+    uint64_t run = ~bits_at(wm, i) & (((uint64_t)1 << BITS_AT_VALID) - 1);
+    if (__builtin_expect(run == 0, 0)) {
+        size_t j = word_run_end(tk, i + BITS_AT_VALID);
+        int fu;
+        *ret_cls = word_case(tk, nw, i, j, &fu);
+        *ret_first_upper = fu == 1;
+        return j;
+    }
+    uint64_t mask = (run & -run) - 1; /* the word's bytes */
+    uint64_t u = bits_at(um, i) & mask, l = bits_at(lm, i) & mask, c = u | l, first = c & -c;
+    /* as word_case: index (title?, upper?, lower?) into the classes; TITLE is
+     * one capital, the first cased letter, and small letters after it */
+    static const uint8_t cls[8] = {TC_NONE, TC_LOWER, TC_UPPER, TC_MIXED,
+                                   TC_NONE, TC_NONE,  TC_NONE,  TC_TITLE};
+    *ret_first_upper = (u & first) != 0;
+    *ret_cls = cls[((u == first) & (l != 0)) << 2 | (u != 0) << 1 | (l != 0)];
+    return i + (size_t)__builtin_ctzll(run);
+}
+
 /* ---- ICU normalisation -------------------------------------------------- */
 
 /* Normalises UTF-8 `s` with NFKC_Casefold, appending UTF-8 to the arena. */
@@ -437,14 +464,15 @@ static int punct_norm(sanctagp_tokens *tk, sanctagp_token *t, UChar32 cp)
  * *after_terminal becomes 1 after a sentence terminal (kept through closing
  * quotes and brackets), 0 otherwise; *terminal_blocked says the terminal
  * is an abbreviation's period. */
-static void punct_sentence(const sanctagp_tokens *tk, const sanctagp_token *t, UChar32 cp,
-                           int *after_terminal, int *terminal_blocked)
+static void punct_sentence(const sanctagp_tokens *tk, const sanctagp_token *v, size_t n,
+                           const sanctagp_token *t, UChar32 cp, int *after_terminal,
+                           int *terminal_blocked)
 {
     if (is_terminal(cp)) {
         if (*after_terminal != 1) {
             *terminal_blocked = 0;
-            if (cp == '.' && tk->n >= 2) {
-                const sanctagp_token *p = &tk->v[tk->n - 2];
+            if (cp == '.' && n >= 2) {
+                const sanctagp_token *p = &v[n - 2];
                 /* "U.S." and "Mr." do not end sentences: the word must be
                  * glued to the period */
                 if (p->kind == TK_WORD && p->end == t->start &&
@@ -538,12 +566,54 @@ static int word_general(sanctagp_tokens *tk, sanctagp_token *t, const unsigned c
     return 0;
 }
 
-static int push_token(sanctagp_tokens *tk, sanctagp_token **ret)
+/* The plain ASCII run that starts with a word at i: words one space or hyphen
+ * apart, or with punctuation that ends no sentence between them ("kata, kata",
+ * "(kata"). Most of a text is such runs, and in them no token starts a
+ * sentence (but the first may: `flags`) and the sentence state after each is
+ * the same (nothing since the last word or punctuation), so this loop, small enough
+ * to keep its state in registers, writes their tokens straight to
+ * *pt..tend (moving *pt on) and leaves anything else to sanctagp_tokenize()'s
+ * loop: it returns where that loop goes on, right after a word or punctuation, or
+ * at a word it leaves (a non-ASCII letter follows it, or the list is full).
+ * Not inlined: inside that loop it would share its registers. */
+__attribute__((noinline)) static size_t ascii_run(const sanctagp_tokens *tk, const unsigned char *s,
+                                                  size_t len, size_t i, size_t nw,
+                                                  sanctagp_token **pt, const sanctagp_token *tend,
+                                                  uint8_t flags)
 {
-    if (tk->n == tk->cap && sanctagp_grow((void **)&tk->v, &tk->cap, tk->n + 1, sizeof *tk->v))
-        return SANCTAG_E_NOMEM;
-    *ret = &tk->v[tk->n++];
-    return 0;
+    const uint64_t *wm = tk->bits;
+    sanctagp_token *t = *pt;
+    while (t < tend) {
+        uint8_t wcls;
+        int fu;
+        size_t j = ascii_word(tk, wm, nw, i, &wcls, &fu);
+        if (j < len && s[j] >= 0x80)
+            break; /* word_general() */
+        *t++ = (sanctagp_token){(uint32_t)i, (uint32_t)j, (uint32_t)i, (uint32_t)(j - i), 0,
+                                TK_WORD, wcls, (uint8_t)(flags | (fu ? TF_FIRST_UPPER : 0))};
+        flags = 0;
+        i = j;
+        if (i + 1 >= len)
+            break;
+        unsigned char c = s[i];
+        if ((c == ' ' || c == '-') && (word_bits[s[i + 1]] & WB_WORD)) {
+            i++;
+            continue;
+        }
+        if (c >= 0x80 || ascii_class[c] != CC_PUNCT || c == '.' || c == '!' || c == '?' ||
+            t == tend)
+            break;
+        /* ASCII punctuation, no terminal: the arena's copy is its canonical form */
+        *t++ = (sanctagp_token){(uint32_t)i, (uint32_t)(i + 1), (uint32_t)i, 1, 0, TK_PUNCT,
+                                TC_NONE, 0};
+        i++;
+        size_t k = i + (s[i] == ' ');
+        if (k >= len || !(word_bits[s[k]] & WB_WORD))
+            break;
+        i = k;
+    }
+    *pt = t;
+    return i;
 }
 
 int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
@@ -557,6 +627,11 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
     if ((rc = prepass(tk, s, len)))
         return rc;
     size_t nw = bitmap_words(len);
+    /* the token list in locals, stored back at the end: the project builds
+     * with -fno-strict-aliasing, so every store to a token would otherwise
+     * make the compiler store and reload tk->n, tk->v, tk->nsent, ... */
+    sanctagp_token *v = tk->v;
+    size_t n = 0, cap = tk->cap, nsent = 0;
 
     /* sentence state */
     int newlines = 0;         /* newlines seen in the current separator run */
@@ -602,27 +677,40 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
         next_start = 0;
         newlines = 0;
 
-    token_start:;
-        sanctagp_token *t;
-        if ((rc = push_token(tk, &t)))
-            return rc;
-        t->start = (uint32_t)i;
-        t->id = 0;
-        t->flags = sent ? TF_SENT_START : 0;
-        tk->nsent += sent != 0;
-        t->norm_off = (uint32_t)i; /* the lower-cased copy; ICU tokens move it */
+    token_start:
+        if (n == cap) {
+            tk->n = n;
+            if (sanctagp_grow((void **)&tk->v, &tk->cap, n + 1, sizeof *tk->v))
+                goto fail_nomem;
+            v = tk->v;
+            cap = tk->cap;
+        }
+        if (cls != CC_PUNCT && c < 0x80) {
+            /* an ASCII word: it and the plain run after it */
+            sanctagp_token *t0 = v + n, *t1 = t0;
+            size_t k = ascii_run(tk, s, len, i, nw, &t1, v + cap, sent ? TF_SENT_START : 0);
+            if (t1 != t0) {
+                n = (size_t)(t1 - v);
+                nsent += sent != 0;
+                after_terminal = 0; /* a word or punctuation that ends no sentence last */
+                i = k;
+                continue;
+            }
+            /* a non-ASCII letter follows: word_general() */
+        }
+        sanctagp_token *t = &v[n++];
+        uint8_t tflags = sent ? TF_SENT_START : 0;
+        nsent += sent != 0;
 
         if (cls == CC_PUNCT) {
-            t->kind = TK_PUNCT;
-            t->cls = TC_NONE;
+            /* norm_off: the lower-cased copy; punct_norm() moves it */
+            *t = (sanctagp_token){(uint32_t)i, (uint32_t)(i + clen), (uint32_t)i, 1, 0, TK_PUNCT,
+                                  TC_NONE, tflags};
             i += clen;
-            t->end = (uint32_t)i;
-            if (cp < 0x80) {
-                t->norm_len = 1; /* the copy has the canonical form ('`' -> '\'') */
-            } else if ((rc = punct_norm(tk, t, cp))) {
-                return rc;
-            }
-            punct_sentence(tk, t, cp, &after_terminal, &terminal_blocked);
+            /* an ASCII one: the copy has the canonical form ('`' -> '\'') */
+            if (cp >= 0x80 && (rc = punct_norm(tk, t, cp)))
+                goto fail;
+            punct_sentence(tk, v, n, t, cp, &after_terminal, &terminal_blocked);
             /* "kata, kata" and "(kata": after punctuation that ends no sentence,
              * a word (after at most one space) starts no sentence either */
             if (after_terminal == 0 && i < len) {
@@ -640,53 +728,35 @@ int sanctagp_tokenize(sanctagp_tokens *tk, const char *str, size_t len)
             continue;
         }
 
-        /* a word: letters, marks, digits; ASCII fast path lower-cases in place */
-        t->kind = TK_WORD;
+        /* a word with letters beyond ASCII, normalised by ICU */
         int first_upper = -1;
-        if (c < 0x80) {
-            /* an ASCII word: its end and case class from the pre-pass bitmaps */
-            size_t j = word_run_end(tk, i);
-            if (j >= len || s[j] < 0x80) {
-                t->cls = word_case(tk, nw, i, j, &first_upper);
-                t->norm_len = (uint32_t)(j - i);
-                i = j;
-                goto word_done;
-            }
-            /* a non-ASCII byte follows: word_general() */
-        }
+        t->start = (uint32_t)i;
+        t->id = 0;
+        t->flags = tflags;
+        t->norm_off = (uint32_t)i; /* the lower-cased copy; ICU tokens move it */
+        t->kind = TK_WORD;
         if ((rc = word_general(tk, t, s, len, &i, c, cls, cp, clen, &first_upper)))
-            return rc;
-    word_done:
+            goto fail;
         t->end = (uint32_t)i;
         if (first_upper == 1)
             t->flags |= TF_FIRST_UPPER;
-        /* "Antaranews.com", "1.7": a period glued to a word is no boundary */
+        /* "Antaranews.com", "1.7": a period glued to a word is no boundary;
+         * and what follows a word starts no sentence unless a terminal does */
         after_terminal = 0;
-        /* the common case, one space and an ASCII word: no sentence can start
-         * there (the word just ended one), so go straight to the next token */
-        if (i + 1 < len && s[i] == ' ' && (word_bits[s[i + 1]] & WB_WORD)) {
-            i++;
-            c = s[i];
-            cls = ascii_class[c];
-            cp = c;
-            clen = 1;
-            sent = 0;
-            goto token_start;
-        }
-        /* "kata," : punctuation right after a word starts no sentence */
-        if (i < len && s[i] < 0x80 && ascii_class[s[i]] == CC_PUNCT) {
-            c = s[i];
-            cls = CC_PUNCT;
-            cp = c;
-            clen = 1;
-            sent = 0;
-            goto token_start;
-        }
     }
+    tk->n = n;
+    tk->nsent = nsent;
     /* 8 spare bytes after the last token: the matcher reads tokens 8 bytes at a time */
     if (sanctagp_grow((void **)&tk->arena, &tk->arena_cap, tk->arena_len + 8, 1))
         return SANCTAG_E_NOMEM;
     return 0;
+
+fail_nomem:
+    rc = SANCTAG_E_NOMEM;
+fail:
+    tk->n = n;
+    tk->nsent = nsent;
+    return rc;
 }
 
 void sanctagp_sentences_from_tokens(sanctagp_sentences *out, const sanctagp_tokens *tk)
