@@ -1,5 +1,7 @@
 /* pipeline.c - reader -> N workers -> in-order writer over a bounded ring of
- * batches, so a feed of any size runs in bounded memory. */
+ * batches, so a feed of any size runs in bounded memory; with -j N the
+ * workers are N - 1 threads and the main thread, which also reads and
+ * writes. */
 #include "pipeline.h"
 
 #include <errno.h>
@@ -44,7 +46,7 @@ struct pool {
     int stop, stopped;  /* workers to end; writer asked to stop reading */
     slot *slots;
     pthread_t *threads;
-    int nthreads;       /* 0: the main thread works (slots[0]) */
+    int nthreads;       /* worker threads; 0: the main thread alone works (slots[0]) */
     void *mainw;        /* with threads: the main thread's worker state (it helps) */
 };
 

@@ -1,9 +1,10 @@
 /* pipeline.h - the worker pipeline of the commands that read documents:
  * the main thread reads records (input.h) into batches of a bounded ring,
- * N worker threads process whole batches through a callback, and the main
- * thread hands finished batches to a writer callback strictly in input order,
- * so the result is the same whatever the number of workers. With jobs 1
- * everything runs on the main thread. */
+ * N - 1 worker threads and the main thread (when two batches wait) process
+ * whole batches through a callback, and the main thread hands finished
+ * batches to a writer callback strictly in input order, so the result is the
+ * same whatever the number of workers. With jobs 1 everything runs on the
+ * main thread. */
 #ifndef SANCTAG_PIPELINE_H
 #define SANCTAG_PIPELINE_H
 
@@ -47,7 +48,8 @@ typedef struct pl_ops {
     /* per-worker state: made before the run (on the main thread), NULL on failure */
     void *(*worker_new)(void *ctx);
     void (*worker_free)(void *w);
-    /* processes one item on a worker: appends to b->out / b->err, may set
+    /* processes one item on a worker (a worker thread, or the main thread
+     * with its own worker state): appends to b->out / b->err, may set
      * it->result; must not touch state other workers share */
     void (*process)(void *w, pl_batch *b, pl_item *it);
     /* takes a finished batch on the main thread, in input order; returns
