@@ -81,6 +81,19 @@ static void process_batch(pool *p, void *w, pl_batch *b)
     }
 }
 
+/* Takes the next submitted batch and tags it with worker state w, without
+ * the lock; called with the lock held (a batch waiting), returns with it. */
+static void work_one(pool *p, void *w)
+{
+    pl_batch *b = &p->ring[p->taken % p->nring];
+    p->taken++;
+    b->state = B_WORKING;
+    pthread_mutex_unlock(&p->mu);
+    process_batch(p, w, b);
+    pthread_mutex_lock(&p->mu);
+    b->state = B_DONE;
+}
+
 static void *worker_main(void *arg)
 {
     slot *s = arg;
@@ -93,13 +106,7 @@ static void *worker_main(void *arg)
             pthread_mutex_unlock(&p->mu);
             return NULL;
         }
-        pl_batch *b = &p->ring[p->taken % p->nring];
-        p->taken++;
-        b->state = B_WORKING;
-        pthread_mutex_unlock(&p->mu);
-        process_batch(p, s->w, b);
-        pthread_mutex_lock(&p->mu);
-        b->state = B_DONE;
+        work_one(p, s->w);
         pthread_cond_broadcast(&p->done);
         pthread_mutex_unlock(&p->mu);
     }
@@ -122,13 +129,7 @@ static int help(pool *p)
 {
     if (!p->mainw || p->submitted - p->taken < 2)
         return 0;
-    pl_batch *b = &p->ring[p->taken % p->nring];
-    p->taken++;
-    b->state = B_WORKING;
-    pthread_mutex_unlock(&p->mu);
-    process_batch(p, p->mainw, b);
-    pthread_mutex_lock(&p->mu);
-    b->state = B_DONE;
+    work_one(p, p->mainw); /* only the main thread waits for a batch done: no signal */
     return 1;
 }
 
