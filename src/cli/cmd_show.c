@@ -13,7 +13,6 @@
 
 #include <jansson.h>
 #include <unicode/uchar.h>
-#include <unicode/uregex.h>
 #include <unicode/ustring.h>
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
@@ -27,6 +26,7 @@
 #include "input.h"
 #include "pipeline.h"
 #include "show.h"
+#include "show_regex.h"
 
 static void help(FILE *f)
 {
@@ -154,6 +154,9 @@ static void doc_error(show_ctx *c, const char *msg)
         cli_warn("further document errors are not shown");
 }
 
+/* ICU's regex functions, loaded by grep_compile() (show_regex.h) */
+static const show_regex_api *rx;
+
 static URegularExpression *grep_clone(const URegularExpression *re);
 
 static void *worker_new(void *ctx)
@@ -180,7 +183,8 @@ static void *worker_new(void *ctx)
 static void worker_free(void *arg)
 {
     show_ctx *w = arg;
-    uregex_close(w->grep);
+    if (w->grep)
+        rx->close(w->grep);
     sanctag_tagger_free(w->tg);
     free(w->labels);
     free(w);
@@ -218,9 +222,10 @@ static int keep_listed(const sanctag_span *s, void *arg)
 static URegularExpression *grep_clone(const URegularExpression *re)
 {
     UErrorCode st = U_ZERO_ERROR;
-    URegularExpression *c = uregex_clone(re, &st);
+    URegularExpression *c = rx->clone(re, &st);
     if (U_FAILURE(st)) {
-        uregex_close(c);
+        if (c)
+            rx->close(c);
         return NULL;
     }
     return c;
@@ -234,10 +239,10 @@ static int grep_match(URegularExpression *re, const char *text, size_t len, char
     UText ut = UTEXT_INITIALIZER;
     utext_openUTF8(&ut, text, (int64_t)len, &st);
     uint64_t steps = GREP_STEPS_BASE + len / GREP_BYTES_PER_STEP;
-    uregex_setTimeLimit(re, steps > INT32_MAX ? INT32_MAX : (int32_t)steps, &st);
-    uregex_setStackLimit(re, GREP_STACK_BYTES, &st);
-    uregex_setUText(re, &ut, &st);
-    UBool found = U_SUCCESS(st) && uregex_find(re, 0, &st);
+    rx->set_time_limit(re, steps > INT32_MAX ? INT32_MAX : (int32_t)steps, &st);
+    rx->set_stack_limit(re, GREP_STACK_BYTES, &st);
+    rx->set_utext(re, &ut, &st);
+    UBool found = U_SUCCESS(st) && rx->find(re, 0, &st);
     utext_close(&ut);
     if (U_SUCCESS(st))
         return found ? 1 : 0;
@@ -512,6 +517,8 @@ static int show_run_all(show_run *runp, show_ctx *cp, const char *db, int weak, 
  * msg when it is not a pattern. */
 static URegularExpression *grep_compile(const char *pattern, char *msg, size_t cap)
 {
+    if (!rx && !(rx = show_regex_load(msg, cap)))
+        return NULL;
     UErrorCode st = U_ZERO_ERROR;
     int32_t n = 0;
     u_strFromUTF8(NULL, 0, &n, pattern, -1, &st);
@@ -528,12 +535,13 @@ static URegularExpression *grep_compile(const char *pattern, char *msg, size_t c
     u_strFromUTF8(u, n + 1, NULL, pattern, -1, &st);
     UParseError pe;
     memset(&pe, 0, sizeof pe);
-    URegularExpression *re = U_SUCCESS(st) ? uregex_open(u, n, UREGEX_CASE_INSENSITIVE |
-                                                                   UREGEX_DOTALL, &pe, &st)
+    URegularExpression *re = U_SUCCESS(st) ? rx->open(u, n, UREGEX_CASE_INSENSITIVE |
+                                                              UREGEX_DOTALL, &pe, &st)
                                            : NULL;
     free(u);
     if (U_FAILURE(st)) {
-        uregex_close(re);
+        if (re)
+            rx->close(re);
         snprintf(msg, cap, "%s at character %d", u_errorName(st), (int)pe.offset + 1);
         return NULL;
     }
@@ -670,7 +678,8 @@ int cmd_show(int argc, char **argv)
     }
     int rc = show_run_all(&run, &c, db, weak, mode, jobs, outpath, color, width, argc - optind,
                           argv + optind);
-    uregex_close(c.grep);
+    if (c.grep)
+        rx->close(c.grep);
     free(c.ids);
     return rc;
 }
