@@ -9,6 +9,7 @@
 
 #include "core/image.h"
 #include "core/names.h"
+#include "core/namecues.h"
 
 static int failures;
 
@@ -20,8 +21,88 @@ static int failures;
         }                                                                              \
     } while (0)
 
+/* The cue word table stored in a matcher image (issue 20): what is read back
+ * answers as the built one, and a table whose slots do not hold up is
+ * refused, not looked up in. */
+static void test_stored_cues(void)
+{
+    static const struct {
+        const char *w;
+        unsigned roles;
+    } words[] = {{"presiden", CUE_PERSON_TITLE}, {"kata", CUE_PERSON_VERB}, {"pt", CUE_ORG_HEAD},
+                 {"tbk", CUE_ORG_TAIL}, {"koordinator", CUE_OFFICE},
+                 {"internasionalisasi", CUE_COMMON}, {"di", CUE_NONPERSON_BEFORE}};
+    sanctagp_cues *c = sanctagp_cues_new();
+    CHECK(c != NULL);
+    for (size_t i = 0; c && i < sizeof words / sizeof *words; i++)
+        CHECK(sanctagp_cues_add(c, words[i].w, strlen(words[i].w), words[i].roles) == 0);
+    sanctagp_mbuild *b = sanctagp_mbuild_new();
+    uint32_t e;
+    CHECK(b && sanctagp_mbuild_entity(b, "kp", "COUNTRY", "North Korea", "KP", 0, NULL, NULL,
+                                      NULL, NULL, &e) == 0);
+    CHECK(sanctagp_mbuild_alias(b, e, "Korut", 5, KIND_NAME, "id", "auto", 0) == 0);
+    CHECK(sanctagp_mbuild_cues(b, c) == 0);
+    sanctagp_cues_free(c); /* the builder keeps a copy */
+    void *img = NULL;
+    size_t size = 0;
+    CHECK(sanctagp_mbuild_finish(b, "test", &img, &size) == 0);
+    sanctagp_mbuild_free(b);
+    sanctagp_matcher m;
+    CHECK(img && sanctagp_matcher_load(&m, img, size) == 0);
+    if (!img)
+        return;
+    const sanctagp_img_header *h = m.h;
+    char *base = img;
+    CHECK(h->n_cues == sizeof words / sizeof *words && h->n_cue_slots > h->n_cues);
+    sanctagp_cues *v = NULL;
+    CHECK(sanctagp_cues_view(base + h->off_cues, h->n_cue_slots, h->n_cues,
+                             base + h->off_cuepool, h->cuepool_size, &v) == 0);
+    for (size_t i = 0; v && i < sizeof words / sizeof *words; i++)
+        CHECK(sanctagp_cues_get(v, words[i].w, strlen(words[i].w)) == words[i].roles);
+    CHECK(sanctagp_cues_get(v, "menteri", 7) == 0 && sanctagp_cues_count(v) == h->n_cues);
+    sanctagp_cues_free(v); /* frees the view, not the image */
+
+    /* a count that disagrees with the slots, a pool too short for them, a
+     * table size that is no power of two */
+    CHECK(sanctagp_cues_view(base + h->off_cues, h->n_cue_slots, h->n_cues - 1,
+                             base + h->off_cuepool, h->cuepool_size, &v) == SANCTAG_E_DB && !v);
+    CHECK(sanctagp_cues_view(base + h->off_cues, h->n_cue_slots, h->n_cues,
+                             base + h->off_cuepool, h->cuepool_size - 1, &v) == SANCTAG_E_DB);
+    CHECK(sanctagp_cues_view(base + h->off_cues, h->n_cue_slots - 1, h->n_cues,
+                             base + h->off_cuepool, h->cuepool_size, &v) == SANCTAG_E_DB);
+    /* a slot's word changed in the pool: its head and its place no longer agree */
+    char *pool = base + h->off_cuepool;
+    pool[0] ^= 0x20;
+    CHECK(sanctagp_cues_view(base + h->off_cues, h->n_cue_slots, h->n_cues, pool,
+                             h->cuepool_size, &v) == SANCTAG_E_DB);
+    pool[0] ^= 0x20;
+    /* a word moved to another slot: a lookup would not find it there */
+    unsigned char *slots = (unsigned char *)base + h->off_cues;
+    size_t used = 0, empty = 0;
+    for (size_t i = 0; i < h->n_cue_slots; i++) {
+        uint16_t len;
+        memcpy(&len, slots + i * SANCTAGP_CUE_SLOT_SIZE + 12, 2);
+        if (len && !used)
+            used = i + 1;
+        if (!len && used && !empty && i != used)
+            empty = i + 1;
+    }
+    CHECK(used && empty);
+    if (used && empty) {
+        unsigned char tmp[SANCTAGP_CUE_SLOT_SIZE];
+        memcpy(tmp, slots + (empty - 1) * SANCTAGP_CUE_SLOT_SIZE, sizeof tmp);
+        memcpy(slots + (empty - 1) * SANCTAGP_CUE_SLOT_SIZE,
+               slots + (used - 1) * SANCTAGP_CUE_SLOT_SIZE, sizeof tmp);
+        memcpy(slots + (used - 1) * SANCTAGP_CUE_SLOT_SIZE, tmp, sizeof tmp);
+        CHECK(sanctagp_cues_view(base + h->off_cues, h->n_cue_slots, h->n_cues, pool,
+                                 h->cuepool_size, &v) == SANCTAG_E_DB);
+    }
+    free(img);
+}
+
 int main(void)
 {
+    test_stored_cues();
     sanctagp_mbuild *b = sanctagp_mbuild_new();
     uint32_t kim, kp;
     CHECK(b != NULL);

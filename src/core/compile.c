@@ -89,6 +89,11 @@ struct sanctagp_mbuild {
     size_t starts_cap;
     sanctagp_tokens tk;
     char accbuf[1024];
+    /* the cue word table as built, copied (sanctagp_mbuild_cues) */
+    void *cue_slots;
+    size_t cue_cap, cue_n;
+    char *cue_pool;
+    size_t cue_pool_len;
 };
 
 sanctagp_mbuild *sanctagp_mbuild_new(void)
@@ -120,6 +125,8 @@ void sanctagp_mbuild_free(sanctagp_mbuild *b)
     if (!b)
         return;
     free(b->pool);
+    free(b->cue_slots);
+    free(b->cue_pool);
     free(b->tokoff);
     free(b->dict);
     free(b->root);
@@ -511,6 +518,31 @@ static size_t align8(size_t x)
     return (x + 7) & ~(size_t)7;
 }
 
+int sanctagp_mbuild_cues(sanctagp_mbuild *b, const sanctagp_cues *c)
+{
+    free(b->cue_slots);
+    free(b->cue_pool);
+    b->cue_slots = NULL;
+    b->cue_pool = NULL;
+    b->cue_cap = b->cue_n = b->cue_pool_len = 0;
+    if (!c || !sanctagp_cues_count(c))
+        return 0;
+    const void *slots;
+    const char *pool;
+    size_t cap, n, pool_len;
+    sanctagp_cues_export(c, &slots, &cap, &n, &pool, &pool_len);
+    b->cue_slots = malloc(cap * SANCTAGP_CUE_SLOT_SIZE);
+    b->cue_pool = malloc(pool_len ? pool_len : 1);
+    if (!b->cue_slots || !b->cue_pool)
+        return SANCTAG_E_NOMEM;
+    memcpy(b->cue_slots, slots, cap * SANCTAGP_CUE_SLOT_SIZE);
+    memcpy(b->cue_pool, pool, pool_len);
+    b->cue_cap = cap;
+    b->cue_n = n;
+    b->cue_pool_len = pool_len;
+    return 0;
+}
+
 int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_image,
                            size_t *ret_size)
 {
@@ -587,6 +619,9 @@ int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_i
         lg++;
     h.filter_log2 = lg;
     h.off_filter = off; off = align8(off + ((size_t)1 << lg) / 8);
+    h.off_cues = off; h.n_cue_slots = b->cue_cap; h.n_cues = b->cue_n;
+    off = align8(off + b->cue_cap * SANCTAGP_CUE_SLOT_SIZE);
+    h.off_cuepool = off; h.cuepool_size = b->cue_pool_len; off = align8(off + b->cue_pool_len);
     h.total_size = off;
 
     char *img = calloc(1, off);
@@ -646,6 +681,10 @@ int sanctagp_mbuild_finish(sanctagp_mbuild *b, const char *version, void **ret_i
         uint64_t bit = sanctagp_hash(b->pool + b->tokoff[t], b->tokoff[t + 1] - b->tokoff[t]) >>
                        (64 - lg);
         filter[bit >> 6] |= (uint64_t)1 << (bit & 63);
+    }
+    if (b->cue_cap) {
+        memcpy(img + h.off_cues, b->cue_slots, b->cue_cap * SANCTAGP_CUE_SLOT_SIZE);
+        memcpy(img + h.off_cuepool, b->cue_pool, b->cue_pool_len);
     }
     *ret_image = img;
     *ret_size = off;

@@ -100,7 +100,9 @@ int sanctagp_matcher_attach(sanctagp_matcher *m, const void *image, size_t size)
         !section_ok(h, h->off_strings, h->strings_size, 1, size) ||
         !section_ok(h, h->off_langs, h->n_langs, 4, size) || h->strings_size == 0 ||
         h->filter_log2 < 6 || h->filter_log2 > 32 ||
-        !section_ok(h, h->off_filter, (uint64_t)1 << (h->filter_log2 - 6), 8, size))
+        !section_ok(h, h->off_filter, (uint64_t)1 << (h->filter_log2 - 6), 8, size) ||
+        !section_ok(h, h->off_cues, h->n_cue_slots, SANCTAGP_CUE_SLOT_SIZE, size) ||
+        !section_ok(h, h->off_cuepool, h->cuepool_size, 1, size))
         return SANCTAG_E_DB;
     const char *base = image;
     m->h = h;

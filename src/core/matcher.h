@@ -13,10 +13,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/namecues.h"
 #include "core/text.h"
 
 #define SANCTAGP_IMAGE_MAGIC "SNTGMAT"
-#define SANCTAGP_IMAGE_FORMAT 7u /* 7: list data of an entity in its own section */
+#define SANCTAGP_IMAGE_FORMAT 8u /* 8: the cue words of name recognition (namecues.h) */
 
 /* Case policies. */
 enum { POL_FOLD = 0, POL_CAP = 1, POL_EXACT = 2 };
@@ -50,6 +51,9 @@ typedef struct sanctagp_img_header {
     uint64_t off_filter;              /* start filter: 1 << filter_log2 bits */
     uint32_t filter_log2, n_entlists;
     uint64_t off_entlists;            /* sanctagp_entlist[n_entlists] */
+    /* the cue word table as built (namecues.h): n_cue_slots slots (0: no
+     * table) holding n_cues words in a pool of cuepool_size bytes */
+    uint64_t off_cues, n_cue_slots, n_cues, off_cuepool, cuepool_size;
     uint64_t total_size;
     char version[64];                 /* gazetteer version it was compiled from */
 } sanctagp_img_header;
@@ -293,6 +297,10 @@ int sanctagp_mbuild_alias(sanctagp_mbuild *b, uint32_t ent, const char *text, si
  * returns POL_EXACT, POL_CAP or POL_FOLD. */
 int sanctagp_auto_policy(const sanctagp_tokens *tk);
 int sanctagp_policy_from_name(const char *s); /* -1 unknown, -2 for "auto" */
+
+/* The image is to hold (a copy of) the cue word table c; NULL: none.
+ * Returns 0 or SANCTAG_E_NOMEM. */
+int sanctagp_mbuild_cues(sanctagp_mbuild *b, const sanctagp_cues *c);
 
 /* Serialises the matcher. On success *ret_image is an owned malloc'd block of
  * *ret_size bytes. `version` is recorded in the header. */

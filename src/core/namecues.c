@@ -19,11 +19,14 @@ struct cue_slot {
     uint16_t roles; /* CUE_* bits */
 };
 
+_Static_assert(sizeof(struct cue_slot) == SANCTAGP_CUE_SLOT_SIZE, "cue slot size");
+
 struct sanctagp_cues {
     struct cue_slot *v;
     size_t cap, n;
     char *pool;
     size_t pool_len, pool_cap;
+    int view; /* v and pool are a stored table's (sanctagp_cues_view), not owned */
 };
 
 unsigned sanctagp_cue_role(const char *name)
@@ -53,8 +56,10 @@ void sanctagp_cues_free(sanctagp_cues *c)
 {
     if (!c)
         return;
-    free(c->v);
-    free(c->pool);
+    if (!c->view) {
+        free(c->v);
+        free(c->pool);
+    }
     free(c);
 }
 
@@ -164,4 +169,50 @@ void sanctagp_cues_prefetch(const sanctagp_cues *c, const char *norm, size_t len
 size_t sanctagp_cues_count(const sanctagp_cues *c)
 {
     return c ? c->n : 0;
+}
+
+void sanctagp_cues_export(const sanctagp_cues *c, const void **slots, size_t *cap, size_t *n,
+                          const char **pool, size_t *pool_len)
+{
+    *slots = c->v;
+    *cap = c->cap;
+    *n = c->n;
+    *pool = c->pool;
+    *pool_len = c->pool_len;
+}
+
+int sanctagp_cues_view(const void *slots, size_t cap, size_t n, const char *pool,
+                       size_t pool_len, sanctagp_cues **ret)
+{
+    *ret = NULL;
+    if (cap == 0 || (cap & (cap - 1)) || n >= cap || ((uintptr_t)slots & 7))
+        return SANCTAG_E_DB;
+    sanctagp_cues *c = calloc(1, sizeof *c);
+    if (!c)
+        return SANCTAG_E_NOMEM;
+    /* the stored table is read, never written: the cast only lets one
+     * struct serve both */
+    *c = (sanctagp_cues){(struct cue_slot *)(uintptr_t)slots, cap, n,
+                         (char *)(uintptr_t)pool, pool_len, pool_len, 1};
+    size_t used = 0;
+    for (size_t i = 0; i < cap; i++) {
+        const struct cue_slot *e = &c->v[i];
+        if (!e->len)
+            continue;
+        used++;
+        /* inside the pool, with the head it is found by, and found where it
+         * is: a lookup of every stored word ends at its own slot */
+        if ((size_t)e->off + e->len > pool_len ||
+            e->head != head_of(pool + e->off, e->len) ||
+            find(c, pool + e->off, e->len, e->head) != e) {
+            free(c);
+            return SANCTAG_E_DB;
+        }
+    }
+    if (used != n) {
+        free(c);
+        return SANCTAG_E_DB;
+    }
+    *ret = c;
+    return 0;
 }

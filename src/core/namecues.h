@@ -66,4 +66,22 @@ void sanctagp_cues_prefetch(const sanctagp_cues *c, const char *norm, size_t len
 /* Number of words in the set. */
 size_t sanctagp_cues_count(const sanctagp_cues *c);
 
+/* ---- in a matcher image (core/compile.c writes it, the open reads it) ----
+ * The table is stored as built: cap slots of SANCTAGP_CUE_SLOT_SIZE bytes
+ * and the pool of words they point into, so an open uses it where the image
+ * lies instead of reading thousands of rows and hashing them again (2.4 ms
+ * of a 16 ms start-up, issue 20). */
+#define SANCTAGP_CUE_SLOT_SIZE 16
+
+/* The table's parts as stored: slots (cap of them, n used) and pool. */
+void sanctagp_cues_export(const sanctagp_cues *c, const void **slots, size_t *cap, size_t *n,
+                          const char **pool, size_t *pool_len);
+
+/* A set over stored parts (export's), which must outlive it and are not
+ * copied. Checks what a lookup relies on: a power-of-two table with an empty
+ * slot, n words, each inside the pool and hashed to where it lies. 0, or
+ * SANCTAG_E_DB when the parts are not such a table, SANCTAG_E_NOMEM. */
+int sanctagp_cues_view(const void *slots, size_t cap, size_t n, const char *pool,
+                       size_t pool_len, sanctagp_cues **ret);
+
 #endif

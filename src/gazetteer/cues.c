@@ -166,7 +166,7 @@ int sanctagp_cues_read(sqlite3 *db, sanctagp_cues **ret)
         rc = sanctagp_cues_reserve(c, (size_t)sqlite3_column_int64(st, 0));
     sqlite3_finalize(st);
     if (!rc)
-        rc = cues_from(db, "SELECT norm, role FROM cue", c);
+        rc = cues_from(db, "SELECT norm, role FROM cue ORDER BY norm, role", c);
     if (!rc && sanctagp_cues_count(c))
         rc = lexicon_class(db, "common", CUE_COMMON, c);
     if (!rc && sanctagp_cues_count(c))

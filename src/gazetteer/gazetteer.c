@@ -253,6 +253,18 @@ static int load_checked(sqlite3 *db, const char *path, const struct stat *sb,
     return adopt_image(gz, path, img, size, hex, err);
 }
 
+/* The cue words of name recognition, where the image holds them (gz->cues
+ * NULL when it has none): 0, SANCTAG_E_DB or SANCTAG_E_NOMEM. */
+static int image_cues(sanctag_gazetteer *gz)
+{
+    const sanctagp_img_header *h = gz->m.h;
+    if (!h->n_cue_slots)
+        return 0;
+    const char *base = gz->image;
+    return sanctagp_cues_view(base + h->off_cues, (size_t)h->n_cue_slots, (size_t)h->n_cues,
+                              base + h->off_cuepool, (size_t)h->cuepool_size, &gz->cues);
+}
+
 int sanctag_gazetteer_open(const char *path, unsigned flags, sanctag_gazetteer **ret_gz,
                            sanctag_error *err)
 {
@@ -311,8 +323,12 @@ int sanctag_gazetteer_open(const char *path, unsigned flags, sanctag_gazetteer *
         if ((rc = adopt_image(gz, path, img, size, v, err)))
             goto fail;
     }
-    if ((rc = sanctagp_cues_read(db, &gz->cues))) {
-        rc = sanctagp_error_set(err, rc, path, 0, 0, -1, "out of memory");
+    if ((rc = image_cues(gz))) {
+        rc = sanctagp_error_set(err, rc, path, 0, 0, -1,
+                                rc == SANCTAG_E_NOMEM ? "%s: out of memory"
+                                                      : "%s: the compiled matcher's cue words "
+                                                        "are not a valid table",
+                                path);
         goto fail;
     }
     if ((rc = sanctagp_db_load_ner(db, path, gz, err)))

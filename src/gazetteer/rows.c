@@ -17,6 +17,7 @@ void sanctagp_rows_free(sanctagp_rows *g)
     free(g->links);
     free(g->merged);
     free(g->first_link);
+    sanctagp_cues_free(g->cues);
     memset(g, 0, sizeof *g);
 }
 
@@ -134,6 +135,8 @@ int sanctagp_rows_read(sqlite3 *db, const char *path, int key_order, sanctagp_ro
     st = NULL;
     if ((rc = sanctagp_rows_links(db, path, g, err)))
         goto fail;
+    if ((rc = sanctagp_cues_read(db, &g->cues)))
+        goto nomem;
 
     if (!key_order)
         return 0;
@@ -223,7 +226,7 @@ int sanctagp_rows_compile(const sanctagp_rows *g, int weak, sanctagp_mbuild *b)
         free(pass);
         return SANCTAG_E_NOMEM;
     }
-    int rc = 0;
+    int rc = sanctagp_mbuild_cues(b, g->cues);
     for (size_t i = 0; i < g->nent && !rc; i++) {
         const sanctagp_rowent *e = &g->ent[i];
         if (e->id <= 0 || e->id > (sqlite3_int64)UINT32_MAX - 1)

@@ -69,6 +69,8 @@ typedef struct sanctagp_rows {
     size_t nlinks, linkcap;
     uint32_t *merged;     /* by entity: the curated entity it is merged into, or ROWS_NONE */
     uint32_t *first_link; /* by entity: its first link as the curated end, or ROWS_NONE */
+    /* the cue words (cues.c), compiled into the image with the rest; NULL: none */
+    sanctagp_cues *cues;
 } sanctagp_rows;
 
 /* column k of a row whose columns start at p */
