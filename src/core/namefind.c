@@ -16,12 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/tagger_int.h"
+#include "core/namefind_int.h"
 #include "util/mem.h"
 
-#define MAX_RUN 12      /* tokens of a name */
-#define MAX_FORMS 1024  /* parts of names in one document */
-#define FORM_BUCKETS 256
 
 static const char *const label_names[] = {"PERSON", "ORG"};
 
@@ -37,28 +34,6 @@ void sanctagp_namefind_release(sanctagp_namefind *nf)
     free(nf->lab);
 }
 
-/* The cue roles of token i, looked up once a document (nf.role: ROLE_UNKNOWN
- * until asked). */
-#define ROLE_UNKNOWN 0xFFFFu
-
-static unsigned roles(sanctag_tagger *tg, size_t i)
-{
-    uint16_t *r = &tg->nf.role[i];
-    if (*r == ROLE_UNKNOWN) {
-        const sanctagp_token *t = &tg->tk.v[i];
-        *r = t->kind != TK_WORD ? 0
-                                : (uint16_t)sanctagp_cues_get_padded(tg->gz->cues,
-                                                                     tg->tk.arena + t->norm_off,
-                                                                     t->norm_len);
-    }
-    return *r;
-}
-
-static int is_cap(const sanctagp_token *t)
-{
-    return t->kind == TK_WORD && (t->flags & TF_FIRST_UPPER);
-}
-
 /* token i is joined to the one before by a hyphen alone: "Jae-in", "Tae-yong" */
 static int glued(const sanctagp_token *v, size_t i, const char *text)
 {
@@ -72,17 +47,6 @@ static int glued(const sanctagp_token *v, size_t i, const char *text)
     return v[i].start == v[i - 1].end + 3 && memcmp(text + v[i - 1].end, " - ", 3) == 0 &&
            v[i].cls == TC_LOWER && v[i].end - v[i].start <= 5 && v[i - 1].cls == TC_TITLE &&
            v[i - 1].end - v[i - 1].start <= 6;
-}
-
-static int same_tokens(const sanctagp_tokens *tk, uint32_t a, uint32_t b, uint32_t n)
-{
-    for (uint32_t k = 0; k < n; k++) {
-        const sanctagp_token *x = &tk->v[a + k], *y = &tk->v[b + k];
-        if (x->norm_len != y->norm_len ||
-            memcmp(tk->arena + x->norm_off, tk->arena + y->norm_off, x->norm_len) != 0)
-            return 0;
-    }
-    return 1;
 }
 
 static int arena_put(sanctagp_namefind *nf, const char *s, size_t n)
@@ -130,7 +94,7 @@ static int derive_key(sanctag_tagger *tg, sanctagp_nprop *p, const char *text)
 }
 
 /* Proposes tokens [tok, tok + ntok) unless a span or proposal has one of them. */
-static int propose(sanctag_tagger *tg, sanctagp_nprop p, const char *text)
+int sanctagp_nf_propose(sanctag_tagger *tg, sanctagp_nprop p, const char *text)
 {
     sanctagp_namefind *nf = &tg->nf;
     for (uint32_t k = p.tok; k < p.tok + p.ntok; k++)
@@ -145,15 +109,9 @@ static int propose(sanctag_tagger *tg, sanctagp_nprop p, const char *text)
     return 0;
 }
 
-static sanctagp_nprop new_prop(uint32_t tok, uint32_t ntok, int label, float score)
-{
-    return (sanctagp_nprop){tok, ntok, SANCTAG_NO_ENTITY, UINT32_MAX, UINT32_MAX,
-                            UINT32_MAX, 0, (uint8_t)label, FOUND_CONTEXT, 0, score};
-}
-
 /* The label of span `si` (index into tg->spans) as SANCTAGP_NAME_*, -1 for
  * other labels; *is_place for COUNTRY and LOCATION. */
-static int span_label(sanctag_tagger *tg, size_t si, int *is_place)
+int sanctagp_nf_span_label(sanctag_tagger *tg, size_t si, int *is_place)
 {
     const sanctagp_matcher *m = &tg->gz->m;
     sanctagp_namefind *nf = &tg->nf;
@@ -173,12 +131,6 @@ static int span_label(sanctag_tagger *tg, size_t si, int *is_place)
     }
     *is_place = c >> 3;
     return (c & 7) - 2;
-}
-
-/* A common word that is no personal name token. */
-static int plain_common(unsigned r)
-{
-    return (r & CUE_COMMON) && !(r & CUE_PERSON_GIVEN);
 }
 
 /* A word of a person's name: capitalised and no acronym ("KPK") unless the
@@ -365,7 +317,7 @@ static int person_run(sanctag_tagger *tg, uint32_t a, uint32_t h, uint32_t e, ui
     }
     if (!person_words(tg, h, e, caps, CUE_STOP | CUE_ORG_HEAD | CUE_ORG_TAIL | CUE_OFFICE, text))
         return 0;
-    return propose(tg, new_prop(h, e - h, SANCTAGP_NAME_PERSON, given ? 0.75f : 0.85f), text);
+    return sanctagp_nf_propose(tg, new_prop(h, e - h, SANCTAGP_NAME_PERSON, given ? 0.75f : 0.85f), text);
 }
 
 /* The capitalised run [a, b) (trimmed of stop words and titles) as a name
@@ -419,7 +371,7 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
         uint32_t nx = e;
         int place = 0;
         if (head && e == b && nx < tg->tk.n && nf->owner[nx] &&
-            !(v[nx].flags & TF_SENT_START) && span_label(tg, nf->owner[nx] - 1, &place) < 0 &&
+            !(v[nx].flags & TF_SENT_START) && sanctagp_nf_span_label(tg, nf->owner[nx] - 1, &place) < 0 &&
             place) {
             /* a country or place ends it: "Universitas Indonesia", "Bank Rakyat Indonesia" */
             const sanctag_span *s = &tg->spans[nf->owner[nx] - 1];
@@ -430,7 +382,7 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
                 p.named_country = s->entity;
         }
         if (!head && h == a && a > 0 && nf->owner[a - 1] && !(v[a].flags & TF_SENT_START) &&
-            span_label(tg, nf->owner[a - 1] - 1, &place) < 0 && place) {
+            sanctagp_nf_span_label(tg, nf->owner[a - 1] - 1, &place) < 0 && place) {
             /* a place starts it: "Dalian Global Unity Shipping Co Ltd" */
             const sanctag_span *s = &tg->spans[nf->owner[a - 1] - 1];
             p.absorb = nf->owner[a - 1];
@@ -438,7 +390,7 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
             p.ntok = e - s->first_token;
         }
         if (p.ntok >= 2)
-            return propose(tg, p, text);
+            return sanctagp_nf_propose(tg, p, text);
         return 0;
     }
     /* after a title, the words of the office (common or office words) lead in to
@@ -453,7 +405,7 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
         uint32_t q = a - 1;
         if (nf->owner[q]) {
             const sanctag_span *s = &tg->spans[nf->owner[q] - 1];
-            int place, l = span_label(tg, nf->owner[q] - 1, &place);
+            int place, l = sanctagp_nf_span_label(tg, nf->owner[q] - 1, &place);
             q = (place || l == SANCTAGP_NAME_ORG) && s->first_token > 0 &&
                         !(v[s->first_token].flags & TF_SENT_START)
                     ? s->first_token - 1
@@ -471,7 +423,7 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
                           nf->owner[q - 1];
              hop++) {
             const sanctag_span *s = &tg->spans[nf->owner[q - 1] - 1];
-            int place, l = span_label(tg, nf->owner[q - 1] - 1, &place);
+            int place, l = sanctagp_nf_span_label(tg, nf->owner[q - 1] - 1, &place);
             q = (place || l == SANCTAGP_NAME_ORG) && s->first_token > 0 &&
                         !(v[s->first_token].flags & TF_SENT_START)
                     ? s->first_token - 1
@@ -530,6 +482,72 @@ static void prefetch_roles(const sanctag_tagger *tg, size_t i)
         sanctagp_cues_prefetch(c, tg->tk.arena + v[i - 1].norm_off, v[i - 1].norm_len);
 }
 
+/* [a, b) could be one person's full name on its own: two or three plain
+ * title-case words, none with a cue role but a given or first name's. */
+static int plain_full_name(sanctag_tagger *tg, uint32_t a, uint32_t b)
+{
+    const sanctagp_token *v = tg->tk.v;
+    if (b - a < 2 || b - a > 3)
+        return 0;
+    for (uint32_t k = a; k < b; k++) {
+        unsigned r = roles(tg, k);
+        if (v[k].kind != TK_WORD || v[k].cls != TC_TITLE || v[k].norm_len < 2 ||
+            plain_common(r) ||
+            (r & ~(unsigned)(CUE_PERSON_GIVEN | CUE_PERSON_FIRST | CUE_COMMON)))
+            return 0;
+    }
+    return 1;
+}
+
+/* classify_run, and when it finds no name in [a, b) that is two full names
+ * joined by a lower-case organisation connector ("dan"), each name on its
+ * own: "Joko Widodo dan Jusuf Kalla" is one run, and the first-name rule
+ * takes two or three words only. Both parts must be plain full names
+ * (plain_full_name) and one start with a first name; each then needs the
+ * evidence one name needs, and when one is found a person the other is
+ * one too. Nothing else is split: "Academy of Motion Picture Arts", "Dirjen
+ * Peternakan dan Kesehatan Hewan". */
+static int classify_run_pairs(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *text)
+{
+    size_t before = tg->nf.n;
+    int rc = classify_run(tg, a, b, text, 0);
+    if (rc || tg->nf.n != before || b - a < 5 || b - a > 7)
+        return rc;
+    const sanctagp_token *v = tg->tk.v;
+    for (uint32_t k = a + 2; k + 2 < b && k <= a + 3; k++) {
+        unsigned r = roles(tg, k);
+        if (v[k].kind != TK_WORD || v[k].cls != TC_LOWER ||
+            (r & (CUE_ORG_CONNECTOR | CUE_PERSON_CONNECTOR)) != CUE_ORG_CONNECTOR)
+            continue;
+        if (!plain_full_name(tg, a, k) || !plain_full_name(tg, k + 1, b) ||
+            !((roles(tg, a) | roles(tg, k + 1)) & CUE_PERSON_FIRST))
+            return 0;
+        size_t mid = tg->nf.n;
+        if ((rc = classify_run(tg, a, k, text, 0)))
+            return rc;
+        size_t right = tg->nf.n;
+        if ((rc = classify_run(tg, k + 1, b, text, 0)))
+            return rc;
+        /* a name joined to a person's is another person's ("Gareth Bale dan
+         * Marco Asensio"): one part found as a whole person, the other not */
+        int left_person = right == mid + 1 && tg->nf.p[mid].tok == a &&
+                          tg->nf.p[mid].ntok == k - a &&
+                          tg->nf.p[mid].label == SANCTAGP_NAME_PERSON;
+        int right_person = tg->nf.n == right + 1 && tg->nf.p[right].tok == k + 1 &&
+                           tg->nf.p[right].ntok == b - k - 1 &&
+                           tg->nf.p[right].label == SANCTAGP_NAME_PERSON;
+        if (left_person && tg->nf.n == right &&
+            !(b + 2 < tg->tk.n && punct_is(tg, b, text, '(') && v[b + 1].kind == TK_WORD &&
+              v[b + 1].cls == TC_UPPER))
+            return sanctagp_nf_propose(tg, new_prop(k + 1, b - k - 1, SANCTAGP_NAME_PERSON, 0.7f), text);
+        if (right_person && right == mid && a > 0 && !tg->nf.mask[a - 1] &&
+            !(roles(tg, a - 1) & CUE_NONPERSON_BEFORE))
+            return sanctagp_nf_propose(tg, new_prop(a, k - a, SANCTAGP_NAME_PERSON, 0.7f), text);
+        return 0;
+    }
+    return 0;
+}
+
 /* Calls classify_run on every maximal capitalised run of uncovered tokens. */
 static int context_names(sanctag_tagger *tg, const char *text)
 {
@@ -554,278 +572,10 @@ static int context_names(sanctag_tagger *tg, const char *text)
             else
                 break;
         }
-        int rc = classify_run(tg, (uint32_t)i, (uint32_t)b, text, 0);
+        int rc = classify_run_pairs(tg, (uint32_t)i, (uint32_t)b, text);
         if (rc)
             return rc;
         while (j < ncap && cap[j] < b)
-            j++;
-    }
-    return 0;
-}
-
-static int same_owner(const sanctagp_namefind *nf, const sanctagp_nprop *x, const sanctagp_nprop *y)
-{
-    if (x->entity != SANCTAG_NO_ENTITY || y->entity != SANCTAG_NO_ENTITY)
-        return x->entity == y->entity;
-    return strcmp(nf->arena + x->key, nf->arena + y->key) == 0;
-}
-
-/* The bucket of forms whose first token is token `tok`: a cheap key of its
- * normalised text (length, first and last byte), not a hash of all of it. */
-static uint32_t *form_bucket(const sanctag_tagger *tg, uint32_t tok)
-{
-    const sanctagp_token *t = &tg->tk.v[tok];
-    const unsigned char *w = (const unsigned char *)tg->tk.arena + t->norm_off;
-    unsigned key = t->norm_len ? t->norm_len * 37u + w[0] * 7u + w[t->norm_len - 1] : 0;
-    return (uint32_t *)&tg->nf.fhead[key & (FORM_BUCKETS - 1)];
-}
-
-static int add_form(sanctag_tagger *tg, uint32_t tok, uint32_t ntok, uint32_t from,
-                    const sanctagp_nprop *what, int acronym)
-{
-    sanctagp_namefind *nf = &tg->nf;
-    uint32_t *head = form_bucket(tg, tok);
-    for (uint32_t i = *head; i; i = nf->f[i - 1].next) {
-        sanctagp_nform *f = &nf->f[i - 1];
-        if (f->ntok != ntok || !same_tokens(&tg->tk, f->tok, tok, ntok))
-            continue;
-        if (!same_owner(nf, &f->what, what))
-            f->ambiguous = 1; /* two names share it: leave it untagged */
-        return 0;
-    }
-    if (nf->nf >= MAX_FORMS)
-        return 0;
-    if (sanctagp_grow((void **)&nf->f, &nf->fcap, nf->nf + 1, sizeof *nf->f))
-        return SANCTAG_E_NOMEM;
-    nf->f[nf->nf++] = (sanctagp_nform){tok, ntok, from, *what, 0, (uint8_t)acronym, *head};
-    *head = (uint32_t)nf->nf;
-    return 0;
-}
-
-/* The parts of the person's name at tokens [a, b) that may stand for it later:
- * every run of its words that begins or ends it ("Zulkifli", "Hasan"; "Kim",
- * "Jong Un"; "Suu Kyi"); the usage of the name's country (family name first
- * or last) only orders them. A part that is a cue word ("Presiden") or one
- * letter is no short form. */
-static int person_forms(sanctag_tagger *tg, uint32_t a, uint32_t b, const sanctagp_nprop *what,
-                        int full)
-{
-    const sanctagp_token *v = tg->tk.v;
-    uint32_t w[MAX_RUN], nw = 0;
-    for (uint32_t k = a; k < b && nw < MAX_RUN; k++)
-        if (v[k].kind == TK_WORD && v[k].cls != TC_NONE)
-            w[nw++] = k;
-    if (nw == 0 || w[nw - 1] - w[0] + 1 != nw)
-        return 0; /* only names of plain consecutive words */
-    for (uint32_t len = full ? nw : nw - 1; len >= 1 && len <= nw; len--) {
-        for (int side = 0; side < 2; side++) {
-            uint32_t s = side ? w[nw - len] : w[0];
-            if (side && len == nw)
-                break;
-            unsigned r = roles(tg, s);
-            if (len == 1 && (v[s].norm_len < 2 || plain_common(r) ||
-                             (r & ~(CUE_PERSON_GIVEN | CUE_PERSON_FIRST | CUE_COMMON))))
-                continue;
-            int rc = add_form(tg, s, len, b, what, 0);
-            if (rc)
-                return rc;
-        }
-    }
-    return 0;
-}
-
-/* 1 when the acronym's letters are the initials of the words of [a, b),
- * where function words may be left out and a word may give up to three
- * letters ("Badan Narkotika Nasional (BNN)", not "Bantuan Likuiditas Bank
- * Indonesia (BLBI)" for "Bank Indonesia"). */
-static int letters_agree(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *acr,
-                         size_t alen, int depth)
-{
-    if (alen == 0)
-        return a == b;
-    if (a == b || depth > 32)
-        return 0;
-    const sanctagp_token *t = &tg->tk.v[a];
-    const char *w = tg->tk.arena + t->norm_off;
-    if (t->kind != TK_WORD)
-        return letters_agree(tg, a + 1, b, acr, alen, depth + 1);
-    if ((roles(tg, a) & (CUE_ORG_CONNECTOR | CUE_PERSON_CONNECTOR)) &&
-        letters_agree(tg, a + 1, b, acr, alen, depth + 1))
-        return 1;
-    for (size_t k = 1; k <= 3 && k <= alen && k <= t->norm_len; k++) {
-        if (w[k - 1] != acr[k - 1])
-            break;
-        if (letters_agree(tg, a + 1, b, acr + k, alen - k, depth + 1))
-            return 1;
-    }
-    return 0;
-}
-
-/* 1 when the acronym's letters are the initials of the words of the
- * gazetteer name `w` (canonical names are often in another language: "Biro
- * Umum Pengintaian (RGB)" is the Reconnaissance General Bureau), a word giving
- * up to three letters and a word in lower case ("of", "dan") none or one. */
-static int name_letters_agree(const char *w, const char *acr, size_t alen, int depth)
-{
-    while (*w == ' ' || *w == '-' || *w == ',' || *w == '.')
-        w++;
-    if (!*w || alen == 0)
-        return !*w && alen == 0;
-    if (depth > 32)
-        return 0;
-    const char *next = w;
-    while (*next && *next != ' ' && *next != '-')
-        next++;
-    if (*w >= 'a' && *w <= 'z' && name_letters_agree(next, acr, alen, depth + 1))
-        return 1;
-    for (size_t k = 1; k <= 3 && k <= alen && w + k <= next; k++) {
-        char c = w[k - 1];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c != acr[k - 1])
-            break;
-        if (name_letters_agree(next, acr + k, alen - k, depth + 1))
-            return 1;
-    }
-    return 0;
-}
-
-/* "Name (XYZ)" with XYZ's letters agreeing with the name as written or, for a
- * gazetteer entity, with its canonical name: XYZ names the same thing from
- * there on. */
-static int acronym_form(sanctag_tagger *tg, uint32_t a, uint32_t b, const sanctagp_nprop *what)
-{
-    const sanctagp_tokens *tk = &tg->tk;
-    const sanctagp_token *v = tk->v;
-    if (b - a < 2 || b + 2 >= tk->n || v[b].kind != TK_PUNCT || tk->arena[v[b].norm_off] != '(' ||
-        v[b + 1].kind != TK_WORD || v[b + 1].cls != TC_UPPER || v[b + 1].norm_len < 2 ||
-        v[b + 2].kind != TK_PUNCT || tk->arena[v[b + 2].norm_off] != ')' || tg->nf.mask[b + 1])
-        return 0;
-    const char *acr = tk->arena + v[b + 1].norm_off;
-    sanctag_entity e;
-    if (!letters_agree(tg, a, b, acr, v[b + 1].norm_len, 0) &&
-        (what->entity == SANCTAG_NO_ENTITY || sanctag_gazetteer_entity(tg->gz, what->entity, &e) ||
-         !name_letters_agree(e.name, acr, v[b + 1].norm_len, 0)))
-        return 0;
-    return add_form(tg, b + 1, 1, b + 1, what, 1);
-}
-
-/* The unambiguous form written at tokens [a, a + ntok) after its full name
- * (anywhere in the document when `before` is set), or NULL. */
-static const sanctagp_nform *find_form_at(const sanctag_tagger *tg, uint32_t a, uint32_t ntok,
-                                          int before)
-{
-    const sanctagp_namefind *nf = &tg->nf;
-    if (!nf->nf)
-        return NULL;
-    for (uint32_t k = *form_bucket(tg, a); k; k = nf->f[k - 1].next) {
-        const sanctagp_nform *f = &nf->f[k - 1];
-        if (!f->ambiguous && (before || a >= f->from) && f->ntok == ntok &&
-            same_tokens(&tg->tk, f->tok, a, ntok))
-            return f;
-    }
-    return NULL;
-}
-
-static const sanctagp_nform *find_form(const sanctag_tagger *tg, uint32_t a, uint32_t ntok)
-{
-    return find_form_at(tg, a, ntok, 0);
-}
-
-/* The full name, found from context, that a one-word name found from context
- * is part of, even when written before it ("Hawking mengatakan ... Stephen
- * Hawking"): the word is no name of its own, or it would make the part
- * ambiguous. NULL when there is none. */
-static const sanctagp_nform *one_word_part(const sanctag_tagger *tg, const sanctagp_nprop *p)
-{
-    if (p->ntok != 1 || p->label != SANCTAGP_NAME_PERSON)
-        return NULL;
-    const sanctagp_nform *f = find_form_at(tg, p->tok, 1, 1);
-    return f && !f->acronym && f->what.ntok > 1 && f->what.label == p->label ? f : NULL;
-}
-
-/* The forms of every full name: gazetteer spans and derived proposals. */
-static int collect_forms(sanctag_tagger *tg)
-{
-    sanctagp_namefind *nf = &tg->nf;
-    int rc = 0, place;
-    nf->nf = 0;
-    memset(nf->fhead, 0, sizeof nf->fhead);
-    for (size_t i = 0; i < tg->n_spans && !rc; i++) {
-        const sanctag_span *s = &tg->spans[i];
-        if (s->flags & (SANCTAG_SPAN_SUPPRESSOR | SANCTAG_SPAN_NESTED))
-            continue;
-        int l = span_label(tg, i, &place);
-        sanctagp_nprop what = new_prop(s->first_token, s->ntokens, l < 0 ? 0 : l, 1.0f);
-        what.entity = s->entity;
-        if (l == SANCTAGP_NAME_PERSON)
-            rc = person_forms(tg, s->first_token, s->first_token + s->ntokens, &what, 0);
-        else if (l == SANCTAGP_NAME_ORG)
-            rc = acronym_form(tg, s->first_token, s->first_token + s->ntokens, &what);
-    }
-    /* names of several words first, so that a one-word name can be found
-     * to be a part of one */
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0, n = nf->n; i < n && !rc; i++) {
-            sanctagp_nprop what = nf->p[i];
-            if ((what.ntok == 1) != pass)
-                continue;
-            if (find_form(tg, what.tok, what.ntok) || one_word_part(tg, &what))
-                continue; /* itself a short form of an earlier name: "kata Zulkifli" */
-            if (what.label == SANCTAGP_NAME_PERSON)
-                rc = person_forms(tg, what.tok, what.tok + what.ntok, &what, 1);
-            else
-                rc = acronym_form(tg, what.tok, what.tok + what.ntok, &what);
-        }
-    return rc;
-}
-
-/* Later mentions of the forms: a whole capitalised run (titles and stop
- * words trimmed) equal to an unambiguous form. */
-static int resolve_forms(sanctag_tagger *tg)
-{
-    sanctagp_namefind *nf = &tg->nf;
-    const sanctagp_token *v = tg->tk.v;
-    size_t n = tg->tk.n;
-    /* a name found from context that is part of an earlier full name is that
-     * name: "kata Budi" after "Budi Sulistiyo" */
-    for (size_t i = 0; i < nf->n; i++) {
-        sanctagp_nprop *p = &nf->p[i];
-        const sanctagp_nform *f = find_form(tg, p->tok, p->ntok);
-        f = f ? f : one_word_part(tg, p);
-        if (f && !f->acronym && f->what.label == p->label && !same_owner(nf, &f->what, p)) {
-            uint32_t tok = p->tok, ntok = p->ntok;
-            *p = f->what;
-            p->tok = tok;
-            p->ntok = ntok;
-            p->absorb = 0;
-            p->named_country = UINT32_MAX;
-            p->propagated = 1;
-        }
-    }
-    for (size_t j = 0; j < nf->ncapw;) {
-        size_t i = nf->capw[j++];
-        if (nf->mask[i])
-            continue;
-        size_t b = i + 1;
-        while (b < n && b - i < MAX_RUN && !nf->mask[b] && !(v[b].flags & TF_SENT_START) &&
-               is_cap(&v[b]))
-            b++;
-        size_t a = i;
-        while (a + 1 < b && (roles(tg, a) & (CUE_PERSON_TITLE | CUE_STOP)))
-            a++;
-        const sanctagp_nform *f = find_form(tg, (uint32_t)a, (uint32_t)(b - a));
-        if (f && (!f->acronym || v[a].cls == TC_UPPER)) {
-            sanctagp_nprop p = f->what;
-            p.tok = (uint32_t)a;
-            p.ntok = f->ntok;
-            p.absorb = 0;
-            p.named_country = f->acronym ? p.named_country : UINT32_MAX;
-            p.propagated = f->acronym ? 2 : 1;
-            if (propose(tg, p, NULL))
-                return SANCTAG_E_NOMEM;
-        }
-        while (j < nf->ncapw && nf->capw[j] < b)
             j++;
     }
     return 0;
@@ -866,7 +616,7 @@ static int model_sink(void *arg, uint32_t tok, uint32_t ntok, int label, double 
     }
     sanctagp_nprop p = new_prop(tok, ntok, label, (float)score);
     p.found = FOUND_MODEL;
-    return propose(tg, p, tg->nf.text);
+    return sanctagp_nf_propose(tg, p, tg->nf.text);
 }
 
 static int prop_cmp(const void *x, const void *y)
@@ -876,7 +626,7 @@ static int prop_cmp(const void *x, const void *y)
 }
 
 /* The proposals become spans, merged in order (they start where no span
- * does: propose() takes only uncovered tokens, and a place span it takes in
+ * does: sanctagp_nf_propose() takes only uncovered tokens, and a place span it takes in
  * is dropped). */
 static int emit_props(sanctag_tagger *tg)
 {
@@ -945,8 +695,8 @@ int sanctagp_names_find(sanctag_tagger *tg, const char *text, int propagate, int
     }
     nf->ncapw = ncapw;
     int rc = context_names(tg, text);
-    if (!rc && propagate && !(rc = collect_forms(tg)) && nf->nf)
-        rc = resolve_forms(tg);
+    if (!rc && propagate && !(rc = sanctagp_nf_collect_forms(tg)) && nf->nf)
+        rc = sanctagp_nf_resolve_forms(tg);
     if (!rc && model && tg->gz->ner_propose)
         rc = tg->gz->ner_propose(tg->gz->ner_model, &tg->tk, nf->mask, model_sink, tg);
     if (!rc && nf->n)

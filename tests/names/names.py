@@ -119,6 +119,21 @@ with tempfile.TemporaryDirectory() as tmp:
     sp = spans(db, 'Rekor itu disamai Michael Phelps tahun lalu.', '--names', 'off')
     check('... and not with --names off', sp == [], sp)
 
+    # two full names joined by "dan" (an org-connector): each on its own, and
+    # the one without a first name a person beside the one with it
+    sp = spans(db, 'Gol dicetak Michael Phelps dan Hendro Siswanto di babak kedua.')
+    check('a pair joined by "dan" is two persons',
+          (find(sp, 'Michael Phelps') or {}).get('label') == 'PERSON' and
+          (find(sp, 'Hendro Siswanto') or {}).get('label') == 'PERSON', sp)
+    sp = spans(db, 'Gol dicetak Hendro Siswanto dan Arif Satria di babak kedua.')
+    check('... only when one starts with a first name', sp == [], sp)
+    sp = spans(db, 'Ia naik kapal Michael Phelps dan Hendro Siswanto ke Jakarta.')
+    check('... and not where one name alone would not be one',
+          not any(x['label'] == 'PERSON' for x in sp), sp)
+    sp = spans(db, 'Data kata Michael of Motion Picture Arts naik.')
+    check('... and no part of a run that is no pair of full names',
+          not any(x['label'] == 'PERSON' for x in sp), sp)
+
     # item 4: same key in every document; gazetteer aliases win; --names off
     two = run(['tag', '--db', db, '--jsonl', '-'], stdin=json.dumps(
         {'id': 1, 'text': 'Menurut Budi Sulistiyo, harga naik.'}) + '\n' + json.dumps(
