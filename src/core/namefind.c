@@ -548,6 +548,177 @@ static int classify_run_pairs(sanctag_tagger *tg, uint32_t a, uint32_t b, const 
     return 0;
 }
 
+/* A list of names ("Lionel Messi, Luis Suarez, Ousmane Dembele dan Gerard
+ * Pique"): items joined by commas and lower-case organisation connectors
+ * ("dan"). An item is a person found already (a span or a proposal), a
+ * plain full name (plain_full_name) not yet a name, or one capitalised word
+ * (a short form, "Neymar": kept in the list, never proposed); anything else
+ * ends the list. A list of three items or more with two persons makes its
+ * plain full names persons too: a list of people is one of people. */
+#define LIST_ITEMS 64
+enum { ITEM_NONE, ITEM_PERSON, ITEM_NAME, ITEM_WORD };
+
+/* The list item starting at token j (one of ITEM_*), its end in *end. */
+static int list_item(sanctag_tagger *tg, uint32_t j, uint32_t first, size_t nprops,
+                     uint32_t *end)
+{
+    const sanctagp_token *v = tg->tk.v;
+    sanctagp_namefind *nf = &tg->nf;
+    size_t n = tg->tk.n;
+    if (j >= n || (j != first && (v[j].flags & TF_SENT_START)))
+        return ITEM_NONE;
+    if (nf->mask[j] && !nf->owner[j]) {
+        /* a proposal: context_names() made them in token order */
+        size_t lo = 0, hi = nprops;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (nf->p[mid].tok < j)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == nprops || nf->p[lo].tok != j)
+            return ITEM_NONE;
+        *end = nf->p[lo].tok + nf->p[lo].ntok;
+        return nf->p[lo].label == SANCTAGP_NAME_PERSON ? ITEM_PERSON : ITEM_NONE;
+    }
+    if (nf->owner[j]) {
+        const sanctag_span *s = &tg->spans[nf->owner[j] - 1];
+        int place;
+        *end = s->first_token + s->ntokens;
+        return s->first_token == j && !(s->flags & SANCTAG_SPAN_NESTED) &&
+                       sanctagp_nf_span_label(tg, nf->owner[j] - 1, &place) ==
+                           SANCTAGP_NAME_PERSON
+                   ? ITEM_PERSON
+                   : ITEM_NONE;
+    }
+    if (nf->mask[j] || !is_cap(&v[j]))
+        return ITEM_NONE;
+    /* a list starts no run in its middle ("kiper I Made Wirawan, ...") */
+    if (j == first && j > 0 && !nf->mask[j - 1] && is_cap(&v[j - 1]) &&
+        !(v[j].flags & TF_SENT_START))
+        return ITEM_NONE;
+    uint32_t e = j + 1;
+    while (e < n && e - j <= 3 && !nf->mask[e] && (is_cap(&v[e]) || glued(v, e, tg->nf.text)) &&
+           !(v[e].flags & TF_SENT_START))
+        e++; /* "Yoon Ji - sung" is no plain full name, not "Yoon Ji" */
+    *end = e;
+    if (e - j == 1)
+        return v[j].cls == TC_TITLE ? ITEM_WORD : ITEM_NONE;
+    return plain_full_name(tg, j, e) ? ITEM_NAME : ITEM_NONE;
+}
+
+/* The token after the separator at j (",", a connector, or both), or 0. */
+static uint32_t list_sep(sanctag_tagger *tg, uint32_t j, const char *text)
+{
+    const sanctagp_token *v = tg->tk.v;
+    size_t n = tg->tk.n;
+    int comma = punct_is(tg, j, text, ',');
+    if (comma)
+        j++;
+    if (j < n && v[j].kind == TK_WORD && v[j].cls == TC_LOWER &&
+        (roles(tg, j) & (CUE_ORG_CONNECTOR | CUE_PERSON_CONNECTOR)) == CUE_ORG_CONNECTOR)
+        return j + 1;
+    return comma ? j : 0;
+}
+
+/* The lists that start in [from, upto] (at *done or later), tokens in order;
+ * *done is then where the last one ended. */
+static int lists_in(sanctag_tagger *tg, uint32_t from, uint32_t upto, size_t nprops,
+                    uint32_t *done, const char *text)
+{
+    const sanctagp_token *v = tg->tk.v;
+    size_t n = tg->tk.n;
+    uint32_t at[LIST_ITEMS], to[LIST_ITEMS];
+    uint32_t i = from > *done ? from : *done;
+    while (i <= upto && i < n) {
+        if (v[i].kind != TK_WORD || !(v[i].flags & TF_FIRST_UPPER)) {
+            i++; /* every item starts with a capital */
+            continue;
+        }
+        int kind[LIST_ITEMS], np = 0, nn = 0;
+        size_t k = 0;
+        uint32_t j = i, end = 0;
+        while (k < LIST_ITEMS && (kind[k] = list_item(tg, j, i, nprops, &end)) != ITEM_NONE) {
+            at[k] = j;
+            to[k] = end;
+            np += kind[k] == ITEM_PERSON;
+            nn += kind[k] == ITEM_NAME;
+            k++;
+            if (!(j = list_sep(tg, end, text)))
+                break;
+        }
+        /* the first name of a short list may be a phrase the list is in
+         * apposition to: "bintang veteran Liga Primer Inggris, Michael
+         * Essien dan Didier Zokora" */
+        if (k >= 3 && np >= 2 && nn)
+            for (size_t q = k >= 4 ? 0 : 1; q < k; q++)
+                if (kind[q] == ITEM_NAME) {
+                    int rc = sanctagp_nf_propose(
+                        tg, new_prop(at[q], to[q] - at[q], SANCTAGP_NAME_PERSON, 0.7f), text);
+                    if (rc)
+                        return rc;
+                }
+        i = k ? to[k - 1] : i + 1;
+    }
+    *done = i;
+    return 0;
+}
+
+/* The list around a person [tok, end) a separator follows, if any: from
+ * where the words before it could still be items and separators. */
+static int list_around(sanctag_tagger *tg, uint32_t tok, uint32_t end, size_t nprops,
+                       uint32_t *done, const char *text)
+{
+    const sanctagp_token *v = tg->tk.v;
+    if (end >= tg->tk.n || tok < *done || !list_sep(tg, end, text))
+        return 0;
+    uint32_t s = tok;
+    while (s > 0 && tok - s < 4 * LIST_ITEMS && !(v[s].flags & TF_SENT_START)) {
+        uint32_t u = s - 1;
+        if (!tg->nf.mask[u] && !punct_is(tg, u, text, ',') &&
+            !(v[u].kind == TK_WORD &&
+              ((v[u].flags & TF_FIRST_UPPER) || (roles(tg, u) & CUE_ORG_CONNECTOR))))
+            break;
+        s = u;
+    }
+    return lists_in(tg, s, tok, nprops, done, text);
+}
+
+/* Finds the lists of names around the persons found so far (the list's
+ * items can only be read from where it starts, and most documents have
+ * none: only where a person is followed by a separator). */
+static int list_names(sanctag_tagger *tg, const char *text)
+{
+    sanctagp_namefind *nf = &tg->nf;
+    size_t persons = 0;
+    for (size_t i = 0; i < nf->n; i++)
+        persons += nf->p[i].label == SANCTAGP_NAME_PERSON;
+    for (size_t i = 0; i < tg->n_spans && persons < 2; i++) {
+        int place;
+        persons += sanctagp_nf_span_label(tg, i, &place) == SANCTAGP_NAME_PERSON;
+    }
+    if (persons < 2)
+        return 0;
+    size_t nprops = nf->n;
+    uint32_t done = 0;
+    int rc = 0;
+    for (size_t i = 0; i < nprops && !rc; i++)
+        if (nf->p[i].label == SANCTAGP_NAME_PERSON)
+            rc = list_around(tg, nf->p[i].tok, nf->p[i].tok + nf->p[i].ntok, nprops, &done,
+                             text);
+    done = 0; /* the spans, in their own order */
+    for (size_t i = 0; i < tg->n_spans && !rc; i++) {
+        const sanctag_span *sp = &tg->spans[i];
+        int place;
+        if (!(sp->flags & SANCTAG_SPAN_NESTED) &&
+            sanctagp_nf_span_label(tg, i, &place) == SANCTAGP_NAME_PERSON)
+            rc = list_around(tg, sp->first_token, sp->first_token + sp->ntokens, nprops, &done,
+                             text);
+    }
+    return rc;
+}
+
 /* Calls classify_run on every maximal capitalised run of uncovered tokens. */
 static int context_names(sanctag_tagger *tg, const char *text)
 {
@@ -695,6 +866,8 @@ int sanctagp_names_find(sanctag_tagger *tg, const char *text, int propagate, int
     }
     nf->ncapw = ncapw;
     int rc = context_names(tg, text);
+    if (!rc)
+        rc = list_names(tg, text);
     if (!rc && propagate && !(rc = sanctagp_nf_collect_forms(tg)) && nf->nf)
         rc = sanctagp_nf_resolve_forms(tg);
     if (!rc && model && tg->gz->ner_propose)

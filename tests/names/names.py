@@ -130,6 +130,17 @@ with tempfile.TemporaryDirectory() as tmp:
     sp = spans(db, 'Ia naik kapal Michael Phelps dan Hendro Siswanto ke Jakarta.')
     check('... and not where one name alone would not be one',
           not any(x['label'] == 'PERSON' for x in sp), sp)
+    # a list of three names or more with two persons: its full names are persons
+    sp = spans(db, 'Hadir pula Michael Phelps, Hendro Siswanto, Michael Jordan dan Arif Satria.')
+    check('the plain full names of a list with two persons are persons',
+          all((find(sp, n) or {}).get('label') == 'PERSON'
+              for n in ('Hendro Siswanto', 'Arif Satria')), sp)
+    sp = spans(db, 'Hadir pula Michael Phelps, Hendro Siswanto dan Arif Satria.')
+    check('... not with one person only (the pair rule needs "dan" between two)',
+          find(sp, 'Hendro Siswanto') is None, sp)
+    sp = spans(db, 'Bintang veteran Liga Primer Inggris, Michael Phelps dan Michael Jordan.')
+    check('... and not the first of three, which may be what the list stands beside',
+          find(sp, 'Liga Primer Inggris') is None, sp)
     sp = spans(db, 'Data kata Michael of Motion Picture Arts naik.')
     check('... and no part of a run that is no pair of full names',
           not any(x['label'] == 'PERSON' for x in sp), sp)
