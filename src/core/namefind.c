@@ -217,6 +217,15 @@ static int glued_title(sanctag_tagger *tg, uint32_t k, const char *text)
     return (sanctagp_cues_get(tg->gz->cues, w, n) & CUE_PERSON_TITLE) != 0;
 }
 
+/* Token k is a short acronym that may name a body in an office's title
+ * ("Sekjen FFI", "Ketua DPP"): two to six capitals, no cue word. */
+static int body_acronym(sanctag_tagger *tg, uint32_t k)
+{
+    const sanctagp_token *t = &tg->tk.v[k];
+    return t->kind == TK_WORD && t->cls == TC_UPPER && t->norm_len >= 2 && t->norm_len <= 6 &&
+           !roles(tg, k);
+}
+
 /* The words [h, e) can be a person's name (`caps`: the name is written in
  * capitals): capitalised words, connectors ("bin") and glued parts, none a
  * common word or one of the cue roles `refuse`, none with a credit title
@@ -329,6 +338,7 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
     sanctagp_namefind *nf = &tg->nf;
     uint32_t h = a;
     int title = 0, loose = 0; /* loose: a cue at a distance or after the name */
+    int titled = 0;           /* a title (not a verb or preposition) leads in */
     /* one word, no span after it ("Universitas Indonesia"), is a name only after
      * a title, role or speech verb or before a speech verb (most runs: a
      * capital after a full stop, a lone capitalised word), checked first */
@@ -342,7 +352,7 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
         if (r & CUE_ORG_HEAD)
             break;
         if (r & (CUE_PERSON_TITLE | CUE_PERSON_VERB | CUE_PERSON_PREP))
-            title = 1;
+            title = 1, titled |= (r & CUE_PERSON_TITLE) != 0;
         else if (!(r & CUE_STOP))
             break;
     }
@@ -393,9 +403,12 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
             return sanctagp_nf_propose(tg, p, text);
         return 0;
     }
-    /* after a title, the words of the office (common or office words) lead in to
-     * a person: "Menteri Luar Negeri Retno Marsudi" */
-    while (title && h < e && (plain_common(roles(tg, h)) || (roles(tg, h) & CUE_OFFICE)))
+    /* after a title, the words of the office (common or office words, a body's
+     * acronym) lead in to a person: "Menteri Luar Negeri Retno Marsudi",
+     * "Sekjen FFI Edy Prasetyo" */
+    while (title && h < e &&
+           (plain_common(roles(tg, h)) || (roles(tg, h) & CUE_OFFICE) ||
+            (titled && h + 1 < e && body_acronym(tg, h) && tg->tk.v[h + 1].cls == TC_TITLE)))
         h++;
     if (h == e)
         return 0;
@@ -435,7 +448,8 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
         for (; skipped < 3 && q != UINT32_MAX && q > 0 && !nf->owner[q] &&
                !(v[q].flags & TF_SENT_START) && v[q].cls != TC_LOWER &&
                !(roles(tg, q) & CUE_PERSON_TITLE) &&
-               (plain_common(roles(tg, q)) || (roles(tg, q) & CUE_OFFICE));
+               (plain_common(roles(tg, q)) || (roles(tg, q) & CUE_OFFICE) ||
+                body_acronym(tg, q));
              skipped++)
             q--;
         title = q != UINT32_MAX && !nf->owner[q] &&

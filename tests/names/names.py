@@ -103,6 +103,12 @@ with tempfile.TemporaryDirectory() as tmp:
     check('organisation takes in the country after its head', s and s['label'] == 'ORG' and
           s.get('country') == 'ID' and find(sp, 'Indonesia') is None, sp)
 
+    # a body's acronym between a title and the name ("Sekjen FFI")
+    sp = spans(db, 'Sementara itu Sekjen FFI Edy Prasetyo menolak. Menurut UU Pemilu No. 7 sah.')
+    s = find(sp, 'Edy Prasetyo')
+    check("a title reaches over a body's acronym", s and s['label'] == 'PERSON', sp)
+    check('... after a title only, not a preposition', find(sp, 'Pemilu No') is None, sp)
+
     # a first name (first-names.tsv) and one or two plain name words, no cue
     t = 'Rekor itu disamai Michael Phelps tahun lalu. Pasangan Joko-Michael kalah.'
     sp = spans(db, t)
