@@ -473,7 +473,11 @@ static int classify_run(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *
                 return classify_run(tg, k, b, text, 1);
             rest = k;
             e = k;
-            b = k; /* what follows is no place the name continues into */
+            /* "Presiden Budi Santoso dan Menteri ...": the name ends before "dan" */
+            while (e > h + 1 && tg->tk.v[e - 1].cls == TC_LOWER &&
+                   (roles(tg, e - 1) & (CUE_STOP | CUE_ORG_CONNECTOR | CUE_PERSON_CONNECTOR)))
+                e--;
+            b = e; /* what follows is no place the name continues into */
             break;
         }
     int rc = person_run(tg, a, h, e, b, title, loose, split, text);

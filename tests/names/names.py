@@ -103,6 +103,11 @@ with tempfile.TemporaryDirectory() as tmp:
     check('organisation takes in the country after its head', s and s['label'] == 'ORG' and
           s.get('country') == 'ID' and find(sp, 'Indonesia') is None, sp)
 
+    # a name before "dan" and a second title ends before "dan"
+    sp = spans(db, 'Kemarin Presiden Budi Santoso dan Menteri Budi Hartono datang.')
+    check('a title inside a run ends the name before it, "dan" left out',
+          (find(sp, 'Budi Santoso') or {}).get('label') == 'PERSON' and
+          (find(sp, 'Budi Hartono') or {}).get('label') == 'PERSON', sp)
     # a body's acronym between a title and the name ("Sekjen FFI")
     sp = spans(db, 'Sementara itu Sekjen FFI Edy Prasetyo menolak. Menurut UU Pemilu No. 7 sah.')
     s = find(sp, 'Edy Prasetyo')
