@@ -17,6 +17,47 @@ static int same_owner(const sanctagp_namefind *nf, const sanctagp_nprop *x, cons
     return strcmp(nf->arena + x->key, nf->arena + y->key) == 0;
 }
 
+/* Derived keys one letter apart, added, dropped or changed: one person's
+ * name spelt two ways in one article ("Siti Fadilah Supari", "Siti
+ * Fadillah Supari"; "Anas Urbaningrum", "Anas Urbaningrung"), which then
+ * share their parts as one name does. Keys under 16 bytes ("name:person:"
+ * and a short name) must be equal. */
+static int one_letter_apart(const char *x, const char *y)
+{
+    size_t nx = strlen(x), ny = strlen(y);
+    if (nx < ny) {
+        const char *t = x;
+        x = y;
+        y = t;
+        size_t tn = nx;
+        nx = ny;
+        ny = tn;
+    }
+    if (ny < 16 || nx - ny > 1)
+        return 0;
+    size_t i = 0;
+    while (i < ny && x[i] == y[i])
+        i++;
+    if (i == ny)
+        return 1; /* one letter added at the end */
+    if (x[i] == '-' || y[i] == '-')
+        return 0; /* not a word more or less */
+    /* the rest after the difference is the same: a change (equal lengths)
+     * or a letter added to the longer */
+    return nx == ny ? strcmp(x + i + 1, y + i + 1) == 0 : strcmp(x + i + 1, y + i) == 0;
+}
+
+/* Two names that share a part are one person's when they are one letter apart. */
+static int same_person(const sanctagp_namefind *nf, const sanctagp_nprop *x,
+                       const sanctagp_nprop *y)
+{
+    if (same_owner(nf, x, y))
+        return 1;
+    return x->entity == SANCTAG_NO_ENTITY && y->entity == SANCTAG_NO_ENTITY &&
+           x->label == SANCTAGP_NAME_PERSON && y->label == SANCTAGP_NAME_PERSON &&
+           one_letter_apart(nf->arena + x->key, nf->arena + y->key);
+}
+
 /* The bucket of forms whose first token is token `tok`: a cheap key of its
  * normalised text (length, first and last byte), not a hash of all of it. */
 static uint32_t *form_bucket(const sanctag_tagger *tg, uint32_t tok)
@@ -36,7 +77,7 @@ static int add_form(sanctag_tagger *tg, uint32_t tok, uint32_t ntok, uint32_t fr
         sanctagp_nform *f = &nf->f[i - 1];
         if (f->ntok != ntok || !same_tokens(&tg->tk, f->tok, tok, ntok))
             continue;
-        if (!same_owner(nf, &f->what, what))
+        if (!same_person(nf, &f->what, what))
             f->ambiguous = 1; /* two names share it: leave it untagged */
         return 0;
     }
