@@ -70,6 +70,21 @@ static void test_stored_cues(void)
                              base + h->off_cuepool, h->cuepool_size - 1, &v) == SANCTAG_E_DB);
     CHECK(sanctagp_cues_view(base + h->off_cues, h->n_cue_slots - 1, h->n_cues,
                              base + h->off_cuepool, h->cuepool_size, &v) == SANCTAG_E_DB);
+    /* an empty slot with roles: a lookup that misses would answer them */
+    unsigned char *sl = (unsigned char *)base + h->off_cues;
+    for (size_t i = 0; i < h->n_cue_slots; i++) {
+        uint16_t len, roles = CUE_PERSON_TITLE;
+        memcpy(&len, sl + i * SANCTAGP_CUE_SLOT_SIZE + 12, 2);
+        if (!len) {
+            memcpy(sl + i * SANCTAGP_CUE_SLOT_SIZE + 14, &roles, 2);
+            CHECK(sanctagp_cues_view(base + h->off_cues, h->n_cue_slots, h->n_cues,
+                                     base + h->off_cuepool, h->cuepool_size, &v) ==
+                  SANCTAG_E_DB);
+            roles = 0;
+            memcpy(sl + i * SANCTAGP_CUE_SLOT_SIZE + 14, &roles, 2);
+            break;
+        }
+    }
     /* a slot's word changed in the pool: its head and its place no longer agree */
     char *pool = base + h->off_cuepool;
     pool[0] ^= 0x20;

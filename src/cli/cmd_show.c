@@ -172,6 +172,8 @@ static void *worker_new(void *ctx)
     w->tg = sanctag_tagger_new(w->gz);
     URegularExpression *re = w->grep ? grep_clone(w->grep) : NULL;
     if (!w->tg || (w->grep && !re)) {
+        if (re)
+            rx->close(re);
         sanctag_tagger_free(w->tg);
         free(w);
         return NULL;
@@ -515,10 +517,14 @@ static int show_run_all(show_run *runp, show_ctx *cp, const char *db, int weak, 
 /* --grep PATTERN compiled: ignoring case, '.' matching line breaks too (as
  * the POSIX extended expressions of earlier versions did). NULL with why in
  * msg when it is not a pattern. */
-static URegularExpression *grep_compile(const char *pattern, char *msg, size_t cap)
+static URegularExpression *grep_compile(const char *pattern, char *msg, size_t cap,
+                                        int *no_library)
 {
-    if (!rx && !(rx = show_regex_load(msg, cap)))
+    *no_library = 0;
+    if (!rx && !(rx = show_regex_load(msg, cap))) {
+        *no_library = 1; /* the machine's fault, not the pattern's */
         return NULL;
+    }
     UErrorCode st = U_ZERO_ERROR;
     int32_t n = 0;
     u_strFromUTF8(NULL, 0, &n, pattern, -1, &st);
@@ -669,9 +675,14 @@ int cmd_show(int argc, char **argv)
         }
     }
     if (grep) {
-        char why[300];
-        if (!(c.grep = grep_compile(grep, why, sizeof why))) {
+        char why[600];
+        int no_library;
+        if (!(c.grep = grep_compile(grep, why, sizeof why, &no_library))) {
             free(c.ids);
+            if (no_library) {
+                cli_warn("show --grep: %s", why);
+                return EXIT_FATAL;
+            }
             return cli_usage("show", "--grep '%s': %s", grep, why);
         }
         c.grep_pattern = grep;

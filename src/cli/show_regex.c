@@ -21,11 +21,15 @@ static int loaded;
 /* Sets *fp to the function `name` of h: 0, or -1 when h lacks it. (A
  * function pointer is copied from dlsym's object pointer with memcpy, as ISO
  * C has no conversion between the two.) */
+static const char *missing; /* the function bind() did not find */
+
 static int bind(void *h, const char *name, void *fp, size_t size)
 {
     void *p = dlsym(h, name);
-    if (!p || size != sizeof p)
+    if (!p || size != sizeof p) {
+        missing = name;
         return -1;
+    }
     memcpy(fp, &p, sizeof p);
     return 0;
 }
@@ -47,7 +51,8 @@ const show_regex_api *show_regex_load(char *msg, size_t cap)
         BIND(h, clone, uregex_clone) || BIND(h, set_time_limit, uregex_setTimeLimit) ||
         BIND(h, set_stack_limit, uregex_setStackLimit) ||
         BIND(h, set_utext, uregex_setUText) || BIND(h, find, uregex_find)) {
-        snprintf(msg, cap, "%s lacks a regex function this sanctag was built with", LIBRARY);
+        snprintf(msg, cap, "%s lacks %s, a regex function this sanctag was built with",
+                 LIBRARY, missing);
         dlclose(h);
         return NULL;
     }

@@ -194,25 +194,32 @@ int sanctagp_cues_view(const void *slots, size_t cap, size_t n, const char *pool
      * struct serve both */
     *c = (sanctagp_cues){(struct cue_slot *)(uintptr_t)slots, cap, n,
                          (char *)(uintptr_t)pool, pool_len, pool_len, 1};
+    /* first every slot on its own: an empty one all zero (a lookup that
+     * misses answers its roles), a word inside the pool with the head it is
+     * found by; only then lookups, which compare words of other slots */
     size_t used = 0;
     for (size_t i = 0; i < cap; i++) {
         const struct cue_slot *e = &c->v[i];
-        if (!e->len)
+        if (!e->len) {
+            if (e->head || e->off || e->roles)
+                goto bad;
             continue;
-        used++;
-        /* inside the pool, with the head it is found by, and found where it
-         * is: a lookup of every stored word ends at its own slot */
-        if ((size_t)e->off + e->len > pool_len ||
-            e->head != head_of(pool + e->off, e->len) ||
-            find(c, pool + e->off, e->len, e->head) != e) {
-            free(c);
-            return SANCTAG_E_DB;
         }
+        used++;
+        if ((size_t)e->off + e->len > pool_len || e->head != head_of(pool + e->off, e->len))
+            goto bad;
     }
-    if (used != n) {
-        free(c);
-        return SANCTAG_E_DB;
+    if (used != n)
+        goto bad;
+    /* and found where it is: a lookup of every stored word ends at its own slot */
+    for (size_t i = 0; i < cap; i++) {
+        const struct cue_slot *e = &c->v[i];
+        if (e->len && find(c, pool + e->off, e->len, e->head) != e)
+            goto bad;
     }
     *ret = c;
     return 0;
+bad:
+    free(c);
+    return SANCTAG_E_DB;
 }
