@@ -125,6 +125,11 @@ with tempfile.TemporaryDirectory() as tmp:
     s = find(sp, 'Edy Prasetyo')
     check("a title reaches over a body's acronym", s and s['label'] == 'PERSON', sp)
     check('... after a title only, not a preposition', find(sp, 'Pemilu No') is None, sp)
+    sp = spans(db, 'Direktur MNC Sekuritas Dadang menolak. Ketua KBA Pekayon Eko Purwanto hadir. '
+                   'Kepala Lingkungan III Budi Santoso pergi.')
+    check("... and not over a body's own name, nor a Roman numeral",
+          not any(x['text'] in ('Sekuritas Dadang', 'Pekayon Eko Purwanto', 'Budi Santoso')
+                  for x in sp), sp)
 
     # a first name (first-names.tsv) and one or two plain name words, no cue
     t = 'Rekor itu disamai Michael Phelps tahun lalu. Pasangan Joko-Michael kalah.'
