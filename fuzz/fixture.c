@@ -1,5 +1,6 @@
 /* fixture.c - the gazetteer the tagging fuzz target matches against: every
- * alias kind, case policy, suppressors, accents, punctuation inside aliases. */
+ * alias kind, case policy, suppressors, accents, punctuation inside aliases,
+ * and cue words of every role (the image's cue table, the name rules). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,19 +33,40 @@ static const char tsv[] =
     "org:weak\tORG\tWeak\t\tWeakname\t\tweak\t\t\tf\n"
     "org:cjk\tORG\tCJK\t\t北朝鮮 中央通信\tja\t\t\t\tf\n";
 
+static const char cues[] =
+    "word\trole\tevidence\n"
+    "Presiden\tperson-title\tf\n"
+    "kata\tperson-before-verb\tf\n"
+    "menurut\tperson-before-prep\tf\n"
+    "mengatakan\tperson-after-verb\tf\n"
+    "PT\torg-head\tf\n"
+    "FC\torg-tail\tf\n"
+    "dan\torg-connector\tf\n"
+    "bin\tperson-connector\tf\n"
+    "Namun\tstop\tf\n"
+    "Luar\toffice\tf\n"
+    "di\tnonperson-before\tf\n";
+
+/* Writes text to a fresh temporary file named like pattern; its path in path. */
+static void write_temp(char *path, size_t cap, const char *text, size_t len)
+{
+    snprintf(path, cap, "/tmp/sanctag-fuzz-XXXXXX.tsv");
+    int fd = mkstemps(path, 4);
+    if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+        abort();
+    close(fd);
+}
+
 const char *fuzz_fixture_db(void)
 {
     static char db_path[64];
     if (db_path[0])
         return db_path;
-    char tsv_path[64];
-    snprintf(tsv_path, sizeof tsv_path, "/tmp/sanctag-fuzz-XXXXXX.tsv");
-    int fd = mkstemps(tsv_path, 4);
-    if (fd < 0 || write(fd, tsv, sizeof tsv - 1) != (ssize_t)(sizeof tsv - 1))
-        abort();
-    close(fd);
+    char tsv_path[64], cue_path[64];
+    write_temp(tsv_path, sizeof tsv_path, tsv, sizeof tsv - 1);
+    write_temp(cue_path, sizeof cue_path, cues, sizeof cues - 1);
     snprintf(db_path, sizeof db_path, "/tmp/sanctag-fuzz-XXXXXX");
-    fd = mkstemp(db_path);
+    int fd = mkstemp(db_path);
     if (fd < 0)
         abort();
     close(fd);
@@ -54,11 +76,13 @@ const char *fuzz_fixture_db(void)
     if (sanctagp_db_open(db_path, DB_CREATE, &db, &e) ||
         sanctagp_db_exec(db, db_path, "BEGIN", &e) ||
         sanctagp_source_add(db, db_path, tsv_path, &e) ||
+        sanctagp_source_add(db, db_path, cue_path, &e) ||
         sanctagp_db_refresh(db, db_path, &e) || sanctagp_db_exec(db, db_path, "COMMIT", &e)) {
         fprintf(stderr, "fixture: %s\n", e.text);
         abort();
     }
     sqlite3_close(db);
     unlink(tsv_path);
+    unlink(cue_path);
     return db_path;
 }

@@ -39,6 +39,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((data[3] & 2) && total >= sizeof(sanctagp_img_header))
         ((sanctagp_img_header *)(void *)img)->total_size = total;
     sanctagp_matcher m;
+    if (sanctagp_matcher_attach(&m, img, total) == 0 && m.h->n_cue_slots) {
+        /* the cue word table is checked on its own, whether the rest of the
+         * image was range-checked or not (a file found verified before) */
+        const sanctagp_img_header *h = m.h;
+        sanctagp_cues *c = NULL;
+        if (sanctagp_cues_view(img + h->off_cues, (size_t)h->n_cue_slots, (size_t)h->n_cues,
+                               (const char *)img + h->off_cuepool, (size_t)h->cuepool_size,
+                               &c) == 0) {
+            static const char *const words[] = {"presiden", "kata", "pt", "internasionalisasi"};
+            for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+                (void)sanctagp_cues_get(c, words[i], strlen(words[i]));
+            sanctagp_cues_free(c);
+        }
+    }
     if (sanctagp_matcher_load(&m, img, total) == 0) {
         /* a loaded image must be safe to match with */
         sanctagp_tokens tk = {0};

@@ -37,9 +37,14 @@ static void test_stored_cues(void)
     for (size_t i = 0; c && i < sizeof words / sizeof *words; i++)
         CHECK(sanctagp_cues_add(c, words[i].w, strlen(words[i].w), words[i].roles) == 0);
     sanctagp_mbuild *b = sanctagp_mbuild_new();
-    uint32_t e;
-    CHECK(b && sanctagp_mbuild_entity(b, "kp", "COUNTRY", "North Korea", "KP", 0, NULL, NULL,
-                                      NULL, NULL, &e) == 0);
+    CHECK(b != NULL);
+    if (!b) {
+        sanctagp_cues_free(c);
+        return;
+    }
+    uint32_t e = 0;
+    CHECK(sanctagp_mbuild_entity(b, "kp", "COUNTRY", "North Korea", "KP", 0, NULL, NULL, NULL,
+                                 NULL, &e) == 0);
     CHECK(sanctagp_mbuild_alias(b, e, "Korut", 5, KIND_NAME, "id", "auto", 0) == 0);
     CHECK(sanctagp_mbuild_cues(b, c) == 0);
     sanctagp_cues_free(c); /* the builder keeps a copy */
