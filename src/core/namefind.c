@@ -536,8 +536,8 @@ static int plain_full_name(sanctag_tagger *tg, uint32_t a, uint32_t b)
  * own: "Joko Widodo dan Jusuf Kalla" is one run, and the first-name rule
  * takes two or three words only. Both parts must be plain full names
  * (plain_full_name) and one start with a first name; each then needs the
- * evidence one name needs, and when one is found a person the other is
- * one too. Nothing else is split: "Academy of Motion Picture Arts", "Dirjen
+ * evidence one name needs, and when the first is found a person the second
+ * is one too. Nothing else is split: "Academy of Motion Picture Arts", "Dirjen
  * Peternakan dan Kesehatan Hewan". */
 static int classify_run_pairs(sanctag_tagger *tg, uint32_t a, uint32_t b, const char *text)
 {
